@@ -1,0 +1,60 @@
+# opsauth.tokens: `make demo` and `make test` are the whole set-up; both build .venv from the pinned files.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := $(CURDIR)/.venv
+BIN := $(VENV)/bin
+# ansible-test only works inside ansible_collections/<namespace>/<name>: we stage a copy there.
+STAGE := $(CURDIR)/build/ansible_collections
+COLLECTION := $(STAGE)/opsauth/tokens
+SIM_STATE := $(CURDIR)/build/simulators
+ANSIBLE_TEST := cd $(COLLECTION) && PATH=$(BIN):$$PATH $(BIN)/ansible-test
+export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/build
+export ANSIBLE_FORCE_COLOR := 0
+
+.PHONY: help venv stage demo test sanity units integration lint docs benchmark clean
+
+help:
+	@echo "make demo   - start the simulators on 127.0.0.1, run the example playbooks, show what you get"
+	@echo "make test   - sanity, unit, integration and lint tests (what CI runs)"
+	@echo "make benchmark - the lookup cache benchmark (benchmarks/README.md)"
+
+$(BIN)/ansible-test: requirements-dev.txt requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+venv: $(BIN)/ansible-test
+	@# ansible-test bootstraps pip in its venvs with a script from a host CI cannot reach: give it ours.
+	@v=$$($(BIN)/python -c 'from ansible_test._internal.python_requirements import get_venv_packages as g; print(g(type("P", (), {"version": "3.11"})())["pip"])') && \
+	  mkdir -p $$HOME/.ansible/test/cache && cp tests/utils/get_pip.py $$HOME/.ansible/test/cache/get_pip_$${v//./_}.py
+
+stage: venv
+	rm -rf $(STAGE) && mkdir -p $(COLLECTION)
+	$(BIN)/python tests/utils/stage_collection.py $(CURDIR) $(COLLECTION)
+
+demo: stage
+	PATH=$(BIN):$$PATH tests/utils/demo.sh $(COLLECTION) $(SIM_STATE)
+
+test: sanity units integration lint
+
+sanity: stage
+	$(ANSIBLE_TEST) sanity --venv --python 3.11 --color no
+
+units: stage
+	$(ANSIBLE_TEST) units --local --python 3.11 --color no
+
+integration: stage
+	PATH=$(BIN):$$PATH tests/utils/integration.sh $(COLLECTION) $(SIM_STATE)
+
+lint: stage
+	cd $(COLLECTION) && $(BIN)/antsibull-changelog lint
+	cd $(COLLECTION) && $(BIN)/antsibull-docs lint-collection-docs --plugin-docs .
+	cd $(COLLECTION) && PATH=$(BIN):$$PATH $(BIN)/ansible-lint --profile production
+
+benchmark: stage
+	PATH=$(BIN):$$PATH tests/utils/benchmark.sh $(COLLECTION) $(SIM_STATE)
+
+clean:
+	rm -rf build .venv
