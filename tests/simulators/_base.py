@@ -1,0 +1,579 @@
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Shared machinery of the opsauth.tokens API simulators (test-only code, stdlib + cryptography for TLS).
+
+A simulator is a ``SimApp`` subclass served by one ``ThreadingHTTPServer`` per listener, bound to
+127.0.0.1 or ::1 only (optionally wrapped in TLS with a self-signed certificate generated on first use).
+
+Routes are ``(method, path regex) -> handler(request) -> (status, headers, body)``:
+``body`` None -> empty, bytes/str -> sent as is (text/plain unless a Content-Type header is given),
+anything else -> compact JSON. A header value that is a list is sent as several header lines.
+
+Every request except ``/_sim/*`` is recorded (in memory, and as JSON lines in ``--log-file``):
+``{"seq", "time", "client", "method", "path", "query", "headers", "body", "status", ...extra}``
+(``status`` is null when the connection was dropped by a fault; ``fault`` names the fault kind applied).
+
+Control API (no auth, not logged, never faulted):
+  GET    /_sim/health                    -> {"ok": true}
+  GET    /_sim/requests?method=&path=&path_prefix=&status=&since=<seq>&<extra field>=
+                                         -> {"count": N, "requests": [...]}
+  POST   /_sim/reset   {"state": bool}   -> clears the log and the faults; state=true also reseeds users/tokens/lockouts
+  GET    /_sim/faults                    -> {"faults": [...]}
+  POST   /_sim/faults  {"method", "path", "path_prefix", "kind", "status", "count", "delay", "retry_after"}
+         kind: status (default 503) | html (default 200, nginx "502 Bad Gateway" page) |
+               invalid_json (default 200, body '{"token": ') | drop (close the socket, no answer) |
+               delay (sleep ``delay`` seconds, default 1, then answer normally; combines with one other fault)
+         count: how many matching requests get it (default 1; 0 or less = until cleared)
+  DELETE /_sim/faults                    -> clears the faults
+"""
+from __future__ import annotations
+
+import argparse
+import datetime
+import ipaddress
+import json
+import os
+import re
+import signal
+import socket
+import socketserver
+import ssl
+import sys
+import threading
+import time
+import traceback
+from http.cookies import CookieError, SimpleCookie
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+try:
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+    HAS_CRYPTOGRAPHY = True
+except ImportError:
+    HAS_CRYPTOGRAPHY = False
+
+HTML_502 = ('<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n'
+            '<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n')
+FAULT_KINDS = ('status', 'delay', 'html', 'invalid_json', 'drop')
+FAULT_DEFAULT_STATUS = {'status': 503, 'html': 200, 'invalid_json': 200}
+METHOD_NOT_ALLOWED = 'method-not-allowed'
+SAFE_METHODS = ('GET', 'HEAD', 'OPTIONS', 'TRACE')
+
+
+def now():
+    return time.time()
+
+
+def to_int(value, default=None):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+class Request:
+    """One parsed HTTP request, as handed to route handlers."""
+
+    def __init__(self, listener, scheme, method, target, headers, raw_body, peer):
+        self.listener = listener
+        self.scheme = scheme
+        self.method = method
+        self.target = target
+        parts = urlsplit(target)
+        self.path = parts.path or '/'
+        self.query_string = parts.query
+        self.query = parse_qs(parts.query, keep_blank_values=True)
+        self.headers = headers
+        self.raw_body = raw_body
+        self.peer = peer
+        self.time = now()
+        self.params = {}
+        self.log_extra = {}
+        self.cookies = {}
+        if headers.get('cookie'):
+            jar = SimpleCookie()
+            try:
+                jar.load(headers['cookie'])
+            except CookieError:
+                jar = SimpleCookie()
+            self.cookies = {key: morsel.value for key, morsel in jar.items()}
+        self.json_error = None
+        self.data = self._parse_data()
+
+    @property
+    def content_type(self):
+        return self.headers.get('content-type', '').split(';')[0].strip().lower()
+
+    def q(self, name, default=None):
+        """First value of a query parameter."""
+        values = self.query.get(name)
+        return values[0] if values else default
+
+    def text(self):
+        return self.raw_body.decode('utf-8', 'replace')
+
+    def json_any(self):
+        """The body parsed as JSON whatever the Content-Type (Go style). Raises ValueError."""
+        return json.loads(self.text() or 'null')
+
+    def _parse_data(self):
+        """Body as a server framework sees it, chosen by Content-Type (DRF style)."""
+        if not self.raw_body:
+            return {}
+        if self.content_type.endswith('json'):
+            try:
+                return json.loads(self.text())
+            except ValueError as exc:
+                self.json_error = str(exc)
+                return {}
+        if self.content_type == 'application/x-www-form-urlencoded':
+            return form_dict(self.text())
+        return {}
+
+    def log_body(self):
+        if not self.raw_body:
+            return None
+        try:
+            return json.loads(self.text())
+        except ValueError:
+            pass
+        if self.content_type == 'application/x-www-form-urlencoded':
+            return form_dict(self.text())
+        return self.text()
+
+    def host(self):
+        return self.headers.get('host', '')
+
+    def absolute(self, path):
+        return '%s://%s%s' % (self.scheme, self.host(), path)
+
+
+def form_dict(text):
+    return {key: val[0] if len(val) == 1 else val for key, val in parse_qs(text, keep_blank_values=True).items()}
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = 'HTTP/1.1'
+    server_version = 'opsauth-simulator/1.0'
+    timeout = 120
+
+    def version_string(self):
+        return self.server_version
+
+    def _dispatch(self):
+        self.server.app.handle_http(self)
+
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _dispatch
+
+    def log_message(self, format, *args):  # pylint: disable=redefined-builtin
+        """Silence the default access log: the simulator keeps its own request log."""
+
+    def read_body(self):
+        if 'chunked' in self.headers.get('Transfer-Encoding', '').lower():
+            chunks = []
+            while True:
+                size = int(self.rfile.readline().split(b';')[0].strip() or b'0', 16)
+                if size == 0:
+                    while self.rfile.readline() not in (b'\r\n', b'\n', b''):
+                        pass
+                    return b''.join(chunks)
+                chunks.append(self.rfile.read(size))
+                self.rfile.readline()
+        length = to_int(self.headers.get('Content-Length'), 0)
+        return self.rfile.read(length) if length > 0 else b''
+
+    def send(self, status, headers, body):
+        self.send_response(status)
+        for name, value in headers:
+            self.send_header(name, value)
+        self.send_header('Content-Length', str(len(body)))
+        self.end_headers()
+        if self.command != 'HEAD' and body:
+            self.wfile.write(body)
+
+    def drop(self):
+        self.close_connection = True
+        try:
+            self.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+
+def encode_response(response):
+    """(status, headers, body) -> (status, [(name, value)], bytes)."""
+    status, headers, body = response
+    lines = []
+    for name, value in (headers or {}).items():
+        for item in value if isinstance(value, list) else [value]:
+            lines.append((name, str(item)))
+    default_type = 'text/plain; charset=utf-8'
+    if body is None:
+        data = b''
+    elif isinstance(body, bytes):
+        data = body
+    elif isinstance(body, str):
+        data = body.encode('utf-8')
+    else:
+        data = json.dumps(body, separators=(',', ':'), ensure_ascii=False).encode('utf-8')
+        default_type = 'application/json'
+    if data and not any(name.lower() == 'content-type' for name, dummy in lines):
+        lines.append(('Content-Type', default_type))
+    return status, lines, data
+
+
+class SimApp:
+    """Base of a simulator: routing, request log, faults and the /_sim control API."""
+
+    name = 'simulator'
+    # listener name -> (args attribute of its port, args attribute of its port file)
+    listeners = {'main': ('port', 'port_file')}
+
+    def __init__(self, args):
+        self.args = args
+        self.lock = threading.RLock()
+        self.routes = []
+        self.controls = []
+        self.requests = []
+        self.seq = 0
+        self.faults = []
+        self.fault_seq = 0
+        self.endpoints = {}  # listener -> (scheme, host, port)
+        self.control('GET', r'/_sim/health', lambda req: (200, {}, {'ok': True}))
+        self.control('GET', r'/_sim/requests', self.ctl_requests)
+        self.control('POST', r'/_sim/reset', self.ctl_reset)
+        self.control('GET', r'/_sim/faults', lambda req: (200, {}, {'faults': self.faults}))
+        self.control('POST', r'/_sim/faults', self.ctl_add_fault)
+        self.control('DELETE', r'/_sim/faults', self.ctl_clear_faults)
+        self.reset_state()
+
+    # ---- hooks for subclasses -------------------------------------------------------------
+    @classmethod
+    def add_arguments(cls, parser):
+        """Add simulator specific command line flags."""
+
+    def reset_state(self):
+        """(Re)build the server state from its seed."""
+
+    def annotate(self, req):
+        """Called for every logged request before faults and routing (fills req.log_extra)."""
+
+    def call(self, req, func, opts):
+        """Run a matched route handler (override to add authentication, throttling...)."""
+        return func(req)
+
+    def error_response(self, status, message, retry_after=None):
+        """A JSON error answer in the simulator's own style (used by status faults)."""
+        raise NotImplementedError
+
+    def not_found(self, req):
+        return self.error_response(404, 'Not found: %s' % req.path)
+
+    def method_not_allowed(self, req):
+        return self.error_response(405, 'Method "%s" not allowed.' % req.method)
+
+    def server_error(self, req):
+        return self.error_response(500, 'Server internal error')
+
+    # ---- routing ------------------------------------------------------------------------
+    def route(self, method, pattern, func, listener=None, **opts):
+        self.routes.append((listener, method, re.compile(pattern), func, opts))
+
+    def control(self, method, pattern, func):
+        self.controls.append((None, method, re.compile(pattern), func, {}))
+
+    @staticmethod
+    def find(table, req, path=None):
+        """(func, opts) for the request, METHOD_NOT_ALLOWED, or None; fills req.params."""
+        path = req.path if path is None else path
+        seen_path = False
+        for listener, method, regex, func, opts in table:
+            if listener not in (None, req.listener):
+                continue
+            match = regex.fullmatch(path)
+            if not match:
+                continue
+            seen_path = True
+            if method == req.method or (method == 'GET' and req.method == 'HEAD'):
+                req.params = match.groupdict()
+                return func, opts
+        return METHOD_NOT_ALLOWED if seen_path else None
+
+    def dispatch(self, req):
+        found = self.find(self.routes, req)
+        if found is None:
+            return self.not_found(req)
+        if found == METHOD_NOT_ALLOWED:
+            return self.method_not_allowed(req)
+        func, opts = found
+        return self.call(req, func, opts)
+
+    # ---- HTTP entry point -----------------------------------------------------------------
+    def handle_http(self, handler):
+        listener, scheme = handler.server.listener, handler.server.scheme
+        headers = {}
+        for name, value in handler.headers.items():
+            key = name.lower()
+            headers[key] = headers[key] + ', ' + value if key in headers else value
+        req = Request(listener, scheme, handler.command, handler.path, headers, handler.read_body(), handler.client_address[0])
+        if req.path.startswith('/_sim/'):
+            with self.lock:
+                found = self.find(self.controls, req)
+                if found is None or found == METHOD_NOT_ALLOWED:
+                    response = (404, {}, {'error': 'unknown control endpoint %s %s' % (req.method, req.path)})
+                else:
+                    response = self._safe(found[0], req)
+            handler.send(*encode_response(response))
+            return
+        with self.lock:
+            self.annotate(req)
+            fault, delay = self._take_faults(req)
+        if delay:
+            req.log_extra['delay'] = delay
+            time.sleep(delay)
+        if fault and fault['kind'] == 'drop':
+            self._record(req, None, fault)
+            handler.drop()
+            return
+        if fault:
+            response = self._fault_response(fault)
+        else:
+            with self.lock:
+                response = self._safe(self.dispatch, req)
+        status, lines, data = encode_response(response)
+        self._record(req, status, fault)
+        handler.send(status, lines, data)
+
+    def _safe(self, func, req):
+        try:
+            return func(req)
+        except Exception:
+            sys.stderr.write('%s: error while handling %s %s\n%s' % (self.name, req.method, req.target, traceback.format_exc()))
+            return self.server_error(req)
+
+    # ---- request log ----------------------------------------------------------------------
+    def _record(self, req, status, fault):
+        with self.lock:
+            self.seq += 1
+            entry = {'seq': self.seq, 'time': req.time, 'client': req.peer, 'method': req.method, 'path': req.path,
+                     'query': req.query, 'headers': req.headers, 'body': req.log_body(), 'status': status}
+            entry.update(req.log_extra)
+            if fault:
+                entry['fault'] = fault['kind']
+            self.requests.append(entry)
+            if self.args.log_file:
+                with open(self.args.log_file, 'a') as stream:
+                    stream.write(json.dumps(entry, ensure_ascii=False) + '\n')
+
+    def ctl_requests(self, req):
+        special = {'method', 'path', 'path_prefix', 'status', 'since'}
+        since = to_int(req.q('since'), 0)
+        method = (req.q('method') or '').upper()
+        found = []
+        for entry in self.requests:
+            if entry['seq'] <= since or (method and entry['method'] != method):
+                continue
+            if req.q('path') is not None and entry['path'] != req.q('path'):
+                continue
+            if req.q('path_prefix') is not None and not entry['path'].startswith(req.q('path_prefix')):
+                continue
+            if req.q('status') is not None and str(entry['status']) != req.q('status'):
+                continue
+            if any(str(entry.get(key)) != values[0] for key, values in req.query.items() if key not in special):
+                continue
+            found.append(entry)
+        return 200, {}, {'count': len(found), 'requests': found}
+
+    def ctl_reset(self, req):
+        body = req.data if isinstance(req.data, dict) else {}
+        self.requests = []
+        self.faults = []
+        if body.get('state'):
+            self.reset_state()
+        return 200, {}, {'ok': True, 'state_reset': bool(body.get('state'))}
+
+    # ---- faults ---------------------------------------------------------------------------
+    def ctl_add_fault(self, req):
+        body = req.data if isinstance(req.data, dict) else {}
+        kind = body.get('kind') or 'status'
+        if kind not in FAULT_KINDS:
+            return 400, {}, {'error': 'kind must be one of %s' % ', '.join(FAULT_KINDS)}
+        self.fault_seq += 1
+        fault = {
+            'id': self.fault_seq,
+            'kind': kind,
+            'method': (body.get('method') or '').upper() or None,
+            'path': body.get('path') or None,
+            'path_prefix': body.get('path_prefix') or None,
+            'status': to_int(body.get('status'), FAULT_DEFAULT_STATUS.get(kind)),
+            'count': to_int(body.get('count'), 1),
+            'delay': float(body.get('delay') if body.get('delay') is not None else 1.0),
+            'retry_after': body.get('retry_after'),
+        }
+        self.faults.append(fault)
+        return 201, {}, {'ok': True, 'fault': fault}
+
+    def ctl_clear_faults(self, req):
+        self.faults = []
+        return 200, {}, {'ok': True}
+
+    def _take_faults(self, req):
+        """Consume the first matching answer fault and the first matching delay fault."""
+        fault = delay = None
+        for item in list(self.faults):
+            if item['method'] and item['method'] != req.method:
+                continue
+            if (item['path'] and item['path'] != req.path) or (item['path_prefix'] and not req.path.startswith(item['path_prefix'])):
+                continue
+            if item['kind'] == 'delay':
+                if delay is not None:
+                    continue
+                delay = item
+            elif fault is None:
+                fault = item
+            else:
+                continue
+            item['count'] -= 1
+            if item['count'] == 0:
+                self.faults.remove(item)
+        return fault, (delay['delay'] if delay else 0)
+
+    def _fault_response(self, fault):
+        headers = {}
+        if fault['retry_after'] is not None:
+            headers['Retry-After'] = fault['retry_after']
+        if fault['kind'] == 'html':
+            headers['Content-Type'] = 'text/html'
+            return fault['status'], headers, HTML_502
+        if fault['kind'] == 'invalid_json':
+            headers['Content-Type'] = 'application/json'
+            return fault['status'], headers, b'{"token": '
+        status, extra, body = self.error_response(fault['status'], 'Simulated fault (HTTP %s)' % fault['status'], fault['retry_after'])
+        headers.update(extra)
+        return status, headers, body
+
+    # ---- misc -----------------------------------------------------------------------------
+    def own_origins(self, req):
+        """Origins under which this server is reachable (for CSRF style checks)."""
+        scheme, dummy, port = self.endpoints.get(req.listener, ('http', '', 0))
+        origins = {'%s://%s:%s' % (scheme, host, port) for host in ('127.0.0.1', 'localhost', '[::1]')}
+        if req.host():
+            origins.add('%s://%s' % (req.scheme, req.host()))
+        return origins
+
+
+# ---- TLS ------------------------------------------------------------------------------------
+def ensure_certificate(cert_dir):
+    """Create (once) a self-signed certificate for 127.0.0.1 / ::1 / localhost; returns (cert, key) paths."""
+    cert_path, key_path = os.path.join(cert_dir, 'cert.pem'), os.path.join(cert_dir, 'key.pem')
+    if os.path.exists(cert_path) and os.path.exists(key_path):
+        return cert_path, key_path
+    if not HAS_CRYPTOGRAPHY:
+        raise RuntimeError('--tls needs the python "cryptography" package')
+    os.makedirs(cert_dir, exist_ok=True)
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, 'opsauth.tokens test simulator')])
+    start = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(days=1)
+    usage = x509.KeyUsage(digital_signature=True, content_commitment=False, key_encipherment=True, data_encipherment=False,
+                          key_agreement=False, key_cert_sign=True, crl_sign=True, encipher_only=False, decipher_only=False)
+    san = x509.SubjectAlternativeName([x509.DNSName('localhost'), x509.IPAddress(ipaddress.ip_address('127.0.0.1')),
+                                       x509.IPAddress(ipaddress.ip_address('::1'))])
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(start).not_valid_after(start + datetime.timedelta(days=825))
+            .add_extension(san, critical=False)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .add_extension(usage, critical=True)
+            .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+            .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(key.public_key()), critical=False)
+            .sign(key, hashes.SHA256()))
+    key_pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    fd = os.open(key_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, 'wb') as stream:
+        stream.write(key_pem)
+    os.chmod(key_path, 0o600)
+    with open(cert_path, 'wb') as stream:
+        stream.write(cert.public_bytes(serialization.Encoding.PEM))
+    return cert_path, key_path
+
+
+# ---- server and CLI -------------------------------------------------------------------------
+class SimServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, host, port, app, listener, ssl_context=None):
+        self.address_family = socket.AF_INET6 if ':' in host else socket.AF_INET
+        self.app, self.listener = app, listener
+        self.scheme = 'https' if ssl_context else 'http'
+        super().__init__((host, port), _Handler)
+        if ssl_context:
+            self.socket = ssl_context.wrap_socket(self.socket, server_side=True, do_handshake_on_connect=False)
+
+    def server_bind(self):
+        socketserver.TCPServer.server_bind(self)  # skip HTTPServer's reverse DNS lookup
+        self.server_name, self.server_port = self.server_address[:2]
+
+    def handle_error(self, request, client_address):
+        exc = sys.exc_info()[1]
+        if not isinstance(exc, (ssl.SSLError, ConnectionError, TimeoutError)):
+            sys.stderr.write('%s: connection error from %s: %r\n' % (self.app.name, client_address[0], exc))
+
+
+def build_parser(app_cls):
+    parser = argparse.ArgumentParser(description=(app_cls.__doc__ or app_cls.name).strip().splitlines()[0])
+    parser.add_argument('--host', default='127.0.0.1', help='127.0.0.1 (default), ::1 or localhost; nothing else')
+    parser.add_argument('--port', type=int, default=0, help='0 = pick a free port')
+    parser.add_argument('--port-file', help='write the bound port here once listening')
+    parser.add_argument('--tls', action='store_true', help='serve HTTPS with a self-signed certificate')
+    parser.add_argument('--cert-dir', help='where cert.pem / key.pem live (created if missing); required with --tls')
+    parser.add_argument('--log-file', help='append every logged request here as a JSON line')
+    app_cls.add_arguments(parser)
+    return parser
+
+
+def write_port_file(path, port):
+    tmp = '%s.tmp%d' % (path, os.getpid())
+    with open(tmp, 'w') as stream:
+        stream.write('%d\n' % port)
+    os.replace(tmp, path)
+
+
+def main(app_cls, argv=None):
+    parser = build_parser(app_cls)
+    args = parser.parse_args(argv)
+    host = '127.0.0.1' if args.host == 'localhost' else args.host
+    if host not in ('127.0.0.1', '::1'):
+        parser.error('--host must be 127.0.0.1, ::1 or localhost')
+    if args.tls and not args.cert_dir:
+        parser.error('--tls needs --cert-dir')
+    context = None
+    if args.tls:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(*ensure_certificate(args.cert_dir))
+    app = app_cls(args)
+    servers = []
+    for listener, (port_attr, file_attr) in app_cls.listeners.items():
+        server = SimServer(host, getattr(args, port_attr), app, listener, context)
+        port = server.server_address[1]
+        app.endpoints[listener] = (server.scheme, host, port)
+        servers.append(server)
+        if getattr(args, file_attr):
+            write_port_file(getattr(args, file_attr), port)
+        label = '' if len(app_cls.listeners) == 1 else ' (%s)' % listener
+        sys.stdout.write('listening on %s://%s:%d%s\n' % (server.scheme, '[::1]' if ':' in host else host, port, label))
+    sys.stdout.flush()
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *dummy: stop.set())
+    signal.signal(signal.SIGINT, lambda *dummy: stop.set())
+    threads = [threading.Thread(target=server.serve_forever, kwargs={'poll_interval': 0.2}, daemon=True) for server in servers]
+    for thread in threads:
+        thread.start()
+    while not stop.wait(0.5):
+        pass
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+    return 0
