@@ -44,7 +44,7 @@ import time
 import traceback
 from http.cookies import CookieError, SimpleCookie
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 try:
     from cryptography import x509
@@ -297,7 +297,7 @@ class SimApp:
                 continue
             seen_path = True
             if method == req.method or (method == 'GET' and req.method == 'HEAD'):
-                req.params = match.groupdict()
+                req.params = {key: unquote(value) for key, value in match.groupdict().items()}
                 return func, opts
         return METHOD_NOT_ALLOWED if seen_path else None
 
