@@ -6,7 +6,6 @@
 """One HTTP layer for every client of the collection.
 
 FOR INTERNAL COLLECTION USE ONLY: this module may change without notice.
-(TEMPORARY NOTE FOR ENGINEERS: read /work/main/CONTRIBUTING.md = /tmp/conventions.md before writing code.)
 
 It owns the requests.Session, TLS settings, timeouts, JSON decoding and the retry policy.
 It knows nothing about JumpServer or DeepFlow: it returns ``HttpResponse`` objects and the
@@ -166,11 +165,12 @@ class HttpClient:
                 body = json.loads(text)
             except ValueError:
                 if expect_json:
-                    ctype = resp.headers.get('Content-Type', 'no content type')
-                    raise InvalidResponse('%s answered HTTP %d with %s instead of JSON: "%s"; check that url points '
-                                          'at the API and not at a proxy or a login page'
-                                          % (_origin(resp.url), resp.status_code, ctype.split(';')[0],
-                                             strip_html(text)), status=resp.status_code)
+                    ctype = resp.headers.get('Content-Type', 'no content type').split(';')[0]
+                    what = 'invalid JSON' if 'json' in ctype else '%s instead of JSON' % ctype
+                    raise InvalidResponse('%s answered HTTP %d with %s: "%s"; check that url points at the API and '
+                                          'not at a proxy or a login page'
+                                          % (_origin(resp.url), resp.status_code, what, strip_html(text)),
+                                          status=resp.status_code)
         return HttpResponse(resp.status_code, resp.headers, text, body, resp.url, cookies=resp.cookies.get_dict())
 
 
@@ -195,7 +195,7 @@ def _is_connect_refused(exc):
 def _reason(exc):
     """One line out of a requests exception (they nest urllib3 reprs several levels deep)."""
     text = str(exc)
-    for pattern in (r"Caused by \w+\('?(.*?)'?\)\)?$", r"\[SSL: [A-Z_]+\] ([^(]+)", r"(Connection refused)",
+    for pattern in (r"\[SSL: [A-Z_]+\] ([^(]+)", r"Caused by \w+\('?(.*?)'?\)\)?$", r"(Connection refused)",
                     r"(Read timed out)", r"(Connection aborted)", r"(RemoteDisconnected[^)]*)"):
         match = re.search(pattern, text)
         if match:

@@ -6,7 +6,6 @@
 """The options every module and lookup shares, declared once.
 
 FOR INTERNAL COLLECTION USE ONLY: this module may change without notice.
-(TEMPORARY NOTE FOR ENGINEERS: read /work/main/CONTRIBUTING.md = /tmp/conventions.md before writing code.)
 
 Modules build their argument_spec from these dicts; lookups read the same names with get_option()
 (their env/vars/ini sources are documented in plugins/doc_fragments). Clients are built from a plain
@@ -56,10 +55,16 @@ JMS_AUTH_SPEC = dict(
 
 JMS_COMMON_SPEC = dict(JMS_CONNECTION_SPEC, **JMS_AUTH_SPEC)
 
+# A web-login session: only jms_request takes one (a browser session is too short-lived to store or cache).
+JMS_SESSION_SPEC = dict(
+    session_id=dict(type='str', no_log=True, fallback=_env('JMS_SESSION_ID')),
+    csrf_token=dict(type='str', no_log=True, fallback=_env('JMS_CSRF_TOKEN')),
+)
+
+# fauths (short-lived tokens) is reached directly or through the controller at <url>/api/fauths.
 DEEPFLOW_CONNECTION_SPEC = dict(
     url=dict(type='str', fallback=_env('DEEPFLOW_URL')),
     fauths_url=dict(type='str', fallback=_env('DEEPFLOW_FAUTHS_URL')),
-    fuser_url=dict(type='str', default='http://fuser:20824', fallback=_env('DEEPFLOW_FUSER_URL')),
     **_transport_spec('DEEPFLOW')
 )
 
@@ -67,11 +72,36 @@ DEEPFLOW_AUTH_SPEC = dict(
     email=dict(type='str', fallback=_env('DEEPFLOW_EMAIL')),
     password=dict(type='str', no_log=True, fallback=_env('DEEPFLOW_PASSWORD')),
     account_type=dict(type='str', default='deepflow'),
+)
+
+# fuser (permanent tokens) is internal only, which is why it trusts the identity headers (1/1 = super admin).
+DEEPFLOW_FUSER_SPEC = dict(
+    fuser_url=dict(type='str', default='http://fuser:20824', fallback=_env('DEEPFLOW_FUSER_URL')),
     user_id=dict(type='int', default=1),
     user_type=dict(type='int', default=1),
 )
 
-DEEPFLOW_COMMON_SPEC = dict(DEEPFLOW_CONNECTION_SPEC, **DEEPFLOW_AUTH_SPEC)
+# What fauths needs (deepflow_login); documented by the opsauth.tokens.deepflow doc fragment.
+DEEPFLOW_FAUTHS_SPEC = dict(DEEPFLOW_CONNECTION_SPEC, **DEEPFLOW_AUTH_SPEC)
+# Everything (deepflow_permanent_token, lookups); the fuser part is documented by opsauth.tokens.deepflow.fuser.
+DEEPFLOW_COMMON_SPEC = dict(DEEPFLOW_FAUTHS_SPEC, **DEEPFLOW_FUSER_SPEC)
+
+
+# Where an in-container job runs (module_utils/_exec.py); documented by the opsauth.tokens.exec doc fragment.
+# No environment fallbacks: which container or pod a token is made in is the task's choice, not the environment's.
+EXEC_SPEC = dict(
+    runtime=dict(type='str', choices=['docker', 'podman', 'kubectl']),
+    container=dict(type='str'),
+    namespace=dict(type='str'),
+    pod=dict(type='str'),
+    pod_selector=dict(type='str'),
+    kubeconfig=dict(type='path'),
+    context=dict(type='str'),
+    docker_binary=dict(type='path', default='docker'),
+    podman_binary=dict(type='path', default='podman'),
+    kubectl_binary=dict(type='path', default='kubectl'),
+    exec_timeout=dict(type='int', default=120),
+)
 
 
 def pick(params, spec):

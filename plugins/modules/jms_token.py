@@ -1,0 +1,282 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: jms_token
+short_description: Log in to JumpServer and get, store and reuse a bearer token
+version_added: 0.1.0
+author: opsauth.tokens developers (@opsauth)
+description:
+  - Logs in to JumpServer with O(username) and O(password) (answering MFA and waiting for a login confirmation when
+    needed) and returns the bearer token, its expiry and the headers to call the API with.
+  - With O(dest), keeps the token in a JSON file (mode 0600, replaced atomically) and reuses it on later runs while it
+    lives longer than O(min_ttl) and the server still accepts it, so a playbook does not log in on every run.
+extends_documentation_fragment:
+  - opsauth.tokens.jumpserver
+attributes:
+  check_mode:
+    description: Can run in check_mode and return changed status prediction without modifying target.
+    support: full
+    details:
+      - In check mode no login request is sent (a failed login counts toward the server's lockout) and O(dest) is
+        neither written nor removed. A token that can be reused from O(dest) is checked and returned as in a normal run.
+  diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
+    support: full
+    details:
+      - The diff shows the token file without the token.
+  action_group:
+    description: Use C(group/opsauth.tokens.jumpserver) in C(module_defaults) to set defaults for this module.
+    support: full
+    membership:
+      - opsauth.tokens.jumpserver
+options:
+  state:
+    description:
+      - V(present) returns a usable token, from O(dest) when it can be reused, else from a new login.
+      - V(absent) removes O(dest). No request is sent; see the notes.
+    type: str
+    choices: [present, absent]
+    default: present
+  dest:
+    description:
+      - A JSON file that keeps the token between runs, written with mode 0600. Its directory must exist.
+      - The stored token is reused only for the same O(url) and O(username), while it has more than O(min_ttl)
+        seconds left and C(GET /api/v1/users/profile/) accepts it.
+    type: path
+  min_ttl:
+    description:
+      - Reuse the token stored in O(dest) only while it has more than this many seconds left.
+    type: int
+    default: 300
+notes:
+  - 'This module returns a secret, the bearer token (also inside RV(headers)). Use C(no_log: true) on the task and do
+    not print the result.'
+  - A password login is sent at most once per run and never retried once the server answered it, because JumpServer
+    blocks a user after 7 failed logins in 30 minutes.
+  - JumpServer has no endpoint to revoke a bearer token; O(state=absent) only removes O(dest). The token stays valid
+    until it expires (C(TOKEN_EXPIRATION), 24 hours by default).
+  - A login from the same address returns the same token as the previous login, with a fresh lifetime.
+seealso:
+  - module: opsauth.tokens.jms_request
+  - module: ansible.builtin.uri
+'''
+
+EXAMPLES = r'''
+- name: Log in and keep the token for later runs
+  opsauth.tokens.jms_token:
+    url: https://jumpserver.example.com
+    username: automation
+    password: "{{ vault_jms_password }}"
+    dest: /var/lib/automation/jms-token.json
+  register: jms
+  no_log: true
+
+- name: Call the API with the token
+  ansible.builtin.uri:
+    url: https://jumpserver.example.com/api/v1/users/users/?limit=10
+    headers: "{{ jms.headers }}"
+  no_log: true
+
+- name: Log in as a user with MFA, computing the one-time code from the device's secret
+  opsauth.tokens.jms_token:
+    url: https://jumpserver.example.com
+    username: automation
+    password: "{{ vault_jms_password }}"
+    mfa_totp_secret: "{{ vault_jms_totp_secret }}"
+  register: jms
+  no_log: true
+
+- name: Forget the stored token
+  opsauth.tokens.jms_token:
+    url: https://jumpserver.example.com
+    dest: /var/lib/automation/jms-token.json
+    state: absent
+'''
+
+RETURN = r'''
+token:
+  description: The bearer token.
+  returned: O(state=present), not in check mode unless reused
+  type: str
+  sample: 1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d
+keyword:
+  description: The C(Authorization) scheme of the token.
+  returned: O(state=present), not in check mode unless reused
+  type: str
+  sample: Bearer
+date_expired:
+  description: When the token expires, ISO 8601 with the server's offset.
+  returned: O(state=present), not in check mode unless reused
+  type: str
+  sample: '2026-08-22T10:00:00+08:00'
+expires_in:
+  description: Seconds the token has left.
+  returned: O(state=present), not in check mode unless reused
+  type: int
+  sample: 86399
+user:
+  description: The user the token belongs to.
+  returned: O(state=present), not in check mode unless reused
+  type: dict
+  contains:
+    id:
+      description: The user's id.
+      type: str
+      sample: 8a3e0d6c-0000-4000-8000-000000000001
+    username:
+      description: The user's login name.
+      type: str
+      sample: automation
+    name:
+      description: The user's display name.
+      type: str
+      sample: Automation
+headers:
+  description: The C(Authorization) and C(X-JMS-ORG) headers, ready for the O(ansible.builtin.uri#module:headers) option.
+  returned: O(state=present), not in check mode unless reused
+  type: dict
+  sample: {"Authorization": "Bearer 1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d", "X-JMS-ORG": "00000000-0000-0000-0000-000000000002"}
+reused:
+  description: Whether the token came from O(dest) rather than from a new login.
+  returned: O(state=present)
+  type: bool
+  sample: false
+dest:
+  description: The token file.
+  returned: O(dest) is set
+  type: str
+  sample: /var/lib/automation/jms-token.json
+msg:
+  description: What the module did or, in check mode, would do.
+  returned: always
+  type: str
+  sample: logged in as automation and wrote /var/lib/automation/jms-token.json
+'''
+
+import os
+
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+
+from ansible_collections.opsauth.tokens.plugins.module_utils._http import HAS_REQUESTS, OpsAuthError
+from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import (
+    CredentialRejected,
+    JumpServerClient,
+    bearer_headers,
+)
+from ansible_collections.opsauth.tokens.plugins.module_utils._options import JMS_COMMON_SPEC
+from ansible_collections.opsauth.tokens.plugins.module_utils._store import (
+    read_token_file,
+    remove_token_file,
+    seconds_left,
+    write_token_file,
+)
+
+ARGUMENT_SPEC = dict(
+    JMS_COMMON_SPEC,
+    state=dict(type='str', default='present', choices=['present', 'absent']),
+    dest=dict(type='path'),
+    min_ttl=dict(type='int', default=300),
+)
+
+# What the token file holds; the diff shows all of it but the token.
+FILE_KEYS = ('url', 'username', 'token', 'keyword', 'date_expired', 'expires_at', 'user')
+
+
+def without_token(data):
+    return dict((key, value) for key, value in (data or {}).items() if key in FILE_KEYS and key != 'token')
+
+
+def reuse_refusal(stored, url, username, min_ttl):
+    """Why the stored token cannot be reused without asking the server; None when it may be."""
+    if not stored:
+        return 'no stored token'
+    if (stored.get('url') or '').rstrip('/') != url or stored.get('username') != username:
+        return 'the stored token is for another url or user'
+    if not stored.get('token'):
+        return 'the token file holds no token'
+    left = seconds_left(stored.get('expires_at'))
+    if left is None or left <= min_ttl:
+        return 'the stored token expires within min_ttl (%s s)' % min_ttl
+    return None
+
+
+def token_result(data, org_id):
+    left = seconds_left(data.get('expires_at'))
+    return dict(token=data['token'], keyword=data.get('keyword') or 'Bearer', date_expired=data.get('date_expired'),
+                expires_in=None if left is None else max(0, int(left)), user=data.get('user') or {},
+                headers=bearer_headers(data['token'], data.get('keyword'), org_id))
+
+
+def remove(module, dest):
+    exists = os.path.lexists(dest)
+    try:
+        before = without_token(read_token_file(dest))
+    except OpsAuthError:
+        before = {'path': dest}  # unreadable or not JSON: it is removed all the same
+    changed = exists if module.check_mode else remove_token_file(dest)
+    if changed:
+        msg = '%s %s' % ('would remove' if module.check_mode else 'removed', dest)
+    else:
+        msg = '%s does not exist' % dest
+    result = dict(changed=changed, dest=dest, msg=msg)
+    if module._diff and changed:
+        result['diff'] = dict(before=before, after={}, before_header=dest, after_header=dest)
+    return result
+
+
+def present(module, client):
+    params = module.params
+    url, username, dest, org_id = client.base_url, params['username'], params['dest'], client.org_id
+    stored = read_token_file(dest) if dest else None
+    why_not = reuse_refusal(stored, url, username, params['min_ttl'])
+    if why_not is None:
+        try:
+            client.check_token(stored['token'], stored.get('keyword'))
+            return dict(changed=False, reused=True, dest=dest, msg='reused the token in %s' % dest,
+                        **token_result(stored, org_id))
+        except CredentialRejected:
+            why_not = 'the server refused the stored token'
+
+    what = 'log in as %s' % username + (' and write %s' % dest if dest else '')
+    if module.check_mode:
+        result = dict(changed=True, reused=False, msg='would %s (%s)' % (what, why_not))
+    else:
+        login = client.login()
+        data = dict(url=url, username=username, token=login['token'], keyword=login['keyword'],
+                    date_expired=login['date_expired'], expires_at=login['expires_at'], user=login['user'])
+        if dest:
+            write_token_file(dest, data)
+        result = dict(changed=True, reused=False, msg='logged in as %s' % username + (' and wrote %s' % dest if dest else ''),
+                      **token_result(data, org_id))
+        result['expires_in'] = login['expires_in']
+    if dest:
+        result['dest'] = dest
+        if module._diff:
+            after = dict(url=url, username=username) if module.check_mode else without_token(data)
+            result['diff'] = dict(before=without_token(stored), after=after, before_header=dest, after_header=dest)
+    return result
+
+
+def main():
+    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True,
+                           required_if=[('state', 'absent', ('dest',))])
+    try:
+        if module.params['state'] == 'absent':
+            module.exit_json(**remove(module, module.params['dest']))
+        if not HAS_REQUESTS:
+            module.fail_json(msg=missing_required_lib('requests'))
+        client = JumpServerClient.from_options(module.params, methods=('password',))
+        module.exit_json(**present(module, client))
+    except OpsAuthError as exc:
+        details = dict(error_code=getattr(exc, 'code', None), status=getattr(exc, 'status', None))
+        module.fail_json(msg=str(exc), **dict((key, value) for key, value in details.items() if value is not None))
+
+
+if __name__ == '__main__':
+    main()

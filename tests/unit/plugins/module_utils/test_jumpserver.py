@@ -1,0 +1,467 @@
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The JumpServer client: auth selection, login flows and error mapping, over a fake requests session."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import datetime
+import itertools
+import json
+
+import pytest
+import requests
+from httpsig.verify import HeaderVerifier
+from requests.cookies import RequestsCookieJar
+from requests.structures import CaseInsensitiveDict
+
+from ansible_collections.opsauth.tokens.plugins.module_utils._http import InvalidResponse
+from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import (
+    AccessKeyAuth,
+    ApiError,
+    AuthOptionsError,
+    BearerAuth,
+    CredentialRejected,
+    JumpServerClient,
+    LoginConfirmError,
+    LoginFailed,
+    MfaError,
+    PasswordAuth,
+    PrivateTokenAuth,
+    SessionAuth,
+    expiry_fields,
+    parse_date_expired,
+    select_auth,
+)
+from ansible_collections.opsauth.tokens.plugins.module_utils._totp import totp
+
+URL = 'http://127.0.0.1:9'
+AUTH = '/api/v1/authentication/auth/'
+KEY_ID, KEY_SECRET = '8f1a1c2e-0000-4000-8000-000000000001', '0b1f9a7e-5c1d-4e0f-9a2b-3c4d5e6f7a8b'
+TOKEN_BODY = {'token': 'a' * 36, 'keyword': 'Bearer', 'date_expired': '2026/08/22 10:00:00 +0800',
+              'user': {'id': 'u-1', 'username': 'alice', 'name': 'Alice', 'email': 'alice@example.com'}}
+NOW = 1787364000 - 3600  # one hour before TOKEN_BODY's date_expired
+
+
+class FakeResponse:
+    def __init__(self, status, body=None, text=None, headers=None, path=AUTH):
+        self.status_code = status
+        self.text = text if text is not None else ('' if body is None else json.dumps(body))
+        self.headers = CaseInsensitiveDict(headers or {})
+        self.url = URL + path
+        self.cookies = RequestsCookieJar()
+
+
+class FakeSession:
+    """Answers from a script, one per request; remembers every request."""
+
+    def __init__(self, *answers):
+        self.answers = list(answers)
+        self.calls = []
+        self.headers = CaseInsensitiveDict()
+        self.cookies = RequestsCookieJar()
+        self.verify = True
+
+    def request(self, method, url, **kwargs):
+        self.calls.append(dict(kwargs, method=method, url=url))
+        answer = self.answers.pop(0)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    def logins(self):
+        return [call for call in self.calls if call['url'].endswith(AUTH)]
+
+
+class Clock:
+    """Time that moves only when the client sleeps."""
+
+    def __init__(self, start=NOW):
+        self.now = start
+        self.sleeps = []
+
+    def __call__(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+def make_client(session, clock=None, **options):
+    clock = clock or Clock()
+    options.setdefault('url', URL)
+    return JumpServerClient.from_options(options, session=session, sleep=clock.sleep, clock=clock)
+
+
+def password_client(session, clock=None, **extra):
+    return make_client(session, clock, username='alice', password='Alice-Pass-1', **extra)
+
+
+# --- dates -----------------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize('value, epoch', [
+    ('2026/08/22 10:00:00 +0800', 1787364000),
+    ('2026/08/22 02:00:00 +0000', 1787364000),
+    ('2026-08-22 10:00:00 +0800', 1787364000),
+    ('2026-08-22T10:00:00+08:00', 1787364000),
+    ('2026-08-22T02:00:00Z', 1787364000),
+    ('2026-08-22T02:00:00.250000Z', 1787364000),
+    ('2026-08-22T10:00:00.5+08:00', 1787364000),
+    (1787364000, 1787364000),
+    ('1787364000', 1787364000),
+])
+def test_date_expired_formats(value, epoch):
+    assert int(parse_date_expired(value).timestamp()) == epoch
+
+
+@pytest.mark.parametrize('value', ['2026/08/22 10:00:00', 'tomorrow', '', None, True, {'a': 1}])
+def test_dates_without_offset_or_garbage_are_unknown(value):
+    # A date without an offset would have to guess the server's time zone: better unknown than hours off.
+    assert parse_date_expired(value) is None
+
+
+def test_expiry_fields_keep_the_server_offset():
+    fields = expiry_fields('2026/08/22 10:00:00 +0800', now=NOW)
+    assert fields == {'date_expired': '2026-08-22T10:00:00+08:00', 'expires_at': 1787364000, 'expires_in': 3600}
+    assert datetime.datetime.fromisoformat(fields['date_expired']).utcoffset() == datetime.timedelta(hours=8)
+    assert expiry_fields('2026/08/22 10:00:00 +0800', now=1787364000 + 5)['expires_in'] == 0
+    assert expiry_fields('soon', now=NOW) == {'date_expired': 'soon', 'expires_at': None, 'expires_in': None}
+
+
+# --- choosing the auth method ----------------------------------------------------------------------------------------
+
+KEY = dict(access_key_id=KEY_ID, access_key_secret=KEY_SECRET)
+METHOD_OPTIONS = {
+    'password': (dict(username='alice', password='p'), PasswordAuth),
+    'token': (dict(token='t'), BearerAuth),
+    'private_token': (dict(private_token='k'), PrivateTokenAuth),
+    'access_key_id': (KEY, AccessKeyAuth),
+    'session_id': (dict(session_id='s'), SessionAuth),
+}
+
+
+@pytest.mark.parametrize('name', sorted(METHOD_OPTIONS))
+def test_each_method_alone_is_chosen(name):
+    options, cls = METHOD_OPTIONS[name]
+    auth = select_auth(dict(options, url=URL))
+    auth.validate()
+    assert isinstance(auth, cls)
+
+
+@pytest.mark.parametrize('first, second', list(itertools.combinations(sorted(METHOD_OPTIONS), 2)))
+def test_two_methods_are_an_error_naming_both(first, second):
+    options = dict(METHOD_OPTIONS[first][0], **METHOD_OPTIONS[second][0])
+    with pytest.raises(AuthOptionsError) as info:
+        select_auth(options)
+    message = str(info.value)
+    assert message.startswith('give either ') and message.endswith(', not both')
+    assert first in message and second in message
+
+
+def test_three_methods_name_all_three():
+    with pytest.raises(AuthOptionsError, match='give only one of password, token and private_token'):
+        select_auth(dict(password='p', token='t', private_token='k'))
+
+
+def test_empty_values_do_not_count():
+    # An unset JMS_* variable or an empty string from a template is "not given".
+    assert isinstance(select_auth(dict(token='t', password='', private_token=None)), BearerAuth)
+
+
+def test_no_credentials_lists_what_would_do():
+    with pytest.raises(AuthOptionsError, match='no credentials: give username and password, token, private_token, '
+                                               'access_key_id and access_key_secret, or session_id'):
+        select_auth(dict(username='alice'))
+
+
+def test_a_method_not_allowed_here():
+    with pytest.raises(AuthOptionsError, match='token cannot be used here: give username and password'):
+        select_auth(dict(token='t'), methods=('password',))
+
+
+@pytest.mark.parametrize('options, message', [
+    (dict(password='p'), 'password login needs username too'),
+    (dict(username='u', password='p', mfa_code='1', mfa_totp_secret='JBSWY3DPEHPK3PXP'), 'either mfa_code or mfa_totp_secret'),
+    (dict(username='u', password='p', mfa_totp_secret='not base32!'), 'mfa_totp_secret is not a base32'),
+    (dict(username='u', password='p', login_confirm_timeout=-1), 'login_confirm_timeout'),
+    (dict(access_key_id=KEY_ID), 'access_key login needs access_key_secret too'),
+    (dict(access_key_secret=KEY_SECRET), 'access_key login needs access_key_id too'),
+    (dict(access_key_id='my-key', access_key_secret=KEY_SECRET), 'must be the access key id, a UUID'),
+    (dict(csrf_token='c', session_id=''), 'no credentials'),
+])
+def test_validate_finds_bad_options_without_network(options, message):
+    session = FakeSession()  # no answers: any request would fail the test with IndexError
+    with pytest.raises(AuthOptionsError, match=message):
+        make_client(session, **options)
+    assert session.calls == []
+
+
+# --- password login --------------------------------------------------------------------------------------------------
+
+def test_login_returns_a_plain_dict_and_sends_the_org_header():
+    session = FakeSession(FakeResponse(201, TOKEN_BODY))
+    client = password_client(session, org_id='11111111-1111-1111-1111-111111111111')
+    result = client.login()
+    assert result == {'token': 'a' * 36, 'keyword': 'Bearer', 'date_expired': '2026-08-22T10:00:00+08:00',
+                      'expires_at': 1787364000, 'expires_in': 3600, 'user': {'id': 'u-1', 'username': 'alice', 'name': 'Alice'}}
+    assert session.headers['X-JMS-ORG'] == '11111111-1111-1111-1111-111111111111'
+    assert session.calls[0]['json'] == {'username': 'alice', 'password': 'Alice-Pass-1'}
+
+
+def test_the_org_defaults_to_default():
+    session = FakeSession()
+    password_client(session)
+    assert session.headers['X-JMS-ORG'] == '00000000-0000-0000-0000-000000000002'
+
+
+@pytest.mark.parametrize('status, body, error, words', [
+    (400, {'error': 'password_failed', 'msg': 'The username or password you entered is incorrect. You can also try 6 times'},
+     LoginFailed, ['password_failed', 'You can also try 6 times', 'not retried']),
+    (400, {'error': 'block_login', 'msg': 'The account has been locked'}, LoginFailed, ['block_login', 'blocked', 'unblock']),
+    (400, {'error': 'user_inactive', 'msg': 'This account is inactive.'}, LoginFailed, ['user_inactive', 'disabled']),
+    (400, {'error': 'user_expired', 'msg': 'This account is expired'}, LoginFailed, ['user_expired', 'expired']),
+    (400, {'error': 'acl_not_allow', 'msg': 'ACL'}, LoginFailed, ['acl_not_allow', 'login ACL']),
+    (200, {'error': 'login_confirm_error', 'msg': 'rejected'}, LoginConfirmError, ['login_confirm_error', 'rejected']),
+    (200, {'error': 'something_new', 'msg': 'New rule'}, LoginFailed, ['something_new', 'New rule']),
+    (500, {'error': 'Server internal error'}, LoginFailed, ['refused the login', 'password may be expired or too simple']),
+    (500, None, LoginFailed, ['password may be expired or too simple']),
+    (429, {'detail': 'Request was throttled.'}, LoginFailed, ['throttled', 'dest']),
+])
+def test_login_errors_carry_the_server_code_and_are_sent_once(status, body, error, words):
+    answer = FakeResponse(status, body, text='<h1>Server Error (500)</h1>' if body is None else None, headers={'Retry-After': '5'})
+    session = FakeSession(answer, FakeResponse(201, TOKEN_BODY))
+    with pytest.raises(error) as info:
+        password_client(session).login()
+    for word in words:
+        assert word in str(info.value)
+    assert 'Alice-Pass-1' not in str(info.value)
+    assert len(session.calls) == 1
+
+
+def test_http_200_with_an_error_key_is_not_success():
+    session = FakeSession(FakeResponse(200, {'error': 'password_failed', 'msg': 'x', 'token': 'looks-like-one'}))
+    with pytest.raises(LoginFailed, match='password_failed'):
+        password_client(session).login()
+
+
+def test_201_without_a_token_is_an_invalid_answer():
+    session = FakeSession(FakeResponse(201, {'detail': 'odd'}))
+    with pytest.raises(InvalidResponse, match='no token'):
+        password_client(session).login()
+
+
+def test_html_answer_to_a_login_is_a_clear_error():
+    session = FakeSession(FakeResponse(200, text='<html><title>502 Bad Gateway</title></html>'))
+    with pytest.raises(InvalidResponse, match='body that is not JSON .*502 Bad Gateway'):
+        password_client(session).login()
+
+
+def test_a_502_answer_to_a_login_is_not_retried():
+    session = FakeSession(FakeResponse(502, {'detail': 'bad gateway'}), FakeResponse(201, TOKEN_BODY))
+    with pytest.raises(InvalidResponse, match='HTTP 502'):
+        password_client(session).login()
+    assert len(session.calls) == 1
+
+
+MFA_REQUIRED = {'error': 'mfa_required', 'msg': 'MFA required', 'data': {'choices': ['otp'], 'url': '/api/v1/authentication/mfa/challenge/'}}
+
+
+def test_mfa_answered_with_a_totp_code_and_the_password_sent_once():
+    clock = Clock()
+    session = FakeSession(FakeResponse(200, MFA_REQUIRED), FakeResponse(200, {'msg': 'ok'}), FakeResponse(201, TOKEN_BODY))
+    result = password_client(session, clock, mfa_totp_secret='JBSWY3DPEHPK3PXP').login()
+    assert result['token'] == 'a' * 36
+    challenge = session.calls[1]
+    assert challenge['url'] == URL + '/api/v1/authentication/mfa/challenge/'
+    assert challenge['json'] == {'type': 'otp', 'code': totp('JBSWY3DPEHPK3PXP', at=clock.now)}
+    # The session cookie carries the checked password: the second login POST has an empty body.
+    assert [call['json'] for call in session.logins()] == [{'username': 'alice', 'password': 'Alice-Pass-1'}, {}]
+
+
+def test_mfa_code_given_as_is():
+    session = FakeSession(FakeResponse(200, MFA_REQUIRED), FakeResponse(200, {'msg': 'ok'}), FakeResponse(201, TOKEN_BODY))
+    password_client(session, mfa_code='123456').login()
+    assert session.calls[1]['json'] == {'type': 'otp', 'code': '123456'}
+
+
+def test_mfa_challenge_url_on_another_host_is_not_followed():
+    body = dict(MFA_REQUIRED, data={'choices': ['otp'], 'url': 'https://elsewhere.example.com/steal/'})
+    session = FakeSession(FakeResponse(200, body), FakeResponse(200, {'msg': 'ok'}), FakeResponse(201, TOKEN_BODY))
+    password_client(session, mfa_code='123456').login()
+    assert session.calls[1]['url'] == URL + '/api/v1/authentication/mfa/challenge/'
+
+
+def test_wrong_mfa_code():
+    session = FakeSession(FakeResponse(200, MFA_REQUIRED), FakeResponse(401, {'error': 'mfa_failed', 'msg': 'MFA code invalid'}))
+    with pytest.raises(MfaError, match='mfa_failed, HTTP 401'):
+        password_client(session, mfa_code='000000').login()
+    assert len(session.calls) == 2
+
+
+@pytest.mark.parametrize('choices, message', [
+    (['otp', 'sms'], "offers otp, sms: give mfa_code or mfa_totp_secret"),
+    ([], r'choices \[\]\): MFA is forced for this user and none is set up'),
+    (['email'], 'offers email, and this collection answers only otp'),
+])
+def test_mfa_required_without_an_answer_says_what_the_server_offers(choices, message):
+    body = dict(MFA_REQUIRED, data={'choices': choices, 'url': '/api/v1/authentication/mfa/challenge/'})
+    session = FakeSession(FakeResponse(200, body))
+    with pytest.raises(MfaError, match=message) as info:
+        password_client(session).login()
+    assert info.value.code == 'mfa_required'
+    assert len(session.calls) == 1
+
+
+CONFIRM_WAIT = {'error': 'login_confirm_wait', 'msg': 'Wait', 'data': {'ticket_id': 'T-42'}}
+
+
+def test_login_confirm_without_timeout_fails_at_once_with_the_ticket():
+    session = FakeSession(FakeResponse(200, CONFIRM_WAIT))
+    with pytest.raises(LoginConfirmError, match='ticket T-42') as info:
+        password_client(session).login()
+    assert 'login_confirm_timeout' in str(info.value)
+    assert len(session.calls) == 1
+
+
+def test_login_confirm_is_polled_until_approved():
+    clock = Clock()
+    session = FakeSession(FakeResponse(200, CONFIRM_WAIT), FakeResponse(200, CONFIRM_WAIT), FakeResponse(201, TOKEN_BODY))
+    assert password_client(session, clock, login_confirm_timeout=10).login()['token'] == 'a' * 36
+    assert clock.sleeps == [2.0, 2.0]
+    assert [call['json'] for call in session.logins()][1:] == [{}, {}]
+
+
+def test_login_confirm_polling_stops_at_the_timeout():
+    clock = Clock()
+    session = FakeSession(*[FakeResponse(200, CONFIRM_WAIT) for dummy in range(10)])
+    with pytest.raises(LoginConfirmError, match='T-42'):
+        password_client(session, clock, login_confirm_timeout=5).login()
+    assert clock.sleeps == [2.0, 2.0, 1.0]
+    assert len(session.calls) == 4
+
+
+# --- the other methods -----------------------------------------------------------------------------------------------
+
+def test_bearer_and_private_token_headers():
+    session = FakeSession(FakeResponse(200, {'username': 'admin'}), FakeResponse(200, {'username': 'admin'}))
+    make_client(session, token='t1').request('GET', '/api/v1/users/profile/')
+    make_client(session, private_token='k1').request('GET', '/api/v1/users/profile/', org_id='root')
+    assert session.calls[0]['headers'] == {'Authorization': 'Bearer t1'}
+    assert session.calls[1]['headers'] == {'Authorization': 'Token k1', 'X-JMS-ORG': 'root'}
+
+
+def test_access_key_signature_verifies_like_the_server_does():
+    session = FakeSession(FakeResponse(200, {}))
+    http_session = requests.Session()
+    http_session.headers.update({'Accept': 'application/json'})
+    make_client(session, **KEY).request('GET', '/api/v1/users/users/', query={'limit': 10, 'offset': 20})
+    call = session.calls[0]
+    prepared = http_session.prepare_request(requests.Request('GET', call['url'], params=call['params'], auth=call['auth']))
+    authorization = prepared.headers['Authorization']
+    assert authorization.startswith('Signature keyId="%s",algorithm="hmac-sha256",' % KEY_ID)
+    assert authorization.endswith(',headers="(request-target) accept date"')
+    assert prepared.headers['Date'].endswith(' GMT')
+    verifier = HeaderVerifier(dict(prepared.headers), KEY_SECRET, required_headers=['(request-target)', 'date'],
+                              method='get', path=prepared.path_url)
+    assert prepared.path_url == '/api/v1/users/users/?limit=10&offset=20'  # the query string is signed
+    assert verifier.verify()
+    assert not HeaderVerifier(dict(prepared.headers), 'other-secret', required_headers=['(request-target)', 'date'],
+                              method='get', path=prepared.path_url).verify()
+
+
+def test_access_key_html_500_is_explained():
+    page = FakeResponse(500, text='<h1>Server Error (500)</h1>', headers={'Content-Type': 'text/html'}, path='/api/v1/users/profile/')
+    session = FakeSession(page)
+    with pytest.raises(CredentialRejected, match='cannot parse an HTTP signature'):
+        make_client(session, **KEY).check_token()
+
+
+def test_session_cookies_and_csrf_for_unsafe_methods_only():
+    session = FakeSession(FakeResponse(200, {}), FakeResponse(201, {}))
+    client = make_client(session, session_id='sid', csrf_token='csrf')
+    client.request('GET', '/api/v1/users/profile/')
+    client.request('POST', '/api/v1/users/users/', body={'username': 'x'})
+    assert session.cookies.get('jms_sessionid') == 'sid' and session.cookies.get('jms_csrftoken') == 'csrf'
+    assert session.calls[0]['headers'] == {}
+    assert session.calls[1]['headers'] == {'X-CSRFToken': 'csrf', 'Referer': URL + '/', 'Origin': URL}
+
+
+def test_session_without_csrf_token_refuses_unsafe_methods_before_sending():
+    session = FakeSession()
+    with pytest.raises(AuthOptionsError, match='POST with session auth needs csrf_token'):
+        make_client(session, session_id='sid').request('POST', '/api/v1/users/users/')
+    assert session.calls == []
+
+
+# --- answers ---------------------------------------------------------------------------------------------------------
+
+def test_401_names_the_credential_and_the_server_words():
+    body = {'detail': 'Invalid token.', 'code': 'authentication_failed'}
+    session = FakeSession(FakeResponse(401, body, path='/api/v1/users/profile/'))
+    with pytest.raises(CredentialRejected) as info:
+        make_client(session, private_token='bad').check_token()
+    assert str(info.value) == 'JumpServer refused the private token (HTTP 401: authentication_failed: Invalid token.)'
+    assert info.value.code == 'authentication_failed'
+
+
+def test_check_token_with_a_given_token():
+    session = FakeSession(FakeResponse(401, {'detail': 'Authentication credentials were not provided.', 'code': 'not_authenticated'}))
+    client = password_client(session)
+    with pytest.raises(CredentialRejected, match='stored token'):
+        client.check_token('old-token')
+    assert session.calls[0]['headers'] == {'Authorization': 'Bearer old-token'}
+    assert session.logins() == []
+
+
+def test_unexpected_status_is_an_api_error_with_field_errors():
+    session = FakeSession(FakeResponse(400, {'username': ['This field is required.']}, path='/api/v1/users/users/'))
+    client = make_client(session, token='t')
+    with pytest.raises(ApiError) as info:
+        client.check(client.request('POST', '/api/v1/users/users/', body={}), expected=(201,), method='POST')
+    assert str(info.value) == ('POST /api/v1/users/users/ answered HTTP 400, expected 201: '
+                               '{"username": ["This field is required."]}')
+
+
+def page(results, next_url):
+    return FakeResponse(200, {'count': 2500, 'next': next_url, 'previous': None, 'results': results}, path='/api/v1/users/users/')
+
+
+def test_paginate_fetches_limit_1000_pages_until_next_is_null():
+    session = FakeSession(page(list(range(1000)), URL + '/next'), page(list(range(1000, 2000)), URL + '/next'),
+                          page(list(range(2000, 2500)), None))
+    items = make_client(session, token='t').paginate('/api/v1/users/users/', {'search': 'user', 'limit': 5})
+    assert items == list(range(2500))
+    assert [call['params'] for call in session.calls] == [
+        {'search': 'user', 'limit': 1000, 'offset': 0},
+        {'search': 'user', 'limit': 1000, 'offset': 1000},
+        {'search': 'user', 'limit': 1000, 'offset': 2000},
+    ]
+
+
+def test_paginate_accepts_an_unpaginated_list():
+    session = FakeSession(FakeResponse(200, [{'id': 1}, {'id': 2}]))
+    assert make_client(session, token='t').paginate('/api/v1/orgs/orgs/') == [{'id': 1}, {'id': 2}]
+
+
+def test_paginate_refuses_what_is_not_a_list_endpoint():
+    session = FakeSession(FakeResponse(200, {'username': 'admin'}))
+    with pytest.raises(InvalidResponse, match='not a list endpoint'):
+        make_client(session, token='t').paginate('/api/v1/users/profile/')
+
+
+def test_paginate_honours_retry_after_through_the_http_layer():
+    clock = Clock()
+    throttled = FakeResponse(429, {'detail': 'Request was throttled. Expected available in 4 seconds.'}, headers={'Retry-After': '4'})
+    session = FakeSession(page([1], URL + '/next'), throttled, page([2], None))
+    assert make_client(session, clock, token='t').paginate('/api/v1/users/users/') == [1, 2]
+    assert clock.sleeps == [4.0]
+
+
+def test_password_client_logs_in_once_for_many_requests():
+    session = FakeSession(FakeResponse(201, TOKEN_BODY), FakeResponse(200, {}), FakeResponse(200, {}))
+    client = password_client(session)
+    client.request('GET', '/api/v1/users/profile/')
+    client.request('GET', '/api/v1/users/profile/')
+    assert len(session.logins()) == 1
+    assert session.calls[2]['headers'] == {'Authorization': 'Bearer ' + 'a' * 36}

@@ -1,0 +1,135 @@
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import json
+import os
+import stat
+
+from ansible_collections.opsauth.tokens.plugins.modules import jms_token
+
+PROFILE = '/api/v1/users/profile/'
+
+
+def args(jms, **extra):
+    return dict(dict(url=jms.url, username='alice', password='Alice-Pass-1'), **extra)
+
+
+def test_login_returns_token_expiry_and_headers(jms, run_module):
+    result = run_module(jms_token, args(jms))
+    assert result['changed'] is True and result['reused'] is False
+    assert result['keyword'] == 'Bearer' and len(result['token']) == 36
+    assert 86300 < result['expires_in'] <= 86400
+    assert result['date_expired'].endswith('+08:00')
+    assert result['user']['username'] == 'alice' and result['user']['name'] == 'Alice'
+    assert result['headers'] == {'Authorization': 'Bearer ' + result['token'], 'X-JMS-ORG': '00000000-0000-0000-0000-000000000002'}
+    assert len(jms.logins()) == 1
+
+
+def test_dest_is_written_0600_then_reused_without_a_login(jms, run_module, tmp_path):
+    dest = str(tmp_path / 'jms.json')
+    first = run_module(jms_token, args(jms, dest=dest))
+    assert first['changed'] is True
+    assert stat.S_IMODE(os.stat(dest).st_mode) == 0o600
+    with open(dest) as handle:
+        stored = json.load(handle)
+    assert sorted(stored) == ['date_expired', 'expires_at', 'keyword', 'token', 'url', 'user', 'username']
+    assert stored['token'] == first['token'] and stored['url'] == jms.url
+
+    second = run_module(jms_token, args(jms, dest=dest))
+    assert second['changed'] is False and second['reused'] is True
+    assert second['token'] == first['token']
+    assert len(jms.logins()) == 1
+    assert len(jms.requests('GET', PROFILE)) == 1
+
+
+def test_a_token_the_server_forgot_is_replaced(jms, run_module, tmp_path):
+    dest = str(tmp_path / 'jms.json')
+    first = run_module(jms_token, args(jms, dest=dest))
+    with jms.app.lock:
+        jms.app.tokens = {}  # what a Redis restart does
+    second = run_module(jms_token, args(jms, dest=dest))
+    assert second['changed'] is True and second['token'] != first['token']
+    assert len(jms.logins()) == 2
+    with open(dest) as handle:
+        assert json.load(handle)['token'] == second['token']
+
+
+def test_a_token_close_to_expiry_is_not_even_checked(jms, run_module, tmp_path):
+    dest = str(tmp_path / 'jms.json')
+    run_module(jms_token, args(jms, dest=dest))
+    result = run_module(jms_token, args(jms, dest=dest, min_ttl=90000))
+    assert result['changed'] is True
+    assert jms.requests('GET', PROFILE) == []
+    assert len(jms.logins()) == 2
+
+
+def test_a_token_of_another_user_is_not_reused(jms, run_module, tmp_path):
+    dest = str(tmp_path / 'jms.json')
+    run_module(jms_token, args(jms, dest=dest))
+    result = run_module(jms_token, args(jms, dest=dest, username='admin', password='Adm1n-Pass!'))
+    assert result['changed'] is True and result['user']['username'] == 'admin'
+    assert jms.requests('GET', PROFILE) == []
+
+
+def test_check_mode_sends_no_login_and_writes_nothing(jms, run_module, tmp_path):
+    dest = str(tmp_path / 'jms.json')
+    result = run_module(jms_token, args(jms, dest=dest), check_mode=True, diff=True)
+    assert result['changed'] is True and 'would log in as alice' in result['msg']
+    assert 'token' not in result
+    assert jms.requests() == []
+    assert not os.path.exists(dest)
+    assert result['diff']['after'] == {'url': jms.url, 'username': 'alice'}
+
+
+def test_check_mode_returns_a_reusable_token(jms, run_module, tmp_path):
+    dest = str(tmp_path / 'jms.json')
+    first = run_module(jms_token, args(jms, dest=dest))
+    result = run_module(jms_token, args(jms, dest=dest), check_mode=True)
+    assert result['changed'] is False and result['token'] == first['token']
+    assert len(jms.logins()) == 1
+
+
+def test_diff_never_shows_the_token(jms, run_module, tmp_path):
+    dest = str(tmp_path / 'jms.json')
+    result = run_module(jms_token, args(jms, dest=dest), diff=True)
+    assert result['diff']['before'] == {}
+    assert result['diff']['after']['username'] == 'alice' and 'expires_at' in result['diff']['after']
+    assert result['token'] not in json.dumps(result['diff'])
+
+
+def test_wrong_password_fails_once_with_the_server_message(jms, run_module):
+    result = run_module(jms_token, args(jms, password='wrong'))
+    assert result['failed'] is True and result['error_code'] == 'password_failed'
+    assert 'You can also try 6 times' in result['msg']
+    assert 'wrong' not in result['msg'].replace('wrong username', '')
+    assert len(jms.logins()) == 1
+
+
+def test_only_a_password_login_makes_sense_here(jms, run_module):
+    # (a long value: Ansible masks every occurrence of a no_log value in the output, even inside words)
+    result = run_module(jms_token, dict(url=jms.url, token='0123456789abcdef0123456789abcdef0123'))
+    assert result['failed'] is True and result['msg'] == 'token cannot be used here: give username and password'
+    result = run_module(jms_token, args(jms, private_token='0123456789abcdef0123456789abcdef01234567'))
+    assert result['msg'] == 'give either password or private_token, not both'
+    assert jms.requests() == []
+
+
+def test_absent_removes_dest_and_says_so(jms, run_module, tmp_path):
+    dest = str(tmp_path / 'jms.json')
+    run_module(jms_token, args(jms, dest=dest))
+    checked = run_module(jms_token, dict(url=jms.url, dest=dest, state='absent'), check_mode=True, diff=True)
+    assert checked['changed'] is True and os.path.exists(dest)
+    assert 'token' not in checked['diff']['before'] and checked['diff']['after'] == {}
+    removed = run_module(jms_token, dict(url=jms.url, dest=dest, state='absent'))
+    assert removed['changed'] is True and not os.path.exists(dest)
+    again = run_module(jms_token, dict(url=jms.url, dest=dest, state='absent'))
+    assert again['changed'] is False
+    assert len(jms.requests()) == 1  # the first login only: absent sends nothing
+
+
+def test_absent_needs_dest(jms, run_module):
+    result = run_module(jms_token, dict(url=jms.url, state='absent'))
+    assert result['failed'] is True and 'dest' in result['msg']
