@@ -1,0 +1,328 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: deepflow_login
+short_description: Get, refresh and revoke DeepFlow access tokens
+version_added: 0.1.0
+author: opsauth.tokens developers (@opsauth)
+description:
+  - Logs in to DeepFlow's token service (fauths) with an e-mail address and a password and returns the short-lived
+    access token, its refresh token and the login-free URLs of the documented pages.
+  - With O(dest), keeps the tokens in a JSON file (mode 0600, replaced atomically) and reuses them on later runs, so a
+    playbook that runs every few minutes does not log in every time.
+  - Refreshes the access token when it is about to expire, revokes it (logout) with O(state=absent).
+extends_documentation_fragment:
+  - opsauth.tokens.deepflow
+attributes:
+  check_mode:
+    description: Can run in check_mode and return changed status prediction without modifying target.
+    support: full
+    details:
+      - In check mode no login, refresh or logout request is sent and O(dest) is not written.
+      - A token that can be reused from O(dest) is returned as in a normal run.
+  diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
+    support: none
+  action_group:
+    description: Use C(group/opsauth.tokens.deepflow) in C(module_defaults) to set defaults for this module.
+    support: full
+    membership:
+      - opsauth.tokens.deepflow
+options:
+  state:
+    description:
+      - V(present) ensures a usable access token. With O(dest), it reuses the stored access token while it lives longer
+        than O(min_ttl) (no request at all); else, while the stored refresh token is valid, it refreshes the access token
+        instead of sending the password; else it logs in with O(email) and O(password).
+      - V(refreshed) always refreshes, with O(refresh_token) or the refresh token stored in O(dest).
+      - V(absent) logs out O(access_token) or the access token stored in O(dest), then removes O(dest).
+    type: str
+    choices: [present, refreshed, absent]
+    default: present
+  dest:
+    description:
+      - A JSON file that keeps the tokens between runs, written with mode 0600. Its directory must exist.
+      - It is reused only for the same O(email) and the same fauths URL.
+    type: path
+  min_ttl:
+    description:
+      - With O(state=present), the stored access token is reused only while it has more than this many seconds left.
+      - The expiry is the earlier of issue time plus C(expires_in) and the C(exp) claim of the access token (a JWT).
+    type: int
+    default: 300
+  access_token:
+    description:
+      - With O(state=absent), the access token to log out, instead of the one stored in O(dest).
+    type: str
+  refresh_token:
+    description:
+      - With O(state=refreshed), the refresh token to use instead of the one stored in O(dest).
+      - With O(state=present), used like a stored refresh token when O(dest) holds none.
+      - With O(state=absent), used like the stored refresh token to end the session when the access token is no longer
+        valid.
+    type: str
+notes:
+  - This module returns secrets (O(state=present) and O(state=refreshed)) - the access token, the refresh token and the
+    page URLs, which log in anyone who holds them. Use C(no_log=true) on the task and do not print the result.
+  - A password login is sent at most once per run and never retried once it reached the server, because DeepFlow locks
+    accounts after repeated failed logins. When the server rejects a stored refresh token, the module logs in with the
+    password if one is given.
+  - O(state=absent) logs out the access token. When DeepFlow no longer accepts it but the refresh token is still valid
+    (the access token expired, say), the module trades the refresh token for a new access token and logs that out,
+    so that the session does not live on for the refresh token's 30 days. Then it removes O(dest).
+  - O(state=absent) reports C(changed=false) when there was neither a valid token to revoke nor a file to remove.
+seealso:
+  - module: opsauth.tokens.deepflow_permanent_token
+  - plugin: opsauth.tokens.deepflow_page_url
+    plugin_type: filter
+'''
+
+EXAMPLES = r'''
+- name: Get a DeepFlow access token, reusing the stored one while it lives
+  opsauth.tokens.deepflow_login:
+    url: https://deepflow.example.com
+    email: ops@example.com
+    password: "{{ vault_deepflow_password }}"
+    dest: /var/lib/portal/deepflow-token.json
+  register: deepflow
+  no_log: true
+
+- name: Call the DeepFlow API with it
+  ansible.builtin.uri:
+    url: https://deepflow.example.com/api/v1/some/endpoint
+    headers:
+      Authorization: "Bearer {{ deepflow.access_token }}"
+  no_log: true
+
+- name: Inside the cluster, talk to fauths directly
+  opsauth.tokens.deepflow_login:
+    fauths_url: http://fauths:20822
+    email: ops@example.com
+    password: "{{ vault_deepflow_password }}"
+  register: deepflow
+  no_log: true
+
+- name: Renew the access token now
+  opsauth.tokens.deepflow_login:
+    url: https://deepflow.example.com
+    dest: /var/lib/portal/deepflow-token.json
+    state: refreshed
+  no_log: true
+
+- name: Log out and forget the tokens
+  opsauth.tokens.deepflow_login:
+    url: https://deepflow.example.com
+    dest: /var/lib/portal/deepflow-token.json
+    state: absent
+'''
+
+RETURN = r'''
+access_token:
+  description: The access token (a JWT), for the C(Authorization) header (C(Bearer <token>)) and the C(token) page parameter.
+  returned: when O(state) is V(present) or V(refreshed), except in check mode when a new token would be issued
+  type: str
+  sample: eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJleHAiOjE1NzE4MjMwNzB9.c2lnbmF0dXJl
+refresh_token:
+  description: The refresh token; it renews the access token without the password.
+  returned: when O(state) is V(present) or V(refreshed), except in check mode when a new token would be issued
+  type: str
+  sample: eyJ0eXAiOiJKV1QiLCJhbGc...
+expires_in:
+  description: Seconds the access token has left (at issue time, the server's C(expires_in)).
+  returned: when O(state) is V(present) or V(refreshed), except in check mode when a new token would be issued
+  type: int
+  sample: 3600
+expires_at:
+  description: When the access token expires, ISO 8601 in UTC.
+  returned: when O(state) is V(present) or V(refreshed), except in check mode when a new token would be issued
+  type: str
+  sample: '2025-01-31T12:00:00+00:00'
+token_type:
+  description: What issued the token, as DeepFlow says it (V(password) after a login, V(refresh_token) after a refresh).
+  returned: when O(state) is V(present) or V(refreshed), except in check mode when a new token would be issued
+  type: str
+  sample: password
+email:
+  description: The account the token belongs to.
+  returned: when O(state) is V(present) or V(refreshed), except in check mode when a new token would be issued
+  type: str
+  sample: ops@example.com
+license:
+  description: The C(license) flag of the login answer.
+  returned: when O(state) is V(present) or V(refreshed), except in check mode when a new token would be issued
+  type: bool
+  sample: true
+pages:
+  description:
+    - The login-free URLs of the documented pages for this token, by name (see the P(opsauth.tokens.deepflow_page_url#filter) filter).
+    - Empty when the controller URL is unknown (only O(fauths_url) was given and it does not end in C(/api/fauths)).
+  returned: when O(state) is V(present) or V(refreshed), except in check mode when a new token would be issued
+  type: dict
+  contains:
+    views:
+      description: The views page, C(/monitor/list).
+      type: str
+      sample: https://deepflow.example.com/monitor/list?token=eyJ...&refreshToken=eyJ...
+    applications:
+      description: The applications page, C(/appPerformance/instance/index).
+      type: str
+      sample: https://deepflow.example.com/appPerformance/instance/index?token=eyJ...&refreshToken=eyJ...
+    network:
+      description:
+        - The network page, C(/platformOverview/instance/index).
+        - DeepFlow's login-free page document repeats the application path in its network example by mistake.
+      type: str
+      sample: https://deepflow.example.com/platformOverview/instance/index?token=eyJ...&refreshToken=eyJ...
+'''
+
+import os
+
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+
+from ansible_collections.opsauth.tokens.plugins.module_utils._http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, OpsAuthError
+from ansible_collections.opsauth.tokens.plugins.module_utils._options import DEEPFLOW_FAUTHS_SPEC
+from ansible_collections.opsauth.tokens.plugins.module_utils._store import (
+    TokenFileError, read_token_file, remove_token_file, write_token_file)
+from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow import (
+    LOGIN, REFRESH, REUSE, DeepFlowClient, access_seconds_left, controller_url, fauths_base_url, is_token_rejected,
+    merge_refreshed, page_urls, plan_present)
+
+ARGUMENT_SPEC = dict(
+    DEEPFLOW_FAUTHS_SPEC,
+    state=dict(type='str', default='present', choices=['present', 'refreshed', 'absent']),
+    dest=dict(type='path'),
+    min_ttl=dict(type='int', default=300),
+    access_token=dict(type='str', no_log=True),
+    refresh_token=dict(type='str', no_log=True),
+)
+
+RESULT_KEYS = ('access_token', 'refresh_token', 'expires_in', 'expires_at', 'token_type', 'email', 'license')
+
+
+class LoginRun:
+    """One run of the module: what is stored, what to do about it, what to return."""
+
+    def __init__(self, module):
+        self.module = module
+        self.params = module.params
+        self.dest = self.params['dest']
+        self._client = None
+
+    @property
+    def client(self):
+        # Built on first use: reusing a stored token sends nothing and needs no requests library.
+        if self._client is None:
+            if not HAS_REQUESTS:
+                self.module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
+            self._client = DeepFlowClient.from_options(self.params)
+        return self._client
+
+    def stored(self):
+        """The tokens in dest, unless they belong to another account or another fauths."""
+        stored = read_token_file(self.dest) if self.dest else None
+        if not stored:
+            return None
+        email = self.params['email']
+        if email and stored.get('email') and stored['email'] != email:
+            return None
+        if stored.get('fauths_url') and stored['fauths_url'] != fauths_base_url(self.params):
+            return None
+        return stored
+
+    def issued(self, tokens):
+        """A new token: store it and return it as changed."""
+        tokens = dict(tokens, fauths_url=fauths_base_url(self.params))
+        if self.dest:
+            write_token_file(self.dest, tokens)
+        return self.result(tokens, changed=True)
+
+    def result(self, tokens, changed):
+        result = dict((name, tokens.get(name)) for name in RESULT_KEYS)
+        left = access_seconds_left(tokens)
+        if not changed and left is not None:
+            result['expires_in'] = max(0, int(left))  # a reused token: what is left of it, not what it had
+        base = controller_url(self.params)
+        result['pages'] = page_urls(base, tokens['access_token'], tokens.get('refresh_token')) if base else {}
+        return dict(result, changed=changed)
+
+    def present(self):
+        stored = self.stored()
+        if not stored and self.params['refresh_token']:
+            stored = dict(refresh_token=self.params['refresh_token'])
+        plan = plan_present(stored, self.params['min_ttl'])
+        if plan == REUSE:
+            return self.result(stored, changed=False)
+        if plan == LOGIN:
+            self.client.validate_login()
+        if self.module.check_mode:
+            return dict(changed=True)
+        if plan == REFRESH:
+            try:
+                return self.issued(merge_refreshed(self.client.refresh(stored['refresh_token']), stored))
+            except OpsAuthError as exc:
+                # A refresh token the server rejects (revoked by a logout, say) is not worth failing the run for when
+                # the password is at hand; anything else (server down) is reported as it is.
+                if not (is_token_rejected(exc) and self.params['email'] and self.params['password']):
+                    raise
+                self.module.warn('DeepFlow rejected the stored refresh token (%s); logged in with the password instead'
+                                 % exc.opt_status)
+        return self.issued(self.client.login())
+
+    def refreshed(self):
+        stored = self.stored() or {}
+        refresh_token = self.params['refresh_token'] or stored.get('refresh_token')
+        if not refresh_token:
+            self.module.fail_json(msg='state=refreshed needs refresh_token, or a dest file that holds one '
+                                      '(run state=present with dest first)')
+        if self.module.check_mode:
+            return dict(changed=True)
+        return self.issued(merge_refreshed(self.client.refresh(refresh_token), stored))
+
+    def absent(self):
+        try:
+            stored = (read_token_file(self.dest) if self.dest else None) or {}
+        except TokenFileError:
+            stored = {}  # a broken file holds nothing we could revoke, and it is about to go anyway
+        access_token = self.params['access_token'] or stored.get('access_token')
+        refresh_token = self.params['refresh_token'] or stored.get('refresh_token')
+        has_file = bool(self.dest) and os.path.lexists(self.dest)
+        if self.module.check_mode:
+            return dict(changed=bool(access_token or refresh_token) or has_file)
+        revoked = self.client.logout(access_token) if access_token else False
+        if not revoked and refresh_token:
+            revoked = self.end_session(refresh_token)
+        removed = remove_token_file(self.dest) if has_file else False
+        return dict(changed=revoked or removed)
+
+    def end_session(self, refresh_token):
+        """The access token is dead but its refresh token may live for weeks: trade it for an access token, log that out.
+
+        DeepFlow's document does not say what a logout ends; if it ends only the access token, this costs one refresh.
+        """
+        try:
+            tokens = self.client.refresh(refresh_token)
+        except OpsAuthError as exc:
+            if is_token_rejected(exc):
+                return False  # the refresh token is dead too: nothing left to revoke
+            raise
+        return self.client.logout(tokens['access_token'])
+
+
+def main():
+    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
+    run = LoginRun(module)
+    try:
+        result = getattr(run, module.params['state'])()
+    except OpsAuthError as exc:
+        module.fail_json(msg=str(exc))
+    module.exit_json(**result)
+
+
+if __name__ == '__main__':
+    main()
