@@ -1,0 +1,496 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) opsauth.tokens contributors
+# Simplified BSD License (see LICENSES/BSD-2-Clause.txt or https://opensource.org/licenses/BSD-2-Clause)
+# SPDX-License-Identifier: BSD-2-Clause
+
+"""Run a program inside a container or a Kubernetes pod (or on this host) and return what it printed.
+
+FOR INTERNAL COLLECTION USE ONLY: this module may change without notice.
+
+Two credentials can only be made from inside the platform's own containers (JumpServer's private token,
+DeepFlow's permanent token), so this is the one place that talks to docker, podman and kubectl.
+Rules it keeps, whoever calls it:
+
+- The command is always an argv list handed to the runtime's CLI, never a shell string we build: nothing a user
+  types can become shell syntax on this host.
+- Input and every secret travel on stdin (``exec -i``). A command line is readable by every local user through
+  /proc/<pid>/cmdline and ends up in audit logs; stdin is not.
+- Errors are small exception classes with one readable line; the command's stderr is quoted only after the
+  caller's secrets were removed from it.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+
+from urllib.parse import urlencode
+
+from ansible_collections.opsauth.tokens.plugins.module_utils._http import (
+    ConnectionFailed,
+    HttpResponse,
+    InvalidResponse,
+    OpsAuthError,
+    strip_html,
+)
+
+RUNTIMES = ('docker', 'podman', 'kubectl')
+DEFAULT_EXEC_TIMEOUT = 120
+REDACTED = '********'
+
+
+class ExecError(OpsAuthError):
+    """Base of every error of the exec transport."""
+
+
+class ExecOptionsError(ExecError):
+    """The exec options do not name a usable target (found before anything runs)."""
+
+
+class ExecBinaryNotFound(ExecError):
+    """The runtime's CLI (docker, podman, kubectl) or the local program is not there or not executable."""
+
+
+class ExecRuntimeUnavailable(ExecError):
+    """The CLI runs but cannot reach its daemon or cluster, or is not allowed to."""
+
+
+class ExecTargetNotFound(ExecError):
+    """No such container, pod, or container in the pod."""
+
+
+class ExecTargetNotRunning(ExecError):
+    """The container or pod exists but is stopped, paused, completed or not scheduled yet."""
+
+
+class NoRunningPod(ExecError):
+    """A label selector found no pod in phase Running."""
+
+
+class ExecTimeout(ExecError):
+    """The command did not finish in time; it was killed."""
+
+
+class ExecCommandFailed(ExecError):
+    """The command ran and exited non-zero. ``stderr`` is already redacted."""
+
+    def __init__(self, message, rc=None, stderr=''):
+        super(ExecCommandFailed, self).__init__(message)
+        self.rc = rc
+        self.stderr = stderr
+
+
+class ExecResult:
+    """What a command printed: ``rc``, ``stdout`` and ``stderr`` as text (stderr not redacted: use redact())."""
+
+    def __init__(self, rc, stdout, stderr):
+        self.rc = rc
+        self.stdout = stdout
+        self.stderr = stderr
+
+
+def redact(text, secrets):
+    """``text`` with every secret replaced, also in its JSON-escaped form (a traceback may quote the stdin JSON)."""
+    text = text or ''
+    variants = set()
+    for secret in secrets or ():
+        if not secret:
+            continue
+        secret = str(secret)
+        variants.add(secret)
+        variants.add(json.dumps(secret)[1:-1])
+    # Longest first, so that a secret containing another one is replaced whole.
+    for variant in sorted(variants, key=len, reverse=True):
+        text = text.replace(variant, REDACTED)
+    return text
+
+
+def stderr_excerpt(stderr, limit=400):
+    """The end of stderr on one line: the last lines are where a CLI or a traceback says what went wrong."""
+    lines = [line.strip() for line in (stderr or '').splitlines() if line.strip()]
+    text = ' | '.join(lines[-4:])
+    return ('...' + text[-limit:]) if len(text) > limit else (text or '(no error output)')
+
+
+# What the real CLIs print when the target is missing or not running. Matched only on lines that start with the
+# CLI's own prefix, so that a command's output mentioning "No such container" is not mistaken for the CLI's.
+_DOCKER_NOT_FOUND = re.compile(r'^Error(?: response from daemon)?: No such container: ?(.*)$', re.I)
+_DOCKER_NOT_RUNNING = re.compile(r'^Error response from daemon: (?:Container|container) (\S+) is (not running|paused|restarting)')
+_DOCKER_UNAVAILABLE = re.compile(r'(Cannot connect to the Docker daemon|permission denied while trying to connect to the Docker daemon'
+                                 r'|error during connect)', re.I)
+_PODMAN_NOT_FOUND = re.compile(r'^Error: no container with (?:name or ID|ID or name) "?([^"\s]+)"? found', re.I)
+_PODMAN_NOT_RUNNING = re.compile(r'^Error: can only create exec sessions on running containers', re.I)
+_PODMAN_UNAVAILABLE = re.compile(r'^Error: (?:unable to connect to Podman|cannot connect to Podman)', re.I)
+_OCI_NOT_FOUND = re.compile(r'OCI runtime exec failed: .*?(?:executable file not found in \$PATH|no such file or directory)')
+
+_KUBECTL_POD_NOT_FOUND = re.compile(r'^Error from server \(NotFound\): pods "([^"]*)" not found')
+_KUBECTL_NS_NOT_FOUND = re.compile(r'^Error from server \(NotFound\): namespaces "([^"]*)" not found')
+_KUBECTL_COMPLETED = re.compile(r'^error: cannot exec into a container in a completed pod; current phase is (\w+)')
+# kubectl >= 1.22 says "not found in pod"; older ones "is not valid for pod ... out of: a, b".
+_KUBECTL_CONTAINER_NOT_FOUND = re.compile(r'^error: container (\S+) (?:not found in pod \S+|is not valid for pod .*)$')
+# The kubelet answers this when the container is in the spec but not running (crash loop, still starting).
+_KUBECTL_CONTAINER_NOT_RUNNING = re.compile(r'unable to upgrade connection: container not found \("([^"]*)"\)'
+                                            r'|container is not created or running|pod does not exist')
+_KUBECTL_NOT_SCHEDULED = re.compile(r'^Error from server \(BadRequest\): pod (\S+) does not have a host assigned')
+_KUBECTL_UNAVAILABLE = re.compile(r'^(The connection to the server .* was refused|Unable to connect to the server'
+                                  r'|error: You must be logged in to the server|error: context "[^"]*" does not exist'
+                                  r'|error: stat .*: no such file or directory|Error in configuration'
+                                  r'|Error from server \(Forbidden\))')
+_KUBECTL_REMOTE_EXIT = re.compile(r'^command terminated with exit code (\d+)\s*$', re.M)
+
+
+def _first_lines(stderr, count=3):
+    return [line.strip() for line in (stderr or '').splitlines() if line.strip()][:count]
+
+
+def find_binary(name, option):
+    """The full path of a CLI given as a path or a plain name (looked up on PATH)."""
+    if os.sep in name:
+        if not os.path.isfile(name):
+            raise ExecBinaryNotFound('%s %s does not exist; install it or give its full path in %s' % (option, name, option))
+        if not os.access(name, os.X_OK):
+            raise ExecBinaryNotFound('%s %s is not executable' % (option, name))
+        return name
+    found = shutil.which(name)
+    if not found:
+        raise ExecBinaryNotFound('%s "%s" was not found on PATH; install it or give its full path in %s' % (option, name, option))
+    return found
+
+
+class ExecTarget:
+    """Where a command runs: a docker or podman container, a Kubernetes pod, or this host (``runtime`` None).
+
+    Build it from the EXEC_SPEC options with from_params(), call validate() (no process started), then run().
+    """
+
+    def __init__(self, runtime=None, container=None, namespace=None, pod=None, pod_selector=None, kubeconfig=None,
+                 context=None, docker_binary='docker', podman_binary='podman', kubectl_binary='kubectl',
+                 exec_timeout=DEFAULT_EXEC_TIMEOUT):
+        self.runtime = runtime or None
+        self.container = container or None
+        self.namespace = namespace or None
+        self.pod = pod or None
+        self.pod_selector = pod_selector or None
+        self.kubeconfig = kubeconfig or None
+        self.context = context or None
+        self.binaries = dict(docker=docker_binary or 'docker', podman=podman_binary or 'podman',
+                             kubectl=kubectl_binary or 'kubectl')
+        self.exec_timeout = exec_timeout or DEFAULT_EXEC_TIMEOUT
+        self.found_pod = None  # the pod pod_selector found, looked up once per target
+
+    @property
+    def pod_name(self):
+        """The pod commands run in: ``pod``, or the one ``pod_selector`` found (None until resolve_pod())."""
+        return self.pod or self.found_pod
+
+    @classmethod
+    def from_params(cls, params):
+        names = ('runtime', 'container', 'namespace', 'pod', 'pod_selector', 'kubeconfig', 'context',
+                 'docker_binary', 'podman_binary', 'kubectl_binary', 'exec_timeout')
+        return cls(**dict((name, params.get(name)) for name in names))
+
+    def validate(self):
+        """Check that the options name exactly one target; raise ExecOptionsError with what to change."""
+        if self.runtime is None:
+            given = [name for name in ('container', 'namespace', 'pod', 'pod_selector', 'kubeconfig', 'context')
+                     if getattr(self, name)]
+            if given:
+                raise ExecOptionsError('%s given without runtime; set runtime to docker, podman or kubectl '
+                                       '(or drop them to run on the target host itself)' % ', '.join(given))
+            return
+        if self.runtime not in RUNTIMES:
+            raise ExecOptionsError('runtime must be one of %s, got %r' % (', '.join(RUNTIMES), self.runtime))
+        if self.runtime in ('docker', 'podman'):
+            if not self.container:
+                raise ExecOptionsError('runtime=%s needs container (the name or id of the container, e.g. jms_core)' % self.runtime)
+            wrong = [name for name in ('namespace', 'pod', 'pod_selector', 'kubeconfig', 'context') if getattr(self, name)]
+            if wrong:
+                raise ExecOptionsError('%s only apply to runtime=kubectl, not %s' % (', '.join(wrong), self.runtime))
+        else:
+            if self.pod and self.pod_selector:
+                raise ExecOptionsError('give either pod or pod_selector, not both')
+            if not (self.pod or self.pod_selector):
+                raise ExecOptionsError('runtime=kubectl needs pod (a pod name) or pod_selector (a label selector such as app=front-end)')
+        for value, option in ((self.container, 'container'), (self.pod, 'pod')):
+            # A leading dash would be read by the CLI as one of its own flags.
+            if value and value.startswith('-'):
+                raise ExecOptionsError('%s must not start with "-", got %r' % (option, value))
+
+    @property
+    def binary_option(self):
+        return '%s_binary' % self.runtime
+
+    def describe(self):
+        """The target in words, for messages."""
+        if self.runtime is None:
+            return 'this host'
+        if self.runtime in ('docker', 'podman'):
+            return '%s container %s' % (self.runtime, self.container)
+        where = 'pod %s' % (self.pod_name or '(selector %s)' % self.pod_selector)
+        if self.container:
+            where = 'container %s of %s' % (self.container, where)
+        return '%s in namespace %s' % (where, self.namespace or '(default)')
+
+    # --- argv -------------------------------------------------------------------------------------------------
+
+    def kubectl_base(self, binary=None):
+        """``kubectl [--kubeconfig K] [--context C] [-n NS]``: the part every kubectl call shares."""
+        argv = [binary or self.binaries['kubectl']]
+        if self.kubeconfig:
+            argv += ['--kubeconfig', self.kubeconfig]
+        if self.context:
+            argv += ['--context', self.context]
+        if self.namespace:
+            argv += ['-n', self.namespace]
+        return argv
+
+    def command_argv(self, command, binary=None):
+        """The full argv that runs ``command`` (a list) in the target, stdin attached."""
+        if not isinstance(command, (list, tuple)) or not command:
+            raise ExecOptionsError('the command must be a non-empty argv list')
+        command = [str(part) for part in command]
+        if self.runtime is None:
+            return command
+        if self.runtime in ('docker', 'podman'):
+            # -i keeps stdin open; never -t: a TTY would echo stdin (our secrets) back into the output.
+            return [binary or self.binaries[self.runtime], 'exec', '-i', self.container] + command
+        if not self.pod_name:
+            raise ExecOptionsError('the pod is not known yet: call resolve_pod() first')
+        argv = self.kubectl_base(binary) + ['exec', '-i', self.pod_name]
+        if self.container:
+            argv += ['-c', self.container]
+        # "--" ends kubectl's own flags: the command's arguments can never be read as kubectl flags.
+        return argv + ['--'] + command
+
+    # --- running ----------------------------------------------------------------------------------------------
+
+    def _binary(self):
+        if self.runtime is None:
+            return None
+        return find_binary(self.binaries[self.runtime], self.binary_option)
+
+    def resolve_pod(self):
+        """Find the pod ``pod_selector`` names (kubectl only, once); return the pod name."""
+        if self.runtime == 'kubectl' and not self.pod_name and self.pod_selector:
+            self.found_pod = self.find_running_pod(self.pod_selector)
+        return self.pod_name
+
+    def run(self, command, stdin=None, secrets=(), check=True):
+        """Run ``command`` in the target with ``stdin`` (text or bytes); return an ExecResult.
+
+        Errors of the runtime itself (no such container, pod not running, ...) always raise. With ``check``,
+        a non-zero exit of the command raises ExecCommandFailed with its stderr, ``secrets`` removed.
+        """
+        self.validate()
+        binary = self._binary()
+        self.resolve_pod()
+        argv = self.command_argv(command, binary)
+        result = _run_process(argv, stdin, self.exec_timeout, self.describe(), argv[0] if binary else None)
+        if result.rc != 0:
+            self.raise_for_runtime_error(result, secrets)
+            if check:
+                raise ExecCommandFailed('%s in %s exited with status %d: %s'
+                                        % (os.path.basename(command[0]), self.describe(), result.rc,
+                                           redact(stderr_excerpt(result.stderr), secrets)),
+                                        rc=result.rc, stderr=redact(result.stderr, secrets))
+        return result
+
+    def raise_for_runtime_error(self, result, secrets=()):
+        """Raise the matching ExecError when stderr is the runtime CLI's own complaint, not the command's."""
+        stderr = result.stderr or ''
+        where = self.describe()
+        if self.runtime in ('docker', 'podman'):
+            first = _first_lines(stderr, 1)
+            line = first[0] if first else ''
+            if _DOCKER_NOT_FOUND.search(line) or _PODMAN_NOT_FOUND.search(line):
+                raise ExecTargetNotFound('%s does not exist: check the container name (%s ps -a)' % (where, self.runtime))
+            if _DOCKER_NOT_RUNNING.search(line) or _PODMAN_NOT_RUNNING.search(line):
+                raise ExecTargetNotRunning('%s is not running (%s); start it first' % (where, redact(line, secrets)))
+            if _DOCKER_UNAVAILABLE.search(line) or _PODMAN_UNAVAILABLE.search(line):
+                raise ExecRuntimeUnavailable('%s cannot reach its daemon: %s' % (self.runtime, redact(line, secrets)))
+            if result.rc in (126, 127) and _OCI_NOT_FOUND.search(stderr):
+                raise ExecCommandFailed('%s: the program to run was not found in the container: %s'
+                                        % (where, redact(stderr_excerpt(stderr), secrets)), rc=result.rc,
+                                        stderr=redact(stderr, secrets))
+        elif self.runtime == 'kubectl':
+            if _KUBECTL_REMOTE_EXIT.search(stderr):
+                return  # the command ran in the pod and failed: that is the caller's business
+            for line in _first_lines(stderr, 5):
+                if _KUBECTL_POD_NOT_FOUND.search(line) or _KUBECTL_NS_NOT_FOUND.search(line):
+                    raise ExecTargetNotFound('%s does not exist: %s' % (where, line))
+                match = _KUBECTL_COMPLETED.search(line)
+                if match:
+                    raise ExecTargetNotRunning('%s has completed (phase %s); exec needs a Running pod' % (where, match.group(1)))
+                if _KUBECTL_CONTAINER_NOT_FOUND.search(line):
+                    raise ExecTargetNotFound('%s: %s' % (where, line[len('error: '):]))
+                if _KUBECTL_NOT_SCHEDULED.search(line):
+                    raise ExecTargetNotRunning('%s is not scheduled on a node yet (Pending)' % where)
+                if _KUBECTL_CONTAINER_NOT_RUNNING.search(line):
+                    raise ExecTargetNotRunning('%s is not running: %s' % (where, line))
+                if _KUBECTL_UNAVAILABLE.search(line):
+                    raise ExecRuntimeUnavailable('kubectl cannot reach the cluster: %s' % redact(line, secrets))
+
+    def find_running_pod(self, selector):
+        """The name of a Running pod matching the label selector in ``namespace``; NoRunningPod when there is none.
+
+        A pod that is being deleted keeps phase Running while it terminates, and exec into it fails halfway: skip it.
+        Among the rest, a pod whose containers are all ready wins; ties go to the name, so reruns pick the same pod.
+        """
+        binary = find_binary(self.binaries['kubectl'], 'kubectl_binary')
+        argv = self.kubectl_base(binary) + ['get', 'pods', '-l', selector, '-o', 'json']
+        result = _run_process(argv, None, self.exec_timeout, 'namespace %s' % (self.namespace or '(default)'), binary)
+        if result.rc != 0:
+            self.raise_for_runtime_error(result)
+            raise ExecError('kubectl get pods -l %s failed: %s' % (selector, stderr_excerpt(result.stderr)))
+        try:
+            items = json.loads(result.stdout).get('items') or []
+        except (ValueError, AttributeError):
+            raise ExecError('kubectl get pods -o json did not print JSON: "%s"' % strip_html(result.stdout))
+        where = 'namespace %s' % (self.namespace or '(the context default)')
+        if not items:
+            raise NoRunningPod('no pod in %s matches the label selector %s; check namespace and pod_selector' % (where, selector))
+        candidates, seen = [], []
+        for item in items:
+            name = (item.get('metadata') or {}).get('name') or ''
+            status = item.get('status') or {}
+            phase = status.get('phase') or 'Unknown'
+            terminating = bool((item.get('metadata') or {}).get('deletionTimestamp'))
+            seen.append('%s (%s)' % (name, 'Terminating' if terminating else phase))
+            if phase != 'Running' or terminating or not name:
+                continue
+            if self.container and self.container not in [c.get('name') for c in (item.get('spec') or {}).get('containers') or []]:
+                continue
+            statuses = status.get('containerStatuses') or []
+            ready = bool(statuses) and all(cs.get('ready') for cs in statuses)
+            candidates.append((0 if ready else 1, name))
+        if not candidates:
+            raise NoRunningPod('no Running pod in %s matches the label selector %s%s; found: %s'
+                               % (where, selector, ' with a container %s' % self.container if self.container else '',
+                                  ', '.join(sorted(seen))))
+        return sorted(candidates)[0][1]
+
+
+def _run_process(argv, stdin, timeout, where, binary_for_errors):
+    if isinstance(stdin, str):
+        stdin = stdin.encode('utf-8')
+    try:
+        # No shell: the child gets our argv list as is. Its own session, so that a timeout can stop it together with
+        # whatever it started (a local command's children would otherwise keep the pipes open).
+        proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                close_fds=True, start_new_session=True)
+    except OSError as exc:
+        raise ExecBinaryNotFound('cannot run %s: %s' % (binary_for_errors or argv[0], exc.strerror or exc))
+    try:
+        out, err = proc.communicate(stdin or b'', timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _kill_group(proc)
+        raise ExecTimeout('the command in %s did not finish within %d s (exec_timeout); it was stopped' % (where, timeout))
+    return ExecResult(proc.returncode, out.decode('utf-8', 'replace'), err.decode('utf-8', 'replace'))
+
+
+def _kill_group(proc):
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except OSError:
+        proc.kill()
+    try:
+        proc.communicate(timeout=5)
+    except subprocess.TimeoutExpired:  # pragma: no cover - a grandchild that escaped the group still holds a pipe
+        pass
+
+
+# --- HTTP through curl inside a pod -----------------------------------------------------------------------------
+
+# Header names that carry credentials: they would land on curl's command line, so we refuse them.
+_SECRET_HEADER = re.compile(r'(authorization|cookie|token|secret|pass|key|csrf)', re.I)
+_STATUS_TRAILER = re.compile(r'\n(\d{3})$')
+
+
+def _secret_values(body):
+    if not isinstance(body, dict):
+        return []
+    return [str(value) for key, value in body.items() if value and _SECRET_HEADER.search(str(key))]
+
+
+class CurlTransport:
+    """HTTP over ``curl`` run inside the target: for services only reachable from inside a cluster (DeepFlow's fuser).
+
+    ``request(method, path, params, json_body, headers)`` returns an HttpResponse like the direct HTTP transport, so
+    a platform client does not care which one it has. The request body goes on stdin (``--data-binary @-``); the URL
+    and the headers are on curl's command line, so they must not carry secrets (a secret-looking header is refused).
+    """
+
+    def __init__(self, target, base_url, timeout=30, validate_certs=True, curl='curl', secrets=()):
+        if not base_url or not re.match(r'^https?://[^/]+', base_url):
+            raise ExecOptionsError('url must be an absolute http:// or https:// URL, got %r' % (base_url,))
+        self.target = target
+        self.base_url = base_url.rstrip('/')
+        self.timeout = timeout
+        self.validate_certs = validate_certs
+        self.curl = curl
+        self.secrets = list(secrets)
+        self.attempts = 0
+
+    def url_for(self, path, params=None):
+        url = path if re.match(r'^https?://', path) else self.base_url + '/' + path.lstrip('/')
+        if params:
+            url += ('&' if '?' in url else '?') + urlencode(sorted(params.items()) if isinstance(params, dict) else params)
+        return url
+
+    def curl_argv(self, method, url, headers=None, has_body=False):
+        argv = [self.curl, '-sS', '-X', method.upper()]
+        if self.timeout:
+            argv += ['--max-time', str(int(self.timeout))]
+        if not self.validate_certs:
+            argv.append('-k')
+        for name, value in sorted((headers or {}).items()):
+            if _SECRET_HEADER.search(name):
+                raise ExecOptionsError('refusing to send header %s through curl: it would be visible on the command line' % name)
+            argv += ['-H', '%s: %s' % (name, value)]
+        if has_body:
+            if not any(name.lower() == 'content-type' for name in (headers or {})):
+                argv += ['-H', 'Content-Type: application/json']
+            argv += ['--data-binary', '@-']
+        # curl prints the body, then this trailer: a newline and the status code, which we split off again.
+        return argv + ['-w', '\\n%{http_code}', url]
+
+    def request(self, method, path, params=None, json_body=None, headers=None, expect_json=True, secrets=()):
+        """Send one request with curl in the target and return an HttpResponse (no retries: the caller decides).
+
+        The positional order is the one _deepflow.PermanentTokenClient uses for its transports.
+        """
+        # Whatever the body holds under a secret-looking key is removed from any error text, on top of ``secrets``.
+        secrets = self.secrets + list(secrets or ()) + _secret_values(json_body)
+        url = self.url_for(path, params)
+        body = None if json_body is None else json.dumps(json_body)
+        argv = self.curl_argv(method, url, headers, has_body=body is not None)
+        self.attempts += 1
+        result = self.target.run(argv, stdin=body, secrets=secrets, check=False)
+        if result.rc != 0:
+            self.target.raise_for_runtime_error(result, secrets)
+            message = redact(stderr_excerpt(result.stderr), secrets)
+            # curl's exit codes for "could not resolve", "could not connect", "timed out", TLS: the server was never reached
+            if result.rc in (6, 7, 28, 35, 52, 56, 60):
+                raise ConnectionFailed('%s %s from %s failed: %s' % (method.upper(), url, self.target.describe(), message))
+            raise ExecCommandFailed('curl in %s exited with status %d: %s' % (self.target.describe(), result.rc, message),
+                                    rc=result.rc, stderr=redact(result.stderr, secrets))
+        match = _STATUS_TRAILER.search(result.stdout)
+        if not match:
+            raise InvalidResponse('curl in %s printed no status code: is it really curl? output: "%s"'
+                                  % (self.target.describe(), strip_html(redact(result.stdout, secrets))))
+        status = int(match.group(1))
+        text = result.stdout[:match.start()]
+        parsed = None
+        if text.strip():
+            try:
+                parsed = json.loads(text)
+            except ValueError:
+                if expect_json:
+                    raise InvalidResponse('%s answered HTTP %d with something that is not JSON: "%s"; check the url'
+                                          % (self.base_url, status, strip_html(redact(text, secrets))), status=status)
+        return HttpResponse(status, {}, text, parsed, url)

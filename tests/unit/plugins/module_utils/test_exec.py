@@ -1,0 +1,490 @@
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The exec transport: argv building, error recognition, pod discovery and curl-in-a-pod.
+
+Commands really run, through the fake docker/podman/kubectl/curl of tests/bin (always by explicit path); the one
+layer faked is the container runtime. HTTP goes to a small server on 127.0.0.1 started here.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import json
+import os
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import pytest
+
+from ansible_collections.opsauth.tokens.plugins.module_utils._exec import (
+    REDACTED,
+    CurlTransport,
+    ExecBinaryNotFound,
+    ExecCommandFailed,
+    ExecError,
+    ExecOptionsError,
+    ExecResult,
+    ExecRuntimeUnavailable,
+    ExecTarget,
+    ExecTargetNotFound,
+    ExecTargetNotRunning,
+    ExecTimeout,
+    NoRunningPod,
+    redact,
+)
+from ansible_collections.opsauth.tokens.plugins.module_utils._http import ConnectionFailed, InvalidResponse, OpsAuthError
+
+BIN = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', '..', 'bin'))
+DOCKER, PODMAN, KUBECTL = os.path.join(BIN, 'docker'), os.path.join(BIN, 'podman'), os.path.join(BIN, 'kubectl')
+SECRET = 'S3cret-Pa$$word-\'"-x'
+
+
+def pod(name, namespace='apps', phase='Running', **extra):
+    return dict(dict(name=name, namespace=namespace, labels={'app': 'web'}, phase=phase, containers=['main'],
+                     root='front_end'), **extra)
+
+
+@pytest.fixture
+def world(tmp_path, monkeypatch):
+    """Write the fake runtime's state file; return a helper to change it and read the call log."""
+    class World:
+        state_path = str(tmp_path / 'state.json')
+        log_path = str(tmp_path / 'calls.jsonl')
+        kubeconfig = str(tmp_path / 'kubeconfig')
+
+        def __init__(self):
+            self.state = {'log': self.log_path, 'containers': {
+                'web': {'status': 'running', 'root': 'front_end'},
+                'stopped': {'status': 'exited'},
+                'paused': {'status': 'paused'},
+            }, 'kubernetes': {'contexts': ['kind-a', 'kind-b'], 'current_context': 'kind-a', 'pods': [
+                pod('web-1', containers=['main', 'sidecar']),
+                pod('done-1', phase='Succeeded'),
+                pod('pending-1', phase='Pending'),
+                pod('crash-1', stopped_containers=['main']),
+                pod('only-b', context='kind-b'),
+                pod('private', kubeconfig=self.kubeconfig),
+            ]}}
+            self.save()
+
+        def save(self):
+            with open(self.state_path, 'w') as handle:
+                json.dump(self.state, handle)
+
+        def calls(self):
+            if not os.path.exists(self.log_path):
+                return []
+            with open(self.log_path) as handle:
+                return [json.loads(line) for line in handle]
+
+    with open(World.kubeconfig, 'w') as handle:
+        handle.write('apiVersion: v1\nkind: Config\n')
+    monkeypatch.setenv('OPSAUTH_FAKE_STATE', World.state_path)
+    return World()
+
+
+# --- argv -------------------------------------------------------------------------------------------------------------
+
+def test_docker_and_podman_argv_is_exec_i_container_then_the_command():
+    target = ExecTarget(runtime='docker', container='jms_core', docker_binary='/x/docker')
+    assert target.command_argv(['python', '-c', 'print(1)']) == ['/x/docker', 'exec', '-i', 'jms_core', 'python', '-c', 'print(1)']
+    target = ExecTarget(runtime='podman', container='jms_core', podman_binary='/x/podman')
+    assert target.command_argv(['id']) == ['/x/podman', 'exec', '-i', 'jms_core', 'id']
+
+
+def test_kubectl_argv_with_every_option_and_a_double_dash_before_the_command():
+    target = ExecTarget(runtime='kubectl', namespace='jumpserver', pod='core-1', container='core', kubeconfig='/k/config',
+                        context='prod', kubectl_binary='/x/kubectl')
+    assert target.command_argv(['sh', '-c', 'echo "$1"', 'sh', '--not-a-kubectl-flag']) == [
+        '/x/kubectl', '--kubeconfig', '/k/config', '--context', 'prod', '-n', 'jumpserver',
+        'exec', '-i', 'core-1', '-c', 'core', '--', 'sh', '-c', 'echo "$1"', 'sh', '--not-a-kubectl-flag']
+
+
+def test_kubectl_argv_leaves_out_what_is_not_given():
+    target = ExecTarget(runtime='kubectl', pod='core-1', kubectl_binary='kubectl')
+    assert target.command_argv(['true']) == ['kubectl', 'exec', '-i', 'core-1', '--', 'true']
+
+
+def test_no_runtime_runs_the_command_itself():
+    assert ExecTarget().command_argv(['sh', '-c', 'true']) == ['sh', '-c', 'true']
+
+
+def test_never_a_tty_and_never_a_shell_string():
+    for target in (ExecTarget(runtime='docker', container='c'), ExecTarget(runtime='kubectl', pod='p')):
+        argv = target.command_argv(['cat'])
+        assert '-t' not in argv and '-it' not in argv
+        with pytest.raises(ExecOptionsError):
+            target.command_argv('cat /etc/passwd')
+
+
+@pytest.mark.parametrize('options, message', [
+    (dict(runtime='docker'), 'needs container'),
+    (dict(runtime='podman', container='c', pod='p'), 'only apply to runtime=kubectl'),
+    (dict(runtime='kubectl'), 'needs pod'),
+    (dict(runtime='kubectl', pod='p', pod_selector='app=x'), 'not both'),
+    (dict(container='c'), 'without runtime'),
+    (dict(runtime='lxc', container='c'), 'must be one of'),
+    (dict(runtime='docker', container='--privileged'), 'must not start with "-"'),
+    (dict(runtime='kubectl', pod='-n'), 'must not start with "-"'),
+])
+def test_validate_names_what_to_change(options, message):
+    with pytest.raises(ExecOptionsError, match=message):
+        ExecTarget(**options).validate()
+
+
+def test_from_params_reads_the_exec_spec_names():
+    params = dict(runtime='kubectl', container=None, namespace='ns', pod=None, pod_selector='app=x', kubeconfig=None,
+                  context='c', docker_binary='docker', podman_binary='podman', kubectl_binary='/k', exec_timeout=5,
+                  unrelated='ignored')
+    target = ExecTarget.from_params(params)
+    assert (target.namespace, target.pod_selector, target.context, target.binaries['kubectl'], target.exec_timeout) == (
+        'ns', 'app=x', 'c', '/k', 5)
+
+
+def test_every_error_is_an_opsauth_error():
+    for cls in (ExecBinaryNotFound, ExecTargetNotFound, ExecTargetNotRunning, NoRunningPod, ExecCommandFailed, ExecTimeout):
+        assert issubclass(cls, ExecError) and issubclass(cls, OpsAuthError)
+
+
+# --- running through the fakes ----------------------------------------------------------------------------------------
+
+def test_stdin_reaches_the_command_and_never_the_argv(world):
+    target = ExecTarget(runtime='docker', container='web', docker_binary=DOCKER)
+    result = target.run(['cat'], stdin=json.dumps({'password': SECRET}), secrets=[SECRET])
+    assert json.loads(result.stdout) == {'password': SECRET}
+    calls = world.calls()
+    assert calls and calls[-1]['argv'] == ['docker', 'exec', '-i', 'web', 'cat']
+    assert SECRET not in json.dumps(calls)
+
+
+def test_kubectl_exec_through_the_fake_with_kubeconfig_and_context(world):
+    target = ExecTarget(runtime='kubectl', namespace='apps', pod='private', kubeconfig=world.kubeconfig, context='kind-a',
+                        kubectl_binary=KUBECTL)
+    assert target.run(['cat'], stdin='hello').stdout == 'hello'
+    assert world.calls()[-1]['argv'] == ['kubectl', '--kubeconfig', world.kubeconfig, '--context', 'kind-a', '-n', 'apps',
+                                         'exec', '-i', 'private', '--', 'cat']
+    # Without the kubeconfig the pod is not there: proof the option reached kubectl.
+    with pytest.raises(ExecTargetNotFound, match='private'):
+        ExecTarget(runtime='kubectl', namespace='apps', pod='private', kubectl_binary=KUBECTL).run(['true'])
+
+
+def test_context_reaches_kubectl(world):
+    assert ExecTarget(runtime='kubectl', namespace='apps', pod='only-b', context='kind-b',
+                      kubectl_binary=KUBECTL).run(['true']).rc == 0
+    with pytest.raises(ExecTargetNotFound):
+        ExecTarget(runtime='kubectl', namespace='apps', pod='only-b', kubectl_binary=KUBECTL).run(['true'])
+    with pytest.raises(ExecRuntimeUnavailable, match='context "kind-z" does not exist'):
+        ExecTarget(runtime='kubectl', namespace='apps', pod='web-1', context='kind-z', kubectl_binary=KUBECTL).run(['true'])
+
+
+def test_kubectl_container_reaches_kubectl_and_the_default_container_notice_is_harmless(world):
+    target = ExecTarget(runtime='kubectl', namespace='apps', pod='web-1', container='sidecar', kubectl_binary=KUBECTL)
+    assert target.run(['true']).rc == 0
+    assert world.calls()[-1]['argv'][-4:] == ['-c', 'sidecar', '--', 'true']
+    result = ExecTarget(runtime='kubectl', namespace='apps', pod='web-1', kubectl_binary=KUBECTL).run(['echo', 'ok'])
+    assert result.stdout == 'ok\n' and 'Defaulted container "main"' in result.stderr
+
+
+@pytest.mark.parametrize('runtime, binary, container, error, words', [
+    ('docker', DOCKER, 'missing', ExecTargetNotFound, 'docker container missing does not exist'),
+    ('docker', DOCKER, 'stopped', ExecTargetNotRunning, 'is not running'),
+    ('docker', DOCKER, 'paused', ExecTargetNotRunning, 'paused'),
+    ('podman', PODMAN, 'missing', ExecTargetNotFound, 'podman container missing does not exist'),
+    ('podman', PODMAN, 'stopped', ExecTargetNotRunning, 'is not running'),
+])
+def test_container_errors_are_recognised(world, runtime, binary, container, error, words):
+    options = {'runtime': runtime, 'container': container, runtime + '_binary': binary}
+    with pytest.raises(error, match=words):
+        ExecTarget(**options).run(['true'])
+
+
+@pytest.mark.parametrize('pod_name, container, error, words', [
+    ('missing', None, ExecTargetNotFound, 'pods "missing" not found'),
+    ('done-1', None, ExecTargetNotRunning, 'completed \\(phase Succeeded\\)'),
+    ('pending-1', None, ExecTargetNotRunning, 'Pending'),
+    ('web-1', 'nope', ExecTargetNotFound, 'container nope not found in pod web-1'),
+    ('crash-1', None, ExecTargetNotRunning, 'container not found'),
+])
+def test_pod_errors_are_recognised(world, pod_name, container, error, words):
+    target = ExecTarget(runtime='kubectl', namespace='apps', pod=pod_name, container=container, kubectl_binary=KUBECTL)
+    with pytest.raises(error, match=words):
+        target.run(['true'])
+
+
+def test_a_failing_command_reports_its_stderr_without_secrets(world):
+    target = ExecTarget(runtime='docker', container='web', docker_binary=DOCKER)
+    script = 'read line; echo "Traceback: bad value $line" >&2; exit 4'
+    with pytest.raises(ExecCommandFailed) as info:
+        target.run(['sh', '-c', script], stdin=SECRET + '\n', secrets=[SECRET])
+    assert info.value.rc == 4
+    assert SECRET not in str(info.value) and SECRET not in info.value.stderr
+    assert 'Traceback: bad value ' + REDACTED in str(info.value)
+
+
+def test_a_failing_command_in_a_pod_is_the_commands_failure_not_the_pods(world):
+    target = ExecTarget(runtime='kubectl', namespace='apps', pod='web-1', kubectl_binary=KUBECTL)
+    # The command itself prints what kubectl would print: it must not be taken for kubectl's own error.
+    with pytest.raises(ExecCommandFailed) as info:
+        target.run(['sh', '-c', 'echo \'Error from server (NotFound): pods "web-1" not found\' >&2; exit 3'])
+    assert info.value.rc == 3
+
+
+def test_check_false_returns_the_failure(world):
+    result = ExecTarget(runtime='docker', container='web', docker_binary=DOCKER).run(['sh', '-c', 'exit 5'], check=False)
+    assert result.rc == 5
+
+
+def test_a_program_missing_in_the_container(world):
+    with pytest.raises(ExecCommandFailed, match='not found in the container'):
+        ExecTarget(runtime='docker', container='web', docker_binary=DOCKER).run(['no-such-program'])
+
+
+def test_binary_missing_or_not_executable(world, tmp_path):
+    with pytest.raises(ExecBinaryNotFound, match='docker_binary /nonexistent/docker does not exist'):
+        ExecTarget(runtime='docker', container='web', docker_binary='/nonexistent/docker').run(['true'])
+    plain = tmp_path / 'kubectl'
+    plain.write_text(u'#!/bin/sh\n')
+    with pytest.raises(ExecBinaryNotFound, match='not executable'):
+        ExecTarget(runtime='kubectl', pod='p', kubectl_binary=str(plain)).run(['true'])
+    with pytest.raises(ExecBinaryNotFound, match='not found on PATH'):
+        ExecTarget(runtime='podman', container='c', podman_binary='opsauth-no-such-cli').run(['true'])
+    with pytest.raises(ExecBinaryNotFound, match='opsauth-no-such-program'):
+        ExecTarget().run(['opsauth-no-such-program'])
+
+
+def test_timeout_stops_the_command(world):
+    started = time.time()
+    with pytest.raises(ExecTimeout, match='did not finish within 1 s'):
+        ExecTarget(runtime='docker', container='web', docker_binary=DOCKER, exec_timeout=1).run(['sleep', '30'])
+    assert time.time() - started < 10
+
+
+def test_local_run_without_runtime():
+    result = ExecTarget().run(['sh', '-c', 'cat; echo " and more"'], stdin=b'bytes in')
+    assert result.stdout == 'bytes in and more\n'
+
+
+# --- error recognition from the real CLIs' words (versions differ) ----------------------------------------------------
+
+@pytest.mark.parametrize('runtime, stderr, error', [
+    ('docker', 'Error response from daemon: No such container: jms_core\n', ExecTargetNotFound),
+    ('docker', 'Error: No such container: jms_core\n', ExecTargetNotFound),
+    ('docker', 'Error response from daemon: Container 3f4e5d is not running\n', ExecTargetNotRunning),
+    ('docker', 'Error response from daemon: container 3f4e5d is not running\n', ExecTargetNotRunning),
+    ('docker', 'Error response from daemon: Container 3f4e is paused, unpause the container before exec\n', ExecTargetNotRunning),
+    ('docker', 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?\n',
+     ExecRuntimeUnavailable),
+    ('docker', 'permission denied while trying to connect to the Docker daemon socket at unix:///var/run/docker.sock\n',
+     ExecRuntimeUnavailable),
+    ('podman', 'Error: no container with name or ID "jms_core" found: no such container\n', ExecTargetNotFound),
+    ('podman', 'Error: can only create exec sessions on running containers: container state improper\n', ExecTargetNotRunning),
+    ('kubectl', 'Error from server (NotFound): pods "jms-core-0" not found\n', ExecTargetNotFound),
+    ('kubectl', 'Error from server (NotFound): namespaces "jms" not found\n', ExecTargetNotFound),
+    ('kubectl', 'error: cannot exec into a container in a completed pod; current phase is Failed\n', ExecTargetNotRunning),
+    ('kubectl', 'error: container core not found in pod jms-core-0\n', ExecTargetNotFound),
+    ('kubectl', 'error: container core is not valid for pod jms-core-0 out of: web, worker\n', ExecTargetNotFound),
+    ('kubectl', 'error: unable to upgrade connection: container not found ("core")\n', ExecTargetNotRunning),
+    ('kubectl', 'Error from server (BadRequest): pod jms-core-0 does not have a host assigned\n', ExecTargetNotRunning),
+    ('kubectl', 'The connection to the server localhost:8080 was refused - did you specify the right host or port?\n',
+     ExecRuntimeUnavailable),
+    ('kubectl', 'error: You must be logged in to the server (Unauthorized)\n', ExecRuntimeUnavailable),
+    ('kubectl', 'Error from server (Forbidden): pods "x" is forbidden: User "u" cannot create resource "pods/exec"\n',
+     ExecRuntimeUnavailable),
+])
+def test_runtime_messages(runtime, stderr, error):
+    target = ExecTarget(runtime=runtime, container='jms_core' if runtime != 'kubectl' else None, pod='jms-core-0')
+    with pytest.raises(error):
+        target.raise_for_runtime_error(ExecResult(1, '', stderr))
+
+
+@pytest.mark.parametrize('runtime, stderr', [
+    ('docker', 'Traceback (most recent call last):\nValueError: No such container: in my log line\n'),
+    ('docker', 'django.db.utils.OperationalError: could not connect\n'),
+    ('kubectl', 'Error from server (NotFound): pods "x" not found\ncommand terminated with exit code 1\n'),
+])
+def test_a_commands_own_stderr_is_not_taken_for_the_runtimes(runtime, stderr):
+    target = ExecTarget(runtime=runtime, container='c' if runtime != 'kubectl' else None, pod='p')
+    target.raise_for_runtime_error(ExecResult(1, '', stderr))  # no exception
+
+
+def test_redact_also_replaces_the_json_escaped_form():
+    secret = 'pa"ss\\word'
+    text = 'raw %s and json %s' % (secret, json.dumps({'p': secret}))
+    cleaned = redact(text, [secret, '', None])
+    assert secret not in cleaned and json.dumps(secret)[1:-1] not in cleaned
+    assert cleaned.count(REDACTED) == 2
+
+
+# --- pod discovery ----------------------------------------------------------------------------------------------------
+
+def test_find_running_pod_prefers_ready_and_skips_terminating_and_completed(world):
+    world.state['kubernetes']['pods'] = [
+        pod('a-terminating', labels={'app': 'web'}, terminating=True),
+        pod('b-not-ready', labels={'app': 'web'}, ready=False),
+        pod('c-done', labels={'app': 'web'}, phase='Succeeded'),
+        pod('d-ready', labels={'app': 'web'}),
+        pod('e-other', labels={'app': 'db'}),
+    ]
+    world.save()
+    target = ExecTarget(runtime='kubectl', namespace='apps', pod_selector='app=web', kubectl_binary=KUBECTL)
+    assert target.resolve_pod() == 'd-ready'
+    assert world.calls()[-1]['argv'] == ['kubectl', '-n', 'apps', 'get', 'pods', '-l', 'app=web', '-o', 'json']
+    # and run() uses it
+    assert target.run(['hostname']).rc == 0
+    assert world.calls()[-1]['argv'][:6] == ['kubectl', '-n', 'apps', 'exec', '-i', 'd-ready']
+
+
+def test_find_running_pod_takes_a_running_pod_that_is_not_ready_when_nothing_else_is(world):
+    world.state['kubernetes']['pods'] = [pod('z', ready=False, labels={'app': 'web'}), pod('y', phase='Pending', labels={'app': 'web'})]
+    world.save()
+    assert ExecTarget(runtime='kubectl', namespace='apps', pod_selector='app=web', kubectl_binary=KUBECTL).resolve_pod() == 'z'
+
+
+def test_no_running_pod_is_a_clear_error_listing_what_was_found(world):
+    world.state['kubernetes']['pods'] = [pod('x-1', phase='Pending', labels={'app': 'front-end'}),
+                                         pod('x-2', phase='Failed', labels={'app': 'front-end'})]
+    world.save()
+    target = ExecTarget(runtime='kubectl', namespace='apps', pod_selector='app=front-end', kubectl_binary=KUBECTL)
+    with pytest.raises(NoRunningPod) as info:
+        target.run(['true'])
+    assert 'no Running pod in namespace apps matches the label selector app=front-end' in str(info.value)
+    assert 'x-1 (Pending)' in str(info.value) and 'x-2 (Failed)' in str(info.value)
+    with pytest.raises(NoRunningPod, match='no pod in namespace apps matches the label selector app=nothing'):
+        ExecTarget(runtime='kubectl', namespace='apps', pod_selector='app=nothing', kubectl_binary=KUBECTL).resolve_pod()
+
+
+def test_find_running_pod_with_a_container_skips_pods_without_it(world):
+    world.state['kubernetes']['pods'] = [pod('a', labels={'app': 'web'}, containers=['other']),
+                                         pod('b', labels={'app': 'web'}, containers=['core'])]
+    world.save()
+    target = ExecTarget(runtime='kubectl', namespace='apps', pod_selector='app=web', container='core', kubectl_binary=KUBECTL)
+    assert target.resolve_pod() == 'b'
+
+
+# --- curl inside a pod ------------------------------------------------------------------------------------------------
+
+class _Handler(BaseHTTPRequestHandler):
+    seen = []
+
+    def _answer(self):
+        length = int(self.headers.get('Content-Length') or 0)
+        body = self.rfile.read(length).decode() if length else ''
+        self.seen.append({'method': self.command, 'path': self.path, 'headers': dict(self.headers), 'body': body})
+        if self.path.startswith('/html'):
+            payload, ctype, status = b'<html><body>Bad Gateway</body></html>', 'text/html', 502
+        else:
+            payload, ctype, status = json.dumps({'OPT_STATUS': 'SUCCESS', 'DATA': {'echo': body}}).encode(), 'application/json', 200
+            if self.path.startswith('/created'):
+                status = 201
+        self.send_response(status)
+        self.send_header('Content-Type', ctype)
+        self.send_header('Content-Length', str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    do_GET = do_POST = do_DELETE = _answer
+
+    def log_message(self, *args):  # keep pytest's output clean
+        pass
+
+
+@pytest.fixture
+def http_server():
+    server = HTTPServer(('127.0.0.1', 0), _Handler)
+    _Handler.seen = []
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield 'http://127.0.0.1:%d' % server.server_address[1], _Handler.seen
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def curl_pod(world, http_server):
+    url, seen = http_server
+    world.state['kubernetes']['pods'] = [pod('front-end-1', namespace='deepflow', labels={'app': 'front-end'},
+                                             hosts={'fuser:20824': url})]
+    world.save()
+    target = ExecTarget(runtime='kubectl', namespace='deepflow', pod_selector='app=front-end', kubectl_binary=KUBECTL)
+    return CurlTransport(target, 'http://fuser:20824', timeout=10), seen
+
+
+def test_curl_sends_the_body_on_stdin_and_parses_the_answer(world, curl_pod):
+    transport, seen = curl_pod
+    resp = transport.request('POST', '/v1/user/permanent_token', json_body={'email': 'a@b.c', 'password': SECRET},
+                             headers={'X-User-Id': '1', 'X-User-Type': '1'}, secrets=[SECRET])
+    assert resp.status == 200 and resp.ok
+    assert json.loads(resp.json['DATA']['echo']) == {'email': 'a@b.c', 'password': SECRET}
+    assert seen[-1]['method'] == 'POST' and seen[-1]['path'] == '/v1/user/permanent_token'
+    assert seen[-1]['headers']['X-User-Id'] == '1' and seen[-1]['headers']['Content-Type'] == 'application/json'
+    assert world.calls()[-1]['argv'] == [
+        'kubectl', '-n', 'deepflow', 'exec', '-i', 'front-end-1', '--', 'curl', '-sS', '-X', 'POST', '--max-time', '10',
+        '-H', 'X-User-Id: 1', '-H', 'X-User-Type: 1', '-H', 'Content-Type: application/json', '--data-binary', '@-',
+        '-w', '\\n%{http_code}', 'http://fuser:20824/v1/user/permanent_token']
+    assert SECRET not in json.dumps(world.calls())
+
+
+def test_curl_takes_the_positional_order_of_the_deepflow_client(world, curl_pod):
+    # _deepflow.PermanentTokenClient calls transport.request(method, path, params, json_body, headers)
+    transport, seen = curl_pod
+    resp = transport.request('POST', '/v1/user/permanent_token', None, {'email': 'a@b.c', 'password': SECRET},
+                             {'X-User-Id': '1', 'X-User-Type': '1'})
+    assert resp.status == 200 and seen[-1]['headers']['X-User-Type'] == '1'
+    assert json.loads(seen[-1]['body'])['password'] == SECRET
+
+
+def test_curl_errors_never_show_the_password_of_the_body(tmp_path):
+    # A "curl" that fails and echoes its stdin (the body) to stderr: the error must not carry the password.
+    fake = tmp_path / 'echoing-curl'
+    fake.write_text(u'#!/bin/sh\necho "curl: (22) The requested URL returned error: $(cat)" >&2\nexit 22\n')
+    fake.chmod(0o700)
+    transport = CurlTransport(ExecTarget(), 'http://fuser:20824', curl=str(fake))
+    with pytest.raises(ExecCommandFailed) as info:
+        transport.request('POST', '/v1/user/permanent_token', None, {'email': 'a@b.c', 'password': SECRET})
+    assert info.value.rc == 22 and 'The requested URL returned error' in str(info.value)
+    assert SECRET not in str(info.value) and json.dumps(SECRET)[1:-1] not in str(info.value)
+    assert SECRET not in info.value.stderr and 'a@b.c' in str(info.value)
+
+
+def test_curl_query_status_and_no_body(world, curl_pod):
+    transport, seen = curl_pod
+    resp = transport.request('GET', '/created', params={'email': 'a b@c.d'})
+    assert resp.status == 201
+    assert seen[-1]['path'] == '/created?email=a+b%40c.d' and seen[-1]['body'] == ''
+    assert '--data-binary' not in world.calls()[-1]['argv']
+    assert transport.attempts == 1
+
+
+def test_curl_html_answer_is_an_invalid_response(curl_pod):
+    transport, _seen = curl_pod
+    with pytest.raises(InvalidResponse, match='HTTP 502 .*Bad Gateway'):
+        transport.request('GET', '/html')
+    assert transport.request('GET', '/html', expect_json=False).status == 502
+
+
+def test_curl_unknown_host_or_closed_port_is_a_connection_failure(world, curl_pod):
+    transport, _seen = curl_pod
+    with pytest.raises(ConnectionFailed, match='Could not resolve host: elsewhere'):
+        CurlTransport(transport.target, 'http://elsewhere:1').request('GET', '/x')
+    world.state['kubernetes']['pods'][0]['hosts'] = {'fuser:20824': 'http://127.0.0.1:9'}
+    world.save()
+    with pytest.raises(ConnectionFailed, match="Couldn't connect"):
+        transport.request('GET', '/x')
+
+
+def test_curl_refuses_a_secret_header_on_its_command_line(curl_pod):
+    transport, seen = curl_pod
+    for name in ('Authorization', 'Cookie', 'X-Api-Key', 'X-Auth-Token'):
+        with pytest.raises(ExecOptionsError, match='refusing to send header %s' % name):
+            transport.request('GET', '/x', headers={name: 'secret'})
+    assert not seen
+
+
+def test_curl_pod_not_running_is_the_runtime_error(world, curl_pod):
+    transport, _seen = curl_pod
+    assert transport.request('GET', '/x').status == 200  # finds the pod, once
+    world.state['kubernetes']['pods'][0]['phase'] = 'Failed'
+    world.save()
+    with pytest.raises(ExecTargetNotRunning, match='front-end-1 in namespace deepflow has completed'):
+        transport.request('GET', '/x')

@@ -1,0 +1,143 @@
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""opsauth.tokens.jms_private_token end to end: the module, the fake docker/kubectl of tests/bin (by explicit path),
+the fake manage.py in the fake container, and the JumpServer simulator (in-process) holding the private tokens."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import json
+import os
+
+import pytest
+
+from ansible_collections.opsauth.tokens.plugins.modules import jms_private_token
+
+BIN = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', '..', 'bin'))
+SEED_ADMIN_TOKEN_PREFIX = '937b3801'
+CORE_LABELS = {'app.kubernetes.io/name': 'jumpserver', 'app.jumpserver.org/name': 'jms-core'}
+
+
+@pytest.fixture
+def world(jms, tmp_path, monkeypatch):
+    class World:
+        log = str(tmp_path / 'calls.jsonl')
+        state = {'log': log, 'containers': {'jms_core': {'status': 'running', 'jms_url': jms.url},
+                                            'jms_stopped': {'status': 'exited', 'jms_url': jms.url}},
+                 'kubernetes': {'pods': [{'name': 'jms-core-5f7c9', 'namespace': 'jumpserver', 'labels': CORE_LABELS,
+                                          'containers': ['core'], 'jms_url': jms.url}]}}
+
+        def calls(self):
+            with open(self.log) as handle:
+                return [json.loads(line) for line in handle]
+
+    path = tmp_path / 'state.json'
+    path.write_text(json.dumps(World.state))
+    monkeypatch.setenv('OPSAUTH_FAKE_STATE', str(path))
+    return World()
+
+
+def docker(**extra):
+    return dict(dict(runtime='docker', container='jms_core', docker_binary=os.path.join(BIN, 'docker'), username='alice'), **extra)
+
+
+def sim_token(jms, username):
+    with jms.app.lock:
+        token = jms.app.private_tokens.get(username)
+        return token and token['key']
+
+
+def test_present_creates_then_returns_the_same_token(jms, world, run_module):
+    first = run_module(jms_private_token, docker())
+    assert first['changed'] is True and first['created'] is True and first['existed'] is False
+    assert len(first['token']) == 40 and first['token'] == sim_token(jms, 'alice')
+    assert first['username'] == 'alice' and first['date_created'].startswith('20')
+    assert first['msg'] == 'created a private token for alice'
+    second = run_module(jms_private_token, docker())
+    assert second['changed'] is False and second['created'] is False and second['existed'] is True
+    assert second['token'] == first['token']
+
+
+def test_rotate_replaces_the_token(jms, world, run_module):
+    first = run_module(jms_private_token, docker())
+    rotated = run_module(jms_private_token, docker(rotate=True))
+    assert rotated['changed'] is True and rotated['created'] is True and rotated['token'] != first['token']
+    assert sim_token(jms, 'alice') == rotated['token']
+
+
+def test_absent_deletes_once(jms, world, run_module):
+    run_module(jms_private_token, docker())
+    gone = run_module(jms_private_token, docker(state='absent'))
+    assert gone['changed'] is True and 'token' not in gone and sim_token(jms, 'alice') is None
+    again = run_module(jms_private_token, docker(state='absent'))
+    assert again['changed'] is False and again['msg'] == 'alice has no private token'
+
+
+def test_check_mode_only_reads(jms, world, run_module):
+    would = run_module(jms_private_token, docker(), check_mode=True, diff=True)
+    assert would['changed'] is True and 'token' not in would and sim_token(jms, 'alice') is None
+    assert would['diff'] == {'before': {'username': 'alice', 'has_private_token': False},
+                             'after': {'username': 'alice', 'has_private_token': True, 'rotated': False}}
+    made = run_module(jms_private_token, docker())
+    existing = run_module(jms_private_token, docker(), check_mode=True)
+    assert existing['changed'] is False and existing['token'] == made['token']
+    assert run_module(jms_private_token, docker(rotate=True), check_mode=True)['changed'] is True
+    assert run_module(jms_private_token, docker(state='absent'), check_mode=True)['changed'] is True
+    assert sim_token(jms, 'alice') == made['token']
+
+
+def test_unknown_user_is_named(world, run_module):
+    result = run_module(jms_private_token, docker(username='nobody'))
+    assert result['failed'] is True
+    assert result['msg'].startswith('JumpServer has no user named "nobody"')
+
+
+def test_container_not_running_or_missing(world, run_module):
+    result = run_module(jms_private_token, docker(container='jms_stopped'))
+    assert result['failed'] and 'docker container jms_stopped is not running' in result['msg']
+    result = run_module(jms_private_token, docker(container='jms_gone'))
+    assert result['failed'] and 'docker container jms_gone does not exist' in result['msg']
+
+
+def test_kubernetes_pod_found_by_labels(jms, world, run_module):
+    selector = 'app.kubernetes.io/name=jumpserver,app.jumpserver.org/name=jms-core'
+    result = run_module(jms_private_token, dict(runtime='kubectl', namespace='jumpserver', pod_selector=selector,
+                                                kubectl_binary=os.path.join(BIN, 'kubectl'), username='admin'))
+    assert result['changed'] is False and result['token'].startswith(SEED_ADMIN_TOKEN_PREFIX)
+    assert result['pod'] == 'jms-core-5f7c9'
+    missing = run_module(jms_private_token, dict(runtime='kubectl', namespace='jumpserver', pod='jms-core-0',
+                                                 kubectl_binary=os.path.join(BIN, 'kubectl'), username='admin'))
+    assert missing['failed'] and 'pods "jms-core-0" not found' in missing['msg']
+
+
+def test_url_proves_the_token_works(jms, world, run_module):
+    result = run_module(jms_private_token, docker(url=jms.url))
+    assert result['verified'] is True
+    profile = jms.requests('GET', '/api/v1/users/profile/')
+    assert len(profile) == 1 and profile[0]['status'] == 200
+    assert profile[0]['headers']['authorization'] == 'Token ' + result['token']
+    unreachable = run_module(jms_private_token, docker(url='http://127.0.0.1:9'))
+    assert unreachable['failed'] is True and 'token' not in unreachable
+
+
+def test_neither_token_nor_username_on_any_command_line(jms, world, run_module):
+    result = run_module(jms_private_token, docker(username='argv-check'), check_mode=False)
+    assert result['failed']  # no such user: the point is what reached the command line
+    first = run_module(jms_private_token, docker(rotate=True))
+    argvs = [call['argv'] for call in world.calls() if 'argv' in call]
+    text = json.dumps(argvs)
+    assert len(argvs) == 2 and all(argv[:4] == ['docker', 'exec', '-i', 'jms_core'] for argv in argvs)
+    assert 'argv-check' not in text and first['token'] not in text and 'alice' not in text
+    # ...while the fake models did get both names, as data
+    lookups = [call['lookup'] for call in world.calls() if call.get('prog') == 'manage.py']
+    assert 'argv-check' in lookups and 'alice' in lookups
+
+
+def test_option_mistakes_fail_before_anything_runs(world, run_module):
+    result = run_module(jms_private_token, docker(state='absent', rotate=True))
+    assert result['failed'] and 'rotate=true needs state=present' in result['msg']
+    result = run_module(jms_private_token, dict(runtime='docker', username='alice'))
+    assert result['failed'] and 'runtime=docker needs container' in result['msg']
+    result = run_module(jms_private_token, docker(docker_binary='/nonexistent/docker'))
+    assert result['failed'] and 'docker_binary /nonexistent/docker does not exist' in result['msg']
+    assert not os.path.exists(world.log)
