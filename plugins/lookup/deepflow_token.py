@@ -1,0 +1,214 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+name: deepflow_token
+short_description: A DeepFlow access token, logging in once per playbook run
+version_added: 0.1.0
+author: opsauth.tokens developers (@opsauth)
+description:
+  - Returns a DeepFlow access token for O(email) and O(password), from DeepFlow's token service (fauths,
+    C(POST /login)), or the login-free URLs of DeepFlow's pages for it.
+  - Ansible evaluates a lookup again every time a variable that holds it is used, in every task and for every host.
+    With O(cache=true) (the default) the lookup logs in once per run for each fauths URL and O(email), and every
+    other evaluation, in any fork, reuses that token. When it comes within O(min_ttl) of its expiry, the lookup
+    refreshes it with the cached refresh token (C(POST /refresh_token), no password sent) while that one is valid,
+    and logs in again only when it is not. See O(cache) for what is stored where, and the guide
+    C(docs/token-cache.md) of the collection.
+  - Every option can also be given as an C(option=value) word in a term, as a keyword argument, as a variable
+    (C(ansible_deepflow_<option>)), as an environment variable (C(DEEPFLOW_<OPTION>)) or in C(ansible.cfg) (section
+    C([opsauth_tokens_deepflow])), in this order of precedence; the cache options in section C([opsauth_tokens]).
+options:
+  _terms:
+    description:
+      - Optional. Each term is a string of C(option=value) words that override the keyword arguments for one result;
+        without terms, the lookup returns one result from the keyword arguments and the other sources.
+    type: list
+    elements: str
+    required: false
+  output:
+    description:
+      - V(token) returns the access token as a string, for an C(Authorization) header with the C(Bearer) scheme.
+      - V(pages) returns the login-free URLs of the documented pages by name (C(views), C(applications), C(network));
+        they need O(url), the controller the pages live under.
+      - V(full) returns what M(opsauth.tokens.deepflow_login) returns - the tokens, their expiry, RV(_raw[].pages) - and
+        RV(_raw[].reused), true when the token came from the cache.
+    type: str
+    choices: [token, pages, full]
+    default: token
+extends_documentation_fragment:
+  - opsauth.tokens.deepflow
+  - opsauth.tokens.deepflow.plugins
+  - opsauth.tokens.token_cache
+notes:
+  - This lookup returns secrets - the access token, and with O(output=pages) or O(output=full) the refresh token and
+    page URLs that log in anyone who holds them. Set C(no_log) to V(true) on tasks that print them or pass them to a module.
+  - A password login is sent at most once per run for each identity and never retried once the server answered it,
+    because DeepFlow locks accounts after repeated failed logins. With the cache, a refused login (wrong password,
+    locked account) fails every later evaluation in the run at once with the same message and without a request.
+  - With O(cache_dir), a token from an earlier run is refreshed once per run before use (fauths has no call that only
+    checks a token); when the server rejects the refresh token, the lookup logs in once.
+  - DeepFlow rotates the refresh token on every refresh; page URLs built before a refresh carry the old one, so they
+    stop renewing themselves once their access token expires.
+seealso:
+  - module: opsauth.tokens.deepflow_login
+  - plugin: opsauth.tokens.deepflow_page_url
+    plugin_type: filter
+  - plugin: opsauth.tokens.jms_token
+    plugin_type: lookup
+'''
+
+EXAMPLES = r'''
+- name: Call DeepFlow with a token the whole run shares
+  ansible.builtin.uri:
+    url: https://deepflow.example.com/api/v1/some/endpoint
+    headers:
+      Authorization: "Bearer {{ lookup('opsauth.tokens.deepflow_token', url='https://deepflow.example.com',
+                                      email='ops@example.com', password=vault_deepflow_password) }}"
+  no_log: true
+
+- name: Configure the connection with variables (in group_vars, say) and build the login-free page URLs
+  ansible.builtin.set_fact:
+    deepflow_pages: "{{ lookup('opsauth.tokens.deepflow_token', output='pages') }}"
+  vars:
+    ansible_deepflow_url: https://deepflow.example.com
+    ansible_deepflow_email: ops@example.com
+    ansible_deepflow_password: "{{ vault_deepflow_password }}"
+  no_log: true
+
+- name: Inside the cluster, talk to fauths directly (DEEPFLOW_FAUTHS_URL works too)
+  ansible.builtin.set_fact:
+    deepflow_token: "{{ lookup('opsauth.tokens.deepflow_token', fauths_url='http://fauths:20822') }}"
+  no_log: true
+
+- name: Keep the tokens between runs, in a private directory
+  ansible.builtin.set_fact:
+    deepflow: "{{ lookup('opsauth.tokens.deepflow_token', cache_dir='~/.cache/opsauth-tokens', output='full') }}"
+  no_log: true
+'''
+
+RETURN = r'''
+_raw:
+  description:
+    - With O(output=token), the access token.
+    - With O(output=pages), a dictionary of page name to login-free URL.
+    - With O(output=full), a dictionary with the keys below.
+  type: list
+  elements: raw
+  contains:
+    access_token:
+      description: The access token (a JWT).
+      type: str
+    refresh_token:
+      description: The refresh token; it renews the access token without the password.
+      type: str
+    expires_in:
+      description: Seconds the access token has left.
+      type: int
+      sample: 3599
+    expires_at:
+      description: When the access token expires, ISO 8601 in UTC.
+      type: str
+      sample: '2025-01-31T12:00:00+00:00'
+    token_type:
+      description: What issued the token, as DeepFlow says it (V(password) after a login, V(refresh_token) after a refresh).
+      type: str
+      sample: password
+    email:
+      description: The account the token belongs to.
+      type: str
+      sample: ops@example.com
+    license:
+      description: The C(license) flag of the login answer.
+      type: bool
+    pages:
+      description: The login-free URLs of the documented pages; empty when the controller URL is unknown.
+      type: dict
+      sample: {"views": "https://deepflow.example.com/monitor/list?token=eyJ...&refreshToken=eyJ..."}
+    reused:
+      description: Whether the token came from the cache rather than from a login or refresh in this evaluation.
+      type: bool
+      sample: true
+'''
+
+from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow import (
+    DeepFlowApiError,
+    DeepFlowClient,
+    access_seconds_left,
+    controller_url,
+    fauths_base_url,
+    is_token_rejected,
+    merge_refreshed,
+    page_urls,
+)
+from ansible_collections.opsauth.tokens.plugins.module_utils._http import OpsAuthError
+from ansible_collections.opsauth.tokens.plugins.module_utils._options import DEEPFLOW_FAUTHS_SPEC
+from ansible_collections.opsauth.tokens.plugins.module_utils._store import epoch_from_iso
+from ansible_collections.opsauth.tokens.plugins.plugin_utils._lookup_base import OpsAuthLookupBase
+from ansible_collections.opsauth.tokens.plugins.plugin_utils._token_cache import TokenCache, TokenRejected, TokenSource
+
+RESULT_KEYS = ('access_token', 'refresh_token', 'expires_in', 'expires_at', 'token_type', 'email', 'license')
+# What a refused password login answers (the envelope's 4xx): wrong credentials, a locked account, bad parameters.
+# A 429 or a 5xx is the server's state, not a verdict on the credentials, and is not remembered.
+REFUSAL_STATUSES = frozenset([400, 401, 403])
+
+
+class DeepFlowTokenSource(TokenSource):
+    """Password login and refresh against fauths."""
+
+    can_refresh = True
+
+    def __init__(self, client):
+        self.client = client
+
+    def login(self):
+        return self.client.login()
+
+    def refresh(self, data):
+        try:
+            return merge_refreshed(self.client.refresh(data['refresh_token']), data)
+        except DeepFlowApiError as exc:
+            if is_token_rejected(exc):
+                raise TokenRejected(str(exc))
+            raise
+
+    def remember(self, exc):
+        return isinstance(exc, DeepFlowApiError) and exc.status in REFUSAL_STATUSES
+
+    def expiry(self, data):
+        return epoch_from_iso(data.get('expires_at')), epoch_from_iso(data.get('refresh_expires_at'))
+
+
+class LookupModule(OpsAuthLookupBase):
+
+    OPTION_NAMES = tuple(DEEPFLOW_FAUTHS_SPEC)
+
+    def lookup_token(self):
+        options = self.client_options()
+        output = self.get_option('output')
+        pages_base = controller_url(options)
+        if output == 'pages' and not pages_base:
+            # Say it before logging in: the login would be wasted.
+            raise OpsAuthError('output=pages needs url, the DeepFlow controller the pages live under (fauths_url '
+                               'alone names the token service, not the web UI)')
+        client = DeepFlowClient.from_options(options)
+        client.validate_login()
+        identity = options['email'] if options.get('account_type') in (None, 'deepflow') else '%s (%s)' % (
+            options['email'], options['account_type'])
+        key = TokenCache.key('deepflow', fauths_base_url(options), identity, [options['password']])
+        result = self.obtain(key, DeepFlowTokenSource(client))
+        data = result.data
+        if output == 'token':
+            return data['access_token']
+        pages = page_urls(pages_base, data['access_token'], data.get('refresh_token')) if pages_base else {}
+        if output == 'pages':
+            return pages
+        full = dict((name, data.get(name)) for name in RESULT_KEYS)
+        left = access_seconds_left(data)
+        if left is not None:
+            full['expires_in'] = max(0, int(left))
+        return dict(full, pages=pages, reused=result.hit)

@@ -1,0 +1,126 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) opsauth.tokens contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""What the collection's token lookups share: options from every source, terms, the token cache, errors.
+
+FOR INTERNAL COLLECTION USE ONLY: this module may change without notice. Controller only.
+
+A lookup subclass names its options and builds a ``TokenSource`` around the platform client; this base reads the
+options with set_options/get_option only (so every source the documentation declares - terms, keyword arguments,
+variables, environment, ansible.cfg - works the same way, and nothing is read by hand), asks the cache, and turns the
+collection's errors into one-line AnsibleLookupErrors. Nothing here displays an option value: the -vvv lines name
+the user and URL, never a password, token or secret.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+from ansible import constants as C
+from ansible.errors import AnsibleLookupError
+from ansible.plugins.lookup import LookupBase
+from ansible.utils.display import Display
+
+from ansible_collections.opsauth.tokens.plugins.module_utils._http import OpsAuthError
+from ansible_collections.opsauth.tokens.plugins.plugin_utils._token_cache import (
+    CacheResult,
+    TokenCache,
+    run_directory,
+)
+
+display = Display()
+
+CACHE_OPTIONS = ('cache', 'cache_dir', 'min_ttl')
+
+_HOW = {
+    'cache': 'reused the cached token',
+    'login': 'logged in',
+    'refresh': 'refreshed the cached token',
+}
+
+
+class OpsAuthLookupBase(LookupBase):
+    """A lookup that returns a token. Subclasses implement ``lookup_token()`` and set ``OPTION_NAMES``."""
+
+    # The shared option names (from module_utils/_options.py) handed to the platform client.
+    OPTION_NAMES = ()
+
+    def run(self, terms, variables=None, **kwargs):
+        results = []
+        var_options = self._templated_var_options(variables)
+        for direct in self._direct_options(terms, kwargs):
+            self.set_options(var_options=var_options, direct=direct)
+            try:
+                results.append(self.lookup_token())
+            except OpsAuthError as exc:
+                # One line, the collection's own message (which never carries a secret); no traceback.
+                raise AnsibleLookupError('%s: %s' % (self.ansible_name, exc))
+        return results
+
+    def lookup_token(self):
+        raise NotImplementedError
+
+    # --- options -----------------------------------------------------------------------------------------------------
+
+    def _templated_var_options(self, variables):
+        """The variables that are sources of our options, templated.
+
+        A lookup receives the play's variables raw: ``ansible_jms_url: "{{ jms_url }}"`` would reach the option as
+        the string ``{{ jms_url }}`` (community.hashi_vault#434). ansible-core templates the variables of a
+        connection plugin's options before handing them over; this does the same for exactly those variables, so
+        nothing else is templated and the variables keep their laziness.
+        """
+        if not variables:
+            return variables
+        names = C.config.get_plugin_vars('lookup', self._load_name)
+        return dict((name, self._templar.template(variables[name])) for name in names if name in variables)
+
+    def _direct_options(self, terms, kwargs):
+        """One set of direct options per term (``option=value`` words over the keyword arguments), or just kwargs."""
+        if not terms:
+            return [dict(kwargs)]
+        return [dict(kwargs, **self.parse_term(term)) for term in terms]
+
+    def parse_term(self, term):
+        if not isinstance(term, str):
+            raise AnsibleLookupError('%s: a term must be a string of option=value words, got a %s'
+                                     % (self.ansible_name, type(term).__name__))
+        options = {}
+        for position, word in enumerate(term.split(), start=1):
+            name, sep, value = word.partition('=')
+            if not sep or not name:
+                # Do not echo the word: it may be a password passed without its name.
+                raise AnsibleLookupError('%s: word %d of the term is not option=value; give options as option=value '
+                                         'words or as keyword arguments' % (self.ansible_name, position))
+            options[name] = value
+        return options
+
+    def client_options(self):
+        """The shared options as the platform clients take them: a plain dict, like module.params."""
+        return dict((name, self.get_option(name)) for name in self.OPTION_NAMES)
+
+    # --- cache -------------------------------------------------------------------------------------------------------
+
+    def token_cache(self):
+        """The cache for this run, or None with cache=false.
+
+        C.DEFAULT_LOCAL_TMP is the per-run directory ansible-playbook creates at start-up and removes at exit; the
+        forks inherit its path, so it identifies the run for every process of it (see _token_cache's docstring).
+        """
+        if not self.get_option('cache'):
+            return None
+        return TokenCache(run_directory(C.DEFAULT_LOCAL_TMP), cache_dir=self.get_option('cache_dir'),
+                          min_ttl=self.get_option('min_ttl'))
+
+    def obtain(self, key, source):
+        """A CacheResult for ``key``: from the cache, or with cache=false straight from ``source.login()``."""
+        cache = self.token_cache()
+        if cache is None:
+            data = source.login()
+            result = CacheResult(data, 'login', source.expiry(data)[0])
+        else:
+            result = cache.get(key, source)
+        display.vvv('%s: %s for %s at %s%s' % (self.ansible_name, _HOW[result.source], key.identity, key.url,
+                                               '' if cache else ' (cache disabled)'))
+        return result

@@ -1,0 +1,404 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) opsauth.tokens contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The lookups' token cache: one login per ansible-playbook run, shared by every fork and host.
+
+FOR INTERNAL COLLECTION USE ONLY: this module may change without notice. Controller only.
+
+Why a cache on disk: Ansible templates a lookup again every time a variable that holds it is used, each time in a
+fresh worker process (one per task and host, ``forks`` at a time). Memory does not survive from one evaluation to the
+next, so the only place the forks share is the file system. docs/token-cache.md is the user-facing description.
+
+Where (see ``run_directory``): ``<local_tmp>/opsauth_tokens_cache``, where ``local_tmp`` is the per-process directory
+that ansible-playbook creates at start-up (``ansible-local-<pid><random>``, mode 0700) and removes when it exits.
+Worker processes are forked from ansible-playbook, so they all see the same path: it *is* the run id, with no PID
+arithmetic, no /proc (macOS controllers have none) and no environment variable that a lookup could only set after the
+forks exist. ansible-core keeps its own per-run cache of built modules (``ansiballz_cache``) there for the same reason.
+
+Layout of a cache directory (0700, owned by the user; files 0600 written atomically by ``_store.write_token_file``):
+  .hmac_key               random key that names the entries (so a file name reveals nothing about the credentials)
+  <service>-<name>.json   one token entry: the client's login answer plus where and when it was obtained
+  <service>-<name>.lock   flock()ed while one process logs in, so that concurrent forks log in once
+  <service>-<name>.failed (run directory only) a login the server refused in this run; never persisted in cache_dir
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import contextlib
+import errno
+import fcntl
+import hashlib
+import hmac
+import json
+import os
+import stat
+import time
+
+from ansible_collections.opsauth.tokens.plugins.module_utils._http import OpsAuthError
+from ansible_collections.opsauth.tokens.plugins.module_utils._store import (
+    FILE_MODE,
+    TokenFileError,
+    now,
+    read_token_file,
+    remove_token_file,
+    write_token_file,
+)
+
+DIR_MODE = 0o700
+RUN_SUBDIR = 'opsauth_tokens_cache'
+DEFAULT_MIN_TTL = 300
+# A login takes well under a second; a stuck one ends with the client's own timeout and retries. This bound only
+# turns a lock that is never released (a hung process) into an error instead of a silent hang.
+DEFAULT_LOCK_TIMEOUT = 300
+ENTRY_VERSION = 1
+_KEY_FILE = '.hmac_key'
+_LOCK_POLL = 0.02
+
+# HMAC keys already read in this process, by directory: a worker that evaluates a lookup in a loop reads each once.
+_HMAC_KEYS = {}
+
+
+class CacheError(OpsAuthError):
+    """The cache directory is unsafe or unusable; the message says what to do."""
+
+
+class CachedLoginFailure(OpsAuthError):
+    """A login for this identity already failed earlier in this run; no request was sent this time."""
+
+
+class TokenRejected(OpsAuthError):
+    """The server rejected a cached token or refresh token (HTTP 401): drop it and log in again, once."""
+
+
+def run_directory(local_tmp):
+    """The per-run cache directory inside ansible's per-process ``local_tmp`` (``C.DEFAULT_LOCAL_TMP``)."""
+    return os.path.join(local_tmp, RUN_SUBDIR)
+
+
+def ensure_private_directory(path):
+    """Create ``path`` with mode 0700 if needed; refuse one that is not ours or that others can enter.
+
+    Refusing, rather than fixing the mode, is deliberate: tokens written into a directory that others could read may
+    already have leaked, and the user should know. A directory we create ourselves is always right.
+    """
+    path = os.path.abspath(os.path.expanduser(path))
+    try:
+        os.makedirs(path, DIR_MODE)
+        os.chmod(path, DIR_MODE)  # makedirs' mode is filtered by the umask; make it exact
+    except OSError as exc:
+        if exc.errno != errno.EEXIST:
+            raise CacheError('cannot create the token cache directory %s: %s' % (path, exc.strerror or exc))
+    try:
+        info = os.stat(path)
+    except OSError as exc:
+        raise CacheError('cannot use the token cache directory %s: %s' % (path, exc.strerror or exc))
+    if not stat.S_ISDIR(info.st_mode):
+        raise CacheError('the token cache path %s is not a directory; point cache_dir at a directory' % path)
+    if info.st_uid != os.geteuid():
+        raise CacheError('the token cache directory %s belongs to uid %d, not to you (uid %d): refusing to keep tokens '
+                         'there; point cache_dir at a directory of your own' % (path, info.st_uid, os.geteuid()))
+    if info.st_mode & 0o077:
+        raise CacheError('the token cache directory %s has mode %04o, so others can read it: tokens may only be kept in '
+                         'a private directory; run "chmod 700 %s" (and consider revoking what it holds)'
+                         % (path, stat.S_IMODE(info.st_mode), path))
+    return path
+
+
+def _hmac_key(directory):
+    """The directory's random naming key, created once by whichever process gets there first."""
+    if directory in _HMAC_KEYS:
+        return _HMAC_KEYS[directory]
+    path = os.path.join(directory, _KEY_FILE)
+    try:
+        with open(path, 'r') as handle:
+            key = handle.read().strip()
+    except (IOError, OSError) as exc:
+        if exc.errno != errno.ENOENT:
+            raise CacheError('cannot read %s: %s' % (path, exc.strerror or exc))
+        key = _create_hmac_key(directory, path)
+    if len(key) < 32:
+        raise CacheError('%s is damaged; remove it (the cache entries it names are then ignored)' % path)
+    _HMAC_KEYS[directory] = key
+    return key
+
+
+def _create_hmac_key(directory, path):
+    candidate = hashlib.sha256(os.urandom(32)).hexdigest()
+    tmp = path + '.%d.tmp' % os.getpid()
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+    try:
+        with os.fdopen(fd, 'w') as handle:
+            handle.write(candidate + '\n')
+            handle.flush()
+            os.fsync(handle.fileno())
+        # link() is atomic and fails when the name exists: of two forks racing here, exactly one key wins, and a
+        # reader never sees a half-written one.
+        os.link(tmp, path)
+        return candidate
+    except OSError as exc:
+        if exc.errno != errno.EEXIST:
+            raise CacheError('cannot create %s: %s' % (path, exc.strerror or exc))
+        with open(path, 'r') as handle:
+            return handle.read().strip()
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def _digest(key, *parts):
+    material = json.dumps(parts, sort_keys=True, separators=(',', ':'))
+    return hmac.new(key.encode('utf-8'), material.encode('utf-8'), hashlib.sha256).hexdigest()
+
+
+class CacheKey:
+    """Who a token belongs to: service + url + identity + a hash of the secrets. Holds no secret itself.
+
+    ``name_in(directory)`` is the entry's base name in that directory (each directory has its own HMAC key).
+    """
+
+    def __init__(self, service, url, identity, secret_digest):
+        self.service = service
+        self.url = url
+        self.identity = identity
+        self._secret_digest = secret_digest
+        self._names = {}
+
+    def name_in(self, directory):
+        if directory not in self._names:
+            digest = _digest(_hmac_key(directory), self.service, self.url, self.identity, self._secret_digest)
+            self._names[directory] = '%s-%s' % (self.service, digest[:40])
+        return self._names[directory]
+
+    def describe(self):
+        """What a cache entry says about its owner, in clear: nothing secret."""
+        return {'service': self.service, 'url': self.url, 'identity': self.identity}
+
+
+def normalize_url(url):
+    return (url or '').strip().rstrip('/')
+
+
+class TokenSource:
+    """What the cache needs from a platform client; a lookup subclasses it around its client.
+
+    ``login()`` -> dict: a new token with the password (the only call that counts toward a lockout).
+    ``refresh(data)`` -> dict: a new token from the refresh token in ``data``; raise TokenRejected when the server
+    refuses the refresh token. Only when ``can_refresh``.
+    ``verify(data)`` -> bool: whether the server still accepts the token in ``data`` (False on HTTP 401). Only when
+    ``can_verify``; used once per run for a token that an earlier run obtained (cache_dir).
+    ``remember(exc)`` -> bool: whether a login error is a refusal of these credentials (remembered for the run),
+    as opposed to a transient fault (a connection error, a throttle) that a later evaluation may retry.
+    ``expiry(data)`` -> (expires_at, refresh_expires_at): epochs or None.
+    """
+
+    can_refresh = False
+    can_verify = False
+
+    def login(self):
+        raise NotImplementedError
+
+    def refresh(self, data):
+        raise NotImplementedError
+
+    def verify(self, data):
+        raise NotImplementedError
+
+    def remember(self, exc):
+        return False
+
+    def expiry(self, data):
+        return data.get('expires_at'), data.get('refresh_expires_at')
+
+
+class CacheResult:
+    """The token data the source returned, and where it came from this time: 'cache', 'login' or 'refresh'."""
+
+    def __init__(self, data, source, expires_at=None):
+        self.data = data
+        self.source = source
+        self.expires_at = expires_at
+
+    @property
+    def hit(self):
+        return self.source == 'cache'
+
+
+class TokenCache:
+    """Reuse one token per identity across evaluations, forks and hosts of a run (and across runs with cache_dir).
+
+    ``run_dir``: the per-run directory (``run_directory(C.DEFAULT_LOCAL_TMP)``); failures are remembered only there.
+    ``cache_dir``: optional persistent directory for the tokens themselves; None keeps them in ``run_dir``, so they
+    disappear with the run.
+    """
+
+    def __init__(self, run_dir, cache_dir=None, min_ttl=DEFAULT_MIN_TTL, lock_timeout=DEFAULT_LOCK_TIMEOUT, clock=None):
+        self.run_dir = ensure_private_directory(run_dir)
+        self.token_dir = ensure_private_directory(cache_dir) if cache_dir else self.run_dir
+        self.min_ttl = max(0, int(min_ttl if min_ttl is not None else DEFAULT_MIN_TTL))
+        self.lock_timeout = lock_timeout
+        self._clock = clock or now
+        # Entries record the run that last obtained or checked them: a token from an earlier run (cache_dir) is
+        # checked once with the server before this run trusts it, since the server may have dropped it meanwhile.
+        self.run_id = hashlib.sha256(('run:' + _hmac_key(self.run_dir)).encode('utf-8')).hexdigest()[:16]
+
+    # --- keys --------------------------------------------------------------------------------------------------------
+
+    @staticmethod
+    def key(service, url, identity, secrets=()):
+        """The cache key for ``identity`` at ``url``; ``secrets`` (password, TOTP seed, ...) only enter as a hash,
+        so a changed password is a different entry and a wrong one never shadows the right one."""
+        hashed = hashlib.sha256()
+        for secret in secrets:
+            hashed.update(hashlib.sha256((secret or '').encode('utf-8')).digest())
+        return CacheKey(service, normalize_url(url), identity, hashed.hexdigest())
+
+    def entry_path(self, key):
+        return os.path.join(self.token_dir, key.name_in(self.token_dir) + '.json')
+
+    def failure_path(self, key):
+        return os.path.join(self.run_dir, key.name_in(self.run_dir) + '.failed')
+
+    def lock_path(self, key):
+        return os.path.join(self.token_dir, key.name_in(self.token_dir) + '.lock')
+
+    # --- the one public operation ------------------------------------------------------------------------------------
+
+    def get(self, key, source):
+        """Return a CacheResult for ``key``, asking ``source`` (a TokenSource) only when no usable token is cached.
+
+        Order: a failure remembered in this run -> CachedLoginFailure, no request; a fresh token obtained or checked
+        in this run -> returned, no request, no lock; else, under the key's lock (so that concurrent forks do this
+        once): a fresh token of an earlier run is verified (or refreshed), a stale one refreshed when its refresh
+        token lives, and only then a login. A token the server rejects is dropped and replaced once; the
+        replacement is trusted for the rest of the run, so a server that rejects everything costs one login per
+        run, never a loop.
+        """
+        self._raise_remembered_failure(key)
+        entry = self._read_entry(key)
+        if entry is not None and entry.get('run') == self.run_id and self._fresh(entry):
+            return self._result(entry, 'cache')
+
+        with self._locked(key):
+            # Another fork may have logged in (or failed) while we waited for the lock: look again.
+            self._raise_remembered_failure(key)
+            entry = self._read_entry(key)
+            refreshable = entry is not None and source.can_refresh and self._refreshable(entry)
+            if entry is not None and self._fresh(entry):
+                if entry.get('run') == self.run_id:
+                    return self._result(entry, 'cache')
+                if source.can_verify:
+                    if source.verify(entry['data']):
+                        return self._result(self._write_entry(key, entry['data'], source, entry['obtained_at']), 'cache')
+                    self.drop(key)
+                    entry, refreshable = None, False
+                elif not refreshable:
+                    # Nothing to check it with: its expiry is all we know, and it is fine.
+                    return self._result(self._write_entry(key, entry['data'], source, entry['obtained_at']), 'cache')
+
+            if refreshable:
+                try:
+                    data = source.refresh(entry['data'])
+                    return self._result(self._write_entry(key, data, source), 'refresh')
+                except TokenRejected:
+                    self.drop(key)
+            try:
+                data = source.login()
+            except Exception as exc:
+                if source.remember(exc):
+                    self._remember_failure(key, exc)
+                raise
+            return self._result(self._write_entry(key, data, source), 'login')
+
+    def drop(self, key):
+        try:
+            remove_token_file(self.entry_path(key))
+        except TokenFileError as exc:
+            raise CacheError(str(exc))
+
+    # --- internals ---------------------------------------------------------------------------------------------------
+
+    def _fresh(self, entry):
+        expires_at = entry.get('expires_at')
+        if expires_at is None:
+            # Unknown expiry: good for the run that obtained it; an earlier run's token gets verified first.
+            return True
+        margin = self.min_ttl
+        # A min_ttl longer than half the token's life would log in on every evaluation: cap it.
+        margin = min(margin, max(0.0, (float(expires_at) - float(entry['obtained_at'])) / 2.0))
+        return float(expires_at) - self._clock() > margin
+
+    def _refreshable(self, entry):
+        if not entry['data'].get('refresh_token'):
+            return False
+        refresh_expires_at = entry.get('refresh_expires_at')
+        return refresh_expires_at is None or float(refresh_expires_at) - self._clock() > 60
+
+    def _result(self, entry, source):
+        return CacheResult(dict(entry['data']), source, entry.get('expires_at'))
+
+    def _read_entry(self, key):
+        path = self.entry_path(key)
+        try:
+            entry = read_token_file(path)
+        except TokenFileError:
+            # A damaged entry (writes are atomic, so only a person can make one) is worth a login, not a failed
+            # task; the next write replaces it.
+            return None
+        if (entry is None or entry.get('version') != ENTRY_VERSION or not isinstance(entry.get('data'), dict)
+                or not isinstance(entry.get('obtained_at'), (int, float))):
+            return None
+        return entry
+
+    def _write_entry(self, key, data, source, obtained_at=None):
+        expires_at, refresh_expires_at = source.expiry(data)
+        entry = dict(key.describe(), version=ENTRY_VERSION, run=self.run_id, data=data,
+                     obtained_at=obtained_at if obtained_at is not None else self._clock(),
+                     expires_at=expires_at, refresh_expires_at=refresh_expires_at)
+        try:
+            write_token_file(self.entry_path(key), entry)
+        except TokenFileError as exc:
+            raise CacheError(str(exc))
+        return entry
+
+    def _remember_failure(self, key, exc):
+        try:
+            write_token_file(self.failure_path(key), dict(key.describe(), message=str(exc), kind=type(exc).__name__,
+                                                          failed_at=self._clock()))
+        except TokenFileError:
+            pass  # the original error is what the user needs to see
+
+    def _raise_remembered_failure(self, key):
+        try:
+            failure = read_token_file(self.failure_path(key))
+        except TokenFileError:
+            return
+        if failure:
+            raise CachedLoginFailure('%s (an earlier login in this run failed; not tried again until the next run, so '
+                                     'that a wrong password cannot lock the account)' % failure.get('message'))
+
+    @contextlib.contextmanager
+    def _locked(self, key):
+        path = self.lock_path(key)
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, FILE_MODE)
+        except OSError as exc:
+            raise CacheError('cannot open lock file %s: %s' % (path, exc.strerror or exc))
+        try:
+            deadline = time.monotonic() + self.lock_timeout
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except (IOError, OSError) as exc:
+                    if exc.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+                        raise CacheError('cannot lock %s: %s' % (path, exc.strerror or exc))
+                if time.monotonic() > deadline:
+                    raise CacheError('waited %ds for another process to finish logging in (lock %s); if no '
+                                     'ansible-playbook is running, remove that file' % (self.lock_timeout, path))
+                time.sleep(_LOCK_POLL)
+            yield
+        finally:
+            os.close(fd)  # closing the descriptor releases the flock

@@ -1,0 +1,450 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The token cache, on a real file system with real processes; only the server is replaced by callables that count."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import json
+import multiprocessing
+import os
+import stat
+import time
+
+import pytest
+
+from ansible_collections.opsauth.tokens.plugins.module_utils._http import OpsAuthError
+from ansible_collections.opsauth.tokens.plugins.module_utils._store import write_token_file
+from ansible_collections.opsauth.tokens.plugins.plugin_utils import _token_cache
+from ansible_collections.opsauth.tokens.plugins.plugin_utils._token_cache import (
+    CacheError,
+    CachedLoginFailure,
+    TokenCache,
+    TokenRejected,
+    TokenSource,
+    ensure_private_directory,
+    run_directory,
+)
+
+URL = 'http://127.0.0.1:8080'
+PASSWORD = 'S3cret-Passw0rd!'
+
+# forks are what the cache is for: use them even where the platform's default start method is spawn
+FORK = multiprocessing.get_context('fork')
+
+
+class LoginRefused(OpsAuthError):
+    pass
+
+
+class FakeServer(TokenSource):
+    """A TokenSource that counts its calls in a file, so that the count survives across processes."""
+
+    def __init__(self, directory, lifetime=3600, delay=0.0, fail=False, clock=time.time, refresh=None, verify=None):
+        self.log = os.path.join(str(directory), 'calls.log')
+        self.lifetime = lifetime
+        self.delay = delay
+        self.fail = fail
+        self.clock = clock
+        self.refresh_answer = refresh    # None: cannot refresh; 'ok' or 'reject'
+        self.verify_answer = verify      # None: cannot verify; True or False (401)
+        self.can_refresh = refresh is not None
+        self.can_verify = verify is not None
+        self.counter = 0
+
+    def _record(self, what):
+        with open(self.log, 'a') as handle:
+            handle.write('%s %d\n' % (what, os.getpid()))
+
+    def calls(self, what=None):
+        if not os.path.exists(self.log):
+            return []
+        with open(self.log) as handle:
+            lines = [line.split()[0] for line in handle if line.strip()]
+        return [line for line in lines if what is None or line == what]
+
+    def login(self):
+        self._record('login')
+        time.sleep(self.delay)
+        if self.fail:
+            raise LoginRefused('password_failed: the username or password is wrong')
+        self.counter += 1
+        return {'token': 'tok-%d-%d-%f' % (os.getpid(), self.counter, time.time()),
+                'expires_at': self.clock() + self.lifetime, 'refresh_token': 'refresh-1'}
+
+    def refresh(self, data):
+        self._record('refresh')
+        if self.refresh_answer == 'reject':
+            raise TokenRejected('refresh token expired')
+        self.counter += 1
+        return {'token': 'refreshed-%d' % self.counter, 'expires_at': self.clock() + self.lifetime,
+                'refresh_token': 'refresh-2'}
+
+    def verify(self, data):
+        self._record('verify')
+        return self.verify_answer
+
+    def remember(self, exc):
+        return isinstance(exc, LoginRefused)
+
+
+@pytest.fixture
+def dirs(tmp_path):
+    os.chmod(str(tmp_path), 0o700)
+    return {'run': str(tmp_path / 'local_tmp' / 'run1'), 'run2': str(tmp_path / 'local_tmp' / 'run2'),
+            'persist': str(tmp_path / 'persist'), 'base': str(tmp_path)}
+
+
+@pytest.fixture(autouse=True)
+def forget_hmac_keys():
+    _token_cache._HMAC_KEYS.clear()
+    yield
+    _token_cache._HMAC_KEYS.clear()
+
+
+def key_for(username='admin', password=PASSWORD, url=URL, service='jms'):
+    return TokenCache.key(service, url, username, [password])
+
+
+def file_mode(path):
+    return stat.S_IMODE(os.stat(path).st_mode)
+
+
+# --- keys -------------------------------------------------------------------------------------------------------------
+
+def test_entry_names_hold_neither_password_nor_username(dirs):
+    cache = TokenCache(dirs['run'])
+    cache.get(key_for(), FakeServer(dirs['base']))
+    names = os.listdir(cache.run_dir)
+    assert any(name.endswith('.json') for name in names)
+    for name in names:
+        assert PASSWORD not in name and 'admin' not in name
+        with open(os.path.join(cache.run_dir, name)) as handle:
+            assert PASSWORD not in handle.read()
+
+
+def test_same_identity_same_entry_and_trailing_slash_does_not_matter(dirs):
+    cache = TokenCache(dirs['run'])
+    assert cache.entry_path(key_for()) == cache.entry_path(key_for(url=URL + '/'))
+
+
+@pytest.mark.parametrize('other', [
+    dict(password='another password'),
+    dict(username='auditor'),
+    dict(url='http://127.0.0.1:9090'),
+    dict(service='deepflow'),
+])
+def test_any_change_of_identity_or_secret_is_another_entry(dirs, other):
+    cache = TokenCache(dirs['run'])
+    assert cache.entry_path(key_for()) != cache.entry_path(key_for(**other))
+
+
+def test_names_depend_on_the_directory_key(dirs):
+    first = TokenCache(dirs['run'])
+    second = TokenCache(dirs['run2'])
+    assert os.path.basename(first.entry_path(key_for())) != os.path.basename(second.entry_path(key_for()))
+
+
+def test_two_identities_never_share_a_token(dirs):
+    cache = TokenCache(dirs['run'])
+    server = FakeServer(dirs['base'])
+    admin = cache.get(key_for('admin'), server)
+    auditor = cache.get(key_for('auditor'), server)
+    assert admin.data['token'] != auditor.data['token']
+    assert cache.get(key_for('admin'), server).data['token'] == admin.data['token']
+    assert cache.get(key_for('auditor'), server).data['token'] == auditor.data['token']
+    assert len(server.calls('login')) == 2
+
+
+# --- modes and ownership ----------------------------------------------------------------------------------------------
+
+def test_directories_0700_and_files_0600(dirs):
+    cache = TokenCache(dirs['run'], cache_dir=dirs['persist'])
+    cache.get(key_for(), FakeServer(dirs['base']))
+    with pytest.raises(LoginRefused):
+        cache.get(key_for(password='wrong'), FakeServer(dirs['base'], fail=True))
+    for directory in (cache.run_dir, cache.token_dir):
+        assert file_mode(directory) == 0o700
+        files = os.listdir(directory)
+        assert files
+        for name in files:
+            assert file_mode(os.path.join(directory, name)) == 0o600, name
+    assert any(name.endswith('.failed') for name in os.listdir(cache.run_dir))
+    assert any(name.endswith('.json') for name in os.listdir(cache.token_dir))
+
+
+def test_the_modes_do_not_depend_on_the_umask(dirs):
+    old = os.umask(0)
+    try:
+        cache = TokenCache(dirs['run'])
+        cache.get(key_for(), FakeServer(dirs['base']))
+    finally:
+        os.umask(old)
+    assert file_mode(cache.run_dir) == 0o700
+    assert {file_mode(os.path.join(cache.run_dir, name)) for name in os.listdir(cache.run_dir)} == {0o600}
+
+
+def test_refuses_a_directory_others_can_read(dirs):
+    os.makedirs(dirs['persist'])
+    os.chmod(dirs['persist'], 0o755)
+    with pytest.raises(CacheError, match='mode 0755.*chmod 700'):
+        TokenCache(dirs['run'], cache_dir=dirs['persist'])
+
+
+def test_refuses_a_directory_of_another_user(dirs, monkeypatch):
+    ensure_private_directory(dirs['persist'])
+    real_uid = os.geteuid()
+    monkeypatch.setattr(os, 'geteuid', lambda: real_uid + 4242)
+    with pytest.raises(CacheError, match='belongs to uid %d, not to you' % real_uid):
+        ensure_private_directory(dirs['persist'])
+
+
+def test_refuses_a_file_as_directory(dirs):
+    path = os.path.join(dirs['base'], 'a-file')
+    with open(path, 'w') as handle:
+        handle.write('x')
+    with pytest.raises(CacheError, match='not a directory'):
+        TokenCache(dirs['run'], cache_dir=path)
+
+
+def test_run_directory_is_inside_local_tmp():
+    assert run_directory('/home/u/.ansible/tmp/ansible-local-42abc') == '/home/u/.ansible/tmp/ansible-local-42abc/opsauth_tokens_cache'
+
+
+# --- reuse, expiry, refresh -------------------------------------------------------------------------------------------
+
+class Clock:
+    def __init__(self):
+        self.value = time.time()
+
+    def __call__(self):
+        return self.value
+
+
+def test_reuses_until_min_ttl_then_logs_in_again(dirs):
+    clock = Clock()
+    cache = TokenCache(dirs['run'], min_ttl=300, clock=clock)
+    server = FakeServer(dirs['base'], lifetime=3600, clock=clock)
+    first = cache.get(key_for(), server)
+    assert first.source == 'login'
+    clock.value += 3600 - 301
+    again = cache.get(key_for(), server)
+    assert again.hit and again.data['token'] == first.data['token']
+    clock.value += 2
+    renewed = cache.get(key_for(), server)
+    assert renewed.source == 'login' and renewed.data['token'] != first.data['token']
+    assert len(server.calls('login')) == 2
+
+
+def test_min_ttl_longer_than_half_the_lifetime_is_capped(dirs):
+    clock = Clock()
+    cache = TokenCache(dirs['run'], min_ttl=7200, clock=clock)
+    server = FakeServer(dirs['base'], lifetime=3600, clock=clock)
+    cache.get(key_for(), server)
+    clock.value += 1000
+    assert cache.get(key_for(), server).hit
+    clock.value += 900  # 1700 s left: less than half of 3600
+    assert cache.get(key_for(), server).source == 'login'
+
+
+def test_stale_token_with_refresh_token_is_refreshed_not_logged_in(dirs):
+    clock = Clock()
+    cache = TokenCache(dirs['run'], clock=clock)
+    server = FakeServer(dirs['base'], clock=clock, refresh='ok')
+    cache.get(key_for(), server)
+    clock.value += 3600
+    result = cache.get(key_for(), server)
+    assert result.source == 'refresh' and result.data['token'].startswith('refreshed-')
+    assert cache.get(key_for(), server).hit
+    assert server.calls() == ['login', 'refresh']
+
+
+def test_expired_refresh_token_is_not_used(dirs):
+    clock = Clock()
+    cache = TokenCache(dirs['run'], clock=clock)
+    server = FakeServer(dirs['base'], clock=clock, refresh='ok')
+    write_token_file(cache.entry_path(key_for()), {
+        'version': 1, 'run': cache.run_id, 'obtained_at': clock() - 7200, 'expires_at': clock() - 3600,
+        'refresh_expires_at': clock() - 1, 'data': {'token': 'old', 'refresh_token': 'r'}})
+    assert cache.get(key_for(), server).source == 'login'
+    assert server.calls() == ['login']
+
+
+def test_rejected_refresh_token_falls_back_to_one_login(dirs):
+    clock = Clock()
+    cache = TokenCache(dirs['run'], clock=clock)
+    server = FakeServer(dirs['base'], clock=clock, refresh='reject')
+    cache.get(key_for(), server)
+    clock.value += 3600
+    assert cache.get(key_for(), server).source == 'login'
+    assert cache.get(key_for(), server).hit
+    assert server.calls() == ['login', 'refresh', 'login']
+
+
+def test_damaged_entry_costs_a_login_not_a_failure(dirs):
+    cache = TokenCache(dirs['run'])
+    server = FakeServer(dirs['base'])
+    with open(cache.entry_path(key_for()), 'w') as handle:
+        handle.write('{"version": 1, "data": {"tok')
+    assert cache.get(key_for(), server).source == 'login'
+    assert cache.get(key_for(), server).hit
+
+
+# --- failures ---------------------------------------------------------------------------------------------------------
+
+def test_failed_login_is_remembered_for_the_run_without_a_request(dirs):
+    server = FakeServer(dirs['base'], fail=True)
+    with pytest.raises(LoginRefused) as first:
+        TokenCache(dirs['run']).get(key_for(), server)
+    for dummy in range(3):
+        _token_cache._HMAC_KEYS.clear()  # as in another fork
+        with pytest.raises(CachedLoginFailure) as later:
+            TokenCache(dirs['run']).get(key_for(), server)
+        assert str(first.value) in str(later.value)
+    assert len(server.calls('login')) == 1
+
+
+def test_errors_the_source_does_not_remember_are_tried_again(dirs):
+    class Flaky(FakeServer):
+        def remember(self, exc):
+            return False  # e.g. a connection error or a throttle
+    cache = TokenCache(dirs['run'])
+    server = Flaky(dirs['base'], fail=True)
+    for dummy in range(2):
+        with pytest.raises(LoginRefused):
+            cache.get(key_for(), server)
+    assert len(server.calls('login')) == 2
+
+
+def test_failure_is_per_identity_a_corrected_password_logs_in(dirs):
+    cache = TokenCache(dirs['run'])
+    with pytest.raises(LoginRefused):
+        cache.get(key_for(password='typo'), FakeServer(dirs['base'], fail=True))
+    assert cache.get(key_for(), FakeServer(dirs['base'])).source == 'login'
+
+
+def test_failures_are_not_persisted_across_runs(dirs):
+    server = FakeServer(dirs['base'], fail=True)
+    with pytest.raises(LoginRefused):
+        TokenCache(dirs['run'], cache_dir=dirs['persist']).get(key_for(), server)
+    assert not [name for name in os.listdir(dirs['persist']) if name.endswith('.failed')]
+    with pytest.raises(LoginRefused):  # the next run tries again, once
+        TokenCache(dirs['run2'], cache_dir=dirs['persist']).get(key_for(), server)
+    assert len(server.calls('login')) == 2
+
+
+# --- persistence and 401 ----------------------------------------------------------------------------------------------
+
+def test_cache_dir_keeps_the_token_for_the_next_run_after_one_check(dirs):
+    server = FakeServer(dirs['base'], verify=True)
+    first = TokenCache(dirs['run'], cache_dir=dirs['persist']).get(key_for(), server)
+    second_run = TokenCache(dirs['run2'], cache_dir=dirs['persist'])
+    for dummy in range(3):
+        result = second_run.get(key_for(), server)
+        assert result.hit and result.data['token'] == first.data['token']
+    assert server.calls() == ['login', 'verify']
+
+
+def test_token_rejected_with_401_is_replaced_by_exactly_one_login(dirs):
+    server = FakeServer(dirs['base'], verify=False)
+    old = TokenCache(dirs['run'], cache_dir=dirs['persist']).get(key_for(), server)
+    second_run = TokenCache(dirs['run2'], cache_dir=dirs['persist'])
+    new = second_run.get(key_for(), server)
+    assert new.source == 'login' and new.data['token'] != old.data['token']
+    # the replacement is trusted for the rest of the run: a server that rejects everything costs one login, no loop
+    for dummy in range(3):
+        assert second_run.get(key_for(), server).hit
+    assert server.calls() == ['login', 'verify', 'login']
+
+
+def test_earlier_runs_token_is_refreshed_once_when_it_cannot_be_verified(dirs):
+    server = FakeServer(dirs['base'], refresh='ok')
+    TokenCache(dirs['run'], cache_dir=dirs['persist']).get(key_for(), server)
+    second_run = TokenCache(dirs['run2'], cache_dir=dirs['persist'])
+    assert second_run.get(key_for(), server).source == 'refresh'
+    assert second_run.get(key_for(), server).hit
+    assert server.calls() == ['login', 'refresh']
+
+
+def test_earlier_runs_rejected_refresh_token_costs_one_login(dirs):
+    server = FakeServer(dirs['base'], refresh='reject')
+    TokenCache(dirs['run'], cache_dir=dirs['persist']).get(key_for(), server)
+    second_run = TokenCache(dirs['run2'], cache_dir=dirs['persist'])
+    assert second_run.get(key_for(), server).source == 'login'
+    assert second_run.get(key_for(), server).hit
+    assert server.calls() == ['login', 'refresh', 'login']
+
+
+def test_without_cache_dir_tokens_stay_in_the_run_directory(dirs):
+    cache = TokenCache(dirs['run'])
+    cache.get(key_for(), FakeServer(dirs['base']))
+    assert cache.token_dir == cache.run_dir
+    assert not os.path.exists(dirs['persist'])
+
+
+# --- atomicity and concurrency ----------------------------------------------------------------------------------------
+
+def _concurrent_get(run_dir, base, barrier, results, fail):
+    _token_cache._HMAC_KEYS.clear()
+    server = FakeServer(base, delay=0.3, fail=fail)
+    barrier.wait()
+    try:
+        results.put(('ok', TokenCache(run_dir).get(key_for(), server).data['token']))
+    except LoginRefused as exc:
+        results.put(('refused', str(exc)))
+    except CachedLoginFailure as exc:
+        results.put(('cached', str(exc)))
+
+
+def _run_processes(dirs, count, fail=False):
+    barrier = FORK.Barrier(count)
+    results = FORK.Queue()
+    procs = [FORK.Process(target=_concurrent_get, args=(dirs['run'], dirs['base'], barrier, results, fail))
+             for dummy in range(count)]
+    for proc in procs:
+        proc.start()
+    outcomes = [results.get(timeout=60) for dummy in procs]
+    for proc in procs:
+        proc.join(timeout=60)
+        assert proc.exitcode == 0
+    return outcomes
+
+
+def test_concurrent_processes_log_in_once(dirs):
+    outcomes = _run_processes(dirs, 8)
+    assert {kind for kind, dummy in outcomes} == {'ok'}
+    assert len({token for dummy, token in outcomes}) == 1
+    assert len(FakeServer(dirs['base']).calls('login')) == 1
+
+
+def test_concurrent_processes_with_a_wrong_password_send_one_login(dirs):
+    outcomes = _run_processes(dirs, 8, fail=True)
+    assert sorted(kind for kind, dummy in outcomes) == ['cached'] * 7 + ['refused']
+    assert len(FakeServer(dirs['base']).calls('login')) == 1
+
+
+def _writer(path, stop_at):
+    count = 0
+    while time.time() < stop_at:
+        count += 1
+        write_token_file(path, {'version': 1, 'data': {'token': 'x' * 4096, 'n': count}})
+
+
+def test_readers_never_see_a_partial_entry(dirs):
+    cache = TokenCache(dirs['run'])
+    path = cache.entry_path(key_for())
+    write_token_file(path, {'version': 1, 'data': {'token': 'first'}})
+    stop_at = time.time() + 1.0
+    writers = [FORK.Process(target=_writer, args=(path, stop_at)) for dummy in range(3)]
+    for proc in writers:
+        proc.start()
+    reads = 0
+    while time.time() < stop_at:
+        with open(path) as handle:
+            json.load(handle)  # raises on a torn write
+        reads += 1
+    for proc in writers:
+        proc.join(timeout=30)
+    assert reads > 10
+    assert [name for name in os.listdir(cache.run_dir) if name.endswith('.tmp')] == []
