@@ -4,6 +4,7 @@
 # Usage: demo.sh COLLECTION_DIR STATE_DIR
 set -euo pipefail
 collection=$1 state=$2
+export ANSIBLE_COLLECTIONS_PATH; ANSIBLE_COLLECTIONS_PATH=$(cd "$collection/../../.." && pwd)
 run=("python" "$collection/tests/simulators/run.py")
 "${run[@]}" stop --state-dir "$state" >/dev/null 2>&1 || true
 "${run[@]}" start --state-dir "$state" >/dev/null
@@ -30,14 +31,15 @@ echo "Requests the simulators answered during the demo:"
 python - "$state/endpoints.json" <<'PY'
 import json, sys, urllib.request
 endpoints = json.load(open(sys.argv[1]))
-for name in ('jms_url', 'deepflow_url', 'deepflow_fuser_url'):
+# One DeepFlow process serves fauths and fuser and keeps one log for both.
+for name in ('jms_url', 'deepflow_url'):
     with urllib.request.urlopen(endpoints[name] + '/_sim/requests') as resp:
         log = json.load(resp)
     counts = {}
     for req in log['requests']:
-        key = '%s %s' % (req['method'], req['path'])
+        key = '%-6s %s %s' % (req.get('service', ''), req['method'], req['path'])
         counts[key] = counts.get(key, 0) + 1
-    print('  %s (%s):' % (name, endpoints[name]))
+    print('  %s simulator:' % name.split('_')[0])
     for key, count in sorted(counts.items()):
         print('    %4d  %s' % (count, key))
 PY
