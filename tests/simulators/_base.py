@@ -241,13 +241,20 @@ class SimApp:
         self.faults = []
         self.fault_seq = 0
         self.endpoints = {}  # listener -> (scheme, host, port)
+        self.issued = set()  # every secret this simulator handed out, for tests that look for leaks
         self.control('GET', r'/_sim/health', lambda req: (200, {}, {'ok': True}))
+        self.control('GET', r'/_sim/issued', lambda req: (200, {}, {'secrets': sorted(self.issued)}))
         self.control('GET', r'/_sim/requests', self.ctl_requests)
         self.control('POST', r'/_sim/reset', self.ctl_reset)
         self.control('GET', r'/_sim/faults', lambda req: (200, {}, {'faults': self.faults}))
         self.control('POST', r'/_sim/faults', self.ctl_add_fault)
         self.control('DELETE', r'/_sim/faults', self.ctl_clear_faults)
         self.reset_state()
+
+    def remember(self, *secrets):
+        """Record secrets handed out (tokens, keys, session ids): GET /_sim/issued lists them; a reset keeps them."""
+        self.issued.update(value for value in secrets if value)
+        return secrets[0] if len(secrets) == 1 else secrets
 
     # ---- hooks for subclasses -------------------------------------------------------------
     @classmethod

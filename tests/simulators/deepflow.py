@@ -183,6 +183,7 @@ class DeepFlowSim(_base.SimApp):
                               'user_id': user_id}, self.secret)
         self.access[access_jti] = {'email': email, 'exp': stamp + self.args.access_ttl, 'refresh': refresh_jti, 'revoked': False}
         self.refresh_tokens[refresh_jti] = {'email': email, 'exp': stamp + self.args.refresh_ttl, 'access': access_jti, 'revoked': False}
+        self.remember(access, refresh)
         return {'access_token': access, 'refresh_token': refresh, 'expires_in': self.args.access_ttl}
 
     @staticmethod
@@ -260,7 +261,7 @@ class DeepFlowSim(_base.SimApp):
             return envelope(400, 'INVALID_PARAMETERS', 'email or password error')
         if any(p['email'] == user['email'] for p in self.permanent.values()):
             return envelope(400, 'RESOURCE_ALREADY_EXIST', 'permanent token of %s already exists' % user['email'])
-        item = {'email': user['email'], 'key': 'gAAAAA' + secrets.token_urlsafe(96), 'lcuuid': str(uuid.uuid4()), 'created': _base.now()}
+        item = {'email': user['email'], 'key': self.remember('gAAAAA' + secrets.token_urlsafe(96)), 'lcuuid': str(uuid.uuid4()), 'created': _base.now()}
         self.permanent[item['lcuuid']] = item
         return envelope(200, 'SUCCESS', '', {'ACCESS_KEY': item['key'], 'LCUUID': item['lcuuid']})
 

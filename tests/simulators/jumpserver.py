@@ -202,6 +202,7 @@ class JumpServerSim(_base.SimApp):
         self.sessions = {}  # session id -> dict
         self.history = {}  # throttle key -> [timestamps, newest first]
         self.mfa_codes = {}
+        self.remember(SEED_PRIVATE_TOKEN, SEED_KEY_SECRET)
         self.private_tokens = {'admin': {'key': SEED_PRIVATE_TOKEN, 'created': _base.now(), 'date_last_used': None}}
         self.access_keys = {SEED_KEY_ID: {'id': SEED_KEY_ID, 'secret': SEED_KEY_SECRET, 'user': 'admin', 'is_active': True,
                                           'ip_group': ['*'], 'date_created': _base.now(), 'date_last_used': None}}
@@ -431,8 +432,8 @@ class JumpServerSim(_base.SimApp):
             return sid, self.sessions[sid], {}
         if not create:
             return None, None, {}
-        sid = secrets.token_hex(16)
-        self.sessions[sid] = {'user': None, 'csrf': secrets.token_hex(16), 'created': _base.now()}
+        sid, csrf = self.remember(secrets.token_hex(16), secrets.token_hex(16))
+        self.sessions[sid] = {'user': None, 'csrf': csrf, 'created': _base.now()}
         return sid, self.sessions[sid], {'Set-Cookie': 'jms_sessionid=%s; HttpOnly; Path=/; SameSite=Lax' % sid}
 
     # ---- login ----------------------------------------------------------------------------
@@ -499,7 +500,7 @@ class JumpServerSim(_base.SimApp):
     def issue_token(self, req, user):
         ip, stamp = self.client_ip(req), _base.now()
         token = next((t for t, info in self.tokens.items() if info['user'] == user['username'] and info['ip'] == ip and info['expires'] > stamp), None)
-        token = token or str(uuid.uuid4())
+        token = token or self.remember(str(uuid.uuid4()))
         self.tokens[token] = {'user': user['username'], 'ip': ip, 'expires': stamp + self.args.token_ttl}
         return {'token': token, 'keyword': 'Bearer', 'date_expired': self.fmt_date(req, stamp + self.args.token_ttl), 'user': self.profile(user, req)}
 
@@ -626,7 +627,7 @@ class JumpServerSim(_base.SimApp):
         if len(self.own_keys(req)) >= MAX_ACCESS_KEYS:
             return 400, {}, ['Access keys can be created at most %d' % MAX_ACCESS_KEYS]
         data = req.data if isinstance(req.data, dict) else {}
-        key = {'id': str(uuid.uuid4()), 'secret': str(uuid.uuid4()), 'user': req.user['username'], 'is_active': bool(data.get('is_active', True)),
+        key = {'id': str(uuid.uuid4()), 'secret': self.remember(str(uuid.uuid4())), 'user': req.user['username'], 'is_active': bool(data.get('is_active', True)),
                'ip_group': data.get('ip_group') or ['*'], 'date_created': _base.now(), 'date_last_used': None}
         self.access_keys[key['id']] = key
         return 201, {}, self.key_view(key, req, with_secret=True)
@@ -664,7 +665,7 @@ class JumpServerSim(_base.SimApp):
         data = req.data if isinstance(req.data, dict) else {}
         if data.get('username') not in self.users:
             return 404, {}, {'error': 'no such user'}
-        sid, csrf = secrets.token_hex(16), secrets.token_hex(32)
+        sid, csrf = self.remember(secrets.token_hex(16), secrets.token_hex(32))
         self.sessions[sid] = {'user': data['username'], 'csrf': csrf, 'created': _base.now()}
         return 200, {}, {'session_id': sid, 'csrf_token': csrf}
 
@@ -712,7 +713,7 @@ class JumpServerSim(_base.SimApp):
             del self.private_tokens[username]
             result['deleted'], current = True, None
         if action in ('refresh', 'get_or_create') and not current:
-            current = self.private_tokens[username] = {'key': secrets.token_hex(20), 'created': _base.now(), 'date_last_used': None}
+            current = self.private_tokens[username] = {'key': self.remember(secrets.token_hex(20)), 'created': _base.now(), 'date_last_used': None}
             result['created'] = True
         result['token'] = self.token_view(current)
         return 200, {}, result

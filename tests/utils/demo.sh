@@ -9,16 +9,10 @@ run=("python" "$collection/tests/simulators/run.py")
 "${run[@]}" stop --state-dir "$state" >/dev/null 2>&1 || true
 "${run[@]}" start --state-dir "$state" >/dev/null
 trap '"${run[@]}" stop --state-dir "$state" >/dev/null' EXIT
-endpoint() { python -c "import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])" "$state/endpoints.json" "$1"; }
-
-# The simulators' seeded demo accounts; a real user sets these in the environment or in AWX credentials.
-export JMS_URL JMS_USERNAME=admin JMS_PASSWORD='Adm1n-Pass!'
-JMS_URL=$(endpoint jms_url)
-export DEEPFLOW_URL DEEPFLOW_FAUTHS_URL DEEPFLOW_FUSER_URL DEEPFLOW_EMAIL=admin@deepflow.local DEEPFLOW_PASSWORD=Df-Admin-Pass-1
-DEEPFLOW_URL=$(endpoint deepflow_url) DEEPFLOW_FAUTHS_URL=$(endpoint deepflow_fauths_url) DEEPFLOW_FUSER_URL=$(endpoint deepflow_fuser_url)
-export OPSAUTH_DEMO_DIR="$state/demo" OPSAUTH_FAKE_BIN="$collection/tests/bin" OPSAUTH_SIM_STATE="$state"
-mkdir -p -m 0700 "$OPSAUTH_DEMO_DIR"
-export ANSIBLE_STDOUT_CALLBACK=default ANSIBLE_CALLBACK_RESULT_FORMAT=yaml ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_INVENTORY_UNPARSED_WARNING=false
+demo_dir="$state/demo"
+# shellcheck source=demo_env.sh
+source "$collection/tests/utils/demo_env.sh"
+export ANSIBLE_STDOUT_CALLBACK=default ANSIBLE_CALLBACK_RESULT_FORMAT=yaml
 
 cd "$collection"
 for playbook in $(cat playbooks/demo.list); do
