@@ -28,6 +28,9 @@ def main(source, dest):
         target = os.path.join(dest, name)
         os.makedirs(os.path.dirname(target), exist_ok=True)
         shutil.copy2(os.path.join(source, name), target, follow_symlinks=False)
+    # ansible-test lists a collection's files with git when it sits in a work tree. The copy under build/ sits in
+    # ours, where .gitignore hides build/ and so every file: a repository of its own makes git see the copy.
+    subprocess.run(['git', 'init', '-q', dest], check=True)
 
 
 if __name__ == '__main__':
