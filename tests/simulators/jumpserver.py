@@ -627,7 +627,8 @@ class JumpServerSim(_base.SimApp):
         if len(self.own_keys(req)) >= MAX_ACCESS_KEYS:
             return 400, {}, ['Access keys can be created at most %d' % MAX_ACCESS_KEYS]
         data = req.data if isinstance(req.data, dict) else {}
-        key = {'id': str(uuid.uuid4()), 'secret': self.remember(str(uuid.uuid4())), 'user': req.user['username'], 'is_active': bool(data.get('is_active', True)),
+        key = {'id': str(uuid.uuid4()), 'secret': self.remember(str(uuid.uuid4())), 'user': req.user['username'],
+               'is_active': bool(data.get('is_active', True)),
                'ip_group': data.get('ip_group') or ['*'], 'date_created': _base.now(), 'date_last_used': None}
         self.access_keys[key['id']] = key
         return 201, {}, self.key_view(key, req, with_secret=True)
