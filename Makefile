@@ -49,9 +49,9 @@ integration: stage
 	PATH=$(BIN):$$PATH tests/utils/integration.sh $(COLLECTION) $(SIM_STATE)
 
 lint: stage
-	cd $(COLLECTION) && $(BIN)/antsibull-changelog lint
-	cd $(COLLECTION) && $(BIN)/antsibull-docs lint-collection-docs --plugin-docs .
-	cd $(COLLECTION) && PATH=$(BIN):$$PATH $(BIN)/ansible-lint --profile production
+	cd $(COLLECTION) && PATH=$(BIN):$$PATH antsibull-changelog lint
+	cd $(COLLECTION) && PATH=$(BIN):$$PATH antsibull-docs lint-collection-docs --plugin-docs .
+	cd $(COLLECTION) && PATH=$(BIN):$$PATH ansible-lint --profile production
 
 benchmark: stage
 	PATH=$(BIN):$$PATH tests/utils/benchmark.sh $(COLLECTION) $(SIM_STATE)
