@@ -51,7 +51,8 @@ integration: stage
 lint: stage
 	cd $(COLLECTION) && PATH=$(BIN):$$PATH antsibull-changelog lint
 	cd $(COLLECTION) && PATH=$(BIN):$$PATH antsibull-docs lint-collection-docs --plugin-docs .
-	cd $(COLLECTION) && PATH=$(BIN):$$PATH ansible-lint --profile production
+	@# ansible-lint installs the collection it lints into $$ANSIBLE_HOME/collections: keep that copy inside build/.
+	cd $(COLLECTION) && PATH=$(BIN):$$PATH ANSIBLE_HOME=$(CURDIR)/build/ansible-home ansible-lint --profile production
 
 benchmark: stage
 	PATH=$(BIN):$$PATH tests/utils/benchmark.sh $(COLLECTION) $(SIM_STATE)
