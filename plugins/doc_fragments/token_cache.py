@@ -7,9 +7,17 @@ __metaclass__ = type
 
 
 class ModuleDocFragment(object):
-    # The token cache of the lookups (plugins/plugin_utils/_token_cache.py; the guide is docs/token-cache.md).
+    # What OpsAuthLookupBase (plugins/plugin_utils/_lookup_base.py) gives every token lookup: terms of option=value
+    # words, and the token cache (plugins/plugin_utils/_token_cache.py; the guide is docs/token-cache.md).
     DOCUMENTATION = r'''
 options:
+  _terms:
+    description:
+      - Optional. Each term is a string of C(option=value) words that override the keyword arguments for one result;
+        without terms, the lookup returns one result from the keyword arguments and the other sources.
+    type: list
+    elements: str
+    required: false
   cache:
     description:
       - Reuse one token per O(url) and identity for the whole C(ansible-playbook) run, across tasks, hosts and forks,

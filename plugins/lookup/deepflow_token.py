@@ -23,13 +23,6 @@ description:
     (C(ansible_deepflow_<option>)), as an environment variable (C(DEEPFLOW_<OPTION>)) or in C(ansible.cfg) (section
     C([opsauth_tokens_deepflow])), in this order of precedence; the cache options in section C([opsauth_tokens]).
 options:
-  _terms:
-    description:
-      - Optional. Each term is a string of C(option=value) words that override the keyword arguments for one result;
-        without terms, the lookup returns one result from the keyword arguments and the other sources.
-    type: list
-    elements: str
-    required: false
   output:
     description:
       - V(token) returns the access token as a string, for an C(Authorization) header with the C(Bearer) scheme.
@@ -138,12 +131,10 @@ _raw:
 from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow import (
     DeepFlowApiError,
     DeepFlowClient,
-    access_seconds_left,
     controller_url,
-    fauths_base_url,
-    is_token_rejected,
-    merge_refreshed,
+    is_refusal,
     page_urls,
+    token_result,
 )
 from ansible_collections.opsauth.tokens.plugins.module_utils._http import OpsAuthError
 from ansible_collections.opsauth.tokens.plugins.module_utils._options import DEEPFLOW_FAUTHS_SPEC
@@ -151,33 +142,23 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._store import epoch
 from ansible_collections.opsauth.tokens.plugins.plugin_utils._lookup_base import OpsAuthLookupBase
 from ansible_collections.opsauth.tokens.plugins.plugin_utils._token_cache import TokenCache, TokenRejected, TokenSource
 
-RESULT_KEYS = ('access_token', 'refresh_token', 'expires_in', 'expires_at', 'token_type', 'email', 'license')
-# What a refused password login answers (the envelope's 4xx): wrong credentials, a locked account, bad parameters.
-# A 429 or a 5xx is the server's state, not a verdict on the credentials, and is not remembered.
-REFUSAL_STATUSES = frozenset([400, 401, 403])
-
 
 class DeepFlowTokenSource(TokenSource):
     """Password login and refresh against fauths."""
 
     can_refresh = True
 
-    def __init__(self, client):
-        self.client = client
-
-    def login(self):
-        return self.client.login()
-
     def refresh(self, data):
         try:
-            return merge_refreshed(self.client.refresh(data['refresh_token']), data)
+            return self.client.refresh(data['refresh_token'], previous=data)
         except DeepFlowApiError as exc:
-            if is_token_rejected(exc):
+            if is_refusal(exc):
                 raise TokenRejected(str(exc))
             raise
 
     def remember(self, exc):
-        return isinstance(exc, DeepFlowApiError) and exc.status in REFUSAL_STATUSES
+        # A refused password login (wrong credentials, a locked account) is remembered; a 429 or a 5xx is not.
+        return is_refusal(exc)
 
     def expiry(self, data):
         return epoch_from_iso(data.get('expires_at')), epoch_from_iso(data.get('refresh_expires_at'))
@@ -199,16 +180,11 @@ class LookupModule(OpsAuthLookupBase):
         client.validate_login()
         identity = options['email'] if options.get('account_type') in (None, 'deepflow') else '%s (%s)' % (
             options['email'], options['account_type'])
-        key = TokenCache.key('deepflow', fauths_base_url(options), identity, [options['password']])
+        key = TokenCache.key('deepflow', client.http.base_url, identity, [options['password']])
         result = self.obtain(key, DeepFlowTokenSource(client))
         data = result.data
         if output == 'token':
             return data['access_token']
-        pages = page_urls(pages_base, data['access_token'], data.get('refresh_token')) if pages_base else {}
         if output == 'pages':
-            return pages
-        full = dict((name, data.get(name)) for name in RESULT_KEYS)
-        left = access_seconds_left(data)
-        if left is not None:
-            full['expires_in'] = max(0, int(left))
-        return dict(full, pages=pages, reused=result.hit)
+            return page_urls(pages_base, data['access_token'], data.get('refresh_token'))
+        return dict(token_result(data, pages_base), reused=result.hit)

@@ -21,13 +21,6 @@ description:
     (C(ansible_jms_<option>)), as an environment variable (C(JMS_<OPTION>)) or in C(ansible.cfg) (section
     C([opsauth_tokens_jumpserver])), in this order of precedence; the cache options in section C([opsauth_tokens]).
 options:
-  _terms:
-    description:
-      - Optional. Each term is a string of C(option=value) words that override the keyword arguments for one result;
-        without terms, the lookup returns one result from the keyword arguments and the other sources.
-    type: list
-    elements: str
-    required: false
   output:
     description:
       - V(token) returns the token as a string.
@@ -133,10 +126,9 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import 
     CredentialRejected,
     JumpServerClient,
     LoginFailed,
-    bearer_headers,
+    token_result,
 )
 from ansible_collections.opsauth.tokens.plugins.module_utils._options import JMS_COMMON_SPEC
-from ansible_collections.opsauth.tokens.plugins.module_utils._store import seconds_left
 from ansible_collections.opsauth.tokens.plugins.plugin_utils._lookup_base import OpsAuthLookupBase
 from ansible_collections.opsauth.tokens.plugins.plugin_utils._token_cache import TokenCache, TokenSource
 
@@ -145,12 +137,6 @@ class JumpServerTokenSource(TokenSource):
     """Password login (with MFA), and the profile call that proves a cached token still works."""
 
     can_verify = True
-
-    def __init__(self, client):
-        self.client = client
-
-    def login(self):
-        return self.client.login()
 
     def verify(self, data):
         try:
@@ -175,14 +161,10 @@ class LookupModule(OpsAuthLookupBase):
         key = TokenCache.key('jms', client.base_url, options['username'],
                              [options['password'], options.get('mfa_totp_secret') or ''])
         result = self.obtain(key, JumpServerTokenSource(client))
-        data = result.data
-        headers = bearer_headers(data['token'], data.get('keyword'), client.org_id)
         output = self.get_option('output')
         if output == 'token':
-            return data['token']
+            return result.data['token']
+        full = token_result(result.data, client.org_id)
         if output == 'headers':
-            return headers
-        left = seconds_left(data.get('expires_at'))
-        return dict(token=data['token'], keyword=data.get('keyword') or 'Bearer', date_expired=data.get('date_expired'),
-                    expires_in=None if left is None else max(0, int(left)), user=data.get('user') or {},
-                    headers=headers, reused=result.hit)
+            return full['headers']
+        return dict(full, reused=result.hit)

@@ -21,13 +21,17 @@ import json
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 from ansible_collections.opsauth.tokens.plugins.module_utils._http import (
+    DEFAULT_RETRIES,
+    DEFAULT_TIMEOUT,
     HttpClient,
     InvalidResponse,
     OpsAuthError,
     RETRY_CONNECT,
     RETRY_IDEMPOTENT,
+    one_line,
     strip_html,
 )
+from ansible_collections.opsauth.tokens.plugins.module_utils._options import DEFAULT_FUSER_URL
 from ansible_collections.opsauth.tokens.plugins.module_utils._store import (
     epoch_from_iso,
     iso_from_epoch,
@@ -36,7 +40,6 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._store import (
 )
 
 SUCCESS = 'SUCCESS'
-DEFAULT_FUSER_URL = 'http://fuser:20824'
 # fauths behind the controller's web server; inside the cluster it is http://fauths:20822 with the same paths.
 FAUTHS_EXTERNAL_PREFIX = '/api/fauths'
 # DeepFlow 6.6 moved this path once already: the permanent-token module lets users override it.
@@ -50,8 +53,11 @@ PAGES = {
     'applications': '/appPerformance/instance/index',
     'network': '/platformOverview/instance/index',
 }
-# Logout answers with these when the token is already unusable: nothing is left to revoke.
-_TOKEN_REJECTED_STATUSES = frozenset([400, 401, 403])
+# How DeepFlow refuses a credential (a token, a refresh token, a password): the envelope's 4xx. A logout answered so has
+# nothing left to revoke; a login answered so is a verdict on the password. A 429 or a 5xx is the server's state.
+_REFUSAL_STATUSES = frozenset([400, 401, 403])
+# What deepflow_login and the deepflow_token lookup return of a token set (plus the page URLs).
+RESULT_KEYS = ('access_token', 'refresh_token', 'expires_in', 'expires_at', 'token_type', 'email', 'license')
 
 
 class DeepFlowError(OpsAuthError):
@@ -95,18 +101,13 @@ def unwrap(response, action, allow_bare=False):
     if isinstance(body, dict) and 'OPT_STATUS' in body:
         if is_2xx and body.get('OPT_STATUS') == SUCCESS:
             return body.get('DATA')
-        raise DeepFlowApiError(action, response.status, body.get('OPT_STATUS'), _one_line(body.get('DESCRIPTION')))
+        raise DeepFlowApiError(action, response.status, body.get('OPT_STATUS'), one_line(body.get('DESCRIPTION'), 300))
     if is_2xx and allow_bare and isinstance(body, dict):
         return body
     if is_2xx:
         raise InvalidResponse('%s: DeepFlow answered HTTP %s without the OPT_STATUS envelope; check that the URL points '
                               'at fauths or fuser' % (action, response.status), status=response.status)
     raise DeepFlowApiError(action, response.status, None, strip_html(getattr(response, 'text', '') or ''))
-
-
-def _one_line(text, limit=300):
-    text = ' '.join(str(text or '').split())
-    return text[:limit] + ('...' if len(text) > limit else '')
 
 
 # --- expiry ----------------------------------------------------------------------------------------------------------
@@ -246,8 +247,8 @@ def _http_client(base_url, options, session=None):
     return HttpClient(base_url,
                       validate_certs=options.get('validate_certs', True) is not False,
                       ca_path=options.get('ca_path'),
-                      timeout=options.get('timeout') or 30,
-                      retries=3 if retries is None else retries,
+                      timeout=options.get('timeout') or DEFAULT_TIMEOUT,
+                      retries=DEFAULT_RETRIES if retries is None else retries,
                       session=session)
 
 
@@ -293,7 +294,8 @@ class DeepFlowClient:
         tokens['email'] = tokens.get('email') or email
         return tokens
 
-    def refresh(self, refresh_token):
+    def refresh(self, refresh_token, previous=None):
+        """A new token set from ``refresh_token``; what only a login tells (email, license) is kept from ``previous``."""
         if not refresh_token:
             raise DeepFlowOptionError('a DeepFlow refresh needs a refresh token (refresh_token, or a dest file that holds one)')
         issued_at = now()
@@ -306,7 +308,7 @@ class DeepFlowClient:
             tokens['refresh_token'] = refresh_token
             exp = jwt_exp(refresh_token)
             tokens['refresh_expires_at'] = None if exp is None else iso_from_epoch(exp)
-        return tokens
+        return merge_refreshed(tokens, previous)
 
     def logout(self, access_token):
         """Revoke ``access_token``. True when revoked, False when DeepFlow says it is not valid any more."""
@@ -315,15 +317,34 @@ class DeepFlowClient:
         try:
             unwrap(resp, 'DeepFlow logout')
         except DeepFlowApiError as exc:
-            if exc.status in _TOKEN_REJECTED_STATUSES:
+            if is_refusal(exc):
                 return False
             raise
         return True
 
+    def revoke(self, access_token=None, refresh_token=None):
+        """End the session: log out ``access_token``; True when something was revoked.
 
-def is_token_rejected(exc):
-    """True when a DeepFlowApiError means "this token is no good" rather than "the server is in trouble"."""
-    return isinstance(exc, DeepFlowApiError) and exc.status in _TOKEN_REJECTED_STATUSES
+        When DeepFlow no longer accepts the access token but the refresh token may live for weeks, trade the refresh
+        token for an access token and log that out. DeepFlow's document does not say what a logout ends; if it ends
+        only the access token, this costs one refresh.
+        """
+        if access_token and self.logout(access_token):
+            return True
+        if not refresh_token:
+            return False
+        try:
+            tokens = self.refresh(refresh_token)
+        except DeepFlowApiError as exc:
+            if is_refusal(exc):
+                return False  # the refresh token is dead too: nothing left to revoke
+            raise
+        return self.logout(tokens['access_token'])
+
+
+def is_refusal(exc):
+    """True when an error is DeepFlow refusing a token or a password, not the server being in trouble."""
+    return isinstance(exc, DeepFlowApiError) and exc.status in _REFUSAL_STATUSES
 
 
 # --- permanent tokens: fuser -----------------------------------------------------------------------------------------
@@ -453,3 +474,17 @@ def page_urls(base, token, refresh_token=None):
     if not base or not token:
         return {}
     return dict((name, page_url(base, name, token, refresh_token)) for name in sorted(PAGES))
+
+
+def token_result(tokens, controller=None, just_issued=False):
+    """What deepflow_login and the deepflow_token lookup return for a token set, with the page URLs under ``controller``.
+
+    ``expires_in`` is the server's for a token ``just_issued``, else what is left of it now: a reused token does not
+    claim its first lifetime.
+    """
+    result = dict((name, tokens.get(name)) for name in RESULT_KEYS)
+    left = access_seconds_left(tokens)
+    if not just_issued and left is not None:
+        result['expires_in'] = max(0, int(left))
+    result['pages'] = page_urls(controller, tokens['access_token'], tokens.get('refresh_token'))
+    return result

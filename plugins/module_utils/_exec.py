@@ -32,15 +32,16 @@ import subprocess
 from urllib.parse import urlencode
 
 from ansible_collections.opsauth.tokens.plugins.module_utils._http import (
+    DEFAULT_TIMEOUT,
     ConnectionFailed,
     HttpResponse,
     InvalidResponse,
     OpsAuthError,
     strip_html,
 )
+from ansible_collections.opsauth.tokens.plugins.module_utils._options import DEFAULT_EXEC_TIMEOUT, EXEC_SPEC, pick
 
 RUNTIMES = ('docker', 'podman', 'kubectl')
-DEFAULT_EXEC_TIMEOUT = 120
 REDACTED = '********'
 
 
@@ -190,9 +191,8 @@ class ExecTarget:
 
     @classmethod
     def from_params(cls, params):
-        names = ('runtime', 'container', 'namespace', 'pod', 'pod_selector', 'kubeconfig', 'context',
-                 'docker_binary', 'podman_binary', 'kubectl_binary', 'exec_timeout')
-        return cls(**dict((name, params.get(name)) for name in names))
+        """The target the EXEC_SPEC options in ``params`` name (module.params, or any dict)."""
+        return cls(**pick(params, EXEC_SPEC))
 
     def validate(self):
         """Check that the options name exactly one target; raise ExecOptionsError with what to change."""
@@ -425,7 +425,7 @@ class CurlTransport:
     and the headers are on curl's command line, so they must not carry secrets (a secret-looking header is refused).
     """
 
-    def __init__(self, target, base_url, timeout=30, validate_certs=True, curl='curl', secrets=()):
+    def __init__(self, target, base_url, timeout=DEFAULT_TIMEOUT, validate_certs=True, curl='curl', secrets=()):
         if not base_url or not re.match(r'^https?://[^/]+', base_url):
             raise ExecOptionsError('url must be an absolute http:// or https:// URL, got %r' % (base_url,))
         self.target = target

@@ -51,6 +51,9 @@ RETRY_STATUSES = frozenset([429, 502, 503, 504])
 IDEMPOTENT_METHODS = frozenset(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE'])
 # Never sleep longer than this between two tries, whatever Retry-After says.
 MAX_BACKOFF = 30.0
+# What the timeout and retries options (_options._transport_spec) default to, also for a client built without them.
+DEFAULT_TIMEOUT = 30
+DEFAULT_RETRIES = 3
 
 # Retry policies a caller can ask for.
 RETRY_IDEMPOTENT = 'idempotent'   # default: connection errors and RETRY_STATUSES, for idempotent methods only
@@ -58,11 +61,21 @@ RETRY_CONNECT = 'connect'         # only when the request never reached the serv
 RETRY_NEVER = 'never'
 
 
+def one_line(text, limit=120):
+    """``text`` on one line, white space folded, cut at ``limit`` characters: for quoting a server in a message."""
+    text = ' '.join(str(text or '').split())
+    return text[:limit] + ('...' if len(text) > limit else '')
+
+
 def strip_html(text, limit=120):
     """A short, single-line excerpt of a body that is not JSON, for an error message."""
-    text = re.sub(r'<[^>]+>', ' ', text or '')
-    text = ' '.join(text.split())
-    return text[:limit] + ('...' if len(text) > limit else '')
+    return one_line(re.sub(r'<[^>]+>', ' ', text or ''), limit)
+
+
+def origin(url):
+    """``scheme://host[:port]`` of ``url``, to name a server without the path (or 'the server')."""
+    match = re.match(r'^(https?://[^/]+)', url or '')
+    return match.group(1) if match else 'the server'
 
 
 class HttpResponse:
@@ -88,7 +101,7 @@ class HttpClient:
     and a ``Retry-After`` header from the server wins (capped at MAX_BACKOFF).
     """
 
-    def __init__(self, base_url, validate_certs=True, ca_path=None, timeout=30, retries=3, backoff=0.5,
+    def __init__(self, base_url, validate_certs=True, ca_path=None, timeout=DEFAULT_TIMEOUT, retries=DEFAULT_RETRIES, backoff=0.5,
                  headers=None, session=None, sleep=time.sleep):
         if not HAS_REQUESTS:
             raise OpsAuthError('The Python library "requests" is required: install it with pip install requests')
@@ -169,14 +182,9 @@ class HttpClient:
                     what = 'invalid JSON' if 'json' in ctype else '%s instead of JSON' % ctype
                     raise InvalidResponse('%s answered HTTP %d with %s: "%s"; check that url points at the API and '
                                           'not at a proxy or a login page'
-                                          % (_origin(resp.url), resp.status_code, what, strip_html(text)),
+                                          % (origin(resp.url), resp.status_code, what, strip_html(text)),
                                           status=resp.status_code)
         return HttpResponse(resp.status_code, resp.headers, text, body, resp.url, cookies=resp.cookies.get_dict())
-
-
-def _origin(url):
-    match = re.match(r'^(https?://[^/]+)', url or '')
-    return match.group(1) if match else 'the server'
 
 
 def _retry_after(value):

@@ -120,10 +120,14 @@ def new_nonce():
     return binascii.hexlify(os.urandom(16)).decode('ascii')
 
 
+def interpreters(python=None):
+    """The Python interpreters LAUNCHER tries, in order: ``python``, else DEFAULT_PYTHONS."""
+    return [python] if python else list(DEFAULT_PYTHONS)
+
+
 def build_command(apps_dir=None, python=None):
     """The argv run in the container: sh -c LAUNCHER ... (nothing in it depends on the username)."""
-    pythons = [python] if python else list(DEFAULT_PYTHONS)
-    return ['sh', '-c', LAUNCHER, 'opsauth', apps_dir or DEFAULT_APPS_DIR, SHELL_CODE] + pythons
+    return ['sh', '-c', LAUNCHER, 'opsauth', apps_dir or DEFAULT_APPS_DIR, SHELL_CODE] + interpreters(python)
 
 
 def build_request(username, state='present', rotate=False, check=False, nonce=None):
@@ -173,7 +177,6 @@ def run_private_token_job(target, username, state='present', rotate=False, check
     if python and python.startswith('-'):
         raise PrivateTokenError('python must be a path or a command name, got %r' % (python,))
     nonce = new_nonce()
-    pythons = [python] if python else list(DEFAULT_PYTHONS)
     try:
         result = target.run(build_command(apps_dir, python), stdin=build_request(username, state, rotate, check, nonce))
     except ExecCommandFailed as exc:
@@ -182,7 +185,7 @@ def run_private_token_job(target, username, state='present', rotate=False, check
                                     'container' % (target.describe(), apps_dir))
         if exc.rc == EXIT_NO_PYTHON:
             raise PrivateTokenError('no Python interpreter found in %s (tried %s): set python to the interpreter '
-                                    'JumpServer runs with' % (target.describe(), ', '.join(pythons)))
+                                    'JumpServer runs with' % (target.describe(), ', '.join(interpreters(python))))
         raise PrivateTokenError('manage.py shell failed in %s (exit status %s): %s'
                                 % (target.describe(), exc.rc, stderr_excerpt(exc.stderr)))
     try:

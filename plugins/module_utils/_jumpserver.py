@@ -24,15 +24,18 @@ import warnings
 from email.utils import formatdate
 
 from ansible_collections.opsauth.tokens.plugins.module_utils._http import (
+    DEFAULT_RETRIES,
+    DEFAULT_TIMEOUT,
     RETRY_CONNECT,
     RETRY_IDEMPOTENT,
     HttpClient,
     InvalidResponse,
     OpsAuthError,
+    origin,
     strip_html,
 )
 from ansible_collections.opsauth.tokens.plugins.module_utils._options import DEFAULT_ORG_ID
-from ansible_collections.opsauth.tokens.plugins.module_utils._store import parse_datetime, UTC
+from ansible_collections.opsauth.tokens.plugins.module_utils._store import parse_datetime, seconds_left, UTC
 from ansible_collections.opsauth.tokens.plugins.module_utils._totp import TotpSecretError, decode_secret, totp
 
 
@@ -118,6 +121,14 @@ LOGIN_ERROR_HINTS = {
 }
 
 
+def error_details(exc, body=False):
+    """What a module returns beside ``msg`` when ``exc`` fails it: the server's error code and HTTP status, and with
+    ``body`` its answer, where known; for failed_when and rescue blocks."""
+    details = dict(error_code=getattr(exc, 'code', None), status=getattr(exc, 'status', None),
+                   json=getattr(exc, 'body', None) if body else None)
+    return dict((key, value) for key, value in details.items() if value is not None)
+
+
 def describe_body(body, limit=300):
     """One line out of an error body: DRF's {"detail", "code"}, JumpServer's {"error", "msg"} or field errors."""
     if isinstance(body, dict):
@@ -168,6 +179,17 @@ def expiry_fields(date_expired, now=None):
 def bearer_headers(token, keyword='Bearer', org_id=None):
     """The headers an ``ansible.builtin.uri`` task needs to call the API with a token."""
     return {'Authorization': '%s %s' % (keyword or 'Bearer', token), 'X-JMS-ORG': org_id or DEFAULT_ORG_ID}
+
+
+def token_result(data, org_id=None):
+    """What the jms_token module and lookup return for a token (a login's answer, a token file or a cache entry).
+
+    ``expires_in`` is what is left of the token now, so a reused token does not claim its first lifetime.
+    """
+    left = seconds_left(data.get('expires_at'))
+    return dict(token=data['token'], keyword=data.get('keyword') or 'Bearer', date_expired=data.get('date_expired'),
+                expires_in=None if left is None else max(0, int(left)), user=data.get('user') or {},
+                headers=bearer_headers(data['token'], data.get('keyword'), org_id))
 
 
 def _given(value):
@@ -240,7 +262,7 @@ class PasswordAuth(_AuthMethod):
             body = _login_body(resp, username)
             error = body.get('error')
             if not error and resp.status in (200, 201) and body.get('token'):
-                self.result = _token_result(body, username, client.clock())
+                self.result = _login_result(body, username, client.clock())
                 return self.result
             # After the first answer the session cookie carries the checked password: later POSTs send an empty
             # body, so the password crosses the wire once per run.
@@ -379,7 +401,7 @@ class SessionAuth(_AuthMethod):
         # the server's own URL always is one.
         headers['X-CSRFToken'] = self.option('csrf_token')
         headers['Referer'] = client.http.base_url + '/'
-        headers['Origin'] = _origin(client.http.base_url)
+        headers['Origin'] = origin(client.http.base_url)
         return None
 
 
@@ -428,7 +450,7 @@ def _login_body(resp, username):
     if resp.json is None and resp.text.strip():
         raise InvalidResponse('%s answered the login with HTTP %d and a body that is not JSON ("%s"); check that url '
                               'points at JumpServer and not at a proxy or a login page'
-                              % (_origin(resp.url), resp.status, strip_html(resp.text)), status=resp.status)
+                              % (origin(resp.url), resp.status, strip_html(resp.text)), status=resp.status)
     return resp.json if isinstance(resp.json, dict) else {}
 
 
@@ -445,10 +467,10 @@ def _login_error(resp, body, username):
         cls = MfaError if error.startswith('mfa') else LoginConfirmError if error.startswith('login_confirm') else LoginFailed
         return cls(text, code=error, status=resp.status, body=body)
     return InvalidResponse('%s answered the login as %r with HTTP %d and no token (%s)'
-                           % (_origin(resp.url), username, resp.status, describe_body(body)), status=resp.status)
+                           % (origin(resp.url), username, resp.status, describe_body(body)), status=resp.status)
 
 
-def _token_result(body, username, now):
+def _login_result(body, username, now):
     user = body.get('user') if isinstance(body.get('user'), dict) else {}
     result = dict(token=body['token'], keyword=body.get('keyword') or 'Bearer',
                   user=dict(id=user.get('id'), username=user.get('username') or username, name=user.get('name')))
@@ -456,17 +478,12 @@ def _token_result(body, username, now):
     return result
 
 
-def _origin(url):
-    match = re.match(r'^(https?://[^/]+)', url or '')
-    return match.group(1) if match else 'the server'
-
-
 # --- the client ------------------------------------------------------------------------------------------------------
 
 class JumpServerClient:
     """One JumpServer, one auth method, one requests.Session."""
 
-    def __init__(self, url, auth, org_id=None, validate_certs=True, ca_path=None, timeout=30, retries=3,
+    def __init__(self, url, auth, org_id=None, validate_certs=True, ca_path=None, timeout=DEFAULT_TIMEOUT, retries=DEFAULT_RETRIES,
                  session=None, sleep=time.sleep, clock=time.time):
         self.auth = auth
         self.org_id = org_id or DEFAULT_ORG_ID
@@ -491,7 +508,7 @@ class JumpServerClient:
             return default if options.get(name) is None else options.get(name)
 
         return cls(options.get('url'), auth, org_id=options.get('org_id'), validate_certs=value('validate_certs', True),
-                   ca_path=options.get('ca_path'), timeout=value('timeout', 30), retries=value('retries', 3), **kwargs)
+                   ca_path=options.get('ca_path'), timeout=value('timeout', DEFAULT_TIMEOUT), retries=value('retries', DEFAULT_RETRIES), **kwargs)
 
     @property
     def base_url(self):

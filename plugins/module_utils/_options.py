@@ -17,7 +17,11 @@ __metaclass__ = type
 
 from ansible.module_utils.basic import env_fallback
 
+from ansible_collections.opsauth.tokens.plugins.module_utils._http import DEFAULT_RETRIES, DEFAULT_TIMEOUT
+
 DEFAULT_ORG_ID = '00000000-0000-0000-0000-000000000002'
+DEFAULT_FUSER_URL = 'http://fuser:20824'
+DEFAULT_EXEC_TIMEOUT = 120
 
 
 def _env(*names):
@@ -29,8 +33,8 @@ def _transport_spec(prefix):
     return dict(
         validate_certs=dict(type='bool', default=True, fallback=_env(prefix + '_VALIDATE_CERTS')),
         ca_path=dict(type='path', fallback=_env(prefix + '_CA_PATH')),
-        timeout=dict(type='int', default=30, fallback=_env(prefix + '_TIMEOUT')),
-        retries=dict(type='int', default=3, fallback=_env(prefix + '_RETRIES')),
+        timeout=dict(type='int', default=DEFAULT_TIMEOUT, fallback=_env(prefix + '_TIMEOUT')),
+        retries=dict(type='int', default=DEFAULT_RETRIES, fallback=_env(prefix + '_RETRIES')),
     )
 
 
@@ -76,7 +80,7 @@ DEEPFLOW_AUTH_SPEC = dict(
 
 # fuser (permanent tokens) is internal only, which is why it trusts the identity headers (1/1 = super admin).
 DEEPFLOW_FUSER_SPEC = dict(
-    fuser_url=dict(type='str', default='http://fuser:20824', fallback=_env('DEEPFLOW_FUSER_URL')),
+    fuser_url=dict(type='str', default=DEFAULT_FUSER_URL, fallback=_env('DEEPFLOW_FUSER_URL')),
     user_id=dict(type='int', default=1),
     user_type=dict(type='int', default=1),
 )
@@ -100,7 +104,7 @@ EXEC_SPEC = dict(
     docker_binary=dict(type='path', default='docker'),
     podman_binary=dict(type='path', default='podman'),
     kubectl_binary=dict(type='path', default='kubectl'),
-    exec_timeout=dict(type='int', default=120),
+    exec_timeout=dict(type='int', default=DEFAULT_EXEC_TIMEOUT),
 )
 
 

@@ -19,21 +19,16 @@ description:
   - Refreshes the access token when it is about to expire, revokes it (logout) with O(state=absent).
 extends_documentation_fragment:
   - opsauth.tokens.deepflow
+  - opsauth.tokens.attributes
+  - opsauth.tokens.attributes.actiongroup_deepflow
 attributes:
   check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
     details:
       - In check mode no login, refresh or logout request is sent and O(dest) is not written.
       - A token that can be reused from O(dest) is returned as in a normal run.
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: none
-  action_group:
-    description: Use C(group/opsauth.tokens.deepflow) in C(module_defaults) to set defaults for this module.
-    support: full
-    membership:
-      - opsauth.tokens.deepflow
 options:
   state:
     description:
@@ -190,8 +185,7 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._options import DEE
 from ansible_collections.opsauth.tokens.plugins.module_utils._store import (
     TokenFileError, read_token_file, remove_token_file, write_token_file)
 from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow import (
-    LOGIN, REFRESH, REUSE, DeepFlowClient, access_seconds_left, controller_url, fauths_base_url, is_token_rejected,
-    merge_refreshed, page_urls, plan_present)
+    LOGIN, REFRESH, REUSE, DeepFlowClient, controller_url, fauths_base_url, is_refusal, plan_present, token_result)
 
 ARGUMENT_SPEC = dict(
     DEEPFLOW_FAUTHS_SPEC,
@@ -201,8 +195,6 @@ ARGUMENT_SPEC = dict(
     access_token=dict(type='str', no_log=True),
     refresh_token=dict(type='str', no_log=True),
 )
-
-RESULT_KEYS = ('access_token', 'refresh_token', 'expires_in', 'expires_at', 'token_type', 'email', 'license')
 
 
 class LoginRun:
@@ -243,13 +235,7 @@ class LoginRun:
         return self.result(tokens, changed=True)
 
     def result(self, tokens, changed):
-        result = dict((name, tokens.get(name)) for name in RESULT_KEYS)
-        left = access_seconds_left(tokens)
-        if not changed and left is not None:
-            result['expires_in'] = max(0, int(left))  # a reused token: what is left of it, not what it had
-        base = controller_url(self.params)
-        result['pages'] = page_urls(base, tokens['access_token'], tokens.get('refresh_token')) if base else {}
-        return dict(result, changed=changed)
+        return dict(token_result(tokens, controller_url(self.params), just_issued=changed), changed=changed)
 
     def present(self):
         stored = self.stored()
@@ -264,11 +250,11 @@ class LoginRun:
             return dict(changed=True)
         if plan == REFRESH:
             try:
-                return self.issued(merge_refreshed(self.client.refresh(stored['refresh_token']), stored))
+                return self.issued(self.client.refresh(stored['refresh_token'], previous=stored))
             except OpsAuthError as exc:
                 # A refresh token the server rejects (revoked by a logout, say) is not worth failing the run for when
                 # the password is at hand; anything else (server down) is reported as it is.
-                if not (is_token_rejected(exc) and self.params['email'] and self.params['password']):
+                if not (is_refusal(exc) and self.params['email'] and self.params['password']):
                     raise
                 self.module.warn('DeepFlow rejected the stored refresh token (%s); logged in with the password instead'
                                  % exc.opt_status)
@@ -282,7 +268,7 @@ class LoginRun:
                                       '(run state=present with dest first)')
         if self.module.check_mode:
             return dict(changed=True)
-        return self.issued(merge_refreshed(self.client.refresh(refresh_token), stored))
+        return self.issued(self.client.refresh(refresh_token, previous=stored))
 
     def absent(self):
         try:
@@ -294,24 +280,9 @@ class LoginRun:
         has_file = bool(self.dest) and os.path.lexists(self.dest)
         if self.module.check_mode:
             return dict(changed=bool(access_token or refresh_token) or has_file)
-        revoked = self.client.logout(access_token) if access_token else False
-        if not revoked and refresh_token:
-            revoked = self.end_session(refresh_token)
+        revoked = self.client.revoke(access_token, refresh_token)
         removed = remove_token_file(self.dest) if has_file else False
         return dict(changed=revoked or removed)
-
-    def end_session(self, refresh_token):
-        """The access token is dead but its refresh token may live for weeks: trade it for an access token, log that out.
-
-        DeepFlow's document does not say what a logout ends; if it ends only the access token, this costs one refresh.
-        """
-        try:
-            tokens = self.client.refresh(refresh_token)
-        except OpsAuthError as exc:
-            if is_token_rejected(exc):
-                return False  # the refresh token is dead too: nothing left to revoke
-            raise
-        return self.client.logout(tokens['access_token'])
 
 
 def main():

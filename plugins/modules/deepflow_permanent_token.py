@@ -24,20 +24,15 @@ extends_documentation_fragment:
   - opsauth.tokens.deepflow
   - opsauth.tokens.deepflow.fuser
   - opsauth.tokens.exec
+  - opsauth.tokens.attributes
+  - opsauth.tokens.attributes.actiongroup_deepflow
 attributes:
   check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
     details:
       - In check mode only the lookup (C(GET)) is sent; nothing is created or deleted and O(dest) is not written.
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: none
-  action_group:
-    description: Use C(group/opsauth.tokens.deepflow) in C(module_defaults) to set defaults for this module.
-    support: full
-    membership:
-      - opsauth.tokens.deepflow
 options:
   state:
     description:
@@ -277,8 +272,7 @@ def main():
     if transport is not None and transport.target.pod_name:
         result['pod'] = transport.target.pod_name
     if params['state'] == 'present':
-        base = controller_url(params)
-        result.update(token, pages=page_urls(base, token['access_key']) if base else {})
+        result.update(token, pages=page_urls(controller_url(params), token['access_key']))
     module.exit_json(**result)
 
 

@@ -23,23 +23,18 @@ description:
   - With O(url), the token is then tried against C(GET /api/v1/users/profile/) to prove it works.
 extends_documentation_fragment:
   - opsauth.tokens.exec
+  - opsauth.tokens.attributes
+  - opsauth.tokens.attributes.actiongroup_jumpserver
 attributes:
   check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
     details:
       - In check mode the code in the container only reads; an existing token is returned, a token that would be
         created or rotated is not.
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: full
     details:
       - The diff says whether the user has a token, never the token itself.
-  action_group:
-    description: Use C(group/opsauth.tokens.jumpserver) in C(module_defaults) to set defaults for this module.
-    support: full
-    membership:
-      - opsauth.tokens.jumpserver
 options:
   username:
     description:
@@ -239,8 +234,6 @@ def main():
     module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
     params = module.params
     try:
-        if params['rotate'] and params['state'] != 'present':
-            raise PrivateTokenError('rotate=true needs state=present (state=absent deletes the token)')
         if params['url'] and not HAS_REQUESTS:
             module.fail_json(msg=missing_required_lib('requests'))
         target = ExecTarget.from_params(params)

@@ -19,22 +19,17 @@ description:
     size (1000) and returns all the items.
 extends_documentation_fragment:
   - opsauth.tokens.jumpserver
+  - opsauth.tokens.attributes
+  - opsauth.tokens.attributes.actiongroup_jumpserver
 attributes:
   check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
     support: partial
     details:
       - In check mode only C(GET), C(HEAD) and C(OPTIONS) requests are sent; other methods are reported as changed
         and not sent.
       - With a password, nothing is sent in check mode, since a login is a C(POST) that counts toward the lockout.
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: none
-  action_group:
-    description: Use C(group/opsauth.tokens.jumpserver) in C(module_defaults) to set defaults for this module.
-    support: full
-    membership:
-      - opsauth.tokens.jumpserver
 options:
   method:
     description: The HTTP method.
@@ -144,6 +139,7 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import 
     SAFE_METHODS,
     JumpServerClient,
     PasswordAuth,
+    error_details,
 )
 from ansible_collections.opsauth.tokens.plugins.module_utils._options import JMS_COMMON_SPEC, JMS_SESSION_SPEC
 
@@ -197,9 +193,7 @@ def main():
         client = JumpServerClient.from_options(module.params)
         module.exit_json(**send(module, client))
     except OpsAuthError as exc:
-        # The server's error code, status and answer, for failed_when and rescue blocks.
-        details = dict(error_code=getattr(exc, 'code', None), status=getattr(exc, 'status', None), json=getattr(exc, 'body', None))
-        module.fail_json(msg=str(exc), **dict((key, value) for key, value in details.items() if value is not None))
+        module.fail_json(msg=str(exc), **error_details(exc, body=True))
 
 
 if __name__ == '__main__':

@@ -18,23 +18,18 @@ description:
     lives longer than O(min_ttl) and the server still accepts it, so a playbook does not log in on every run.
 extends_documentation_fragment:
   - opsauth.tokens.jumpserver
+  - opsauth.tokens.attributes
+  - opsauth.tokens.attributes.actiongroup_jumpserver
 attributes:
   check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
     details:
       - In check mode no login request is sent (a failed login counts toward the server's lockout) and O(dest) is
         neither written nor removed. A token that can be reused from O(dest) is checked and returned as in a normal run.
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: full
     details:
       - The diff shows the token file without the token.
-  action_group:
-    description: Use C(group/opsauth.tokens.jumpserver) in C(module_defaults) to set defaults for this module.
-    support: full
-    membership:
-      - opsauth.tokens.jumpserver
 options:
   state:
     description:
@@ -167,7 +162,8 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._http import HAS_RE
 from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import (
     CredentialRejected,
     JumpServerClient,
-    bearer_headers,
+    error_details,
+    token_result,
 )
 from ansible_collections.opsauth.tokens.plugins.module_utils._options import JMS_COMMON_SPEC
 from ansible_collections.opsauth.tokens.plugins.module_utils._store import (
@@ -204,13 +200,6 @@ def reuse_refusal(stored, url, username, min_ttl):
     if left is None or left <= min_ttl:
         return 'the stored token expires within min_ttl (%s s)' % min_ttl
     return None
-
-
-def token_result(data, org_id):
-    left = seconds_left(data.get('expires_at'))
-    return dict(token=data['token'], keyword=data.get('keyword') or 'Bearer', date_expired=data.get('date_expired'),
-                expires_in=None if left is None else max(0, int(left)), user=data.get('user') or {},
-                headers=bearer_headers(data['token'], data.get('keyword'), org_id))
 
 
 def remove(module, dest):
@@ -274,8 +263,7 @@ def main():
         client = JumpServerClient.from_options(module.params, methods=('password',))
         module.exit_json(**present(module, client))
     except OpsAuthError as exc:
-        details = dict(error_code=getattr(exc, 'code', None), status=getattr(exc, 'status', None))
-        module.fail_json(msg=str(exc), **dict((key, value) for key, value in details.items() if value is not None))
+        module.fail_json(msg=str(exc), **error_details(exc))
 
 
 if __name__ == '__main__':

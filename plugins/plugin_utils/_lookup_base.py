@@ -31,8 +31,6 @@ from ansible_collections.opsauth.tokens.plugins.plugin_utils._token_cache import
 
 display = Display()
 
-CACHE_OPTIONS = ('cache', 'cache_dir', 'min_ttl')
-
 _HOW = {
     'cache': 'reused the cached token',
     'login': 'logged in',

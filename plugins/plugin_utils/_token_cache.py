@@ -184,7 +184,8 @@ def normalize_url(url):
 class TokenSource:
     """What the cache needs from a platform client; a lookup subclasses it around its client.
 
-    ``login()`` -> dict: a new token with the password (the only call that counts toward a lockout).
+    ``login()`` -> dict: a new token with the password (the only call that counts toward a lockout); by default the
+    client's own ``login()``.
     ``refresh(data)`` -> dict: a new token from the refresh token in ``data``; raise TokenRejected when the server
     refuses the refresh token. Only when ``can_refresh``.
     ``verify(data)`` -> bool: whether the server still accepts the token in ``data`` (False on HTTP 401). Only when
@@ -197,8 +198,11 @@ class TokenSource:
     can_refresh = False
     can_verify = False
 
+    def __init__(self, client=None):
+        self.client = client
+
     def login(self):
-        raise NotImplementedError
+        return self.client.login()
 
     def refresh(self, data):
         raise NotImplementedError
