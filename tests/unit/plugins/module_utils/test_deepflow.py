@@ -11,9 +11,10 @@ import json
 
 import pytest
 
-from ansible_collections.opsauth.tokens.plugins.module_utils import _deepflow as df
+from ansible_collections.opsauth.tokens.plugins.module_utils import _deepflow as df, _store
 from ansible_collections.opsauth.tokens.plugins.module_utils._http import HttpResponse, InvalidResponse
 from ansible_collections.opsauth.tokens.plugins.module_utils._store import epoch_from_iso, iso_from_epoch
+from ansible_collections.opsauth.tokens.tests.unit.plugins.module_utils.conftest import FakeSession
 
 NOW = 1700000000
 
@@ -26,36 +27,6 @@ def jwt(claims):
 
 def envelope(data, status='SUCCESS', description=''):
     return {'OPT_STATUS': status, 'DATA': data, 'DESCRIPTION': description}
-
-
-class FakeCookies:
-    def get_dict(self):
-        return {}
-
-
-class FakeResponse:
-    def __init__(self, status, body, url):
-        self.status_code = status
-        self.text = body if isinstance(body, str) else json.dumps(body)
-        self.headers = {'Content-Type': 'application/json'}
-        self.url = url
-        self.cookies = FakeCookies()
-
-
-class FakeSession:
-    """Stands in for requests.Session: records what would be sent and answers from a queue."""
-
-    def __init__(self, *answers):
-        self.answers = list(answers)
-        self.sent = []
-        self.headers = {}
-        self.verify = True
-
-    def request(self, method, url, params=None, json=None, data=None, headers=None, auth=None, timeout=None,
-                allow_redirects=True):
-        self.sent.append(dict(method=method, url=url, params=params, json=json, headers=dict(headers or {})))
-        status, body = self.answers.pop(0)
-        return FakeResponse(status, body, url)
 
 
 @pytest.fixture(autouse=True)
@@ -180,10 +151,10 @@ def test_plan_present(tokens, plan):
 def test_login_sends_the_documented_body_to_the_external_path():
     client, session = fauths((200, envelope(login_data())))
     tokens = client.login()
-    assert session.sent[0]['method'] == 'POST'
-    assert session.sent[0]['url'] == 'https://deepflow.example.com/api/fauths/login'
-    assert session.sent[0]['json'] == {'account_type': 'deepflow', 'grant_type': 'password',
-                                       'email': 'dev@yunshan.net.cn', 'password': 'dev-pwd'}
+    assert session.calls[0]['method'] == 'POST'
+    assert session.calls[0]['url'] == 'https://deepflow.example.com/api/fauths/login'
+    assert session.calls[0]['json'] == {'account_type': 'deepflow', 'grant_type': 'password',
+                                        'email': 'dev@yunshan.net.cn', 'password': 'dev-pwd'}
     assert tokens['access_token'] == login_data()['access_token']
     assert tokens['expires_in'] == 3600 and tokens['license'] is True and tokens['token_type'] == 'password'
     assert epoch_from_iso(tokens['expires_at']) == NOW + 3600
@@ -200,8 +171,8 @@ def test_login_tolerates_a_body_without_envelope():
 def test_fauths_url_wins_and_no_identity_headers_go_to_fauths():
     client, session = fauths((200, envelope(login_data())), fauths_url='http://fauths:20822/')
     client.login()
-    assert session.sent[0]['url'] == 'http://fauths:20822/login'
-    assert not set(session.sent[0]['headers']) & {'X-User-Id', 'X-User-Type'}
+    assert session.calls[0]['url'] == 'http://fauths:20822/login'
+    assert not set(session.calls[0]['headers']) & {'X-User-Id', 'X-User-Type'}
     assert not set(session.headers) & {'X-User-Id', 'X-User-Type'}
 
 
@@ -209,14 +180,14 @@ def test_a_failed_password_login_is_never_retried():
     client, session = fauths((503, envelope(None, 'SERVICE_UNAVAILABLE', 'busy')), (200, envelope(login_data())))
     with pytest.raises(df.DeepFlowApiError, match='SERVICE_UNAVAILABLE'):
         client.login()
-    assert len(session.sent) == 1
+    assert len(session.calls) == 1
 
 
 def test_login_without_credentials_fails_before_any_request():
     client, session = fauths(password=None)
     with pytest.raises(df.DeepFlowOptionError, match='email and password'):
         client.login()
-    assert session.sent == []
+    assert session.calls == []
 
 
 def test_no_url_at_all_is_a_clear_error():
@@ -229,9 +200,9 @@ def test_refresh_sends_no_password_and_keeps_a_rotated_token():
     client, session = fauths((200, envelope(dict(login_data(refresh_token=new_refresh, token_type='refresh_token'),
                                                  email=None, license=None))))
     tokens = client.refresh('old-refresh')
-    assert session.sent[0]['url'].endswith('/api/fauths/refresh_token')
-    assert session.sent[0]['json'] == {'grant_type': 'refresh_token', 'refresh_token': 'old-refresh'}
-    assert 'dev-pwd' not in json.dumps(session.sent)
+    assert session.calls[0]['url'].endswith('/api/fauths/refresh_token')
+    assert session.calls[0]['json'] == {'grant_type': 'refresh_token', 'refresh_token': 'old-refresh'}
+    assert 'dev-pwd' not in json.dumps(session.calls)
     assert tokens['refresh_token'] == new_refresh and tokens['token_type'] == 'refresh_token'
     merged = df.merge_refreshed(tokens, {'email': 'dev@yunshan.net.cn', 'license': True})
     assert merged['email'] == 'dev@yunshan.net.cn' and merged['license'] is True
@@ -248,18 +219,60 @@ def test_refresh_is_not_retried_either():
     client, session = fauths((502, envelope(None, 'SERVER_ERROR', '')), (200, envelope(login_data())))
     with pytest.raises(df.DeepFlowApiError):
         client.refresh('r')
-    assert len(session.sent) == 1
+    assert len(session.calls) == 1
 
 
 def test_logout_uses_bearer_and_tells_revoked_from_already_invalid():
     client, session = fauths((200, envelope(None)), (401, envelope(None, 'INVALID_PARAMETERS', 'token expired')),
                              (500, envelope(None, 'SERVER_ERROR', 'db down')))
     assert client.logout('tok-1') is True
-    assert session.sent[0]['headers']['Authorization'] == 'Bearer tok-1'
-    assert session.sent[0]['url'].endswith('/api/fauths/logout')
+    assert session.calls[0]['headers']['Authorization'] == 'Bearer tok-1'
+    assert session.calls[0]['url'].endswith('/api/fauths/logout')
     assert client.logout('tok-1') is False
     with pytest.raises(df.DeepFlowApiError, match='db down'):
         client.logout('tok-2')
+
+
+def test_refresh_keeps_what_only_the_login_told():
+    client, dummy = fauths((200, envelope({'access_token': 'a2', 'expires_in': 60, 'refresh_token': 'r2'})))
+    tokens = client.refresh('r1', previous={'email': 'dev@yunshan.net.cn', 'license': True, 'refresh_token': 'r1'})
+    assert tokens['email'] == 'dev@yunshan.net.cn' and tokens['license'] is True and tokens['refresh_token'] == 'r2'
+
+
+def test_revoke_logs_out_the_access_token_and_sends_nothing_else():
+    client, session = fauths((200, envelope(None)))
+    assert client.revoke('tok-1', 'refresh-1') is True
+    assert [call['url'].rsplit('/', 1)[1] for call in session.calls] == ['logout']
+
+
+def test_revoke_trades_a_live_refresh_token_for_an_access_token_to_log_out():
+    client, session = fauths((401, envelope(None, 'INVALID_PARAMETERS', 'token expired')),
+                             (200, envelope(login_data(access_token='tok-2'))), (200, envelope(None)))
+    assert client.revoke('tok-1', 'refresh-1') is True
+    assert [call['url'].rsplit('/', 1)[1] for call in session.calls] == ['logout', 'refresh_token', 'logout']
+    assert session.calls[2]['headers']['Authorization'] == 'Bearer tok-2'
+
+
+def test_revoke_with_everything_dead_revokes_nothing_and_server_trouble_is_raised():
+    client, session = fauths((401, envelope(None, 'INVALID_PARAMETERS', 'token expired')),
+                             (400, envelope(None, 'INVALID_PARAMETERS', 'refresh token expired')))
+    assert client.revoke('tok-1', 'refresh-1') is False
+    assert client.revoke(None, None) is False
+    assert len(session.calls) == 2
+    client, dummy = fauths((503, envelope(None, 'SERVICE_UNAVAILABLE', 'busy')))
+    with pytest.raises(df.DeepFlowApiError, match='busy'):
+        client.revoke(None, 'refresh-1')
+
+
+def test_token_result_says_what_is_left_of_a_reused_token(monkeypatch):
+    monkeypatch.setattr(_store, 'now', lambda: NOW)
+    tokens = df.token_set(login_data(), NOW - 600, 'login')
+    reused = df.token_result(tokens, 'https://d.example.com')
+    assert reused['expires_in'] == 3000 and reused['access_token'] == tokens['access_token']
+    assert sorted(reused['pages']) == ['applications', 'network', 'views']
+    issued = df.token_result(tokens, None, just_issued=True)
+    assert issued['expires_in'] == 3600 and issued['pages'] == {}
+    assert sorted(issued) == sorted(df.RESULT_KEYS + ('pages',))
 
 
 def test_controller_url():
@@ -328,12 +341,12 @@ def test_default_transport_is_http_to_fuser_with_identity_headers():
     session = FakeSession((200, envelope([])), (503, envelope(None, 'SERVICE_UNAVAILABLE', '')))
     client = df.PermanentTokenClient.from_options({'fuser_url': 'http://127.0.0.1:20824', 'retries': 2}, session=session)
     assert client.find('a@b.c') == []
-    assert session.sent[0]['url'] == 'http://127.0.0.1:20824/v1/user/permanent_token'
-    assert session.sent[0]['params'] == {'email': 'a@b.c'}
-    assert session.sent[0]['headers'] == {'X-User-Id': '1', 'X-User-Type': '1'}
+    assert session.calls[0]['url'] == 'http://127.0.0.1:20824/v1/user/permanent_token'
+    assert session.calls[0]['params'] == {'email': 'a@b.c'}
+    assert session.calls[0]['headers'] == {'X-User-Id': '1', 'X-User-Type': '1'}
     with pytest.raises(df.DeepFlowApiError):
         client.create('a@b.c', 'pw')
-    assert len(session.sent) == 2  # the POST carries a password: not retried once it reached the server
+    assert len(session.calls) == 2  # the POST carries a password: not retried once it reached the server
 
 
 # --- login-free page URLs ------------------------------------------------------------------------------------------

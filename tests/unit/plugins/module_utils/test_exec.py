@@ -34,9 +34,9 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._exec import (
     redact,
 )
 from ansible_collections.opsauth.tokens.plugins.module_utils._http import ConnectionFailed, InvalidResponse, OpsAuthError
+from ansible_collections.opsauth.tokens.tests.unit.plugins.conftest import FAKE_BIN
 
-BIN = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', '..', 'bin'))
-DOCKER, PODMAN, KUBECTL = os.path.join(BIN, 'docker'), os.path.join(BIN, 'podman'), os.path.join(BIN, 'kubectl')
+DOCKER, PODMAN, KUBECTL = (os.path.join(FAKE_BIN, name) for name in ('docker', 'podman', 'kubectl'))
 SECRET = 'S3cret-Pa$$word-\'"-x'
 
 
@@ -46,42 +46,25 @@ def pod(name, namespace='apps', phase='Running', **extra):
 
 
 @pytest.fixture
-def world(tmp_path, monkeypatch):
-    """Write the fake runtime's state file; return a helper to change it and read the call log."""
-    class World:
-        state_path = str(tmp_path / 'state.json')
-        log_path = str(tmp_path / 'calls.jsonl')
-        kubeconfig = str(tmp_path / 'kubeconfig')
-
-        def __init__(self):
-            self.state = {'log': self.log_path, 'containers': {
-                'web': {'status': 'running', 'root': 'front_end'},
-                'stopped': {'status': 'exited'},
-                'paused': {'status': 'paused'},
-            }, 'kubernetes': {'contexts': ['kind-a', 'kind-b'], 'current_context': 'kind-a', 'pods': [
-                pod('web-1', containers=['main', 'sidecar']),
-                pod('done-1', phase='Succeeded'),
-                pod('pending-1', phase='Pending'),
-                pod('crash-1', stopped_containers=['main']),
-                pod('only-b', context='kind-b'),
-                pod('private', kubeconfig=self.kubeconfig),
-            ]}}
-            self.save()
-
-        def save(self):
-            with open(self.state_path, 'w') as handle:
-                json.dump(self.state, handle)
-
-        def calls(self):
-            if not os.path.exists(self.log_path):
-                return []
-            with open(self.log_path) as handle:
-                return [json.loads(line) for line in handle]
-
-    with open(World.kubeconfig, 'w') as handle:
+def world(tmp_path, fake_runtime):
+    """The fake runtime's world (a FakeRuntime: change .state, then save(); read calls()), with a kubeconfig file."""
+    kubeconfig = str(tmp_path / 'kubeconfig')
+    with open(kubeconfig, 'w') as handle:
         handle.write('apiVersion: v1\nkind: Config\n')
-    monkeypatch.setenv('OPSAUTH_FAKE_STATE', World.state_path)
-    return World()
+    world = fake_runtime({'containers': {
+        'web': {'status': 'running', 'root': 'front_end'},
+        'stopped': {'status': 'exited'},
+        'paused': {'status': 'paused'},
+    }, 'kubernetes': {'contexts': ['kind-a', 'kind-b'], 'current_context': 'kind-a', 'pods': [
+        pod('web-1', containers=['main', 'sidecar']),
+        pod('done-1', phase='Succeeded'),
+        pod('pending-1', phase='Pending'),
+        pod('crash-1', stopped_containers=['main']),
+        pod('only-b', context='kind-b'),
+        pod('private', kubeconfig=kubeconfig),
+    ]}})
+    world.kubeconfig = kubeconfig
+    return world
 
 
 # --- argv -------------------------------------------------------------------------------------------------------------

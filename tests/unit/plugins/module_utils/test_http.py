@@ -5,13 +5,10 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import json
 import socket
 
 import pytest
 import requests
-from requests.cookies import RequestsCookieJar
-from requests.structures import CaseInsensitiveDict
 
 from ansible_collections.opsauth.tokens.plugins.module_utils._http import (
     MAX_BACKOFF,
@@ -20,38 +17,12 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._http import (
     HttpClient,
     InvalidResponse,
 )
+from ansible_collections.opsauth.tokens.tests.unit.plugins.module_utils.conftest import FakeResponse, FakeSession
 
 REFUSED = requests.exceptions.ConnectionError(
     "HTTPConnectionPool(host='127.0.0.1', port=9): Max retries exceeded with url: / (Caused by NewConnectionError("
     "'<urllib3.connection.HTTPConnection object at 0x7f>: Failed to establish a new connection: [Errno 111] Connection refused'))")
 READ_TIMEOUT = requests.exceptions.ReadTimeout("HTTPConnectionPool(host='127.0.0.1', port=9): Read timed out. (read timeout=1)")
-
-
-class FakeResponse:
-    def __init__(self, status, body=None, text=None, headers=None):
-        self.status_code = status
-        self.text = text if text is not None else ('' if body is None else json.dumps(body))
-        self.headers = CaseInsensitiveDict(headers or {})
-        self.url = 'http://127.0.0.1:9/api/'
-        self.cookies = RequestsCookieJar()
-
-
-class FakeSession:
-    """Answers from a script, one per request; remembers every request."""
-
-    def __init__(self, *answers):
-        self.answers = list(answers)
-        self.calls = []
-        self.headers = CaseInsensitiveDict()
-        self.cookies = RequestsCookieJar()
-        self.verify = True
-
-    def request(self, method, url, **kwargs):
-        self.calls.append((method, url, kwargs))
-        answer = self.answers.pop(0)
-        if isinstance(answer, Exception):
-            raise answer
-        return answer
 
 
 class Sleeps(list):

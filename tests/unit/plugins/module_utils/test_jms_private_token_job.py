@@ -33,9 +33,9 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._jms_private_token 
     parse_result,
     run_private_token_job,
 )
+from ansible_collections.opsauth.tokens.tests.unit.plugins.conftest import FAKE_BIN
 
-BIN = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', '..', 'bin'))
-DOCKER = os.path.join(BIN, 'docker')
+DOCKER = os.path.join(FAKE_BIN, 'docker')
 NONCE = 'a' * 32
 NASTY = 'o\'brien"; touch /tmp/opsauth-canary; $(id) `id` \\ \n{{ x }}'
 
@@ -253,12 +253,9 @@ def test_code_outside_jumpserver(monkeypatch, capsys):
 # --- the launcher, through the fake docker --------------------------------------------------------------------------
 
 @pytest.fixture
-def fake_docker(tmp_path, monkeypatch):
-    state = {'containers': {'jms_core': {'status': 'running', 'root': 'jms_core'},
-                            'no_py3': {'status': 'running', 'root': 'jms_core', 'hide': ['/opt/py3']}}}
-    path = tmp_path / 'state.json'
-    path.write_text(json.dumps(state))
-    monkeypatch.setenv('OPSAUTH_FAKE_STATE', str(path))
+def fake_docker(fake_runtime):
+    fake_runtime({'containers': {'jms_core': {'status': 'running', 'root': 'jms_core'},
+                                 'no_py3': {'status': 'running', 'root': 'jms_core', 'hide': ['/opt/py3']}}})
     return lambda name='jms_core': ExecTarget(runtime='docker', container=name, docker_binary=DOCKER)
 
 

@@ -7,14 +7,12 @@ __metaclass__ = type
 
 import datetime
 import itertools
-import json
 
 import pytest
 import requests
 from httpsig.verify import HeaderVerifier
-from requests.cookies import RequestsCookieJar
-from requests.structures import CaseInsensitiveDict
 
+from ansible_collections.opsauth.tokens.plugins.module_utils import _store
 from ansible_collections.opsauth.tokens.plugins.module_utils._http import InvalidResponse
 from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import (
     AccessKeyAuth,
@@ -29,48 +27,19 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import 
     PasswordAuth,
     PrivateTokenAuth,
     SessionAuth,
+    error_details,
     expiry_fields,
     parse_date_expired,
     select_auth,
+    token_result,
 )
 from ansible_collections.opsauth.tokens.plugins.module_utils._totp import totp
+from ansible_collections.opsauth.tokens.tests.unit.plugins.module_utils.conftest import URL, FakeResponse, FakeSession
 
-URL = 'http://127.0.0.1:9'
-AUTH = '/api/v1/authentication/auth/'
 KEY_ID, KEY_SECRET = '8f1a1c2e-0000-4000-8000-000000000001', '0b1f9a7e-5c1d-4e0f-9a2b-3c4d5e6f7a8b'
 TOKEN_BODY = {'token': 'a' * 36, 'keyword': 'Bearer', 'date_expired': '2026/08/22 10:00:00 +0800',
               'user': {'id': 'u-1', 'username': 'alice', 'name': 'Alice', 'email': 'alice@example.com'}}
 NOW = 1787364000 - 3600  # one hour before TOKEN_BODY's date_expired
-
-
-class FakeResponse:
-    def __init__(self, status, body=None, text=None, headers=None, path=AUTH):
-        self.status_code = status
-        self.text = text if text is not None else ('' if body is None else json.dumps(body))
-        self.headers = CaseInsensitiveDict(headers or {})
-        self.url = URL + path
-        self.cookies = RequestsCookieJar()
-
-
-class FakeSession:
-    """Answers from a script, one per request; remembers every request."""
-
-    def __init__(self, *answers):
-        self.answers = list(answers)
-        self.calls = []
-        self.headers = CaseInsensitiveDict()
-        self.cookies = RequestsCookieJar()
-        self.verify = True
-
-    def request(self, method, url, **kwargs):
-        self.calls.append(dict(kwargs, method=method, url=url))
-        answer = self.answers.pop(0)
-        if isinstance(answer, Exception):
-            raise answer
-        return answer
-
-    def logins(self):
-        return [call for call in self.calls if call['url'].endswith(AUTH)]
 
 
 class Clock:
@@ -127,6 +96,25 @@ def test_expiry_fields_keep_the_server_offset():
     assert datetime.datetime.fromisoformat(fields['date_expired']).utcoffset() == datetime.timedelta(hours=8)
     assert expiry_fields('2026/08/22 10:00:00 +0800', now=1787364000 + 5)['expires_in'] == 0
     assert expiry_fields('soon', now=NOW) == {'date_expired': 'soon', 'expires_at': None, 'expires_in': None}
+
+
+def test_token_result_says_what_is_left_and_gives_the_headers(monkeypatch):
+    monkeypatch.setattr(_store, 'now', lambda: NOW)
+    data = dict(token='t' * 36, keyword=None, date_expired='2026-08-22T10:00:00+08:00', expires_at=NOW + 100,
+                user={'username': 'alice'})
+    result = token_result(data, 'org-1')
+    assert result == dict(token='t' * 36, keyword='Bearer', date_expired='2026-08-22T10:00:00+08:00', expires_in=100,
+                          user={'username': 'alice'},
+                          headers={'Authorization': 'Bearer ' + 't' * 36, 'X-JMS-ORG': 'org-1'})
+    assert token_result(dict(data, expires_at=None))['expires_in'] is None
+
+
+def test_error_details_keep_what_is_known_and_the_answer_only_when_asked():
+    exc = LoginFailed('login as alice failed', code='password_failed', status=400, body={'error': 'password_failed'})
+    assert error_details(exc) == {'error_code': 'password_failed', 'status': 400}
+    assert error_details(exc, body=True) == {'error_code': 'password_failed', 'status': 400,
+                                             'json': {'error': 'password_failed'}}
+    assert error_details(InvalidResponse('not JSON')) == {}
 
 
 # --- choosing the auth method ----------------------------------------------------------------------------------------

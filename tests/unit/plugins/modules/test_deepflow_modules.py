@@ -13,70 +13,11 @@ import json
 import os
 import re
 import stat
-import sys
-import threading
 
 import pytest
 
 from ansible_collections.opsauth.tokens.plugins.modules import deepflow_login, deepflow_permanent_token
-
-SIMULATORS = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', '..', 'simulators'))
-
-
-class DeepFlow:
-    def __init__(self, app, fauths_url, fuser_url):
-        self.app = app
-        self.url = fauths_url
-        self.fuser_url = fuser_url
-
-    def reset(self):
-        with self.app.lock:
-            self.app.requests = []
-            self.app.faults = []
-            self.app.reset_state()
-
-    def clear_log(self):
-        with self.app.lock:
-            self.app.requests = []
-
-    def log(self, service=None):
-        with self.app.lock:
-            return [(entry['method'], entry['path'], entry['status']) for entry in self.app.requests
-                    if service is None or entry.get('service') == service]
-
-    def bodies(self):
-        with self.app.lock:
-            return json.dumps([entry['body'] for entry in self.app.requests])
-
-    def fault(self, **fault):
-        with self.app.lock:
-            self.app.faults.append(dict(dict(id=0, kind='status', method=None, path=None, path_prefix=None, status=503,
-                                             count=1, delay=0, retry_after=None), **fault))
-
-
-@pytest.fixture(scope='module')
-def deepflow_server():
-    sys.path.insert(0, SIMULATORS)
-    import _base  # pylint: disable=import-error
-    import deepflow  # pylint: disable=import-error
-    app = deepflow.DeepFlowSim(_base.build_parser(deepflow.DeepFlowSim).parse_args([]))
-    servers, urls = [], {}
-    for listener in ('fauths', 'fuser'):
-        server = _base.SimServer('127.0.0.1', 0, app, listener)
-        app.endpoints[listener] = (server.scheme, '127.0.0.1', server.server_address[1])
-        threading.Thread(target=server.serve_forever, kwargs={'poll_interval': 0.1}, daemon=True).start()
-        servers.append(server)
-        urls[listener] = 'http://127.0.0.1:%d' % server.server_address[1]
-    yield DeepFlow(app, urls['fauths'], urls['fuser'])
-    for server in servers:
-        server.shutdown()
-        server.server_close()
-
-
-@pytest.fixture
-def df(deepflow_server):
-    deepflow_server.reset()
-    return deepflow_server
+from ansible_collections.opsauth.tokens.tests.unit.plugins.conftest import FAKE_BIN
 
 
 def login_args(df, **extra):
@@ -201,42 +142,29 @@ def test_absent_with_everything_dead_is_not_a_change_on_the_server(df, run_modul
 # The one layer faked is the container runtime (tests/bin/kubectl and docker, by explicit path); the curl "in the pod"
 # is tests/bin/curl, which reaches the in-process simulator as http://fuser:20824.
 
-BIN = os.path.join(os.path.dirname(SIMULATORS), 'bin')
 FRONT_END_POD = 'front-end-6c9d7b8f5-abcde'
 LCUUID = re.compile(r'[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}')
 
 
 @pytest.fixture
-def front_end(df, tmp_path, monkeypatch):
+def front_end(df, fake_runtime):
     """A fake cluster: a Running front-end pod (and a failed one) in namespace deepflow, and a docker container."""
-    class World:
-        log = str(tmp_path / 'calls.jsonl')
-        hosts = {'fuser:20824': df.fuser_url}
-        state = {'log': log,
-                 'containers': {'df-front-end': {'status': 'running', 'root': 'front_end', 'hosts': hosts}},
-                 'kubernetes': {'pods': [
-                     {'name': FRONT_END_POD, 'namespace': 'deepflow', 'labels': {'app': 'front-end'},
-                      'containers': ['front-end'], 'root': 'front_end', 'hosts': hosts},
-                     {'name': 'front-end-old', 'namespace': 'deepflow', 'labels': {'app': 'front-end'}, 'phase': 'Failed'},
-                     {'name': 'front-end-crashed', 'namespace': 'deepflow-broken', 'labels': {'app': 'front-end'},
-                      'phase': 'Failed'},
-                 ]}}
-
-        def calls(self):
-            if not os.path.exists(self.log):
-                return []
-            with open(self.log) as handle:
-                return [json.loads(line) for line in handle]
-
-    (tmp_path / 'state.json').write_text(json.dumps(World.state))
-    monkeypatch.setenv('OPSAUTH_FAKE_STATE', str(tmp_path / 'state.json'))
-    return World()
+    hosts = {'fuser:20824': df.fuser_url}
+    return fake_runtime({
+        'containers': {'df-front-end': {'status': 'running', 'root': 'front_end', 'hosts': hosts}},
+        'kubernetes': {'pods': [
+            {'name': FRONT_END_POD, 'namespace': 'deepflow', 'labels': {'app': 'front-end'},
+             'containers': ['front-end'], 'root': 'front_end', 'hosts': hosts},
+            {'name': 'front-end-old', 'namespace': 'deepflow', 'labels': {'app': 'front-end'}, 'phase': 'Failed'},
+            {'name': 'front-end-crashed', 'namespace': 'deepflow-broken', 'labels': {'app': 'front-end'},
+             'phase': 'Failed'},
+        ]}})
 
 
 def kubectl_args(**extra):
     """What the role passes: no fuser_url of this host, the in-cluster default http://fuser:20824. None leaves one out."""
     args = dict(dict(runtime='kubectl', namespace='deepflow', pod_selector='app=front-end',
-                     kubectl_binary=os.path.join(BIN, 'kubectl'), email='ops@example.com', password='Ops-Pass-1'), **extra)
+                     kubectl_binary=os.path.join(FAKE_BIN, 'kubectl'), email='ops@example.com', password='Ops-Pass-1'), **extra)
     return dict((name, value) for name, value in args.items() if value is not None)
 
 
@@ -307,7 +235,7 @@ def test_over_exec_the_requests_library_is_not_needed(df, front_end, run_module,
 
 def test_over_docker_exec_too(df, front_end, run_module):
     result = run_module(deepflow_permanent_token, dict(runtime='docker', container='df-front-end', email='ops@example.com',
-                                                       password='Ops-Pass-1', docker_binary=os.path.join(BIN, 'docker')))
+                                                       password='Ops-Pass-1', docker_binary=os.path.join(FAKE_BIN, 'docker')))
     assert result['changed'] is True and result['access_key'].startswith('gAAAA') and 'pod' not in result
     assert [call['argv'][:4] for call in front_end.calls()] == [['docker', 'exec', '-i', 'df-front-end']] * 2
 
@@ -328,12 +256,12 @@ def test_over_exec_a_missing_pod_is_one_clear_line_and_nothing_reaches_fuser(df,
     assert df.log() == []
 
 
-def test_over_exec_failures_name_deepflows_status_or_curls_error_never_the_password(df, front_end, run_module, tmp_path):
+def test_over_exec_failures_name_deepflows_status_or_curls_error_never_the_password(df, front_end, run_module):
     wrong = run_module(deepflow_permanent_token, kubectl_args(password='Wrong-Pass-9'))
     assert wrong['failed'] is True and wrong['changed'] is False
     assert 'HTTP 400, OPT_STATUS INVALID_PARAMETERS: email or password error' in wrong['msg']
     front_end.state['kubernetes']['pods'][0]['hosts'] = {'fuser:20824': 'http://127.0.0.1:9'}
-    (tmp_path / 'state.json').write_text(json.dumps(front_end.state))
+    front_end.save()
     down = run_module(deepflow_permanent_token, kubectl_args())
     assert down['failed'] is True and "Couldn't connect" in down['msg'] and FRONT_END_POD in down['msg']
     assert 'Wrong-Pass-9' not in json.dumps([wrong, down]) and 'Ops-Pass-1' not in json.dumps([wrong, down])

@@ -12,33 +12,22 @@ import os
 import pytest
 
 from ansible_collections.opsauth.tokens.plugins.modules import jms_private_token
+from ansible_collections.opsauth.tokens.tests.unit.plugins.conftest import FAKE_BIN
 
-BIN = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', '..', 'bin'))
 SEED_ADMIN_TOKEN_PREFIX = '937b3801'
 CORE_LABELS = {'app.kubernetes.io/name': 'jumpserver', 'app.jumpserver.org/name': 'jms-core'}
 
 
 @pytest.fixture
-def world(jms, tmp_path, monkeypatch):
-    class World:
-        log = str(tmp_path / 'calls.jsonl')
-        state = {'log': log, 'containers': {'jms_core': {'status': 'running', 'jms_url': jms.url},
-                                            'jms_stopped': {'status': 'exited', 'jms_url': jms.url}},
-                 'kubernetes': {'pods': [{'name': 'jms-core-5f7c9', 'namespace': 'jumpserver', 'labels': CORE_LABELS,
-                                          'containers': ['core'], 'jms_url': jms.url}]}}
-
-        def calls(self):
-            with open(self.log) as handle:
-                return [json.loads(line) for line in handle]
-
-    path = tmp_path / 'state.json'
-    path.write_text(json.dumps(World.state))
-    monkeypatch.setenv('OPSAUTH_FAKE_STATE', str(path))
-    return World()
+def world(jms, fake_runtime):
+    return fake_runtime({'containers': {'jms_core': {'status': 'running', 'jms_url': jms.url},
+                                        'jms_stopped': {'status': 'exited', 'jms_url': jms.url}},
+                         'kubernetes': {'pods': [{'name': 'jms-core-5f7c9', 'namespace': 'jumpserver',
+                                                  'labels': CORE_LABELS, 'containers': ['core'], 'jms_url': jms.url}]}})
 
 
 def docker(**extra):
-    return dict(dict(runtime='docker', container='jms_core', docker_binary=os.path.join(BIN, 'docker'), username='alice'), **extra)
+    return dict(dict(runtime='docker', container='jms_core', docker_binary=os.path.join(FAKE_BIN, 'docker'), username='alice'), **extra)
 
 
 def sim_token(jms, username):
@@ -102,11 +91,11 @@ def test_container_not_running_or_missing(world, run_module):
 def test_kubernetes_pod_found_by_labels(jms, world, run_module):
     selector = 'app.kubernetes.io/name=jumpserver,app.jumpserver.org/name=jms-core'
     result = run_module(jms_private_token, dict(runtime='kubectl', namespace='jumpserver', pod_selector=selector,
-                                                kubectl_binary=os.path.join(BIN, 'kubectl'), username='admin'))
+                                                kubectl_binary=os.path.join(FAKE_BIN, 'kubectl'), username='admin'))
     assert result['changed'] is False and result['token'].startswith(SEED_ADMIN_TOKEN_PREFIX)
     assert result['pod'] == 'jms-core-5f7c9'
     missing = run_module(jms_private_token, dict(runtime='kubectl', namespace='jumpserver', pod='jms-core-0',
-                                                 kubectl_binary=os.path.join(BIN, 'kubectl'), username='admin'))
+                                                 kubectl_binary=os.path.join(FAKE_BIN, 'kubectl'), username='admin'))
     assert missing['failed'] and 'pods "jms-core-0" not found' in missing['msg']
 
 

@@ -1,0 +1,155 @@
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""What the plugin tests share: the simulators of tests/simulators and the fake container runtimes of tests/bin.
+
+``jms`` and ``df`` are the JumpServer and DeepFlow simulators served in-process on 127.0.0.1, reset for each test:
+fresh state, no faults, an empty request log. One server of each serves the whole session.
+``fake_runtime(state)`` points tests/bin's fake docker, podman and kubectl (given by explicit path: FAKE_BIN) at a
+world of containers and pods. The tests import the constants and classes from here by their full name.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import json
+import os
+import sys
+import threading
+
+import pytest
+
+SIMULATORS = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', 'simulators'))
+FAKE_BIN = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', 'bin'))
+
+
+class Simulator:
+    """A simulator app and the URL of each of its listeners; reads its request log and adds faults."""
+
+    def __init__(self, app, urls):
+        self.app = app
+        self.urls = urls
+
+    def reset(self):
+        with self.app.lock:
+            self.app.requests = []
+            self.app.faults = []
+            self.app.reset_state()
+
+    def clear_log(self):
+        with self.app.lock:
+            self.app.requests = []
+
+    def requests(self, method=None, path=None):
+        with self.app.lock:
+            return [entry for entry in self.app.requests
+                    if (method is None or entry['method'] == method) and (path is None or entry['path'] == path)]
+
+    def fault(self, **fault):
+        with self.app.lock:
+            self.app.faults.append(dict(dict(id=0, kind='status', method=None, path=None, path_prefix=None, status=503,
+                                             count=1, delay=0, retry_after=None), **fault))
+
+
+class JumpServer(Simulator):
+
+    @property
+    def url(self):
+        return self.urls['main']
+
+    def logins(self):
+        return self.requests('POST', '/api/v1/authentication/auth/')
+
+
+class DeepFlow(Simulator):
+    """fauths and fuser: one app, two listeners, one log (entries carry "service")."""
+
+    @property
+    def url(self):
+        return self.urls['fauths']
+
+    @property
+    def fuser_url(self):
+        return self.urls['fuser']
+
+    def log(self, service=None):
+        with self.app.lock:
+            return [(entry['method'], entry['path'], entry['status']) for entry in self.app.requests
+                    if service is None or entry.get('service') == service]
+
+    def bodies(self):
+        with self.app.lock:
+            return json.dumps([entry['body'] for entry in self.app.requests])
+
+
+def _serve(handle_cls, module_name, app_name, listeners, argv):
+    """Serve the simulator app ``module_name.app_name`` on 127.0.0.1, one thread per listener; yield its handle."""
+    sys.path.insert(0, SIMULATORS)
+    import _base  # pylint: disable=import-error
+    app_cls = getattr(__import__(module_name), app_name)
+    app = app_cls(_base.build_parser(app_cls).parse_args(argv))
+    servers, urls = [], {}
+    for listener in listeners:
+        server = _base.SimServer('127.0.0.1', 0, app, listener)
+        app.endpoints[listener] = (server.scheme, '127.0.0.1', server.server_address[1])
+        threading.Thread(target=server.serve_forever, kwargs={'poll_interval': 0.1}, daemon=True).start()
+        servers.append(server)
+        urls[listener] = 'http://127.0.0.1:%d' % server.server_address[1]
+    yield handle_cls(app, urls)
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope='session')
+def jms_server():
+    # 1500 users: more than one page of the largest page size (1000), for pagination.
+    yield from _serve(JumpServer, 'jumpserver', 'JumpServerSim', ['main'], ['--bulk-users', '1500'])
+
+
+@pytest.fixture
+def jms(jms_server):
+    jms_server.reset()
+    return jms_server
+
+
+@pytest.fixture(scope='session')
+def deepflow_server():
+    yield from _serve(DeepFlow, 'deepflow', 'DeepFlowSim', ['fauths', 'fuser'], [])
+
+
+@pytest.fixture
+def df(deepflow_server):
+    deepflow_server.reset()
+    return deepflow_server
+
+
+class FakeRuntime:
+    """The world tests/bin's fakes see (``state``: containers, pods, ...; save() after changing it) and their call log."""
+
+    def __init__(self, directory, state):
+        self.path = os.path.join(str(directory), 'state.json')
+        self.log = os.path.join(str(directory), 'calls.jsonl')
+        self.state = dict(state, log=self.log)
+        self.save()
+
+    def save(self):
+        with open(self.path, 'w') as handle:
+            json.dump(self.state, handle)
+
+    def calls(self):
+        """Every call of a fake, in order: its argv and what it did."""
+        if not os.path.exists(self.log):
+            return []
+        with open(self.log) as handle:
+            return [json.loads(line) for line in handle]
+
+
+@pytest.fixture
+def fake_runtime(tmp_path, monkeypatch):
+    """``fake_runtime(state)``: a FakeRuntime in tmp_path, and OPSAUTH_FAKE_STATE pointing the fakes at it."""
+
+    def make(state):
+        runtime = FakeRuntime(tmp_path, state)
+        monkeypatch.setenv('OPSAUTH_FAKE_STATE', runtime.path)
+        return runtime
+    return make

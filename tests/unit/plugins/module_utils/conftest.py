@@ -1,0 +1,60 @@
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The fake requests.Session the module_utils tests hand to the clients: the one layer they replace.
+
+The tests import these classes (ansible-test imports this file as
+ansible_collections.opsauth.tokens.tests.unit.plugins.module_utils.conftest, so the import finds the same module).
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import json
+
+from requests.cookies import RequestsCookieJar
+from requests.structures import CaseInsensitiveDict
+
+URL = 'http://127.0.0.1:9'
+AUTH = '/api/v1/authentication/auth/'
+
+
+class FakeResponse:
+    """What requests answers, as far as _http.HttpClient reads it: a JSON ``body`` or a raw ``text``."""
+
+    def __init__(self, status, body=None, text=None, headers=None, path=AUTH, url=None):
+        self.status_code = status
+        self.text = text if text is not None else ('' if body is None else json.dumps(body))
+        self.headers = CaseInsensitiveDict(headers or {})
+        self.url = url or URL + path
+        self.cookies = RequestsCookieJar()
+
+
+class FakeSession:
+    """Answers from a script, one per request; remembers every request in ``calls`` (a dict of its arguments).
+
+    An answer is a FakeResponse, an exception to raise, or ``(status, body)``: a JSON answer (a string body is sent
+    as it is) from the URL that was asked.
+    """
+
+    def __init__(self, *answers):
+        self.answers = list(answers)
+        self.calls = []
+        self.headers = CaseInsensitiveDict()
+        self.cookies = RequestsCookieJar()
+        self.verify = True
+
+    def request(self, method, url, **kwargs):
+        self.calls.append(dict(kwargs, method=method, url=url, headers=dict(kwargs.get('headers') or {})))
+        answer = self.answers.pop(0)
+        if isinstance(answer, Exception):
+            raise answer
+        if isinstance(answer, tuple):
+            status, body = answer
+            text = body if isinstance(body, str) else None
+            answer = FakeResponse(status, None if text is not None else body, text=text,
+                                  headers={'Content-Type': 'application/json'}, url=url)
+        return answer
+
+    def logins(self):
+        """The JumpServer password logins among the calls."""
+        return [call for call in self.calls if call['url'].endswith(AUTH)]
