@@ -20,6 +20,7 @@ def main(state_dir, collection):
     path = os.path.join(collection, 'tests', 'integration', 'integration_config.yml')
     with open(path, 'w', encoding='utf-8') as handle:
         json.dump(config, handle, indent=2)  # JSON is YAML
+        handle.write('\n')  # make test lints the staged tree after the integration run, this file included
     return path
 
 
