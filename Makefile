@@ -41,6 +41,7 @@ test: sanity units integration lint
 
 sanity: stage
 	$(ANSIBLE_TEST) sanity --venv --python 3.11 --color no
+	$(BIN)/python tests/utils/check_target_syntax.py $(COLLECTION)
 
 units: stage
 	$(ANSIBLE_TEST) units --local --python 3.11 --color no
