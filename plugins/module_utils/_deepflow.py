@@ -243,11 +243,11 @@ def controller_url(options):
 
 
 def _http_client(base_url, options, session=None):
-    retries = options.get('retries')
+    retries, timeout = options.get('retries'), options.get('timeout')
     return HttpClient(base_url,
                       validate_certs=options.get('validate_certs', True) is not False,
                       ca_path=options.get('ca_path'),
-                      timeout=options.get('timeout') or DEFAULT_TIMEOUT,
+                      timeout=DEFAULT_TIMEOUT if timeout is None else timeout,
                       retries=DEFAULT_RETRIES if retries is None else retries,
                       session=session)
 

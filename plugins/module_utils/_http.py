@@ -107,6 +107,8 @@ class HttpClient:
             raise OpsAuthError('The Python library "requests" is required: install it with pip install requests')
         if not base_url or not re.match(r'^https?://[^/]+', base_url):
             raise OpsAuthError('url must be an absolute http:// or https:// URL, got %r' % (base_url,))
+        if not timeout or timeout <= 0:
+            raise OpsAuthError('timeout must be a positive number of seconds, got %r' % (timeout,))
         self.base_url = base_url.rstrip('/')
         self.timeout = timeout
         self.retries = max(0, int(retries or 0))

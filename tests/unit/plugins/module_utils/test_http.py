@@ -16,6 +16,7 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._http import (
     ConnectionFailed,
     HttpClient,
     InvalidResponse,
+    OpsAuthError,
 )
 from ansible_collections.opsauth.tokens.tests.unit.plugins.module_utils.conftest import FakeResponse, FakeSession
 
@@ -138,3 +139,9 @@ def test_connection_refused_on_a_real_socket_is_retried_then_reported():
         http.request('POST', '/auth/', json_body={}, retry=RETRY_CONNECT)
     assert http.attempts == 3 and len(sleeps) == 2
     assert 'failed after 3 attempt(s)' in str(info.value)
+
+
+@pytest.mark.parametrize('timeout', [0, -5])
+def test_a_timeout_that_is_not_positive_is_refused_before_any_request(timeout):
+    with pytest.raises(OpsAuthError, match='timeout must be a positive number of seconds'):
+        HttpClient('https://jms.example.com', timeout=timeout)
