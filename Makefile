@@ -12,12 +12,19 @@ ANSIBLE_TEST := cd $(COLLECTION) && PATH=$(BIN):$$PATH $(BIN)/ansible-test
 export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/build
 export ANSIBLE_FORCE_COLOR := 0
 
-.PHONY: help venv stage demo test sanity units integration lint docs benchmark clean
+.PHONY: help venv stage demo test sanity units integration lint docs benchmark clean test-matrix test-cells
+# make test-matrix: every ansible-core version the collection supports (tests/requirements/ansible-core-<v>.txt say
+# which controller Python each cell uses); integration runs in the oldest and the newest cell.
+MATRIX := 2.16 2.17 2.18 2.19 2.20 2.21
+MATRIX_INTEGRATION := $(firstword $(MATRIX)) $(lastword $(MATRIX))
+# make test-cells CELLS="2.16 2.21": some cells only (.ci/run)
+CELLS ?= $(MATRIX_INTEGRATION)
 
 help:
 	@echo "make demo   - start the simulators on 127.0.0.1, run the example playbooks, show what you get"
 	@echo "make test   - sanity, unit, integration and lint tests (what CI runs)"
 	@echo "make benchmark - the lookup cache benchmark (benchmarks/README.md)"
+	@echo "make test-matrix - sanity and units on ansible-core $(MATRIX), integration on $(MATRIX_INTEGRATION)"
 
 $(BIN)/ansible-test: requirements-dev.txt requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +61,12 @@ lint: stage
 	cd $(COLLECTION) && PATH=$(BIN):$$PATH antsibull-docs lint-collection-docs --plugin-docs .
 	@# ansible-lint installs the collection it lints into $$ANSIBLE_HOME/collections: keep that copy inside build/.
 	cd $(COLLECTION) && PATH=$(BIN):$$PATH ANSIBLE_HOME=$(CURDIR)/build/ansible-home ansible-lint --profile production
+
+test-matrix:
+	MATRIX_INTEGRATION="$(MATRIX_INTEGRATION)" tests/utils/matrix.sh $(MATRIX)
+
+test-cells:
+	MATRIX_INTEGRATION="$(MATRIX_INTEGRATION)" tests/utils/matrix.sh $(CELLS)
 
 benchmark: stage
 	PATH=$(BIN):$$PATH tests/utils/benchmark.sh $(COLLECTION) $(SIM_STATE)

@@ -186,7 +186,7 @@ msg:
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.opsauth.tokens.plugins.module_utils._exec import ExecTarget
-from ansible_collections.opsauth.tokens.plugins.module_utils._http import HAS_REQUESTS, OpsAuthError
+from ansible_collections.opsauth.tokens.plugins.module_utils._http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, OpsAuthError
 from ansible_collections.opsauth.tokens.plugins.module_utils._jms_private_token import (
     DEFAULT_APPS_DIR,
     PrivateTokenError,
@@ -235,7 +235,7 @@ def main():
     params = module.params
     try:
         if params['url'] and not HAS_REQUESTS:
-            module.fail_json(msg=missing_required_lib('requests'))
+            module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
         target = ExecTarget.from_params(params)
         target.validate()
         data = run_private_token_job(target, params['username'], state=params['state'], rotate=params['rotate'],

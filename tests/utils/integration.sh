@@ -10,4 +10,5 @@ run=("python" "$collection/tests/simulators/run.py")
 trap '"${run[@]}" stop --state-dir "$state" >/dev/null' EXIT
 python "$collection/tests/utils/integration_config.py" "$state" "$collection"
 cd "$collection"
-ansible-test integration --local --python 3.11 --color no "$@"
+# OPSAUTH_CONTROLLER_PYTHON: the controller Python of a make test-matrix cell (make test: 3.11).
+ansible-test integration --local --python "${OPSAUTH_CONTROLLER_PYTHON:-3.11}" --color no "$@"
