@@ -12,7 +12,7 @@ ANSIBLE_TEST := cd $(COLLECTION) && PATH=$(BIN):$$PATH $(BIN)/ansible-test
 export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/build
 export ANSIBLE_FORCE_COLOR := 0
 
-.PHONY: help venv stage demo test sanity units integration lint docs benchmark clean test-matrix test-cells
+.PHONY: help venv stage demo test sanity units integration lint docs benchmark clean test-matrix test-cells tooling package
 # make test-matrix: every ansible-core version the collection supports (tests/requirements/ansible-core-<v>.txt say
 # which controller Python each cell uses); integration runs in the oldest and the newest cell.
 MATRIX := 2.16 2.17 2.18 2.19 2.20 2.21
@@ -44,7 +44,16 @@ stage: venv
 demo: stage
 	PATH=$(BIN):$$PATH tests/utils/demo.sh $(COLLECTION) $(SIM_STATE)
 
-test: sanity units integration lint
+test: sanity units integration lint tooling package
+
+# Tests of the repository's own tooling, and the changelog fragment check (tests/utils/check_fragments.py).
+tooling: venv
+	$(BIN)/python tests/utils/check_fragments.py $(CURDIR)
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests/tooling
+
+# Build the tarball from the repository, check its file list, install it into a clean path, run the demo from there.
+package: venv
+	PATH=$(BIN):$$PATH tests/utils/package.sh $(CURDIR) $(CURDIR)/build/package
 
 sanity: stage
 	$(ANSIBLE_TEST) sanity --venv --python 3.11 --color no

@@ -24,7 +24,7 @@ PIP = 'pip==24.2'
 
 
 def _run(*argv):
-    result = subprocess.run(argv, capture_output=True, text=True)
+    result = subprocess.run(argv, capture_output=True, text=True, check=False)
     if result.returncode:
         sys.exit('%s failed:\n%s%s' % (' '.join(argv), result.stdout, result.stderr))
 
