@@ -40,13 +40,16 @@ print(g(type("P", (), {"version": sys.argv[1]})())["pip"])' "$pyver") || return 
     rm -rf "$cell/ansible_collections" && mkdir -p "$collection"
     "$host_python" tests/utils/stage_collection.py "$root" "$collection" || return 1
     export ANSIBLE_COLLECTIONS_PATH="$cell"
+    # Every step runs even when one before it failed, so that one run shows everything that fails in the cell.
+    local status=0
     (cd "$collection" && PATH="$venv/bin:$PATH" ansible-test --version && \
-        PATH="$venv/bin:$PATH" ansible-test sanity --venv --python "$pyver" --color no) || return 1
-    (cd "$collection" && PATH="$venv/bin:$PATH" ansible-test units --local --python "$pyver" --color no) || return 1
+        PATH="$venv/bin:$PATH" ansible-test sanity --venv --python "$pyver" --color no) || status=1
+    (cd "$collection" && PATH="$venv/bin:$PATH" ansible-test units --local --python "$pyver" --color no) || status=1
     if [[ "$integration_cells" == *" $core "* ]]; then
         PATH="$venv/bin:$PATH" OPSAUTH_CONTROLLER_PYTHON="$pyver" \
-            tests/utils/integration.sh "$collection" "$cell/simulators" || return 1
+            tests/utils/integration.sh "$collection" "$cell/simulators" || status=1
     fi
+    return $status
 }
 
 for core in "$@"; do
