@@ -12,7 +12,7 @@ ANSIBLE_TEST := cd $(COLLECTION) && PATH=$(BIN):$$PATH $(BIN)/ansible-test
 export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/build
 export ANSIBLE_FORCE_COLOR := 0
 
-.PHONY: help venv stage demo test sanity units integration lint docs benchmark clean test-matrix test-cells tooling package
+.PHONY: help venv stage demo test sanity units integration lint docs benchmark clean test-matrix test-cells tooling package ee
 # make test-matrix: every ansible-core version the collection supports (tests/requirements/ansible-core-<v>.txt say
 # which controller Python each cell uses); integration runs in the oldest and the newest cell.
 MATRIX := 2.16 2.17 2.18 2.19 2.20 2.21
@@ -44,7 +44,7 @@ stage: venv
 demo: stage
 	PATH=$(BIN):$$PATH tests/utils/demo.sh $(COLLECTION) $(SIM_STATE)
 
-test: sanity units integration lint tooling package
+test: sanity units integration lint tooling package ee
 
 # Tests of the repository's own tooling, and the changelog fragment check (tests/utils/check_fragments.py).
 tooling: venv
@@ -54,6 +54,10 @@ tooling: venv
 # Build the tarball from the repository, check its file list, install it into a clean path, run the demo from there.
 package: venv
 	PATH=$(BIN):$$PATH tests/utils/package.sh $(CURDIR) $(CURDIR)/build/package
+
+# ansible-builder introspect and create (docs/execution-environment.yml) with the tarball make package built.
+ee: package
+	$(BIN)/python tests/utils/check_ee.py $(CURDIR) $(CURDIR)/build/package/dist/opsauth-tokens-*.tar.gz $(CURDIR)/build/ee
 
 sanity: stage
 	$(ANSIBLE_TEST) sanity --venv --python 3.11 --color no
