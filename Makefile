@@ -12,7 +12,7 @@ ANSIBLE_TEST := cd $(COLLECTION) && PATH=$(BIN):$$PATH $(BIN)/ansible-test
 export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/build
 export ANSIBLE_FORCE_COLOR := 0
 
-.PHONY: help venv stage demo test sanity units integration lint docs benchmark clean test-matrix test-cells tooling package ee
+.PHONY: help venv stage demo test sanity units integration lint docs benchmark clean test-matrix test-cells tooling package ee awx
 # make test-matrix: every ansible-core version the collection supports (tests/requirements/ansible-core-<v>.txt say
 # which controller Python each cell uses); integration runs in the oldest and the newest cell.
 MATRIX := 2.16 2.17 2.18 2.19 2.20 2.21
@@ -44,16 +44,20 @@ stage: venv
 demo: stage
 	PATH=$(BIN):$$PATH tests/utils/demo.sh $(COLLECTION) $(SIM_STATE)
 
-test: sanity units integration lint tooling package ee
+test: sanity units integration lint tooling package ee awx
 
 # Tests of the repository's own tooling, and the changelog fragment check (tests/utils/check_fragments.py).
-tooling: venv
+tooling: stage
 	$(BIN)/python tests/utils/check_fragments.py $(CURDIR)
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests/tooling
 
 # Build the tarball from the repository, check its file list, install it into a clean path, run the demo from there.
 package: venv
 	PATH=$(BIN):$$PATH tests/utils/package.sh $(CURDIR) $(CURDIR)/build/package
+
+# The AWX path: credential types rendered as AWX does, jobs run through ansible-runner with the installed tarball.
+awx: package
+	PATH=$(BIN):$$PATH $(BIN)/python tests/awx/run_jobs.py $(CURDIR)/build/awx $(CURDIR)/build/package/installed
 
 # ansible-builder introspect and create (docs/execution-environment.yml) with the tarball make package built.
 ee: package
