@@ -12,7 +12,7 @@ ANSIBLE_TEST := cd $(COLLECTION) && PATH=$(BIN):$$PATH $(BIN)/ansible-test
 export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/build
 export ANSIBLE_FORCE_COLOR := 0
 
-.PHONY: help venv stage demo test sanity units integration lint docs benchmark clean test-matrix test-cells tooling package ee awx
+.PHONY: help venv stage demo test sanity units integration lint docs benchmark clean test-matrix test-cells tooling package ee awx docs-test
 # make test-matrix: every ansible-core version the collection supports (tests/requirements/ansible-core-<v>.txt say
 # which controller Python each cell uses); integration runs in the oldest and the newest cell.
 MATRIX := 2.16 2.17 2.18 2.19 2.20 2.21
@@ -24,6 +24,7 @@ help:
 	@echo "make demo   - start the simulators on 127.0.0.1, run the example playbooks, show what you get"
 	@echo "make test   - sanity, unit, integration and lint tests (what CI runs)"
 	@echo "make benchmark - the lookup cache benchmark (benchmarks/README.md)"
+	@echo "make docs   - the HTML docs site in build/docs/build/html (make docs-test checks it in headless Chromium)"
 	@echo "make test-matrix - sanity and units on ansible-core $(MATRIX), integration on $(MATRIX_INTEGRATION)"
 
 $(BIN)/ansible-test: requirements-dev.txt requirements.txt
@@ -44,7 +45,7 @@ stage: venv
 demo: stage
 	PATH=$(BIN):$$PATH tests/utils/demo.sh $(COLLECTION) $(SIM_STATE)
 
-test: sanity units integration lint tooling package ee awx
+test: sanity units integration lint tooling package ee awx docs-test
 
 # Tests of the repository's own tooling, and the changelog fragment check (tests/utils/check_fragments.py).
 tooling: stage
@@ -58,6 +59,17 @@ package: venv
 # The AWX path: credential types rendered as AWX does, jobs run through ansible-runner with the installed tarball.
 awx: package
 	PATH=$(BIN):$$PATH $(BIN)/python tests/awx/run_jobs.py $(CURDIR)/build/awx $(CURDIR)/build/package/installed
+
+# The HTML docs site (antsibull-docs sphinx-init + sphinx-build): build/docs/build/html/index.html
+docs: stage
+	PATH=$(BIN):$$PATH tests/utils/docs.sh $(CURDIR) $(CURDIR)/build/docs
+
+# Every page of the site opened in headless Chromium (Debian's package; installed here when missing and root).
+docs-test: docs
+	@command -v chromium >/dev/null || [ "$$(id -u)" != 0 ] || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; } || \
+	  { echo "make docs-test: could not install Debian's chromium package with apt-get" >&2; exit 1; }
+	$(BIN)/python tests/utils/check_docs_site.py $(CURDIR)/build/docs/build/html $(COLLECTION)
 
 # ansible-builder introspect and create (docs/execution-environment.yml) with the tarball make package built.
 ee: package
