@@ -119,8 +119,9 @@ def main(out, collections_path):
     finally:
         subprocess.run(sims + ['stop', '--state-dir', state], capture_output=True, check=False)
     # AWX's private data dir holds the secrets (env/envvars, and ansible-runner's artifacts/*/command): owner only.
-    for leftover in glob.glob(os.path.join(out, 'job-*', 'env', '*')) + glob.glob(os.path.join(out, 'job-*', 'artifacts',
-                                                                                              '*', 'command')):
+    secret_files = glob.glob(os.path.join(out, 'job-*', 'env', '*'))
+    secret_files += glob.glob(os.path.join(out, 'job-*', 'artifacts', '*', 'command'))
+    for leftover in secret_files:
         if os.stat(leftover).st_mode & 0o077:
             print('%s is readable by others' % leftover)
             return 1

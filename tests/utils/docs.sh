@@ -24,6 +24,9 @@ intersphinx_mapping = {}
 source_suffix = {'.rst': 'restructuredtext', '.md': 'markdown'}
 myst_heading_anchors = 3
 suppress_warnings = ['ref.ref']
+# The theme's logo links to "/" by default, which is no page of a site opened from files: link the project's home.
+html_theme_options = dict(globals().get('html_theme_options') or {},
+                          documentation_home_url='https://github.com/opsauth/tokens/blob/main/README.md')
 PY
 mkdir -p "$out/rst/guides"
 cp "$repo"/docs/*.md "$repo/docs/execution-environment.yml" "$out/rst/guides/"
