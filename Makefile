@@ -12,7 +12,7 @@ ANSIBLE_TEST := cd $(COLLECTION) && PATH=$(BIN):$$PATH $(BIN)/ansible-test
 export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/build
 export ANSIBLE_FORCE_COLOR := 0
 
-.PHONY: help venv stage demo test sanity units integration lint docs benchmark clean test-matrix test-cells tooling package ee awx docs-test
+.PHONY: help venv stage demo test sanity units integration lint docs benchmark clean test-matrix test-cells tooling package ee awx docs-test release-changelog
 # make test-matrix: every ansible-core version the collection supports (tests/requirements/ansible-core-<v>.txt say
 # which controller Python each cell uses); integration runs in the oldest and the newest cell.
 MATRIX := 2.16 2.17 2.18 2.19 2.20 2.21
@@ -50,7 +50,14 @@ test: sanity units integration lint tooling package ee awx docs-test
 # Tests of the repository's own tooling, and the changelog fragment check (tests/utils/check_fragments.py).
 tooling: stage
 	$(BIN)/python tests/utils/check_fragments.py $(CURDIR)
+	$(BIN)/python tests/utils/check_changelog.py $(CURDIR) $(CURDIR)/build/changelog
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests/tooling
+
+# A maintainer's release: the fragments go into changelogs/changelog.yaml and CHANGELOG.md, and the fragment check's
+# base (changelogs/fragment-base) moves to the commit the release was cut from. Commit the result.
+release-changelog: venv
+	PATH=$(BIN):$$PATH antsibull-changelog release --version $$($(BIN)/python -c 'import yaml; print(yaml.safe_load(open("galaxy.yml"))["version"])')
+	{ sed -n '/^#/p' changelogs/fragment-base; git rev-parse HEAD; } > changelogs/fragment-base.new && mv changelogs/fragment-base.new changelogs/fragment-base
 
 # Build the tarball from the repository, check its file list, install it into a clean path, run the demo from there.
 package: venv
