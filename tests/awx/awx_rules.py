@@ -104,7 +104,7 @@ def validate(credential_type):
             raise Invalid('field IDs must be unique (%s)' % field['id'])
         ids.add(field['id'])
         kind = field.get('type', 'string')
-        if 'default' in field and type(field['default']) is not {'string': str, 'boolean': bool}[kind]:
+        if 'default' in field and not isinstance(field['default'], {'string': str, 'boolean': bool}[kind]):
             raise Invalid('%s is not a %s' % (field['default'], kind))
         for key in ('choices', 'multiline', 'format', 'secret'):
             if key in field and kind != 'string':
