@@ -19,6 +19,7 @@ description:
   - Refreshes the access token when it is about to expire, revokes it (logout) with O(state=absent).
 extends_documentation_fragment:
   - opsauth.tokens.deepflow
+  - opsauth.tokens.token_file
   - opsauth.tokens.attributes
   - opsauth.tokens.attributes.actiongroup_deepflow
 attributes:
@@ -183,7 +184,7 @@ from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 from ansible_collections.opsauth.tokens.plugins.module_utils._http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, OpsAuthError
 from ansible_collections.opsauth.tokens.plugins.module_utils._options import DEEPFLOW_FAUTHS_SPEC
 from ansible_collections.opsauth.tokens.plugins.module_utils._store import (
-    TokenFileError, read_token_file, remove_token_file, write_token_file)
+    TokenFileError, TokenNotStored, check_token_dest, read_token_file, remove_token_file, write_issued_token)
 from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow import (
     LOGIN, REFRESH, REUSE, DeepFlowClient, controller_url, fauths_base_url, is_refusal, plan_present, token_result)
 
@@ -205,6 +206,16 @@ class LoginRun:
         self.params = module.params
         self.dest = self.params['dest']
         self._client = None
+        self.mode_fixed = False  # dest was readable by others and was narrowed to 0600: a change on disk
+
+    def report(self, message):
+        self.module.warn(message)
+        self.mode_fixed = True
+
+    def check_dest(self):
+        """Before a login or a refresh: a refresh token is used up by its refresh, so a token we cannot keep is lost."""
+        if self.dest:
+            check_token_dest(self.dest, probe=not self.module.check_mode)
 
     @property
     def client(self):
@@ -217,7 +228,7 @@ class LoginRun:
 
     def stored(self):
         """The tokens in dest, unless they belong to another account or another fauths."""
-        stored = read_token_file(self.dest) if self.dest else None
+        stored = read_token_file(self.dest, report=self.report) if self.dest else None
         if not stored:
             return None
         email = self.params['email']
@@ -230,9 +241,10 @@ class LoginRun:
     def issued(self, tokens):
         """A new token: store it and return it as changed."""
         tokens = dict(tokens, fauths_url=fauths_base_url(self.params))
+        result = self.result(tokens, changed=True)
         if self.dest:
-            write_token_file(self.dest, tokens)
-        return self.result(tokens, changed=True)
+            write_issued_token(self.dest, tokens, 'fauths issued new tokens', result)
+        return result
 
     def result(self, tokens, changed):
         return dict(token_result(tokens, controller_url(self.params), just_issued=changed), changed=changed)
@@ -243,9 +255,10 @@ class LoginRun:
             stored = dict(refresh_token=self.params['refresh_token'])
         plan = plan_present(stored, self.params['min_ttl'])
         if plan == REUSE:
-            return self.result(stored, changed=False)
+            return self.result(stored, changed=self.mode_fixed)
         if plan == LOGIN:
             self.client.validate_login()
+        self.check_dest()
         if self.module.check_mode:
             return dict(changed=True)
         if plan == REFRESH:
@@ -266,6 +279,7 @@ class LoginRun:
         if not refresh_token:
             self.module.fail_json(msg='state=refreshed needs refresh_token, or a dest file that holds one '
                                       '(run state=present with dest first)')
+        self.check_dest()
         if self.module.check_mode:
             return dict(changed=True)
         return self.issued(self.client.refresh(refresh_token, previous=stored))
@@ -290,6 +304,8 @@ def main():
     run = LoginRun(module)
     try:
         result = getattr(run, module.params['state'])()
+    except TokenNotStored as exc:
+        module.fail_json(**dict(exc.result, msg=str(exc)))
     except OpsAuthError as exc:
         module.fail_json(msg=str(exc))
     module.exit_json(**result)
