@@ -41,11 +41,6 @@ options:
     type: str
     choices: [present, refreshed, absent]
     default: present
-  dest:
-    description:
-      - A JSON file that keeps the tokens between runs, written with mode 0600. Its directory must exist.
-      - It is reused only for the same O(email) and the same fauths URL.
-    type: path
   min_ttl:
     description:
       - With O(state=present), the stored access token is reused only while it has more than this many seconds left.
@@ -64,6 +59,7 @@ options:
         valid.
     type: str
 notes:
+  - O(dest) keeps the access and refresh tokens; they are reused only for the same O(email) and the same fauths URL.
   - This module returns secrets (O(state=present) and O(state=refreshed)) - the access token, the refresh token and the
     page URLs, which log in anyone who holds them. Use C(no_log=true) on the task and do not print the result.
   - A password login is sent at most once per run and never retried once it reached the server, because DeepFlow locks
@@ -182,7 +178,7 @@ import os
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.opsauth.tokens.plugins.module_utils._http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, OpsAuthError
-from ansible_collections.opsauth.tokens.plugins.module_utils._options import DEEPFLOW_FAUTHS_SPEC
+from ansible_collections.opsauth.tokens.plugins.module_utils._options import DEEPFLOW_FAUTHS_SPEC, TOKEN_FILE_SPEC
 from ansible_collections.opsauth.tokens.plugins.module_utils._store import (
     TokenFileError, TokenNotStored, check_token_dest, read_token_file, remove_token_file, write_issued_token)
 from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow import (
@@ -191,10 +187,10 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow import (
 ARGUMENT_SPEC = dict(
     DEEPFLOW_FAUTHS_SPEC,
     state=dict(type='str', default='present', choices=['present', 'refreshed', 'absent']),
-    dest=dict(type='path'),
     min_ttl=dict(type='int', default=300),
     access_token=dict(type='str', no_log=True),
     refresh_token=dict(type='str', no_log=True),
+    **TOKEN_FILE_SPEC
 )
 
 

@@ -48,19 +48,14 @@ options:
       - Whatever still uses the old key stops working.
     type: bool
     default: false
-  dest:
-    description:
-      - A JSON file that keeps the key and its C(lcuuid), written with mode 0600 when a token is created. Its directory
-        must exist.
-      - With O(regenerate=true), O(dest) is checked before the old token is deleted; should the write fail after the
-        new token was created, RV(access_key) is in the failed result.
-    type: path
   api_path:
     description:
       - The path of the permanent token API on fuser. DeepFlow 6.6 moved it once; change it only if your version differs.
     type: str
     default: /v1/user/permanent_token
 notes:
+  - O(dest) keeps the key and its C(lcuuid), written when a token is created. With O(regenerate=true), O(dest) is
+    checked before the old token is deleted.
   - This module returns a secret - the permanent key, which never expires, and the page URLs built with it.
     Use C(no_log=true) on the task and keep O(dest) safe.
   - O(email) is required. O(password) is required only when a token is created.
@@ -163,7 +158,7 @@ from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.opsauth.tokens.plugins.module_utils._exec import CurlTransport, ExecTarget
 from ansible_collections.opsauth.tokens.plugins.module_utils._http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, OpsAuthError
-from ansible_collections.opsauth.tokens.plugins.module_utils._options import DEEPFLOW_COMMON_SPEC, EXEC_SPEC
+from ansible_collections.opsauth.tokens.plugins.module_utils._options import DEEPFLOW_COMMON_SPEC, EXEC_SPEC, TOKEN_FILE_SPEC
 from ansible_collections.opsauth.tokens.plugins.module_utils._store import (
     TokenFileError, TokenNotStored, check_token_dest, now, iso_from_epoch, read_token_file, remove_token_file,
     write_issued_token)
@@ -174,9 +169,8 @@ ARGUMENT_SPEC = dict(
     DEEPFLOW_COMMON_SPEC,
     state=dict(type='str', default='present', choices=['present', 'absent']),
     regenerate=dict(type='bool', default=False),
-    dest=dict(type='path'),
     api_path=dict(type='str', default=PERMANENT_TOKEN_PATH),
-    **EXEC_SPEC
+    **dict(EXEC_SPEC, **TOKEN_FILE_SPEC)
 )
 
 

@@ -39,18 +39,14 @@ options:
     type: str
     choices: [present, absent]
     default: present
-  dest:
-    description:
-      - A JSON file that keeps the token between runs, written with mode 0600. Its directory must exist.
-      - The stored token is reused only for the same O(url) and O(username), while it has more than O(min_ttl)
-        seconds left and C(GET /api/v1/users/profile/) accepts it.
-    type: path
   min_ttl:
     description:
       - Reuse the token stored in O(dest) only while it has more than this many seconds left.
     type: int
     default: 300
 notes:
+  - O(dest) keeps the bearer token; it is reused only for the same O(url) and O(username), while it has more than
+    O(min_ttl) seconds left and C(GET /api/v1/users/profile/) accepts it.
   - 'This module returns a secret, the bearer token (also inside RV(headers)). Use C(no_log: true) on the task and do
     not print the result.'
   - A password login is sent at most once per run and never retried once the server answered it, because JumpServer
@@ -166,7 +162,7 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import 
     error_details,
     token_result,
 )
-from ansible_collections.opsauth.tokens.plugins.module_utils._options import JMS_COMMON_SPEC
+from ansible_collections.opsauth.tokens.plugins.module_utils._options import JMS_COMMON_SPEC, TOKEN_FILE_SPEC
 from ansible_collections.opsauth.tokens.plugins.module_utils._store import (
     TokenNotStored,
     check_token_dest,
@@ -179,8 +175,8 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._store import (
 ARGUMENT_SPEC = dict(
     JMS_COMMON_SPEC,
     state=dict(type='str', default='present', choices=['present', 'absent']),
-    dest=dict(type='path'),
     min_ttl=dict(type='int', default=300),
+    **TOKEN_FILE_SPEC
 )
 
 # What the token file holds; the diff shows all of it but the token.
