@@ -21,8 +21,11 @@ import sys
 import yaml
 
 
-def run(argv, **kwargs):
-    result = subprocess.run(argv, capture_output=True, text=True, check=False, **kwargs)
+def run(argv, collections_path=None, **kwargs):
+    # ansible-galaxy skips a collection it finds already installed in ANSIBLE_COLLECTIONS_PATH (make's staged copy):
+    # each install here looks only at its own target directory.
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=collections_path or '', ANSIBLE_COLLECTIONS_SCAN_SYS_PATH='false')
+    result = subprocess.run(argv, capture_output=True, text=True, check=False, env=env, **kwargs)
     if result.returncode:
         sys.exit('%s failed:\n%s%s' % (' '.join(argv), result.stdout, result.stderr))
     return result.stdout
@@ -47,7 +50,8 @@ def main(repo, tarball, out):
         wanted = requirement_lines(handle.read())
     shutil.rmtree(out, ignore_errors=True)
     installed = os.path.join(out, 'installed')
-    run([os.path.join(bindir, 'ansible-galaxy'), 'collection', 'install', '--offline', '-p', installed, tarball])
+    run([os.path.join(bindir, 'ansible-galaxy'), 'collection', 'install', '--offline', '-p', installed, tarball],
+        collections_path=installed)
     run([os.path.join(bindir, 'ansible-builder'), 'introspect', installed, '--write-pip', os.path.join(out, 'pip.txt')])
     check_pip_file(os.path.join(out, 'pip.txt'), wanted, 'ansible-builder introspect')
 
@@ -77,7 +81,8 @@ def main(repo, tarball, out):
 
     image_collections = os.path.join(out, 'image-collections')
     run([os.path.join(bindir, 'ansible-galaxy'), 'collection', 'install', '--offline', '-r', 'requirements.yml',
-         '--collections-path', os.path.abspath(image_collections)], cwd=build)
+         '--collections-path', os.path.abspath(image_collections)], cwd=build,
+        collections_path=os.path.abspath(image_collections))
     run([sys.executable, os.path.join(build, 'scripts', 'introspect.py'), 'introspect', image_collections,
          '--write-pip', os.path.join(out, 'image-pip.txt')])
     check_pip_file(os.path.join(out, 'image-pip.txt'), wanted, 'the build context\'s introspect.py')

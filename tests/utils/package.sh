@@ -11,10 +11,11 @@ rm -rf "$out" && mkdir -p "$out/dist"
 ansible-galaxy collection build --output-path "$out/dist" "$repo"
 tarball=$(ls "$out"/dist/opsauth-tokens-*.tar.gz)
 python "$repo/tests/utils/check_package.py" "$tarball" "$repo"
-ansible-galaxy collection install --offline -p "$out/installed" "$tarball"
 out=$(cd "$out" && pwd)
 installed="$out/installed/ansible_collections/opsauth/tokens"
+# From here on the installed copy is the only one Ansible looks at (not make's staged copy in build/).
 export ANSIBLE_COLLECTIONS_PATH="$out/installed" ANSIBLE_COLLECTIONS_SCAN_SYS_PATH=false
+ansible-galaxy collection install --offline -p "$out/installed" "$tarball"
 ansible-doc --json opsauth.tokens.jms_token | python -c '
 import json, sys
 where = json.load(sys.stdin)["opsauth.tokens.jms_token"]["doc"]["filename"]
