@@ -14,7 +14,7 @@ Every request except ``/_sim/*`` is recorded (in memory, and as JSON lines in ``
 (``status`` is null when the connection was dropped by a fault; ``fault`` names the fault kind applied).
 
 Control API (no auth, not logged, never faulted):
-  GET    /_sim/health                    -> {"ok": true}
+  GET    /_sim/health                    -> {"ok": true, "in_flight": N (other requests being answered now)}
   GET    /_sim/requests?method=&path=&path_prefix=&status=&since=<seq>&<extra field>=
                                          -> {"count": N, "requests": [...]}
   POST   /_sim/reset   {"state": bool}   -> clears the log and the faults; state=true also reseeds users/tokens/lockouts
@@ -295,7 +295,8 @@ class SimApp:
         self.fault_seq = 0
         self.endpoints = {}  # listener -> (scheme, host, port)
         self.issued = set()  # every secret this simulator handed out, for tests that look for leaks
-        self.control('GET', r'/_sim/health', lambda req: (200, {}, {'ok': True}))
+        self.in_flight = 0  # requests being answered (a delayed one is logged only once answered)
+        self.control('GET', r'/_sim/health', lambda req: (200, {}, {'ok': True, 'in_flight': self.in_flight - 1}))
         self.control('GET', r'/_sim/issued', lambda req: (200, {}, {'secrets': sorted(self.issued)}))
         self.control('GET', r'/_sim/requests', self.ctl_requests)
         self.control('POST', r'/_sim/reset', self.ctl_reset)
@@ -372,6 +373,15 @@ class SimApp:
 
     # ---- HTTP entry point -----------------------------------------------------------------
     def handle_http(self, handler):
+        with self.lock:
+            self.in_flight += 1
+        try:
+            self._handle_http(handler)
+        finally:
+            with self.lock:
+                self.in_flight -= 1
+
+    def _handle_http(self, handler):
         listener, scheme = handler.server.listener, handler.server.scheme
         headers = {}
         for name, value in handler.headers.items():
