@@ -1,0 +1,139 @@
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Fail when any secret the simulators issued, or any known test password, appears in the given logs.
+
+  python tests/utils/secret_scan.py --state SIM_STATE_DIR [--extra FILE] [--min N] LOG [LOG...]
+
+The secrets: every token, key and session secret the running simulators handed out (GET /_sim/issued on each of
+them, from SIM_STATE_DIR/endpoints.json), the passwords and TOTP secrets of their seed users (read from the
+simulators' own code), and the lines of each --extra file (the wrong passwords a test used, say). Each is looked
+for as written and in its JSON-escaped, repr-escaped and URL-encoded forms (grep -F: fast on large logs).
+
+It fails closed (exit 2): no endpoints.json, a simulator that does not answer, a simulator that issued nothing, fewer
+than --min secrets in all, or a log that is missing or empty mean the scan would prove nothing. Exit 1 on a leak,
+naming the log and the line, never the secret (only its first characters).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import ssl
+import subprocess
+import sys
+import tempfile
+import urllib.parse
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SIMULATORS = os.path.join(HERE, '..', 'simulators')
+# Shorter values would match by chance (and no secret of the simulators is this short).
+MIN_LENGTH = 6
+
+
+class ScanVoid(Exception):
+    """The scan cannot prove anything: fail closed."""
+
+
+def seed_secrets():
+    """The seed users' passwords and TOTP secrets, and the seeded private token and access key secret."""
+    sys.path.insert(0, SIMULATORS)
+    import deepflow  # pylint: disable=import-error,import-outside-toplevel
+    import jumpserver  # pylint: disable=import-error,import-outside-toplevel
+    found = {jumpserver.SEED_PRIVATE_TOKEN, jumpserver.SEED_KEY_SECRET, 'User-Pass-1'}
+    for user in jumpserver.DEFAULT_USERS + deepflow.DEFAULT_USERS:
+        found.update(value for value in (user.get('password'), user.get('totp_secret')) if value)
+    return found
+
+
+def issued_secrets(state_dir):
+    """{simulator URL: [secrets]} from each running simulator; ScanVoid when one cannot say."""
+    path = os.path.join(state_dir, 'endpoints.json')
+    try:
+        with open(path, encoding='utf-8') as handle:
+            endpoints = json.load(handle)
+    except (OSError, ValueError) as exc:
+        raise ScanVoid('cannot read %s (%s): are the simulators running?' % (path, exc))
+    context = ssl.create_default_context(cafile=endpoints.get('jms_ca_path')) if endpoints.get('jms_ca_path') else None
+    found = {}
+    # deepflow_fauths_url is the same listener as deepflow_url, and fuser shares its state: one ask per process.
+    for key in ('jms_url', 'jms_tls_url', 'deepflow_url'):
+        url = endpoints.get(key)
+        if not url:
+            raise ScanVoid('%s has no %s' % (path, key))
+        try:
+            with urllib.request.urlopen(url + '/_sim/issued', timeout=10,
+                                        context=context if url.startswith('https') else None) as answer:
+                found[url] = json.load(answer)['secrets']
+        except (OSError, ValueError, KeyError) as exc:
+            raise ScanVoid('the simulator at %s did not list its secrets (%s)' % (url, exc))
+    return found
+
+
+def variants(secret):
+    forms = {secret, json.dumps(secret)[1:-1], repr(secret)[1:-1], urllib.parse.quote(secret, safe=''),
+             secret.strip()}
+    return sorted(form for form in forms if len(form) >= MIN_LENGTH and '\n' not in form)
+
+
+def scan(logs, secrets):
+    """[(log, line number, masked line)] of every line holding a secret."""
+    patterns = {}
+    for secret in secrets:
+        for form in variants(secret):
+            patterns[form] = secret
+    with tempfile.NamedTemporaryFile('w', suffix='.patterns', delete=False) as handle:
+        handle.write('\n'.join(sorted(patterns)) + '\n')
+        pattern_file = handle.name
+    try:
+        proc = subprocess.run(['grep', '-a', '-H', '-n', '-F', '-f', pattern_file, '--'] + list(logs),
+                              capture_output=True, check=False)
+    finally:
+        os.unlink(pattern_file)
+    if proc.returncode not in (0, 1):
+        raise ScanVoid('grep failed: %s' % proc.stderr.decode('utf-8', 'replace').strip())
+    hits = []
+    for raw in proc.stdout.decode('utf-8', 'replace').splitlines():
+        log, number, text = raw.split(':', 2)
+        for form in sorted(patterns, key=len, reverse=True):
+            text = text.replace(form, form[:4] + '<...>')
+        hits.append((log, int(number), text[:300]))
+    return hits
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.strip().splitlines()[0])
+    parser.add_argument('--state', required=True, help="the simulators' state directory (endpoints.json)")
+    parser.add_argument('--extra', action='append', default=[], help='a file of more secrets, one a line')
+    parser.add_argument('--min', type=int, default=20, help='fewer secrets than this: the scan is void (default 20)')
+    parser.add_argument('logs', nargs='+')
+    args = parser.parse_args(argv)
+    try:
+        for log in args.logs:
+            if not os.path.isfile(log) or os.path.getsize(log) == 0:
+                raise ScanVoid('%s is missing or empty: nothing was scanned' % log)
+        secrets = seed_secrets()
+        for url, issued in issued_secrets(args.state).items():
+            if not issued:
+                raise ScanVoid('the simulator at %s issued no secret: the run under scan did not use it' % url)
+            secrets.update(issued)
+        for extra in args.extra:
+            with open(extra, encoding='utf-8') as handle:
+                secrets.update(line.rstrip('\n') for line in handle if line.strip() and not line.startswith('#'))
+        secrets = set(secret for secret in secrets if secret and len(secret) >= MIN_LENGTH)
+        if len(secrets) < args.min:
+            raise ScanVoid('only %d secrets to look for (at least %d expected)' % (len(secrets), args.min))
+        hits = scan(args.logs, secrets)
+    except ScanVoid as exc:
+        sys.stderr.write('secret scan FAILED CLOSED: %s\n' % exc)
+        return 2
+    size = sum(os.path.getsize(log) for log in args.logs)
+    for log, number, text in hits:
+        sys.stderr.write('secret scan: a secret in %s line %d: %s\n' % (log, number, text))
+    sys.stdout.write('secret scan: %d secrets looked for in %d log(s), %.1f MB: %s\n'
+                     % (len(secrets), len(args.logs), size / 1e6, '%d leak(s)' % len(hits) if hits else 'none found'))
+    return 1 if hits else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
