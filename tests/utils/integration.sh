@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Start the simulators on 127.0.0.1, tell the integration targets where they are, run ansible-test integration at
 # -vvv into STATE_DIR/integration.log, then scan that log for every secret the simulators issued and every known test
-# password (tests/utils/secret_scan.py; it fails closed). The log is kept; its summary and, on failure, its tail are
+# password (tests/utils/secret_scan.py --ansible-output, which leaves out only what the test harness shows on purpose;
+# it fails closed). The log is kept; its summary and, on failure, its tail are
 # printed.
 # Usage: integration.sh COLLECTION_DIR STATE_DIR [ansible-test integration arguments...]
 # With target arguments (a partial run, for development) the scan is skipped: it says so.
@@ -22,7 +23,7 @@ if [ "$status" -ne 0 ]; then
     echo "ansible-test integration failed (exit $status); the whole -vvv output: $log" >&2
 fi
 if [ "$#" -eq 0 ]; then
-    python "$collection/tests/utils/secret_scan.py" --state "$state" --extra "$collection/tests/utils/test_secrets.txt" "$log" \
+    python "$collection/tests/utils/secret_scan.py" --ansible-output --state "$state" --extra "$collection/tests/utils/test_secrets.txt" "$log" \
         || status=$((status ? status : 1))
 else
     echo "secret scan skipped: a partial run ($*); make integration scans the whole run"

@@ -8,19 +8,15 @@
 # object (the cache entries are read with the cache's own reader). Prints one table; exits 1 when a check fails.
 # Usage: load_benchmark.sh COLLECTION_DIR STATE_DIR   (part of make benchmark)
 set -euo pipefail
-collection=$(cd "$1" && pwd)
-state=$2
-bench="$collection/benchmarks/load"
+collection=$(cd "$1" && pwd) state=$2
 results="$state/load_benchmark"
-sims=(python "$collection/tests/simulators/run.py")
-export ANSIBLE_COLLECTIONS_PATH
-ANSIBLE_COLLECTIONS_PATH=$(cd "$collection/../../.." && pwd)
-export ANSIBLE_FORCE_COLOR=0 ANSIBLE_NOCOLOR=1
-
-"${sims[@]}" stop --state-dir "$state" >/dev/null 2>&1 || true
-trap '"${sims[@]}" stop --state-dir "$state" >/dev/null 2>&1 || true' EXIT
+# The directory that holds ansible_collections/opsauth/tokens, for ansible-playbook and for the checks below.
+export ANSIBLE_COLLECTIONS_PATH="${collection%/ansible_collections/*}" ANSIBLE_FORCE_COLOR=0 ANSIBLE_NOCOLOR=1
+simulators() { python "$collection/tests/simulators/run.py" "$1" --state-dir "$state" >/dev/null; }
+simulators stop 2>/dev/null || true
+trap 'simulators stop 2>/dev/null || true' EXIT
 rm -rf "$results" && mkdir -m 0700 -p "$results/work" "$results/cache"
-"${sims[@]}" start --state-dir "$state" >/dev/null
+simulators start
 endpoint() {
     python -c 'import json, sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$state/endpoints.json" "$1"
 }
@@ -28,7 +24,7 @@ endpoint() {
 started=$(python -c 'import time; print(time.time())')
 rc=0
 OPSAUTH_SIM_STATE="$state" OPSAUTH_TOKENS_CACHE_DIR="$results/cache" \
-    ansible-playbook -i "$bench/inventory.ini" -f 10 "$bench/playbook.yml" \
+    ansible-playbook -i "$collection/benchmarks/load/inventory.ini" -f 10 "$collection/benchmarks/load/playbook.yml" \
     -e "jms_url=$(endpoint jms_url)" -e "deepflow_url=$(endpoint deepflow_url)" \
     -e "deepflow_fuser_url=$(endpoint deepflow_fuser_url)" -e "work_dir=$results/work" \
     -e "fake_bin=$collection/tests/bin" >"$results/playbook.log" 2>&1 || rc=$?

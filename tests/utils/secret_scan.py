@@ -9,6 +9,16 @@ them, from SIM_STATE_DIR/endpoints.json), the passwords and TOTP secrets of thei
 simulators' own code), and the lines of each --extra file (the wrong passwords a test used, say). Each is looked
 for as written and in its JSON-escaped, repr-escaped and URL-encoded forms (grep -F: fast on large logs).
 
+With --ansible-output (the whole integration run at -vvv), what the test harness prints on purpose is left out,
+and only that: the fields through which a module returns a credential by design (``token``, ``access_token``,
+``refresh_token``, ``access_key``, ``headers``, ``pages``: the modules say so in ``notes:``, and a test registers them
+to check them), the simulators' own request records that a test reads back (``/_sim/requests``: they hold what
+was sent, passwords included), the ``EXEC`` lines where Ansible shows a task's ``environment:`` (tests pass
+credentials that way to test the environment fallbacks), the ``TASK [...]`` headers and the numbered source lines
+Ansible quotes around a failed task (text written by the tests).
+Everything else of every task result (``msg``, warnings, exceptions, stderr, any other field) and every other line
+is scanned.
+
 It fails closed (exit 2): no endpoints.json, a simulator that does not answer, a simulator that issued nothing, fewer
 than --min secrets in all, or a log that is missing or empty mean the scan would prove nothing. Exit 1 on a leak,
 naming the log and the line, never the secret (only its first characters).
@@ -18,12 +28,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import ssl
 import subprocess
 import sys
 import tempfile
 import urllib.parse
 import urllib.request
+import warnings
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SIMULATORS = os.path.join(HERE, '..', 'simulators')
@@ -38,8 +50,10 @@ class ScanVoid(Exception):
 def seed_secrets():
     """The seed users' passwords and TOTP secrets, and the seeded private token and access key secret."""
     sys.path.insert(0, SIMULATORS)
-    import deepflow  # pylint: disable=import-error,import-outside-toplevel
-    import jumpserver  # pylint: disable=import-error,import-outside-toplevel
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')  # httpsig's import of pkg_resources warns: noise, nothing to act on
+        import deepflow  # pylint: disable=import-error,import-outside-toplevel
+        import jumpserver  # pylint: disable=import-error,import-outside-toplevel
     found = {jumpserver.SEED_PRIVATE_TOKEN, jumpserver.SEED_KEY_SECRET, 'User-Pass-1'}
     for user in jumpserver.DEFAULT_USERS + deepflow.DEFAULT_USERS:
         found.update(value for value in (user.get('password'), user.get('totp_secret')) if value)
@@ -76,6 +90,54 @@ def variants(secret):
     return sorted(form for form in forms if len(form) >= MIN_LENGTH and '\n' not in form)
 
 
+# Result fields through which a module returns a credential on purpose (see --ansible-output).
+CREDENTIAL_FIELDS = frozenset(['token', 'access_token', 'refresh_token', 'access_key', 'headers', 'pages'])
+SIM_RECORD_FIELDS = frozenset(['seq', 'client', 'method', 'path', 'headers'])
+# Where Ansible quotes a playbook's source (the lines around a task that failed): the tests' own text.
+SOURCE_LINE = re.compile(r'^\d{1,6} +\S')
+RESULT_START = re.compile(r'^(ok|changed|fatal|failed|skipping|ignoring)\b.*=> \{$')
+
+
+def _harness_free(value):
+    """A task result without what the test harness shows on purpose (see the module docstring)."""
+    if isinstance(value, dict):
+        if SIM_RECORD_FIELDS <= set(value):
+            return '<a simulator request record>'
+        sim_read = '/_sim/' in str(value.get('url') or '')
+        return dict((key, _harness_free(item)) for key, item in value.items()
+                    if key not in CREDENTIAL_FIELDS and not (sim_read and key in ('content', 'json')))
+    if isinstance(value, list):
+        return [_harness_free(item) for item in value]
+    return value
+
+
+def ansible_output(path, out):
+    """Write to ``out`` the lines of ``path`` with the harness's deliberate output blanked; same line numbers."""
+    with open(path, encoding='utf-8', errors='replace') as handle:
+        lines = handle.read().split('\n')
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        if line.startswith('TASK [') or (line.startswith('<') and '> EXEC ' in line) or SOURCE_LINE.match(line):
+            out.write('\n')
+            index += 1
+            continue
+        if RESULT_START.match(line):
+            end = index + 1
+            while end < len(lines) and lines[end] != '}':
+                end += 1
+            try:
+                result = json.loads('{' + '\n'.join(lines[index + 1:end + 1]))
+            except ValueError:
+                result = None
+            if isinstance(result, dict):
+                out.write(line[:line.rindex('=>')] + json.dumps(_harness_free(result)) + '\n' + '\n' * (end - index))
+                index = end + 1
+                continue
+        out.write(line + '\n')
+        index += 1
+
+
 def scan(logs, secrets):
     """[(log, line number, masked line)] of every line holding a secret."""
     patterns = {}
@@ -106,6 +168,8 @@ def main(argv=None):
     parser.add_argument('--state', required=True, help="the simulators' state directory (endpoints.json)")
     parser.add_argument('--extra', action='append', default=[], help='a file of more secrets, one a line')
     parser.add_argument('--min', type=int, default=20, help='fewer secrets than this: the scan is void (default 20)')
+    parser.add_argument('--ansible-output', action='store_true',
+                        help="the logs are Ansible's -vvv output: leave out what the test harness shows on purpose")
     parser.add_argument('logs', nargs='+')
     args = parser.parse_args(argv)
     try:
@@ -123,7 +187,16 @@ def main(argv=None):
         secrets = set(secret for secret in secrets if secret and len(secret) >= MIN_LENGTH)
         if len(secrets) < args.min:
             raise ScanVoid('only %d secrets to look for (at least %d expected)' % (len(secrets), args.min))
-        hits = scan(args.logs, secrets)
+        if args.ansible_output:
+            with tempfile.TemporaryDirectory() as folder:
+                scanned = []
+                for number, log in enumerate(args.logs):
+                    scanned.append(os.path.join(folder, '%d-%s' % (number, os.path.basename(log))))
+                    with open(scanned[-1], 'w', encoding='utf-8') as out:
+                        ansible_output(log, out)
+                hits = [(args.logs[scanned.index(log)], line, text) for log, line, text in scan(scanned, secrets)]
+        else:
+            hits = scan(args.logs, secrets)
     except ScanVoid as exc:
         sys.stderr.write('secret scan FAILED CLOSED: %s\n' % exc)
         return 2
