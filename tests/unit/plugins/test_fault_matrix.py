@@ -32,15 +32,15 @@ import time
 
 import pytest
 import requests
-import yaml
 
 from ansible.errors import AnsibleError
 
 from ansible_collections.opsauth.tokens.tests.unit.plugins.conftest import FAKE_BIN, SIMULATORS
 from ansible_collections.opsauth.tokens.tests.unit.plugins.fault_matrix_doc import MATRIX_FILE, load_rows
 # Fixtures shared with the module and lookup tests: pytest finds fixtures imported into a test module.
-from ansible_collections.opsauth.tokens.tests.unit.plugins.lookup.test_token_lookups import run_lookup, sims  # noqa: F401
-from ansible_collections.opsauth.tokens.tests.unit.plugins.modules.conftest import run_module  # noqa: F401
+from ansible_collections.opsauth.tokens.tests.unit.plugins.lookup.test_token_lookups import (  # noqa: F401 pylint: disable=unused-import
+    run_lookup, sims)
+from ansible_collections.opsauth.tokens.tests.unit.plugins.modules.conftest import run_module  # noqa: F401 pylint: disable=unused-import
 
 ROWS = load_rows()
 # A row that takes longer than this is hung (a FIFO read, an endless body without a deadline): fail it, go on.
