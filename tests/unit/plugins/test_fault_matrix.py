@@ -143,7 +143,7 @@ def substitute(value, names):
 class Row:
     """One row of the matrix being run: its placeholders, its simulators, its steps, its result."""
 
-    def __init__(self, spec, jms, df, tmp_path, tls_urls, pki, run_module, fake_runtime, monkeypatch):
+    def __init__(self, spec, jms, df, tmp_path, tls_urls, pki, run_module, fake_runtime):
         self.spec = spec
         self.sims = {'jms': jms, 'df': df}
         self.tmp_path = tmp_path
@@ -154,7 +154,6 @@ class Row:
                           dns='http://opsauth-matrix.invalid', missing_dir=str(tmp_path / 'no-such-dir' / 'token.json'),
                           df_hostport=df.url.split('://', 1)[1], jms_tls_bundle_other=pki['self_signed'][0])
         self._run_module = run_module
-        self.monkeypatch = monkeypatch
         self.runtime = None
         if spec.get('world') is not None or spec['target'] in ('module jms_private_token',) or \
                 'runtime' in (spec.get('args') or {}):
@@ -363,7 +362,7 @@ def test_fault_matrix(spec, sims, tmp_path, tls_urls, pki, run_module, fake_runt
     previous = signal.signal(signal.SIGALRM, _alarm)
     signal.alarm(spec.get('watchdog') or ROW_WATCHDOG)
     try:
-        row = Row(spec, jms, df, tmp_path, tls_urls, pki, run_module, fake_runtime, monkeypatch)
+        row = Row(spec, jms, df, tmp_path, tls_urls, pki, run_module, fake_runtime)
         for name, value in (spec.get('env') or {}).items():
             monkeypatch.setenv(name, substitute(value, row.names))
         for step in spec.get('steps') or []:
