@@ -55,6 +55,8 @@ DF_LOGIN_PATHS = ('/login', '/api/fauths/login')
 # Requests that create something on the server: never sent twice in one row.
 CREATE_PATHS = (('jms', 'POST', '/api/v1/users/users/'), ('jms', 'POST', '/api/v1/authentication/access-keys/'),
                 ('df', 'POST', '/v1/user/permanent_token'))
+ENVIRONMENT_CLEARED = ('REQUESTS_CA_BUNDLE', 'CURL_CA_BUNDLE', 'NETRC', 'HTTP_PROXY', 'HTTPS_PROXY', 'ALL_PROXY', 'http_proxy',
+                       'https_proxy', 'all_proxy', 'NO_PROXY', 'no_proxy')
 PADDING = 20 * 1024 * 1024  # an oversized token file: far above any token file (a few hundred bytes)
 
 
@@ -359,6 +361,9 @@ def _param(row):
 @pytest.mark.parametrize('spec', [_param(row) for row in ROWS])
 def test_fault_matrix(spec, sims, tmp_path, tls_urls, pki, run_module, fake_runtime, monkeypatch, capsys):
     jms, df = sims['jms'], sims['deepflow']
+    # The machine's own CA bundle, .netrc and proxies would decide some rows; a row that tests them sets them (env).
+    for name in ENVIRONMENT_CLEARED:
+        monkeypatch.delenv(name, raising=False)
     previous = signal.signal(signal.SIGALRM, _alarm)
     signal.alarm(spec.get('watchdog') or ROW_WATCHDOG)
     try:
