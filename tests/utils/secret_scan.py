@@ -15,7 +15,10 @@ and only that: the fields through which a module returns a credential by design 
 to check them), the simulators' own request records that a test reads back (``/_sim/requests``: they hold what
 was sent, passwords included), the ``EXEC`` lines where Ansible shows a task's ``environment:`` (tests pass
 credentials that way to test the environment fallbacks), the ``TASK [...]`` headers and the numbered source lines
-Ansible quotes around a failed task (text written by the tests).
+Ansible quotes around a failed task (text written by the tests), and the results of modules of other collections
+(``ansible.builtin.uri`` calls a test makes to the simulators' API to set up a case: Ansible names the module file
+before the result). A lookup or filter of this collection that fails inside such a task fails it before the module
+runs, so its message is scanned.
 Everything else of every task result (``msg``, warnings, exceptions, stderr, any other field) and every other line
 is scanned.
 
@@ -116,8 +119,13 @@ def ansible_output(path, out):
     with open(path, encoding='utf-8', errors='replace') as handle:
         lines = handle.read().split('\n')
     index = 0
+    foreign = False  # the current task runs a module that is not this collection's
     while index < len(lines):
         line = lines[index]
+        if line.startswith('TASK ['):
+            foreign = False
+        elif line.startswith('Using module file '):
+            foreign = '/ansible_collections/opsauth/tokens/' not in line
         if line.startswith('TASK [') or (line.startswith('<') and '> EXEC ' in line) or SOURCE_LINE.match(line):
             out.write('\n')
             index += 1
@@ -131,7 +139,8 @@ def ansible_output(path, out):
             except ValueError:
                 result = None
             if isinstance(result, dict):
-                out.write(line[:line.rindex('=>')] + json.dumps(_harness_free(result)) + '\n' + '\n' * (end - index))
+                shown = '<the result of a module of another collection>' if foreign else _harness_free(result)
+                out.write(line[:line.rindex('=>')] + json.dumps(shown) + '\n' + '\n' * (end - index))
                 index = end + 1
                 continue
         out.write(line + '\n')

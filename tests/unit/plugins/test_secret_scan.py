@@ -43,6 +43,25 @@ def write(tmp_path, name, text):
     return path
 
 
+def module_result(module_file, result):
+    return '\n'.join(['TASK [Call something] ****', 'Using module file %s' % module_file,
+                      'ok: [localhost] => ' + json.dumps(result, indent=4)])
+
+
+def test_the_results_of_other_collections_modules_are_the_harness(jms, df, tmp_path):
+    jms_token = issue_tokens(jms, df)[0]
+    state = state_dir(tmp_path, jms.url, df.url)
+    result = {'json': {'secret': jms_token}, 'invocation': {'module_args': {'body': {'password': 'Adm1n-Pass!'}}}}
+    uri = write(tmp_path, 'uri.log', module_result('/tmp/x/ansible/modules/uri.py', result) + '\n')
+    assert secret_scan.main(['--ansible-output', '--state', state, uri]) == 0
+    ours = module_result('/b/ansible_collections/opsauth/tokens/plugins/modules/jms_request.py', result)
+    # The same result from this collection's module is a leak; so is the next task's, whatever the module before.
+    assert secret_scan.main(['--ansible-output', '--state', state, write(tmp_path, 'ours.log', ours + '\n')]) == 1
+    after = module_result('/tmp/x/ansible/modules/uri.py', {}) + '\nTASK [Next] ****\nok: [localhost] => ' + json.dumps(
+        {'msg': 'refused %s' % jms_token}, indent=4) + '\n'
+    assert secret_scan.main(['--ansible-output', '--state', state, write(tmp_path, 'after.log', after)]) == 1
+
+
 def ansible_log(token, msg='', extra_line=''):
     """What ansible-playbook -vvv prints for a task that returns a token, and a read of the simulator's log."""
     result = {'changed': True, 'token': token, 'headers': {'Authorization': 'Bearer ' + token}, 'msg': msg}
