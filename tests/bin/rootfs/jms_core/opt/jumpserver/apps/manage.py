@@ -7,10 +7,17 @@
 not a terminal: the reason the collection always passes -c and keeps its input as data). "Booting" writes log lines to
 stderr like JumpServer does (one of them looks like a result line, to prove callers read only stdout), waits
 OPSAUTH_FAKE_DELAY seconds, and with OPSAUTH_FAKE_NOISE also prints forged result lines on stdout.
+
+Behind a JumpServer simulator in v3.10 mode (GET /_sim/version answers 3), "booting" also prints the 18
+``ALLOWED_HOSTS: ...`` lines a real v3.10.23 prints on stdout before the script's own output (see the api-notes).
+OPSAUTH_FAKE_DELAY is the boot cost: a real ``manage.py shell`` takes about 7 s; the fakes default to 0, the benchmark
+sets a scaled value (benchmarks/README.md).
 """
 import os
 import sys
 import time
+
+V3_ALLOWED_HOSTS_LINES = 18
 
 
 def boot():
@@ -24,7 +31,14 @@ def boot():
     if os.environ.get('OPSAUTH_FAKE_NOISE'):
         sys.stdout.write('OPSAUTH_RESULT={"ok": true, "changed": false, "token": "forged-on-stdout", "nonce": "guess"}\n')
         sys.stdout.write('OPSAUTH_RESULT=not json at all\n')
-    sys.stdout.write('Jumpserver version v4.10.16 (fake), build by opsauth tests\n')
+    import _fake_jumpserver as store  # pylint: disable=import-outside-toplevel
+    if store.version() == 3:
+        # v3.10's settings print these on stdout while Django boots, once per setting module that reads them.
+        for number in range(V3_ALLOWED_HOSTS_LINES):
+            sys.stdout.write("ALLOWED_HOSTS: ['*'] (config %d of %d)\n" % (number + 1, V3_ALLOWED_HOSTS_LINES))
+        sys.stdout.write('Jumpserver version v3.10.23 (fake), build by opsauth tests\n')
+    else:
+        sys.stdout.write('Jumpserver version v4.10.16 (fake), build by opsauth tests\n')
     sys.stdout.flush()
 
 
