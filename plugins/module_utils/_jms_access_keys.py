@@ -334,4 +334,3 @@ class AccessKeyJob:
 
     def run(self, state):
         return getattr(self, state)()
-

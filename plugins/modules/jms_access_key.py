@@ -9,7 +9,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: jms_access_key
 short_description: Create, check, rotate or delete the caller's JumpServer access key
-version_added: 0.2.0
+version_added: 0.1.0
 author: opsauth.tokens developers (@opsauth)
 description:
   - An access key (an id and a secret) signs each API request (HTTP Signatures) instead of sending a secret, does not
@@ -21,7 +21,7 @@ description:
     one. When anything fails before the old key is deleted, the old key stays valid and O(dest) is unchanged.
   - O(state=absent) deletes the key named by O(id) or held in O(dest), then removes O(dest).
   - Creating a key needs a fresh confirmation of the user (JumpServer answers C(412 user_confirm_required)
-    otherwise): the module confirms with the password (O(password) or O(confirm_password)) or, for a user the server
+    otherwise); the module confirms with the password (O(password) or O(confirm_password)) or, for a user the server
     confirms by MFA, with O(mfa_code) or O(mfa_totp_secret), and creates the key in the same session.
 extends_documentation_fragment:
   - opsauth.tokens.jumpserver
@@ -84,7 +84,7 @@ notes:
   - A key whose O(ip_group) excludes the host running the module cannot be tested with a signed request from it; such
     a key is kept (RV(verified=false)) rather than replaced on every run.
   - The M(opsauth.tokens.jms_token) lookup does not return access keys, on purpose. It caches a per-run login and
-    holds nothing across runs, while an access key is a permanent credential that the server shows only once: a
+    holds nothing across runs, while an access key is a permanent credential that the server shows only once; a
     lookup that created one would leave a new key (toward the limit of 10) on every run and keep its secret only in
     memory. Keep the key in O(dest) with this module and read it with M(ansible.builtin.slurp) or a vault.
 seealso:
