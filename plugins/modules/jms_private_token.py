@@ -63,7 +63,7 @@ options:
       - With O(state=present), replace the token with a new one (JumpServer's C(refresh_private_token())). The old token
         stops working at once. Reports a change on every run.
       - When the new token then fails the check against O(url), the task fails, still reports the change and returns
-        the new token: the old one is gone either way.
+        the new token, since the old one is gone either way.
     type: bool
     default: false
   apps_dir:
@@ -270,6 +270,10 @@ ARGUMENT_SPEC = dict(
 )
 
 
+# What RV(users) says about each user (nothing secret).
+USER_FIELDS = ('changed', 'created', 'existed', 'date_created', 'verified')
+
+
 def verify(params, token, username):
     """Prove the token works: GET /api/v1/users/profile/ with it, and check whose it is."""
     options = dict(url=params['url'], private_token=token, validate_certs=params['validate_certs'],
@@ -323,12 +327,11 @@ def combine(results, params, check_mode, pod):
         result = dict(results[params['username']], username=params['username'])
     else:
         tokens = dict((name, item.get('token')) for name, item in results.items())
-        users = dict((name, dict((key, item.get(key)) for key in ('changed', 'created', 'existed', 'date_created',
-                                                                     'verified'))) for name, item in results.items())
+        users = dict((name, dict((key, item.get(key)) for key in USER_FIELDS)) for name, item in results.items())
         done = sorted(name for name, item in results.items() if item['changed'])
+        what = '%s for %s' % ('would change' if check_mode else 'changed', ', '.join(done)) if done else 'nothing to change'
         result = dict(tokens=tokens, users=users, verified=all(item['verified'] for item in results.values()),
-                      msg='%d user(s), %s' % (len(results), ('%s for %s' % ('would change' if check_mode else 'changed',
-                                                                             ', '.join(done))) if done else 'nothing to change'))
+                      msg='%d user(s), %s' % (len(results), what))
     result['changed'] = changed
     if pod:
         result['pod'] = pod

@@ -32,8 +32,10 @@ def test_v4_throttles_the_61st_login_a_minute_and_v3_does_not(jms_server, jms_v3
     assert [r['status'] for r in jms_v3_server.logins()] == [201] * 61
 
 
-@pytest.mark.parametrize('language, words', [('en', 'The username or password you entered is incorrect'),
-                                              ('zh-hans', '用户名或密码不正确')])
+WORDS = [('en', 'The username or password you entered is incorrect'), ('zh-hans', '用户名或密码不正确')]
+
+
+@pytest.mark.parametrize('language, words', WORDS)
 def test_the_language_option_picks_the_servers_words_and_never_the_error(jms_any, language, words):
     with pytest.raises(LoginFailed) as caught:
         login(jms_any, password='wrong', language=language)
