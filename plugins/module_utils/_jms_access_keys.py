@@ -30,6 +30,7 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import 
     describe_body,
 )
 from ansible_collections.opsauth.tokens.plugins.module_utils._store import (
+    check_token_dest,
     read_token_file,
     remove_token_file,
     write_token_file,
@@ -192,10 +193,11 @@ class AccessKeyJob:
         self.prune_inactive = prune_inactive
         self.check = check
         self.pruned = []
+        self.warnings = []  # what reading dest fixed (a mode wider than 0600): the module warns and reports a change
 
     # --- helpers -------------------------------------------------------------------------------------------------
     def stored(self):
-        data = read_token_file(self.dest) if self.dest else None
+        data = read_token_file(self.dest, report=self.warnings.append) if self.dest else None
         if data is not None and not (data.get('id') and data.get('secret')):
             raise AccessKeyError('%s holds no access key (id and secret); point dest at another file or remove it'
                                  % self.dest)
@@ -232,6 +234,8 @@ class AccessKeyJob:
         The new key is deleted again when anything fails before it is written to dest, so a failed run leaves no
         orphan key behind toward the 10-key limit, and dest and the old key untouched.
         """
+        if self.dest:
+            check_token_dest(self.dest)  # before anything is deleted or created: a key that cannot be kept is not made
         self.prune()
         new = self.api.create()
         secret = new.pop('secret')

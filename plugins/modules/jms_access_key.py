@@ -25,6 +25,7 @@ description:
     confirms by MFA, with O(mfa_code) or O(mfa_totp_secret), and creates the key in the same session.
 extends_documentation_fragment:
   - opsauth.tokens.jumpserver
+  - opsauth.tokens.token_file
   - opsauth.tokens.attributes
   - opsauth.tokens.attributes.actiongroup_jumpserver
 attributes:
@@ -44,11 +45,6 @@ options:
     type: str
     choices: [present, rotated, absent]
     default: present
-  dest:
-    description:
-      - JSON file that holds the key (id, secret, is_active, ip_group, url), written atomically with mode 0600.
-      - Required with O(state=present) and O(state=rotated). Its directory must exist.
-    type: path
   id:
     description:
       - With O(state=absent), the id of the key to delete, instead of the one in O(dest).
@@ -77,6 +73,9 @@ options:
       - If not set, the value of the E(JMS_CONFIRM_PASSWORD) environment variable is used.
     type: str
 notes:
+  - O(dest) holds the key (id, secret, is_active, ip_group, url) and is required with O(state=present) and
+    O(state=rotated). If writing it fails after a key was created, the new key is deleted again, so no key is left
+    that nobody can use.
   - This module returns a secret, the access key's secret, in RV(secret) and writes it to O(dest). Set C(no_log) to
     V(true) on the task and do not print the result. JumpServer shows a secret only once, when the key is made.
   - A user has at most 10 access keys. The module says so when the limit is reached; O(prune_inactive=true) deletes
@@ -202,17 +201,17 @@ from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_requ
 from ansible_collections.opsauth.tokens.plugins.module_utils._http import HAS_REQUESTS, OpsAuthError
 from ansible_collections.opsauth.tokens.plugins.module_utils._jms_access_keys import AccessKeyApi, AccessKeyJob, OldKeyLeft
 from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import error_details
-from ansible_collections.opsauth.tokens.plugins.module_utils._options import JMS_COMMON_SPEC
+from ansible_collections.opsauth.tokens.plugins.module_utils._options import JMS_COMMON_SPEC, TOKEN_FILE_SPEC
 
 ARGUMENT_SPEC = dict(
     JMS_COMMON_SPEC,
     state=dict(type='str', default='present', choices=['present', 'rotated', 'absent']),
-    dest=dict(type='path'),
     id=dict(type='str'),
     ip_group=dict(type='list', elements='str'),
     is_active=dict(type='bool'),
     prune_inactive=dict(type='bool', default=False),
     confirm_password=dict(type='str', no_log=True, fallback=(env_fallback, ['JMS_CONFIRM_PASSWORD'])),
+    **TOKEN_FILE_SPEC
 )
 
 
@@ -228,6 +227,9 @@ def main():
         job = AccessKeyJob(api, dest=params['dest'], key_id=params['id'], ip_group=params['ip_group'],
                            is_active=params['is_active'], prune_inactive=params['prune_inactive'], check=module.check_mode)
         result = job.run(params['state'])
+        for message in job.warnings:
+            module.warn(message)
+        result['changed'] = result['changed'] or bool(job.warnings)  # dest's mode was narrowed to 0600
     except OldKeyLeft as exc:
         # The new key is in dest: return it (this result is as no_log'd as a success) with the failure.
         result = dict(exc.result, msg=str(exc))

@@ -11,6 +11,7 @@ import stat
 
 import pytest
 
+from ansible_collections.opsauth.tokens.plugins.module_utils import _jms_access_keys
 from ansible_collections.opsauth.tokens.plugins.module_utils._jms_access_keys import (
     KEYS_PATH,
     AccessKeyApi,
@@ -20,6 +21,7 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._jms_access_keys im
     OldKeyLeft,
 )
 from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import CredentialRejected, JumpServerClient
+from ansible_collections.opsauth.tokens.plugins.module_utils._store import TokenFileError
 
 CONFIRM_PATH = '/api/v1/authentication/confirm/'
 
@@ -135,11 +137,33 @@ def test_rotate_failing_midway_keeps_the_old_key_and_dest(jms, tmp_path, fault):
     assert key_count(jms) == 1
 
 
-def test_rotate_with_an_unwritable_dest_deletes_the_new_key(jms, tmp_path):
+def test_a_dest_that_cannot_be_written_is_refused_before_any_key_is_made(jms, tmp_path):
     job = AccessKeyJob(api_for(jms), dest=str(tmp_path / 'missing' / 'key.json'))
-    with pytest.raises(AccessKeyError, match='cannot write token file|does not exist'):
+    with pytest.raises(TokenFileError, match='does not exist'):
         job.run('rotated')
-    assert key_count(jms) == 0
+    assert key_count(jms) == 0 and jms.requests('POST', KEYS_PATH) == []
+
+
+def test_a_write_that_fails_after_the_create_deletes_the_new_key(jms, tmp_path, monkeypatch):
+    first = job_for(jms, tmp_path).run('present')
+    before = stored(tmp_path)
+
+    def full_disk(path, data):
+        raise TokenFileError('cannot write token file %s: No space left on device' % path)
+    monkeypatch.setattr(_jms_access_keys, 'write_token_file', full_disk)  # the one layer faked: the file system
+    with pytest.raises(AccessKeyError, match='No space left on device; the new access key .* was deleted again'):
+        job_for(jms, tmp_path).run('rotated')
+    assert stored(tmp_path) == before and key_count(jms) == 1 and signs(jms, first['id'], first['secret']) == 'alice'
+    assert [r['status'] for r in jms.requests('DELETE')] == [204]  # the new key, not the old one
+
+
+def test_a_dest_readable_by_others_is_narrowed_and_reported(jms, tmp_path):
+    job_for(jms, tmp_path).run('present')
+    os.chmod(str(tmp_path / 'key.json'), 0o644)
+    job = job_for(jms, tmp_path)
+    result = job.run('present')
+    assert not result['changed'] and len(job.warnings) == 1 and 'had mode 0644' in job.warnings[0]
+    assert stat.S_IMODE(os.stat(str(tmp_path / 'key.json')).st_mode) == 0o600
 
 
 def test_old_key_that_cannot_be_deleted_is_reported_with_the_new_key(jms, tmp_path):

@@ -45,3 +45,11 @@ def test_the_key_limit_fails_with_the_status(jms, tmp_path, run_module):
         api.create()
     failed = run_module(jms_access_key, args(jms, tmp_path))
     assert failed['failed'] and failed['status'] == 400 and 'already has 10 access keys' in failed['msg']
+
+
+def test_a_dest_readable_by_others_is_a_change_with_a_warning(jms, tmp_path, run_module):
+    import os
+    run_module(jms_access_key, args(jms, tmp_path))
+    os.chmod(str(tmp_path / 'key.json'), 0o640)
+    again = run_module(jms_access_key, args(jms, tmp_path))
+    assert again['changed'] and not again['created'] and 'had mode 0640' in json.dumps(again['warnings'])
