@@ -7,11 +7,11 @@
 not a terminal: the reason the collection always passes -c and keeps its input as data). "Booting" writes log lines to
 stderr like JumpServer does (one of them looks like a result line, to prove callers read only stdout), waits
 OPSAUTH_FAKE_DELAY seconds, and with OPSAUTH_FAKE_NOISE also prints forged result lines on stdout.
-
-Behind a JumpServer simulator in v3.10 mode (GET /_sim/version answers 3), "booting" also prints the 18
-``ALLOWED_HOSTS: ...`` lines a real v3.10.23 prints on stdout before the script's own output (see the api-notes).
-OPSAUTH_FAKE_DELAY is the boot cost: a real ``manage.py shell`` takes about 7 s; the fakes default to 0, the benchmark
-sets a scaled value (benchmarks/README.md).
+OPSAUTH_FAKE_ALLOWED_HOSTS=N prints N "ALLOWED_HOSTS: [...]" lines on stdout first, as JumpServer v3.10's settings do
+(18 on a real v3.10.23); without it, a fake container backed by a JumpServer simulator in v3.10 mode (GET
+/_sim/version answers 3) prints 18 of them. OPSAUTH_FAKE_STDOUT_FLOOD=BYTES prints that many bytes of log lines on
+stdout first. OPSAUTH_FAKE_DELAY is the boot cost: a real ``manage.py shell`` takes about 7 s; the fakes default to 0,
+the private token benchmark sets a scaled value (benchmarks/README.md).
 """
 import os
 import sys
@@ -21,6 +21,16 @@ V3_ALLOWED_HOSTS_LINES = 18
 
 
 def boot():
+    import _fake_jumpserver as store  # pylint: disable=import-outside-toplevel
+    version = store.version()
+    count = int(os.environ.get('OPSAUTH_FAKE_ALLOWED_HOSTS') or (V3_ALLOWED_HOSTS_LINES if version == 3 else 0))
+    for dummy in range(count):
+        sys.stdout.write("ALLOWED_HOSTS: ['*', 'localhost', '127.0.0.1', 'jms_core']\n")
+    flood = int(os.environ.get('OPSAUTH_FAKE_STDOUT_FLOOD') or 0)
+    line = '2026-01-01 10:00:00 [DEBUG] django.db.backends: (0.001) SELECT 1; args=()\n'
+    while flood > 0:
+        sys.stdout.write(line[:flood])
+        flood -= len(line)
     sys.stderr.write('2026-01-01 10:00:00 [INFO] jumpserver: Loading settings from /opt/jumpserver/config.yml\n')
     sys.stderr.write('2026-01-01 10:00:00 [DEBUG] python: %s\n' % sys.executable)
     sys.stderr.write('2026-01-01 10:00:01 [WARNING] OPSAUTH_RESULT={"ok": true, "token": "forged-on-stderr", "nonce": "x"}\n')
@@ -31,11 +41,7 @@ def boot():
     if os.environ.get('OPSAUTH_FAKE_NOISE'):
         sys.stdout.write('OPSAUTH_RESULT={"ok": true, "changed": false, "token": "forged-on-stdout", "nonce": "guess"}\n')
         sys.stdout.write('OPSAUTH_RESULT=not json at all\n')
-    import _fake_jumpserver as store  # pylint: disable=import-outside-toplevel
-    if store.version() == 3:
-        # v3.10's settings print these on stdout while Django boots, once per setting module that reads them.
-        for number in range(V3_ALLOWED_HOSTS_LINES):
-            sys.stdout.write("ALLOWED_HOSTS: ['*'] (config %d of %d)\n" % (number + 1, V3_ALLOWED_HOSTS_LINES))
+    if version == 3:
         sys.stdout.write('Jumpserver version v3.10.23 (fake), build by opsauth tests\n')
     else:
         sys.stdout.write('Jumpserver version v4.10.16 (fake), build by opsauth tests\n')
