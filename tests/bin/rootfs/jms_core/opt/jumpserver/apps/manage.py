@@ -8,7 +8,7 @@ not a terminal: the reason the collection always passes -c and keeps its input a
 stderr like JumpServer does (one of them looks like a result line, to prove callers read only stdout), waits
 OPSAUTH_FAKE_DELAY seconds, and with OPSAUTH_FAKE_NOISE also prints forged result lines on stdout.
 OPSAUTH_FAKE_ALLOWED_HOSTS=N prints N "ALLOWED_HOSTS: [...]" lines on stdout first, as JumpServer v3.10's settings do
-(18 on a real v3.10.23); without it, a fake container backed by a JumpServer simulator in v3.10 mode (GET
+(18 on a real v3.10.23); without it (or with 0), a fake container backed by a JumpServer simulator in v3.10 mode (GET
 /_sim/version answers 3) prints 18 of them. OPSAUTH_FAKE_STDOUT_FLOOD=BYTES prints that many bytes of log lines on
 stdout first. OPSAUTH_FAKE_DELAY is the boot cost: a real ``manage.py shell`` takes about 7 s; the fakes default to 0,
 the private token benchmark sets a scaled value (benchmarks/README.md).
@@ -23,7 +23,8 @@ V3_ALLOWED_HOSTS_LINES = 18
 def boot():
     import _fake_jumpserver as store  # pylint: disable=import-outside-toplevel
     version = store.version()
-    count = int(os.environ.get('OPSAUTH_FAKE_ALLOWED_HOSTS') or (V3_ALLOWED_HOSTS_LINES if version == 3 else 0))
+    # The fake runtime always sets the variable (0 by default): 0 means the version decides.
+    count = int(os.environ.get('OPSAUTH_FAKE_ALLOWED_HOSTS') or 0) or (V3_ALLOWED_HOSTS_LINES if version == 3 else 0)
     for dummy in range(count):
         sys.stdout.write("ALLOWED_HOSTS: ['*', 'localhost', '127.0.0.1', 'jms_core']\n")
     flood = int(os.environ.get('OPSAUTH_FAKE_STDOUT_FLOOD') or 0)
