@@ -12,7 +12,8 @@ ANSIBLE_TEST := cd $(COLLECTION) && PATH=$(BIN):$$PATH $(BIN)/ansible-test
 export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/build
 export ANSIBLE_FORCE_COLOR := 0
 
-.PHONY: help venv stage demo test sanity units integration lint docs benchmark benchmark-load clean test-matrix test-cells tooling package ee awx docs-test release-changelog
+.PHONY: help venv stage demo test sanity units integration lint docs benchmark benchmark-load benchmark-private-tokens clean \
+	test-matrix test-cells tooling package ee awx docs-test release-changelog
 # make test-matrix: every ansible-core version the collection supports (tests/requirements/ansible-core-<v>.txt say
 # which controller Python each cell uses); integration runs in the oldest and the newest cell.
 MATRIX := 2.16 2.17 2.18 2.19 2.20 2.21
@@ -24,6 +25,7 @@ help:
 	@echo "make demo   - start the simulators on 127.0.0.1, run the example playbooks, show what you get"
 	@echo "make test   - sanity, unit, integration and lint tests (what CI runs)"
 	@echo "make benchmark - the lookup cache and load benchmarks (benchmarks/README.md); make benchmark-load: the load one"
+	@echo "make benchmark-private-tokens - N private tokens in one exec against N execs (benchmarks/README.md)"
 	@echo "make docs   - the HTML docs site in build/docs/build/html (make docs-test checks it in headless Chromium)"
 	@echo "make test-matrix - sanity and units on ansible-core $(MATRIX), integration on $(MATRIX_INTEGRATION)"
 
@@ -110,6 +112,9 @@ benchmark: stage
 
 benchmark-load: stage
 	PATH=$(BIN):$$PATH tests/utils/load_benchmark.sh $(COLLECTION) $(SIM_STATE)
+
+benchmark-private-tokens: stage
+	PATH=$(BIN):$$PATH tests/utils/benchmark_private_tokens.sh $(COLLECTION) $(SIM_STATE)
 
 clean:
 	rm -rf build .venv
