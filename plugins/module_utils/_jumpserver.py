@@ -680,8 +680,8 @@ class JumpServerClient:
                 raise UnknownOrganization('org_id %s must be written in lower case: JumpServer matches org ids exactly '
                                           'and would silently use the Default org' % org, code='object_does_not_exist')
             resp = self._get_with(token, keyword, '%s%s/' % (ORGS_PATH, org))
-            if resp.status == 404 and isinstance(resp.json, dict) and resp.json.get('code') in ('object_does_not_exist',
-                                                                                                 'not_found'):
+            code = resp.json.get('code') if isinstance(resp.json, dict) else None
+            if resp.status == 404 and code in ('object_does_not_exist', 'not_found'):
                 raise self._unknown_org(org, 'id')
             body = self._org_answer(resp, org)
             return str(body.get('id') or org) if isinstance(body, dict) else org
