@@ -17,7 +17,7 @@ __metaclass__ = type
 
 from ansible.module_utils.basic import env_fallback
 
-from ansible_collections.opsauth.tokens.plugins.module_utils._http import DEFAULT_RETRIES, DEFAULT_TIMEOUT
+from ansible_collections.opsauth.tokens.plugins.module_utils._http import DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_RETRIES, DEFAULT_TIMEOUT
 
 DEFAULT_ORG_ID = '00000000-0000-0000-0000-000000000002'
 DEFAULT_FUSER_URL = 'http://fuser:20824'
@@ -35,7 +35,17 @@ def _transport_spec(prefix):
         ca_path=dict(type='path', fallback=_env(prefix + '_CA_PATH')),
         timeout=dict(type='int', default=DEFAULT_TIMEOUT, fallback=_env(prefix + '_TIMEOUT')),
         retries=dict(type='int', default=DEFAULT_RETRIES, fallback=_env(prefix + '_RETRIES')),
+        max_response_size=dict(type='int', default=DEFAULT_MAX_RESPONSE_SIZE, fallback=_env(prefix + '_MAX_RESPONSE_SIZE')),
     )
+
+
+# Credentials that travel in a header or a cookie (or beside one): trimmed of surrounding white space and refused with
+# a control character inside, by _http.clean_credential, for every module and lookup. Passwords are sent as typed in
+# a JSON body: a space at either end may be part of them.
+CREDENTIAL_OPTIONS = ('token', 'private_token', 'access_key_id', 'access_key_secret', 'session_id', 'csrf_token',
+                      'mfa_code', 'mfa_totp_secret', 'access_token', 'refresh_token')
+# Values removed from any text built from an exception (_http.redact), on top of what an auth object carries.
+SECRET_OPTIONS = CREDENTIAL_OPTIONS + ('password',)
 
 
 JMS_CONNECTION_SPEC = dict(

@@ -43,7 +43,10 @@ options:
   dest:
     description:
       - A JSON file that keeps the tokens between runs, written with mode 0600. Its directory must exist.
-      - It is reused only for the same O(email) and the same fauths URL.
+      - It is reused only for the same O(email) and the same fauths URL, which the file records (C(fauths_url)).
+      - With O(state=absent), its tokens are sent only to the origin (scheme, host and port) of the recorded fauths URL;
+        when this task's fauths URL has another origin, or the file records none (not written by this module), the task
+        fails and sends nothing. Give O(access_token) and O(refresh_token) to log out elsewhere on purpose.
     type: path
   min_ttl:
     description:
@@ -54,6 +57,8 @@ options:
   access_token:
     description:
       - With O(state=absent), the access token to log out, instead of the one stored in O(dest).
+      - Surrounding white space (the trailing newline of a vaulted string) is removed; a control character inside the
+        value is refused with a message that names the option, never the value.
     type: str
   refresh_token:
     description:
@@ -61,6 +66,8 @@ options:
       - With O(state=present), used like a stored refresh token when O(dest) holds none.
       - With O(state=absent), used like the stored refresh token to end the session when the access token is no longer
         valid.
+      - Surrounding white space (the trailing newline of a vaulted string) is removed; a control character inside the
+        value is refused with a message that names the option, never the value.
     type: str
 notes:
   - This module returns secrets (O(state=present) and O(state=refreshed)) - the access token, the refresh token and the
@@ -185,7 +192,8 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._options import DEE
 from ansible_collections.opsauth.tokens.plugins.module_utils._store import (
     TokenFileError, read_token_file, remove_token_file, write_token_file)
 from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow import (
-    LOGIN, REFRESH, REUSE, DeepFlowClient, controller_url, fauths_base_url, is_refusal, plan_present, token_result)
+    LOGIN, REFRESH, REUSE, DeepFlowClient, check_stored_origin, controller_url, fauths_base_url, is_refusal, plan_present,
+    token_result)
 
 ARGUMENT_SPEC = dict(
     DEEPFLOW_FAUTHS_SPEC,
@@ -223,7 +231,8 @@ class LoginRun:
         email = self.params['email']
         if email and stored.get('email') and stored['email'] != email:
             return None
-        if stored.get('fauths_url') and stored['fauths_url'] != fauths_base_url(self.params):
+        # Tokens from another fauths, or from a file that does not say where they come from, are not ours to send.
+        if stored.get('fauths_url') != fauths_base_url(self.params):
             return None
         return stored
 
@@ -277,6 +286,9 @@ class LoginRun:
             stored = {}  # a broken file holds nothing we could revoke, and it is about to go anyway
         access_token = self.params['access_token'] or stored.get('access_token')
         refresh_token = self.params['refresh_token'] or stored.get('refresh_token')
+        if (access_token and not self.params['access_token']) or (refresh_token and not self.params['refresh_token']):
+            # A token from dest goes only back to the fauths that issued it, recorded in the file.
+            check_stored_origin(stored, fauths_base_url(self.params), self.dest)
         has_file = bool(self.dest) and os.path.lexists(self.dest)
         if self.module.check_mode:
             return dict(changed=bool(access_token or refresh_token) or has_file)

@@ -403,8 +403,9 @@ def test_curl_sends_the_body_on_stdin_and_parses_the_answer(world, curl_pod):
     assert seen[-1]['headers']['X-User-Id'] == '1' and seen[-1]['headers']['Content-Type'] == 'application/json'
     assert world.calls()[-1]['argv'] == [
         'kubectl', '-n', 'deepflow', 'exec', '-i', 'front-end-1', '--', 'curl', '-sS', '-X', 'POST', '--max-time', '10',
+        '--max-filesize', '8388608',
         '-H', 'X-User-Id: 1', '-H', 'X-User-Type: 1', '-H', 'Content-Type: application/json', '--data-binary', '@-',
-        '-w', '\\n%{http_code}', 'http://fuser:20824/v1/user/permanent_token']
+        '-w', '\\n%{redirect_url}\\n%{http_code}', 'http://fuser:20824/v1/user/permanent_token']
     assert SECRET not in json.dumps(world.calls())
 
 
