@@ -317,14 +317,16 @@ def test_known_secrets_are_scrubbed_from_exception_text_in_every_form():
 
 # --- bounded answers -------------------------------------------------------------------------------------------------
 
-def _peak_while(call):
+def error_and_peak(error, call, *args):
+    """The message of the ``error`` that ``call(*args)`` raises, and the peak of Python memory it took meanwhile."""
     tracemalloc.start()
     try:
-        call()
+        with pytest.raises(error) as caught:
+            call(*args)
     finally:
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
-    return peak
+    return str(caught.value), peak
 
 
 @pytest.mark.parametrize('route', ['sized', 'chunked'])
@@ -332,15 +334,8 @@ def test_a_50_mb_answer_fails_fast_with_bounded_memory(server, route):
     server.routes['/big'] = (lambda h: h.send_sized(50 * MIB)) if route == 'sized' else \
         (lambda h: h.send_chunked(50 * MIB))
     client = HttpClient(server.url, retries=0, timeout=20, max_response_size=MIB)
-    errors = []
-
-    def call():
-        try:
-            client.request('GET', '/big')
-        except ResponseTooLarge as exc:
-            errors.append(str(exc))
-    peak = _peak_while(call)
-    assert errors and 'more than 1048576 bytes (max_response_size)' in errors[0]
+    message, peak = error_and_peak(ResponseTooLarge, client.request, 'GET', '/big')
+    assert 'more than 1048576 bytes (max_response_size)' in message
     assert peak < 4 * MIB, 'peak %d bytes for a 1 MiB cap' % peak
 
 
@@ -355,15 +350,8 @@ def test_an_endless_slow_answer_stops_at_the_deadline_with_bounded_memory(server
     # Each chunk arrives well within the read timeout, so only an overall deadline can end this request.
     server.routes['/drip'] = lambda h: h.send_chunked(None, chunk=1024, pause=0.05)
     client = HttpClient(server.url, retries=0, timeout=1, max_response_size=1024 * MIB)
-    errors = []
-
-    def call():
-        try:
-            client.request('GET', '/drip')
-        except DeadlineExceeded as exc:
-            errors.append(str(exc))
-    peak = _peak_while(call)
-    assert errors and 'did not complete within 1 s' in errors[0]
+    message, peak = error_and_peak(DeadlineExceeded, client.request, 'GET', '/drip')
+    assert 'did not complete within 1 s' in message
     assert peak < 4 * MIB
 
 
