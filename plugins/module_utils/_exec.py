@@ -31,10 +31,9 @@ import subprocess
 
 from urllib.parse import urlencode
 
-from ansible_collections.opsauth.tokens.plugins.module_utils._http import (  # noqa: F401 (REDACTED, redact: for callers)
+from ansible_collections.opsauth.tokens.plugins.module_utils._http import (
     DEFAULT_MAX_RESPONSE_SIZE,
     DEFAULT_TIMEOUT,
-    REDACTED,
     ConnectionFailed,
     HttpResponse,
     InvalidResponse,

@@ -18,7 +18,6 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 import pytest
 
 from ansible_collections.opsauth.tokens.plugins.module_utils._exec import (
-    REDACTED,
     CurlTransport,
     ExecBinaryNotFound,
     ExecCommandFailed,
@@ -31,9 +30,14 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._exec import (
     ExecTargetNotRunning,
     ExecTimeout,
     NoRunningPod,
+)
+from ansible_collections.opsauth.tokens.plugins.module_utils._http import (
+    REDACTED,
+    ConnectionFailed,
+    InvalidResponse,
+    OpsAuthError,
     redact,
 )
-from ansible_collections.opsauth.tokens.plugins.module_utils._http import ConnectionFailed, InvalidResponse, OpsAuthError
 from ansible_collections.opsauth.tokens.tests.unit.plugins.conftest import FAKE_BIN
 
 DOCKER, PODMAN, KUBECTL = (os.path.join(FAKE_BIN, name) for name in ('docker', 'podman', 'kubectl'))
