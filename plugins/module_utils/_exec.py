@@ -25,9 +25,12 @@ __metaclass__ = type
 import json
 import os
 import re
+import selectors
 import shutil
 import signal
 import subprocess
+import threading
+import time
 
 from urllib.parse import urlencode
 
@@ -38,6 +41,7 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._http import (
     HttpResponse,
     InvalidResponse,
     OpsAuthError,
+    deadline_error,
     decode_body,
     join_url,
     origin,
@@ -79,6 +83,10 @@ class ExecTargetNotRunning(ExecError):
 
 class NoRunningPod(ExecError):
     """A label selector found no pod in phase Running."""
+
+
+class ExecOutputTooLarge(ExecError):
+    """The command printed more than the caller allows; it was stopped and nothing it printed was kept."""
 
 
 class ExecTimeout(ExecError):
@@ -272,17 +280,19 @@ class ExecTarget:
             self.found_pod = self.find_running_pod(self.pod_selector)
         return self.pod_name
 
-    def run(self, command, stdin=None, secrets=(), check=True):
+    def run(self, command, stdin=None, secrets=(), check=True, max_output=None):
         """Run ``command`` in the target with ``stdin`` (text or bytes); return an ExecResult.
 
         Errors of the runtime itself (no such container, pod not running, ...) always raise. With ``check``,
-        a non-zero exit of the command raises ExecCommandFailed with its stderr, ``secrets`` removed.
+        a non-zero exit of the command raises ExecCommandFailed with its stderr, ``secrets`` removed. With
+        ``max_output`` (bytes), a command printing more on stdout or stderr is stopped (ExecOutputTooLarge).
         """
         self.validate()
         binary = self._binary()
         self.resolve_pod()
         argv = self.command_argv(command, binary)
-        result = _run_process(argv, stdin, self.exec_timeout, self.describe(), argv[0] if binary else None)
+        result = _run_process(argv, stdin, self.exec_timeout, self.describe(), argv[0] if binary else None,
+                              max_output=max_output)
         if result.rc != 0:
             self.raise_for_runtime_error(result, secrets)
             if check:
@@ -367,7 +377,7 @@ class ExecTarget:
         return sorted(candidates)[0][1]
 
 
-def _run_process(argv, stdin, timeout, where, binary_for_errors):
+def _run_process(argv, stdin, timeout, where, binary_for_errors, max_output=None):
     if isinstance(stdin, str):
         stdin = stdin.encode('utf-8')
     try:
@@ -378,11 +388,61 @@ def _run_process(argv, stdin, timeout, where, binary_for_errors):
     except OSError as exc:
         raise ExecBinaryNotFound('cannot run %s: %s' % (binary_for_errors or argv[0], exc.strerror or exc))
     try:
-        out, err = proc.communicate(stdin or b'', timeout=timeout)
+        if max_output is None:
+            out, err = proc.communicate(stdin or b'', timeout=timeout)
+        else:
+            out, err = _communicate_capped(proc, stdin or b'', timeout, max_output, where)
     except subprocess.TimeoutExpired:
         _kill_group(proc)
         raise ExecTimeout('the command in %s did not finish within %d s (exec_timeout); it was stopped' % (where, timeout))
     return ExecResult(proc.returncode, out.decode('utf-8', 'replace'), err.decode('utf-8', 'replace'))
+
+
+def _communicate_capped(proc, stdin, timeout, limit, where):
+    """proc.communicate() that stops the process once stdout or stderr passes ``limit`` bytes.
+
+    communicate() would hold whatever the process prints (an endless body through curl) until memory runs out:
+    this keeps at most ``limit`` bytes and one read of each stream.
+    """
+    deadline = time.monotonic() + timeout
+
+    def feed():
+        try:
+            proc.stdin.write(stdin)
+        except (BrokenPipeError, OSError):
+            pass  # the process exited or closed its stdin: what it printed says why
+        finally:
+            try:
+                proc.stdin.close()
+            except OSError:
+                pass
+
+    writer = threading.Thread(target=feed)
+    writer.daemon = True
+    writer.start()
+    chunks = {proc.stdout: [], proc.stderr: []}
+    sizes = {proc.stdout: 0, proc.stderr: 0}
+    with selectors.DefaultSelector() as selector:
+        for stream in chunks:
+            selector.register(stream, selectors.EVENT_READ)
+        while selector.get_map():
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise subprocess.TimeoutExpired(proc.args, timeout)
+            for key, _events in selector.select(remaining):
+                data = os.read(key.fileobj.fileno(), 65536)
+                if not data:
+                    selector.unregister(key.fileobj)
+                    continue
+                sizes[key.fileobj] += len(data)
+                if sizes[key.fileobj] > limit:
+                    _kill_group(proc)
+                    raise ExecOutputTooLarge('the command in %s printed more than %d bytes; it was stopped'
+                                             % (where, limit))
+                chunks[key.fileobj].append(data)
+    proc.wait(max(0.1, deadline - time.monotonic()))
+    writer.join(1)
+    return b''.join(chunks[proc.stdout]), b''.join(chunks[proc.stderr])
 
 
 def _kill_group(proc):
@@ -391,15 +451,24 @@ def _kill_group(proc):
     except OSError:
         proc.kill()
     try:
-        proc.communicate(timeout=5)
-    except subprocess.TimeoutExpired:  # pragma: no cover - a grandchild that escaped the group still holds a pipe
+        proc.wait(timeout=5)
+    except subprocess.TimeoutExpired:  # pragma: no cover - a process that ignores SIGKILL (uninterruptible sleep)
         pass
+    # Nothing it printed is wanted any more; a grandchild that escaped the group may still hold the pipes.
+    for stream in (proc.stdin, proc.stdout, proc.stderr):
+        try:
+            if stream is not None:
+                stream.close()
+        except (OSError, ValueError):
+            pass
 
 
 # --- HTTP through curl inside a pod -----------------------------------------------------------------------------
 
 # Header names that carry credentials: they would land on curl's command line, so we refuse them.
 _SECRET_HEADER = re.compile(r'(authorization|cookie|token|secret|pass|key|csrf)', re.I)
+# Room for the -w trailer (a redirect URL and the status) on top of the body.
+_TRAILER_ROOM = 16 * 1024
 _STATUS_TRAILER = re.compile(r'\n([^\n]*)\n(\d{3})$')
 
 
@@ -474,14 +543,22 @@ class CurlTransport:
         body = None if json_body is None else json.dumps(json_body)
         argv = self.curl_argv(method, url, headers, has_body=body is not None)
         self.attempts += 1
-        result = self.target.run(argv, stdin=body, secrets=secrets, check=False)
+        try:
+            # The cap of the direct transport, on what curl prints (the body, then a short trailer): --max-filesize
+            # does not stop a chunked body, and communicate() would hold all of it.
+            result = self.target.run(argv, stdin=body, secrets=secrets, check=False,
+                                     max_output=self.max_response_size + _TRAILER_ROOM)
+        except ExecOutputTooLarge:
+            raise too_large_error(origin(url), self.max_response_size)
         if result.rc != 0:
             self.target.raise_for_runtime_error(result, secrets)
             message = redact(stderr_excerpt(result.stderr), secrets)
             # curl's exit codes for "could not resolve", "could not connect", "timed out", TLS: the server was never reached
             if result.rc == 63:
                 raise too_large_error(origin(url), self.max_response_size)
-            if result.rc in (6, 7, 28, 35, 52, 56, 60):
+            if result.rc == 28:
+                raise deadline_error(method.upper(), url, self.timeout)
+            if result.rc in (6, 7, 35, 52, 56, 60):
                 raise ConnectionFailed('%s %s from %s failed: %s' % (method.upper(), url, self.target.describe(), message))
             raise ExecCommandFailed('curl in %s exited with status %d: %s' % (self.target.describe(), result.rc, message),
                                     rc=result.rc, stderr=redact(result.stderr, secrets))

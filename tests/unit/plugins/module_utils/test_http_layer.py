@@ -89,6 +89,11 @@ def jms(url, **options):
     return JumpServerClient.from_options(dict(dict(url=url, retries=0, timeout=5), **options))
 
 
+def curl(url, **options):
+    """curl "in a pod": the fake curl of tests/bin, run on this host, talking to the loopback server for real."""
+    return CurlTransport(ExecTarget(), url, curl=FAKE_CURL, **dict(dict(timeout=20), **options))
+
+
 # --- credentials go only to their origin -----------------------------------------------------------------------------
 
 def test_origins_normalise_default_ports_and_case():
@@ -129,7 +134,7 @@ def test_the_mfa_challenge_url_the_server_gives_obeys_the_same_rule(server, othe
 
 
 def test_curl_in_the_pod_refuses_other_origins_too(server, other):
-    transport = CurlTransport(ExecTarget(), server.url, curl=FAKE_CURL, timeout=5)
+    transport = curl(server.url)
     for path in (other.url + '/x', '//127.0.0.1:%d/x' % other.port):
         with pytest.raises(OriginRefused):
             transport.request('GET', path)
@@ -165,7 +170,7 @@ def test_a_redirect_to_https_says_so(server):
 
 def test_curl_names_the_location_of_a_redirect(server):
     server.routes['*'] = lambda h: h.send_json(302, {}, headers={'Location': '/login/?next=/api/'})
-    transport = CurlTransport(ExecTarget(), server.url, curl=FAKE_CURL, timeout=5)
+    transport = curl(server.url)
     with pytest.raises(RedirectRefused, match='/login/\\?next=/api/'):
         transport.request('GET', '/api/')
 
@@ -353,6 +358,21 @@ def test_an_endless_slow_answer_stops_at_the_deadline_with_bounded_memory(server
     message, peak = error_and_peak(DeadlineExceeded, client.request, 'GET', '/drip')
     assert 'did not complete within 1 s' in message
     assert peak < 4 * MIB
+
+
+@pytest.mark.parametrize('route', ['sized', 'chunked', 'endless'])
+def test_curl_in_the_pod_has_the_same_size_cap_with_bounded_memory(server, route):
+    server.routes['/big'] = dict(sized=lambda h: h.send_sized(50 * MIB), chunked=lambda h: h.send_chunked(50 * MIB),
+                                 endless=lambda h: h.send_chunked(None))[route]
+    message, peak = error_and_peak(ResponseTooLarge, curl(server.url, max_response_size=MIB).request, 'GET', '/big')
+    assert 'more than 1048576 bytes (max_response_size)' in message
+    assert peak < 4 * MIB
+
+
+def test_curl_in_the_pod_has_the_same_deadline(server):
+    server.routes['/drip'] = lambda h: h.send_chunked(None, chunk=1024, pause=0.05)
+    with pytest.raises(DeadlineExceeded, match='did not complete within 1 s'):
+        curl(server.url, timeout=1, max_response_size=1024 * MIB).request('GET', '/drip')
 
 
 def test_the_size_cap_is_an_option_of_every_client(server):
