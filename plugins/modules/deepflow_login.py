@@ -19,6 +19,7 @@ description:
   - Refreshes the access token when it is about to expire, revokes it (logout) with O(state=absent).
 extends_documentation_fragment:
   - opsauth.tokens.deepflow
+  - opsauth.tokens.token_file
   - opsauth.tokens.attributes
   - opsauth.tokens.attributes.actiongroup_deepflow
 attributes:
@@ -40,14 +41,6 @@ options:
     type: str
     choices: [present, refreshed, absent]
     default: present
-  dest:
-    description:
-      - A JSON file that keeps the tokens between runs, written with mode 0600. Its directory must exist.
-      - It is reused only for the same O(email) and the same fauths URL, which the file records (C(fauths_url)).
-      - With O(state=absent), its tokens are sent only to the origin (scheme, host and port) of the recorded fauths URL;
-        when this task's fauths URL has another origin, or the file records none (not written by this module), the task
-        fails and sends nothing. Give O(access_token) and O(refresh_token) to log out elsewhere on purpose.
-    type: path
   min_ttl:
     description:
       - With O(state=present), the stored access token is reused only while it has more than this many seconds left.
@@ -70,6 +63,11 @@ options:
         value is refused with a message that names the option, never the value.
     type: str
 notes:
+  - O(dest) keeps the access and refresh tokens; they are reused only for the same O(email) and the same fauths URL,
+    which the file records (C(fauths_url)).
+  - With O(state=absent), the tokens in O(dest) are sent only to the origin (scheme, host and port) of the fauths URL
+    the file records; when this task's fauths URL has another origin, or the file records none (not written by this
+    module), the task fails and sends nothing. Give O(access_token) and O(refresh_token) to log out elsewhere on purpose.
   - This module returns secrets (O(state=present) and O(state=refreshed)) - the access token, the refresh token and the
     page URLs, which log in anyone who holds them. Use C(no_log=true) on the task and do not print the result.
   - A password login is sent at most once per run and never retried once it reached the server, because DeepFlow locks
@@ -188,9 +186,9 @@ import os
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.opsauth.tokens.plugins.module_utils._http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, OpsAuthError
-from ansible_collections.opsauth.tokens.plugins.module_utils._options import DEEPFLOW_FAUTHS_SPEC
+from ansible_collections.opsauth.tokens.plugins.module_utils._options import DEEPFLOW_FAUTHS_SPEC, TOKEN_FILE_SPEC
 from ansible_collections.opsauth.tokens.plugins.module_utils._store import (
-    TokenFileError, read_token_file, remove_token_file, write_token_file)
+    TokenFileError, TokenNotStored, check_token_dest, read_token_file, remove_token_file, write_issued_token)
 from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow import (
     LOGIN, REFRESH, REUSE, DeepFlowClient, check_stored_origin, controller_url, fauths_base_url, is_refusal, plan_present,
     token_result)
@@ -198,10 +196,10 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow import (
 ARGUMENT_SPEC = dict(
     DEEPFLOW_FAUTHS_SPEC,
     state=dict(type='str', default='present', choices=['present', 'refreshed', 'absent']),
-    dest=dict(type='path'),
     min_ttl=dict(type='int', default=300),
     access_token=dict(type='str', no_log=True),
     refresh_token=dict(type='str', no_log=True),
+    **TOKEN_FILE_SPEC
 )
 
 
@@ -213,6 +211,16 @@ class LoginRun:
         self.params = module.params
         self.dest = self.params['dest']
         self._client = None
+        self.mode_fixed = False  # dest was readable by others and was narrowed to 0600: a change on disk
+
+    def report(self, message):
+        self.module.warn(message)
+        self.mode_fixed = True
+
+    def check_dest(self):
+        """Before a login or a refresh: a refresh token is used up by its refresh, so a token we cannot keep is lost."""
+        if self.dest:
+            check_token_dest(self.dest, probe=not self.module.check_mode)
 
     @property
     def client(self):
@@ -225,7 +233,7 @@ class LoginRun:
 
     def stored(self):
         """The tokens in dest, unless they belong to another account or another fauths."""
-        stored = read_token_file(self.dest) if self.dest else None
+        stored = read_token_file(self.dest, report=self.report) if self.dest else None
         if not stored:
             return None
         email = self.params['email']
@@ -239,9 +247,10 @@ class LoginRun:
     def issued(self, tokens):
         """A new token: store it and return it as changed."""
         tokens = dict(tokens, fauths_url=fauths_base_url(self.params))
+        result = self.result(tokens, changed=True)
         if self.dest:
-            write_token_file(self.dest, tokens)
-        return self.result(tokens, changed=True)
+            write_issued_token(self.dest, tokens, 'fauths issued new tokens', result)
+        return result
 
     def result(self, tokens, changed):
         return dict(token_result(tokens, controller_url(self.params), just_issued=changed), changed=changed)
@@ -252,9 +261,10 @@ class LoginRun:
             stored = dict(refresh_token=self.params['refresh_token'])
         plan = plan_present(stored, self.params['min_ttl'])
         if plan == REUSE:
-            return self.result(stored, changed=False)
+            return self.result(stored, changed=self.mode_fixed)
         if plan == LOGIN:
             self.client.validate_login()
+        self.check_dest()
         if self.module.check_mode:
             return dict(changed=True)
         if plan == REFRESH:
@@ -275,6 +285,7 @@ class LoginRun:
         if not refresh_token:
             self.module.fail_json(msg='state=refreshed needs refresh_token, or a dest file that holds one '
                                       '(run state=present with dest first)')
+        self.check_dest()
         if self.module.check_mode:
             return dict(changed=True)
         return self.issued(self.client.refresh(refresh_token, previous=stored))
@@ -302,6 +313,8 @@ def main():
     run = LoginRun(module)
     try:
         result = getattr(run, module.params['state'])()
+    except TokenNotStored as exc:
+        module.fail_json(**dict(exc.result, msg=str(exc)))
     except OpsAuthError as exc:
         module.fail_json(msg=str(exc))
     module.exit_json(**result)
