@@ -569,8 +569,6 @@ class CurlTransport:
         status = int(match.group(2))
         if status in REDIRECT_STATUSES:
             raise redirect_error(method.upper(), url, status, redact(match.group(1), secrets))
-        try:
-            parsed, text = decode_body(result.stdout[:match.start()], status, origin(url), expect_json=expect_json)
-        except InvalidResponse as exc:
-            raise InvalidResponse(redact(str(exc), secrets), status=status)
+        parsed, text = decode_body(result.stdout[:match.start()], status, origin(url), expect_json=expect_json,
+                                   secrets=secrets)
         return HttpResponse(status, {}, text, parsed, url)

@@ -365,10 +365,11 @@ def charset(headers):
     return match.group(1) if match else 'utf-8'
 
 
-def decode_body(text, status, where, content_type=None, expect_json=True):
+def decode_body(text, status, where, content_type=None, expect_json=True, secrets=()):
     """``(json or None, text)`` of a body; InvalidResponse when JSON was expected and the body is something else.
 
     Shared by every transport, so an HTML page from a proxy reads the same whether it came directly or through curl.
+    The excerpt quoted in the message has ``secrets`` removed (an error page may echo what it was sent).
     """
     if not text.strip():
         return None, text
@@ -380,7 +381,7 @@ def decode_body(text, status, where, content_type=None, expect_json=True):
     ctype = (content_type or 'no content type').split(';')[0]
     what = 'invalid JSON' if 'json' in ctype else '%s instead of JSON' % ctype
     raise InvalidResponse('%s answered HTTP %d with %s: "%s"; check that url points at the API and not at a proxy or '
-                          'a login page' % (where, status, what, strip_html(text)), status=status)
+                          'a login page' % (where, status, what, strip_html(redact(text, secrets))), status=status)
 
 
 def redirect_error(method, url, status, location):
@@ -500,7 +501,7 @@ class HttpClient:
                 raise redirect_error(method, url, resp.status_code, redact(resp.headers.get('Location'), secrets))
             text = body.decode(charset(resp.headers), 'replace')
             parsed, text = decode_body(text, resp.status_code, origin(resp.url), resp.headers.get('Content-Type'),
-                                       expect_json)
+                                       expect_json, secrets)
             return HttpResponse(resp.status_code, resp.headers, text, parsed, resp.url,
                                 cookies=resp.cookies.get_dict())
 

@@ -26,6 +26,7 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._http import (
     CredentialError,
     HeaderAuth,
     HttpClient,
+    InvalidResponse,
     OpsAuthError,
     OriginRefused,
     RedirectRefused,
@@ -388,3 +389,19 @@ def test_real_requests_is_what_these_tests_use():
     # Guard against a conftest replacing requests.Session for this module: the promises above are about requests.
     assert HttpClient('http://127.0.0.1:9').session.__class__ is requests.Session
     assert 'requests' in sys.modules
+
+
+def _echo_page(handler):
+    data = ('<html><body>Bad request, header %s</body></html>' % handler.headers.get('Authorization')).encode()
+    handler.send_response(200)
+    handler.send_header('Content-Type', 'text/html')
+    handler.send_header('Content-Length', str(len(data)))
+    handler.end_headers()
+    handler.wfile.write(data)
+
+
+def test_an_error_page_that_echoes_the_credential_is_quoted_without_it(server):
+    server.routes['*'] = _echo_page
+    with pytest.raises(InvalidResponse) as caught:
+        jms(server.url, token='echoed-secret-4').request('GET', PROFILE)
+    assert 'echoed-secret-4' not in str(caught.value) and 'text/html' in str(caught.value)
