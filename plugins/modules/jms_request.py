@@ -39,6 +39,10 @@ options:
   path:
     description:
       - The API path, for example V(/api/v1/users/users/). A query string may be part of it, or given in O(query).
+      - An absolute URL is accepted only on the scheme, host and port of O(url); any other origin, and a
+        protocol-relative V(//host/x), is refused before anything is sent, so that credentials go only to O(url).
+      - Redirects are not followed; a redirect answer fails the task and names its C(Location) (often a missing
+        trailing slash, or C(http) where the server wants C(https)).
     type: str
     required: true
   query:
