@@ -35,6 +35,7 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._http import (
     clean_credentials,
     one_line,
     origin,
+    parse_origin,
     same_origin,
     strip_html,
 )
@@ -470,8 +471,12 @@ def page_url(base, page, token, refresh_token=None):
     """
     if not isinstance(base, str) or not base.strip():
         raise PageUrlError('the DeepFlow URL is empty: give the controller URL, e.g. https://deepflow.example.com')
-    parts = urlsplit(base.strip())
-    if parts.scheme not in ('http', 'https') or not parts.netloc:
+    try:
+        parts = urlsplit(base.strip())
+        usable = parts.scheme in ('http', 'https') and parts.netloc and parse_origin(base) is not None
+    except ValueError:  # urlsplit refuses some netlocs ('//[', a bad port) with a ValueError of its own
+        usable = False
+    if not usable:
         # Never echo it: what is given here by mistake is often the token itself (the filter's input and its
         # argument swapped), and a message is printed even when the task's values are no_log.
         raise PageUrlError('the DeepFlow URL (a %d-character value, not shown) is not an absolute http(s) URL: give '
@@ -490,7 +495,11 @@ def page_url(base, page, token, refresh_token=None):
     if refresh_token is not None and not isinstance(refresh_token, str):
         raise PageUrlError('refresh_token must be a string (leave it out for a permanent token)')
 
-    page_parts = urlsplit(page)
+    try:
+        page_parts = urlsplit(page)
+    except ValueError:
+        raise PageUrlError('the page path is not a valid URL path: use one of %s, or a path such as /monitor/list'
+                           % ', '.join(sorted(PAGES)))
     path = parts.path.rstrip('/') + page_parts.path
     # Keep the other parameters exactly as written (their encoding too); drop a token already there so that the
     # URL never carries two.

@@ -105,9 +105,10 @@ RETRY_CONNECT = 'connect'         # only when the request never reached the serv
 RETRY_NEVER = 'never'
 
 REDACTED = '********'
-# Every character below 0x20 and DEL: CR and LF would split a header, NUL truncates it, the rest have no business in
-# a credential. A credential goes into a header (bearer, private token, cookie) or next to one.
-_CONTROL = re.compile(r'[\x00-\x1f\x7f]')
+# The C0 and C1 control characters, DEL and the Unicode line and paragraph separators: CR and LF would split a header,
+# NUL truncates it, the rest have no business in a credential, which goes into a header (bearer, private token,
+# cookie) or next to one.
+_CONTROL = re.compile(u'[\x00-\x1f\x7f-\x9f\u2028\u2029]')
 
 
 def one_line(text, limit=120):

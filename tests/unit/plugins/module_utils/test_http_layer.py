@@ -282,7 +282,7 @@ def test_a_credential_with_a_trailing_newline_is_trimmed_and_works(server, optio
 
 
 @pytest.mark.parametrize('option', ['token', 'private_token', 'session_id', 'csrf_token', 'access_key_secret'])
-@pytest.mark.parametrize('inner', ['\n', '\r', '\x00', '\x1b'])
+@pytest.mark.parametrize('inner', ['\n', '\r', '\x00', '\x1b', '\x7f', '\x85', u'\u2028'])
 def test_a_control_character_inside_a_credential_is_refused_without_the_value(server, option, inner):
     value = 'leftpart-secret' + inner + 'rightpart-secret'
     options = {option: value}
