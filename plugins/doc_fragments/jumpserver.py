@@ -92,6 +92,8 @@ options:
       - The id (a UUID) of an access key; requests are signed with O(access_key_secret) (HTTP Signature, hmac-sha256
         over the request target and the C(Accept) and C(Date) headers). Needs the Python library C(httpsig).
       - If not set, the value of the E(JMS_ACCESS_KEY_ID) environment variable is used.
+      - Surrounding white space (the trailing newline of a vaulted string) is removed; a control character inside the
+        value is refused with a message that names the option, never the value.
     type: str
   access_key_secret:
     description:
@@ -104,12 +106,16 @@ options:
     description:
       - A one-time code (OTP) to answer the server's MFA challenge during a password login.
       - Mutually exclusive with O(mfa_totp_secret).
+      - Surrounding white space (the trailing newline of a vaulted string) is removed; a control character inside the
+        value is refused with a message that names the option, never the value.
     type: str
   mfa_totp_secret:
     description:
       - The base32 TOTP secret of the user's MFA device; the module computes the current code (RFC 6238, SHA1, 30 s,
         6 digits) when the server asks for MFA. The clock of the host running the task must be right.
       - If not set, the value of the E(JMS_MFA_TOTP_SECRET) environment variable is used.
+      - Surrounding white space (the trailing newline of a vaulted string) is removed; a control character inside the
+        value is refused with a message that names the option, never the value.
     type: str
   login_confirm_timeout:
     description:
