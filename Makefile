@@ -12,12 +12,12 @@ ANSIBLE_TEST := cd $(COLLECTION) && PATH=$(BIN):$$PATH $(BIN)/ansible-test
 export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/build
 export ANSIBLE_FORCE_COLOR := 0
 
-.PHONY: help venv stage demo test sanity units integration lint docs benchmark clean
+.PHONY: help venv stage demo test sanity units integration lint docs benchmark benchmark-load clean
 
 help:
 	@echo "make demo   - start the simulators on 127.0.0.1, run the example playbooks, show what you get"
 	@echo "make test   - sanity, unit, integration and lint tests (what CI runs)"
-	@echo "make benchmark - the lookup cache benchmark (benchmarks/README.md)"
+	@echo "make benchmark - the lookup cache and load benchmarks (benchmarks/README.md); make benchmark-load: the load one"
 
 $(BIN)/ansible-test: requirements-dev.txt requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,10 @@ lint: stage
 
 benchmark: stage
 	PATH=$(BIN):$$PATH tests/utils/benchmark.sh $(COLLECTION) $(SIM_STATE)
+	PATH=$(BIN):$$PATH tests/utils/load_benchmark.sh $(COLLECTION) $(SIM_STATE)
+
+benchmark-load: stage
+	PATH=$(BIN):$$PATH tests/utils/load_benchmark.sh $(COLLECTION) $(SIM_STATE)
 
 clean:
 	rm -rf build .venv
