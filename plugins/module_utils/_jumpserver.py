@@ -39,7 +39,12 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._http import (
     origin,
     strip_html,
 )
-from ansible_collections.opsauth.tokens.plugins.module_utils._options import CREDENTIAL_OPTIONS, DEFAULT_ORG_ID, SECRET_OPTIONS
+from ansible_collections.opsauth.tokens.plugins.module_utils._options import (
+    CREDENTIAL_OPTIONS,
+    DEFAULT_JMS_LANGUAGE,
+    DEFAULT_ORG_ID,
+    SECRET_OPTIONS,
+)
 from ansible_collections.opsauth.tokens.plugins.module_utils._store import parse_datetime, seconds_left, UTC
 from ansible_collections.opsauth.tokens.plugins.module_utils._totp import TotpSecretError, decode_secret, totp
 
@@ -488,16 +493,18 @@ class JumpServerClient:
     """One JumpServer, one auth method, one requests.Session."""
 
     def __init__(self, url, auth, org_id=None, validate_certs=True, ca_path=None, timeout=DEFAULT_TIMEOUT, retries=DEFAULT_RETRIES,
-                 session=None, sleep=time.sleep, clock=time.time, max_response_size=DEFAULT_MAX_RESPONSE_SIZE):
+                 session=None, sleep=time.sleep, clock=time.time, language=DEFAULT_JMS_LANGUAGE,
+                 max_response_size=DEFAULT_MAX_RESPONSE_SIZE):
         self.auth = auth
         self.org_id = org_id or DEFAULT_ORG_ID
         self.sleep = sleep
         self.clock = clock
         # X-JMS-ORG on every request, the login included: an org the server does not know is silently the Default
-        # org, so it is better sent always than forgotten once.
+        # org, so it is better sent always than forgotten once. Accept-Language: the server's msg/detail in one
+        # language whatever the server's default (v3.10: Chinese); the error codes do not depend on it.
         self.http = HttpClient(url, validate_certs=validate_certs, ca_path=ca_path, timeout=timeout, retries=retries,
-                               headers={'X-JMS-ORG': self.org_id}, session=session, sleep=sleep,
-                               max_response_size=max_response_size)
+                               headers={'X-JMS-ORG': self.org_id, 'Accept-Language': language or DEFAULT_JMS_LANGUAGE},
+                               session=session, sleep=sleep, max_response_size=max_response_size)
         # Whatever an exception's text quotes of these is replaced before it reaches a message.
         self.http.add_secrets(*(auth.option(name) for name in SECRET_OPTIONS))
         self._authenticated = False
@@ -517,6 +524,7 @@ class JumpServerClient:
 
         return cls(options.get('url'), auth, org_id=options.get('org_id'), validate_certs=value('validate_certs', True),
                    ca_path=options.get('ca_path'), timeout=value('timeout', DEFAULT_TIMEOUT), retries=value('retries', DEFAULT_RETRIES),
+                   language=value('language', DEFAULT_JMS_LANGUAGE),
                    max_response_size=value('max_response_size', DEFAULT_MAX_RESPONSE_SIZE), **kwargs)
 
     @property
