@@ -19,7 +19,11 @@ options:
   org_id:
     description:
       - Organization the requests act in, sent as the C(X-JMS-ORG) header on every request.
-      - JumpServer silently treats an unknown organization as the Default organization.
+      - JumpServer silently treats an unknown organization as the Default organization, so an O(org_id) that is not
+        a built-in id (C(...0000), C(...0002), C(...0004)) or word (C(default), C(root), C(system), C(GLOBAL)) is
+        checked once per task with C(GET /api/v1/orgs/orgs/<id>/), and an unknown one fails the task. An organization
+        name is accepted too, matched exactly (case-sensitive) as the server does; the check needs a user allowed to
+        read organizations.
       - If not set, the value of the E(JMS_ORG_ID) environment variable is used.
     type: str
     default: 00000000-0000-0000-0000-000000000002
@@ -99,7 +103,8 @@ options:
   access_key_id:
     description:
       - The id (a UUID) of an access key; requests are signed with O(access_key_secret) (HTTP Signature, hmac-sha256
-        over the request target and the C(Accept) and C(Date) headers). Needs the Python library C(httpsig).
+        over the request target and the C(Accept) and C(Date) headers). Needs the Python library C(pyhttpsig)
+        (imported as C(httpsig)).
       - If not set, the value of the E(JMS_ACCESS_KEY_ID) environment variable is used.
       - Surrounding white space (the trailing newline of a vaulted string) is removed; a control character inside the
         value is refused with a message that names the option, never the value.

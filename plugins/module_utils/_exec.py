@@ -25,11 +25,11 @@ __metaclass__ = type
 import json
 import os
 import re
+import select
 import selectors
 import shutil
 import signal
 import subprocess
-import threading
 import time
 
 from urllib.parse import urlencode
@@ -55,6 +55,9 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._http import (
 from ansible_collections.opsauth.tokens.plugins.module_utils._options import DEFAULT_EXEC_TIMEOUT, EXEC_SPEC, pick
 
 RUNTIMES = ('docker', 'podman', 'kubectl')
+# What a command may print on stdout, and apart on stderr, before it is stopped. The jobs this collection runs print
+# one JSON line (plus JumpServer's start-up log on stderr); megabytes mean a wrong command or one that never stops.
+MAX_EXEC_OUTPUT = 4 * 1024 * 1024
 
 
 class ExecError(OpsAuthError):
@@ -85,12 +88,18 @@ class NoRunningPod(ExecError):
     """A label selector found no pod in phase Running."""
 
 
-class ExecOutputTooLarge(ExecError):
-    """The command printed more than the caller allows; it was stopped and nothing it printed was kept."""
-
-
 class ExecTimeout(ExecError):
     """The command did not finish in time; it was killed."""
+
+
+class ExecOutputTooLarge(ExecError):
+    """The command printed more than MAX_EXEC_OUTPUT bytes (or the caller's max_output) on one stream; it was killed."""
+
+
+class _OutputCapReached(Exception):
+    def __init__(self, stream):
+        super(_OutputCapReached, self).__init__(stream)
+        self.stream = stream
 
 
 class ExecCommandFailed(ExecError):
@@ -168,6 +177,8 @@ class ExecTarget:
 
     Build it from the EXEC_SPEC options with from_params(), call validate() (no process started), then run().
     """
+
+    max_output = MAX_EXEC_OUTPUT  # bytes on stdout, and apart on stderr, before the command is stopped
 
     def __init__(self, runtime=None, container=None, namespace=None, pod=None, pod_selector=None, kubeconfig=None,
                  context=None, docker_binary='docker', podman_binary='podman', kubectl_binary='kubectl',
@@ -292,7 +303,7 @@ class ExecTarget:
         self.resolve_pod()
         argv = self.command_argv(command, binary)
         result = _run_process(argv, stdin, self.exec_timeout, self.describe(), argv[0] if binary else None,
-                              max_output=max_output)
+                              self.max_output if max_output is None else max_output)
         if result.rc != 0:
             self.raise_for_runtime_error(result, secrets)
             if check:
@@ -345,7 +356,8 @@ class ExecTarget:
         """
         binary = find_binary(self.binaries['kubectl'], 'kubectl_binary')
         argv = self.kubectl_base(binary) + ['get', 'pods', '-l', selector, '-o', 'json']
-        result = _run_process(argv, None, self.exec_timeout, 'namespace %s' % (self.namespace or '(default)'), binary)
+        result = _run_process(argv, None, self.exec_timeout, 'namespace %s' % (self.namespace or '(default)'), binary,
+                              self.max_output)
         if result.rc != 0:
             self.raise_for_runtime_error(result)
             raise ExecError('kubectl get pods -l %s failed: %s' % (selector, stderr_excerpt(result.stderr)))
@@ -377,72 +389,75 @@ class ExecTarget:
         return sorted(candidates)[0][1]
 
 
-def _run_process(argv, stdin, timeout, where, binary_for_errors, max_output=None):
+def _run_process(argv, stdin, timeout, where, binary_for_errors, max_output=MAX_EXEC_OUTPUT):
     if isinstance(stdin, str):
         stdin = stdin.encode('utf-8')
     try:
         # No shell: the child gets our argv list as is. Its own session, so that a timeout can stop it together with
-        # whatever it started (a local command's children would otherwise keep the pipes open).
-        proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                close_fds=True, start_new_session=True)
+        # whatever it started (a local command's children would otherwise keep the pipes open). Not run_command:
+        # it has no timeout and cannot stop a process group (ansible-test 2.21's pylint asks for it in module_utils).
+        proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,  # pylint: disable=ansible-bad-function
+                                stderr=subprocess.PIPE, close_fds=True, start_new_session=True)
     except OSError as exc:
         raise ExecBinaryNotFound('cannot run %s: %s' % (binary_for_errors or argv[0], exc.strerror or exc))
     try:
-        if max_output is None:
-            out, err = proc.communicate(stdin or b'', timeout=timeout)
-        else:
-            out, err = _communicate_capped(proc, stdin or b'', timeout, max_output, where)
+        out, err = _communicate(proc, stdin or b'', timeout, max_output)
     except subprocess.TimeoutExpired:
         _kill_group(proc)
         raise ExecTimeout('the command in %s did not finish within %d s (exec_timeout); it was stopped' % (where, timeout))
+    except _OutputCapReached as exc:
+        _kill_group(proc)
+        raise ExecOutputTooLarge('the command in %s printed more than %d bytes on %s, more than any job of this '
+                                 'collection prints; it was stopped (a wrong command, or one that prints without end)'
+                                 % (where, max_output, exc.stream))
     return ExecResult(proc.returncode, out.decode('utf-8', 'replace'), err.decode('utf-8', 'replace'))
 
 
-def _communicate_capped(proc, stdin, timeout, limit, where):
-    """proc.communicate() that stops the process once stdout or stderr passes ``limit`` bytes.
+def _communicate(proc, data, timeout, max_output):
+    """Popen.communicate with a cap on each output stream and one deadline for the whole exchange.
 
-    communicate() would hold whatever the process prints (an endless body through curl) until memory runs out:
-    this keeps at most ``limit`` bytes and one read of each stream.
+    communicate() would buffer whatever the command prints, without end. This reads both pipes as they fill, stops at
+    ``max_output`` bytes on either (_OutputCapReached) and at ``timeout`` seconds in all (TimeoutExpired).
     """
     deadline = time.monotonic() + timeout
-
-    def feed():
-        try:
-            proc.stdin.write(stdin)
-        except (BrokenPipeError, OSError):
-            pass  # the process exited or closed its stdin: what it printed says why
-        finally:
-            try:
-                proc.stdin.close()
-            except OSError:
-                pass
-
-    writer = threading.Thread(target=feed)
-    writer.daemon = True
-    writer.start()
-    chunks = {proc.stdout: [], proc.stderr: []}
-    sizes = {proc.stdout: 0, proc.stderr: 0}
+    out, err = [], []
+    streams = {proc.stdout.fileno(): ('stdout', out), proc.stderr.fileno(): ('stderr', err)}
+    sizes = dict((fd, 0) for fd in streams)
+    view, written = memoryview(data), 0
     with selectors.DefaultSelector() as selector:
-        for stream in chunks:
-            selector.register(stream, selectors.EVENT_READ)
+        for fd in streams:
+            selector.register(fd, selectors.EVENT_READ)
+        if data:
+            selector.register(proc.stdin.fileno(), selectors.EVENT_WRITE)
+        else:
+            proc.stdin.close()
         while selector.get_map():
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise subprocess.TimeoutExpired(proc.args, timeout)
-            for key, _events in selector.select(remaining):
-                data = os.read(key.fileobj.fileno(), 65536)
-                if not data:
-                    selector.unregister(key.fileobj)
+            for key, dummy in selector.select(remaining):
+                if key.fd not in streams:
+                    try:
+                        # At most PIPE_BUF bytes: a write the selector said is possible then never blocks.
+                        written += os.write(key.fd, view[written:written + select.PIPE_BUF])
+                    except BrokenPipeError:
+                        written = len(data)  # the command does not read its stdin: what it prints still counts
+                    if written >= len(data):
+                        selector.unregister(key.fd)
+                        proc.stdin.close()
                     continue
-                sizes[key.fileobj] += len(data)
-                if sizes[key.fileobj] > limit:
-                    _kill_group(proc)
-                    raise ExecOutputTooLarge('the command in %s printed more than %d bytes; it was stopped'
-                                             % (where, limit))
-                chunks[key.fileobj].append(data)
-    proc.wait(max(0.1, deadline - time.monotonic()))
-    writer.join(1)
-    return b''.join(chunks[proc.stdout]), b''.join(chunks[proc.stderr])
+                chunk = os.read(key.fd, 65536)
+                if not chunk:
+                    selector.unregister(key.fd)
+                    continue
+                sizes[key.fd] += len(chunk)
+                if sizes[key.fd] > max_output:
+                    raise _OutputCapReached(streams[key.fd][0])
+                streams[key.fd][1].append(chunk)
+    proc.wait(timeout=max(deadline - time.monotonic(), 0.01))
+    for pipe in (proc.stdout, proc.stderr):
+        pipe.close()
+    return b''.join(out), b''.join(err)
 
 
 def _kill_group(proc):
@@ -450,17 +465,16 @@ def _kill_group(proc):
         os.killpg(proc.pid, signal.SIGKILL)
     except OSError:
         proc.kill()
+    for pipe in (proc.stdin, proc.stdout, proc.stderr):
+        if pipe is not None and not pipe.closed:
+            try:
+                pipe.close()
+            except OSError:  # pragma: no cover - a pipe whose other end is already gone
+                pass
     try:
         proc.wait(timeout=5)
-    except subprocess.TimeoutExpired:  # pragma: no cover - a process that ignores SIGKILL (uninterruptible sleep)
+    except subprocess.TimeoutExpired:  # pragma: no cover - the kill did not take (a process in uninterruptible sleep)
         pass
-    # Nothing it printed is wanted any more; a grandchild that escaped the group may still hold the pipes.
-    for stream in (proc.stdin, proc.stdout, proc.stderr):
-        try:
-            if stream is not None:
-                stream.close()
-        except (OSError, ValueError):
-            pass
 
 
 # --- HTTP through curl inside a pod -----------------------------------------------------------------------------

@@ -32,6 +32,7 @@ import os
 import random
 import re
 import time
+import traceback
 
 from urllib.parse import urlsplit
 
@@ -40,9 +41,10 @@ try:
     from requests.auth import AuthBase
     HAS_REQUESTS = True
     REQUESTS_IMPORT_ERROR = None
-except ImportError as imp_exc:  # pragma: no cover - exercised by ansible-test sanity import
+except ImportError:  # pragma: no cover - exercised by ansible-test sanity import
     HAS_REQUESTS = False
-    REQUESTS_IMPORT_ERROR = imp_exc
+    # A string, as fail_json(exception=...) wants it: ansible-core before 2.19 cannot serialise an exception object.
+    REQUESTS_IMPORT_ERROR = traceback.format_exc()
     AuthBase = object
 
 

@@ -155,7 +155,7 @@ import os
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
-from ansible_collections.opsauth.tokens.plugins.module_utils._http import HAS_REQUESTS, OpsAuthError
+from ansible_collections.opsauth.tokens.plugins.module_utils._http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, OpsAuthError
 from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import (
     CredentialRejected,
     JumpServerClient,
@@ -229,6 +229,8 @@ def present(module, client):
     if why_not is None:
         try:
             client.check_token(stored['token'], stored.get('keyword'))
+            # Once per task: RV(headers) carry org_id, and with an unknown one every request would act on Default.
+            client.check_org(token=stored['token'], keyword=stored.get('keyword'))
             return dict(changed=bool(fixed), reused=True, dest=dest, msg='reused the token in %s' % dest,
                         **token_result(stored, org_id))
         except CredentialRejected:
@@ -242,6 +244,7 @@ def present(module, client):
         result = dict(changed=True, reused=False, msg='would %s (%s)' % (what, why_not))
     else:
         login = client.login()
+        client.check_org()
         data = dict(url=url, username=username, token=login['token'], keyword=login['keyword'],
                     date_expired=login['date_expired'], expires_at=login['expires_at'], user=login['user'])
         result = dict(changed=True, reused=False, msg='logged in as %s' % username + (' and wrote %s' % dest if dest else ''),
@@ -264,7 +267,7 @@ def main():
         if module.params['state'] == 'absent':
             module.exit_json(**remove(module, module.params['dest']))
         if not HAS_REQUESTS:
-            module.fail_json(msg=missing_required_lib('requests'))
+            module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
         client = JumpServerClient.from_options(module.params, methods=('password',))
         module.exit_json(**present(module, client))
     except TokenNotStored as exc:
