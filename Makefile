@@ -12,12 +12,13 @@ ANSIBLE_TEST := cd $(COLLECTION) && PATH=$(BIN):$$PATH $(BIN)/ansible-test
 export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/build
 export ANSIBLE_FORCE_COLOR := 0
 
-.PHONY: help venv stage demo test sanity units integration lint docs benchmark benchmark-load clean
+.PHONY: help venv stage demo test sanity units integration lint docs benchmark benchmark-load benchmark-private-tokens clean
 
 help:
 	@echo "make demo   - start the simulators on 127.0.0.1, run the example playbooks, show what you get"
 	@echo "make test   - sanity, unit, integration and lint tests (what CI runs)"
 	@echo "make benchmark - the lookup cache and load benchmarks (benchmarks/README.md); make benchmark-load: the load one"
+	@echo "make benchmark-private-tokens - N private tokens in one exec against N execs (benchmarks/README.md)"
 
 $(BIN)/ansible-test: requirements-dev.txt requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -61,6 +62,9 @@ benchmark: stage
 
 benchmark-load: stage
 	PATH=$(BIN):$$PATH tests/utils/load_benchmark.sh $(COLLECTION) $(SIM_STATE)
+
+benchmark-private-tokens: stage
+	PATH=$(BIN):$$PATH tests/utils/benchmark_private_tokens.sh $(COLLECTION) $(SIM_STATE)
 
 clean:
 	rm -rf build .venv
