@@ -57,8 +57,20 @@ options:
     description:
       - Fetch all pages of a list endpoint (only with O(method=GET)) and return the items in RV(results).
       - C(limit) and C(offset) in O(query) are replaced.
+      - A C(429) answer is retried after the server's C(Retry-After) (up to O(retries) times for each page).
     type: bool
     default: false
+  max_pages:
+    description:
+      - With O(paginate=true), fail with one line instead of sending more than this many page requests (1000 items
+        a page). A list that long is usually a wrong O(path) or a missing filter in O(query).
+    type: int
+    default: 100
+  max_items:
+    description:
+      - With O(paginate=true), fail with one line when the list has more than this many items.
+    type: int
+    default: 100000
   session_id:
     description:
       - The C(jms_sessionid) cookie of a web login session.
@@ -73,7 +85,12 @@ notes:
   - A C(GET), C(HEAD) or C(OPTIONS) request reports C(changed=false); any other method reports C(changed=true).
   - Requests that are safe to repeat are retried after connection errors and HTTP 429, 502, 503 and 504; C(POST) and
     C(PATCH) are retried only when they never reached the server.
-  - JumpServer treats an unknown O(org_id) as the Default organization, without an error.
+  - JumpServer treats an unknown O(org_id) as the Default organization, without an error; the module checks O(org_id)
+    once before its request (see O(org_id)).
+  - With a password, the module logs in once; if the server later forgets that token (a restart of JumpServer's Redis
+    drops every bearer token) and answers HTTP 401, the module logs in again once and repeats the request when that
+    is safe (a method that may be repeated, or a 401 from the server's authentication, which proves the request was
+    not processed). Never for a token, key or session given in the options, never twice, never after a failed login.
 seealso:
   - module: opsauth.tokens.jms_token
 '''
@@ -136,6 +153,8 @@ from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.opsauth.tokens.plugins.module_utils._http import HAS_REQUESTS, OpsAuthError
 from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import (
+    DEFAULT_MAX_ITEMS,
+    DEFAULT_MAX_PAGES,
     SAFE_METHODS,
     JumpServerClient,
     PasswordAuth,
@@ -151,6 +170,8 @@ ARGUMENT_SPEC = dict(
     body=dict(type='raw'),
     status_code=dict(type='list', elements='int', default=[200, 201, 204]),
     paginate=dict(type='bool', default=False),
+    max_pages=dict(type='int', default=DEFAULT_MAX_PAGES),
+    max_items=dict(type='int', default=DEFAULT_MAX_ITEMS),
     **JMS_SESSION_SPEC
 )
 
@@ -170,14 +191,18 @@ def send(module, client):
     changed = method not in SAFE_METHODS
     if params['paginate'] and method != 'GET':
         raise OpsAuthError('paginate works with method GET only')
+    for cap in ('max_pages', 'max_items'):
+        if params[cap] < 1:
+            raise OpsAuthError('%s must be 1 or more, got %d' % (cap, params[cap]))
     body = json_body(params['body'])
+    if module.check_mode and isinstance(client.auth, PasswordAuth):
+        return dict(changed=changed, msg='would log in and send %s %s (check mode sends no login)' % (method, path))
+    # Once per task, before the request: with an unknown org the server would act on the Default org.
+    client.check_org()
     if module.check_mode and changed:
         return dict(changed=True, msg='would send %s %s (check mode sends only GET, HEAD and OPTIONS)' % (method, path))
-    if module.check_mode and isinstance(client.auth, PasswordAuth):
-        return dict(changed=False, msg='would log in and send %s %s (check mode sends no login)' % (method, path))
-
     if params['paginate']:
-        results = client.paginate(path, params['query'])
+        results = client.paginate(path, params['query'], max_pages=params['max_pages'], max_items=params['max_items'])
         return dict(changed=False, status=200, results=results,
                     msg='GET %s returned %d item(s)' % (path, len(results)))
     resp = client.request(method, path, query=params['query'], body=body)
@@ -190,7 +215,7 @@ def main():
     if not HAS_REQUESTS:
         module.fail_json(msg=missing_required_lib('requests'))
     try:
-        client = JumpServerClient.from_options(module.params)
+        client = JumpServerClient.from_options(module.params, relogin=True)
         module.exit_json(**send(module, client))
     except OpsAuthError as exc:
         module.fail_json(msg=str(exc), **error_details(exc, body=True))

@@ -229,6 +229,8 @@ def present(module, client):
     if why_not is None:
         try:
             client.check_token(stored['token'], stored.get('keyword'))
+            # Once per task: RV(headers) carry org_id, and with an unknown one every request would act on Default.
+            client.check_org(token=stored['token'], keyword=stored.get('keyword'))
             return dict(changed=bool(fixed), reused=True, dest=dest, msg='reused the token in %s' % dest,
                         **token_result(stored, org_id))
         except CredentialRejected:
@@ -242,6 +244,7 @@ def present(module, client):
         result = dict(changed=True, reused=False, msg='would %s (%s)' % (what, why_not))
     else:
         login = client.login()
+        client.check_org()
         data = dict(url=url, username=username, token=login['token'], keyword=login['keyword'],
                     date_expired=login['date_expired'], expires_at=login['expires_at'], user=login['user'])
         result = dict(changed=True, reused=False, msg='logged in as %s' % username + (' and wrote %s' % dest if dest else ''),
