@@ -122,49 +122,28 @@ _raw:
       sample: true
 '''
 
-from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import (
-    CredentialRejected,
-    JumpServerClient,
-    LoginFailed,
-    token_result,
-)
+# Only what a cache hit needs is imported here: the client (and requests) is imported by token_source() and
+# render(), when the cache cannot answer alone (docs/token-cache.md, "What a cache hit costs").
 from ansible_collections.opsauth.tokens.plugins.module_utils._options import JMS_COMMON_SPEC
 from ansible_collections.opsauth.tokens.plugins.plugin_utils._lookup_base import OpsAuthLookupBase
-from ansible_collections.opsauth.tokens.plugins.plugin_utils._token_cache import TokenCache, TokenSource
-
-
-class JumpServerTokenSource(TokenSource):
-    """Password login (with MFA), and the profile call that proves a cached token still works."""
-
-    can_verify = True
-
-    def verify(self, data):
-        try:
-            self.client.check_token(data['token'], data.get('keyword'))
-        except CredentialRejected:
-            return False
-        return True
-
-    def remember(self, exc):
-        # A throttled login (HTTP 429) is the server's load, not a verdict on the credentials.
-        return isinstance(exc, LoginFailed) and exc.code != 'throttled'
 
 
 class LookupModule(OpsAuthLookupBase):
 
     OPTION_NAMES = tuple(JMS_COMMON_SPEC)
+    STABLE_OUTPUTS = ('token', 'headers')
 
-    def lookup_token(self):
-        options = self.client_options()
-        client = JumpServerClient.from_options(options, methods=('password',))
-        # The TOTP seed is part of the identity like the password: fixing either is a new entry, not a cached failure.
-        key = TokenCache.key('jms', client.base_url, options['username'],
-                             [options['password'], options.get('mfa_totp_secret') or ''])
-        result = self.obtain(key, JumpServerTokenSource(client))
-        output = self.get_option('output')
+    def token_source(self, options):
+        from ansible_collections.opsauth.tokens.plugins.plugin_utils._token_sources import jumpserver
+
+        return jumpserver(options)
+
+    def render(self, result, options, output):
         if output == 'token':
             return result.data['token']
-        full = token_result(result.data, client.org_id)
+        from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import token_result
+
+        full = token_result(result.data, options.get('org_id'))
         if output == 'headers':
             return full['headers']
         return dict(full, reused=result.hit)

@@ -21,7 +21,7 @@ import re
 import tempfile
 import time
 
-from ansible_collections.opsauth.tokens.plugins.module_utils._http import OpsAuthError
+from ansible_collections.opsauth.tokens.plugins.module_utils._common import OpsAuthError
 
 
 class TokenFileError(OpsAuthError):

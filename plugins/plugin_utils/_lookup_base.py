@@ -7,11 +7,15 @@
 
 FOR INTERNAL COLLECTION USE ONLY: this module may change without notice. Controller only.
 
-A lookup subclass names its options and builds a ``TokenSource`` around the platform client; this base reads the
-options with set_options/get_option only (so every source the documentation declares - terms, keyword arguments,
-variables, environment, ansible.cfg - works the same way, and nothing is read by hand), asks the cache, and turns the
+A lookup subclass names its options and turns the token into its output; this base reads the options with
+set_options/get_option only (so every source the documentation declares - terms, keyword arguments, variables,
+environment, ansible.cfg - works the same way, and nothing is read by hand), asks the cache, and turns the
 collection's errors into one-line AnsibleLookupErrors. Nothing here displays an option value: the -vvv lines name
 the user and URL, never a password, token or secret.
+
+Two paths. A cache hit for options that already gave an answer in this run (``TokenCache.answer``) is served by this
+module and the cache alone: no ``requests``, no platform client, which is what a lookup costs in every task and host.
+Everything else (the first evaluation, a refresh, a check, an error) imports the client and takes the full path.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -22,7 +26,7 @@ from ansible.errors import AnsibleLookupError
 from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
 
-from ansible_collections.opsauth.tokens.plugins.module_utils._http import OpsAuthError
+from ansible_collections.opsauth.tokens.plugins.module_utils._common import OpsAuthError
 from ansible_collections.opsauth.tokens.plugins.plugin_utils._token_cache import (
     CacheResult,
     TokenCache,
@@ -30,6 +34,14 @@ from ansible_collections.opsauth.tokens.plugins.plugin_utils._token_cache import
 )
 
 display = Display()
+
+
+def cache_from_options(get_option):
+    """The run's TokenCache as the cache options say (``get_option``: a lookup's), or None with cache=false."""
+    if not get_option('cache'):
+        return None
+    return TokenCache(run_directory(C.DEFAULT_LOCAL_TMP), cache_dir=get_option('cache_dir'),
+                      min_ttl=get_option('min_ttl'), recheck_interval=get_option('recheck_interval'))
 
 _HOW = {
     'cache': 'reused the cached token',
@@ -43,6 +55,9 @@ class OpsAuthLookupBase(LookupBase):
 
     # The shared option names (from module_utils/_options.py) handed to the platform client.
     OPTION_NAMES = ()
+    # The outputs that depend on the token and the options alone (not on the clock), so that a cache hit can return
+    # what the same options returned before.
+    STABLE_OUTPUTS = ()
 
     def run(self, terms, variables=None, **kwargs):
         results = []
@@ -50,13 +65,41 @@ class OpsAuthLookupBase(LookupBase):
         for direct in self._direct_options(terms, kwargs):
             self.set_options(var_options=var_options, direct=direct)
             try:
-                results.append(self.lookup_token())
+                results.append(self._evaluate())
             except OpsAuthError as exc:
                 # One line, the collection's own message (which never carries a secret); no traceback.
                 raise AnsibleLookupError('%s: %s' % (self.ansible_name, exc))
         return results
 
-    def lookup_token(self):
+    def _evaluate(self):
+        options = self.client_options()
+        output = self.get_option('output')
+        cache = self.token_cache()
+        name = None
+        if cache is not None and output in self.STABLE_OUTPUTS:
+            # Only options that passed check_output() and token_source() in this run have an answer.
+            name = cache.answer_name(self.ansible_name, options, output)
+            value = cache.answer(name)
+            if value is not None:
+                display.vvv('%s: reused the cached token (options already checked in this run)' % self.ansible_name)
+                return value
+        self.check_output(options, output)
+        key, source = self.token_source(options)
+        result = self.obtain(key, source, cache)
+        value = self.render(result, options, output)
+        if name is not None:
+            cache.remember_answer(name, key, result, value)
+        return value
+
+    def check_output(self, options, output):
+        """Refuse an ``output`` the options cannot give, before a login is wasted (no network)."""
+
+    def token_source(self, options):
+        """(cache key, TokenSource) for ``options``; checks them (no network). Imports the platform client."""
+        raise NotImplementedError
+
+    def render(self, result, options, output):
+        """The lookup's answer for ``output`` out of a CacheResult."""
         raise NotImplementedError
 
     # --- options -----------------------------------------------------------------------------------------------------
@@ -106,14 +149,10 @@ class OpsAuthLookupBase(LookupBase):
         C.DEFAULT_LOCAL_TMP is the per-run directory ansible-playbook creates at start-up and removes at exit; the
         forks inherit its path, so it identifies the run for every process of it (see _token_cache's docstring).
         """
-        if not self.get_option('cache'):
-            return None
-        return TokenCache(run_directory(C.DEFAULT_LOCAL_TMP), cache_dir=self.get_option('cache_dir'),
-                          min_ttl=self.get_option('min_ttl'))
+        return cache_from_options(self.get_option)
 
-    def obtain(self, key, source):
+    def obtain(self, key, source, cache):
         """A CacheResult for ``key``: from the cache, or with cache=false straight from ``source.login()``."""
-        cache = self.token_cache()
         if cache is None:
             data = source.login()
             result = CacheResult(data, 'login', source.expiry(data)[0])

@@ -22,6 +22,12 @@ Layout of a cache directory (0700, owned by the user; files 0600 written atomica
   <service>-<name>.json   one token entry: the client's login answer plus where and when it was obtained
   <service>-<name>.lock   flock()ed while one process logs in, so that concurrent forks log in once
   <service>-<name>.failed (run directory only) a login the server refused in this run; never persisted in cache_dir
+  answer-<name>.json      (run directory only) what a lookup returned for one exact set of options, and the entry it
+                          came from: the fast path (``TokenCache.answer``) that serves a cache hit with the standard
+                          library alone
+
+This module and the ones it imports (``_common``, ``_store``) must stay free of ``requests`` and the platform
+clients: a cache hit is served by them alone, in a fresh worker process for every task and host.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -37,7 +43,7 @@ import os
 import stat
 import time
 
-from ansible_collections.opsauth.tokens.plugins.module_utils._http import OpsAuthError
+from ansible_collections.opsauth.tokens.plugins.module_utils._common import OpsAuthError
 from ansible_collections.opsauth.tokens.plugins.module_utils._store import (
     FILE_MODE,
     TokenFileError,
@@ -50,6 +56,8 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._store import (
 DIR_MODE = 0o700
 RUN_SUBDIR = 'opsauth_tokens_cache'
 DEFAULT_MIN_TTL = 300
+# How often a token the run trusts is confirmed with the server (docs/token-cache.md, "Checking a cached token").
+DEFAULT_RECHECK_INTERVAL = 600
 # A login takes well under a second; a stuck one ends with the client's own timeout and retries. This bound only
 # turns a lock that is never released (a hung process) into an error instead of a silent hang.
 DEFAULT_LOCK_TIMEOUT = 300
@@ -149,7 +157,7 @@ def _create_hmac_key(directory, path):
 
 
 def _digest(key, *parts):
-    material = json.dumps(parts, sort_keys=True, separators=(',', ':'))
+    material = json.dumps(parts, sort_keys=True, separators=(',', ':'), default=str)
     return hmac.new(key.encode('utf-8'), material.encode('utf-8'), hashlib.sha256).hexdigest()
 
 
@@ -220,10 +228,11 @@ class TokenSource:
 class CacheResult:
     """The token data the source returned, and where it came from this time: 'cache', 'login' or 'refresh'."""
 
-    def __init__(self, data, source, expires_at=None):
+    def __init__(self, data, source, expires_at=None, obtained_at=None):
         self.data = data
         self.source = source
         self.expires_at = expires_at
+        self.obtained_at = obtained_at
 
     @property
     def hit(self):
@@ -238,10 +247,13 @@ class TokenCache:
     disappear with the run.
     """
 
-    def __init__(self, run_dir, cache_dir=None, min_ttl=DEFAULT_MIN_TTL, lock_timeout=DEFAULT_LOCK_TIMEOUT, clock=None):
+    def __init__(self, run_dir, cache_dir=None, min_ttl=DEFAULT_MIN_TTL, lock_timeout=DEFAULT_LOCK_TIMEOUT, clock=None,
+                 recheck_interval=0):
         self.run_dir = ensure_private_directory(run_dir)
         self.token_dir = ensure_private_directory(cache_dir) if cache_dir else self.run_dir
         self.min_ttl = max(0, int(min_ttl if min_ttl is not None else DEFAULT_MIN_TTL))
+        # 0: a token obtained or checked in this run is trusted until min_ttl before its expiry.
+        self.recheck_interval = max(0, int(recheck_interval or 0))
         self.lock_timeout = lock_timeout
         self._clock = clock or now
         # Entries record the run that last obtained or checked them: a token from an earlier run (cache_dir) is
@@ -282,7 +294,7 @@ class TokenCache:
         """
         self._raise_remembered_failure(key)
         entry = self._read_entry(key)
-        if entry is not None and entry.get('run') == self.run_id and self._fresh(entry):
+        if entry is not None and self._trusted(entry):
             return self._result(entry, 'cache')
 
         with self._locked(key):
@@ -291,8 +303,9 @@ class TokenCache:
             entry = self._read_entry(key)
             refreshable = entry is not None and source.can_refresh and self._refreshable(entry)
             if entry is not None and self._fresh(entry):
-                if entry.get('run') == self.run_id:
+                if self._trusted(entry):
                     return self._result(entry, 'cache')
+                # A token of an earlier run (cache_dir), or one whose periodic check (recheck_interval) is due.
                 if source.can_verify:
                     if source.verify(entry['data']):
                         return self._result(self._write_entry(key, entry['data'], source, entry['obtained_at']), 'cache')
@@ -322,7 +335,66 @@ class TokenCache:
         except TokenFileError as exc:
             raise CacheError(str(exc))
 
+    def reject(self, key, data):
+        """The server answered HTTP 401 to the token in ``data``, which this cache handed out: drop the entry if it
+        still holds that token, so that the next ``get`` logs in once. An entry another fork has already replaced is
+        kept: N forks that see the same 401 cost one login, not N."""
+        with self._locked(key):
+            entry = self._read_entry(key)
+            if entry is not None and entry['data'] == data:
+                self.drop(key)
+
+    # --- the fast path: a cache hit with the standard library alone --------------------------------------------------
+
+    def answer_name(self, *parts):
+        """The name of the answer file for one exact set of options (``parts``: the lookup, its options, its output).
+
+        An HMAC under the run directory's key, like the entry names: the options hold the password.
+        """
+        return 'answer-' + _digest(_hmac_key(self.run_dir), self.token_dir, self.min_ttl, self.recheck_interval,
+                                   *parts)[:40]
+
+    def answer(self, name):
+        """What a lookup returned for the options named ``name``, when get() would return the same entry now as a
+        cache hit (fresh, trusted in this run, no remembered failure); else None.
+
+        Why it may skip the option checks and the platform client: an answer file is written only after those options
+        passed the checks and their token came from get(), in this run, and the checks need no network, so they would
+        pass again. Any doubt - a missing or damaged file, a replaced, stale or unchecked entry - returns None, and the
+        caller takes the full path, which behaves exactly as without this shortcut.
+        """
+        try:
+            answer = read_token_file(os.path.join(self.run_dir, name + '.json'))
+        except TokenFileError:
+            return None
+        if not answer or 'value' not in answer or os.path.exists(answer.get('failure') or ''):
+            return None
+        entry = self._read_path(answer.get('entry') or '')
+        if entry is None or entry.get('obtained_at') != answer.get('obtained_at') or not self._trusted(entry):
+            return None
+        return answer['value']
+
+    def remember_answer(self, name, key, result, value):
+        """Keep ``value``, what the options named ``name`` made of ``result`` (from get() for ``key``), for answer()."""
+        if result.obtained_at is None:
+            return
+        try:
+            write_token_file(os.path.join(self.run_dir, name + '.json'),
+                             dict(entry=self.entry_path(key), failure=self.failure_path(key),
+                                  obtained_at=result.obtained_at, value=value))
+        except TokenFileError:
+            pass  # only the shortcut is lost: the next evaluation takes the full path
+
     # --- internals ---------------------------------------------------------------------------------------------------
+
+    def _trusted(self, entry):
+        """A token this run obtained or checked, fresh, and not due for its periodic check: used without a request."""
+        if entry.get('run') != self.run_id or not self._fresh(entry):
+            return False
+        if self.recheck_interval:
+            checked_at = entry.get('checked_at', entry['obtained_at'])
+            return self._clock() - float(checked_at) < self.recheck_interval
+        return True
 
     def _fresh(self, entry):
         expires_at = entry.get('expires_at')
@@ -341,10 +413,12 @@ class TokenCache:
         return refresh_expires_at is None or float(refresh_expires_at) - self._clock() > 60
 
     def _result(self, entry, source):
-        return CacheResult(dict(entry['data']), source, entry.get('expires_at'))
+        return CacheResult(dict(entry['data']), source, entry.get('expires_at'), entry['obtained_at'])
 
     def _read_entry(self, key):
-        path = self.entry_path(key)
+        return self._read_path(self.entry_path(key))
+
+    def _read_path(self, path):
         try:
             entry = read_token_file(path)
         except TokenFileError:
@@ -358,8 +432,9 @@ class TokenCache:
 
     def _write_entry(self, key, data, source, obtained_at=None):
         expires_at, refresh_expires_at = source.expiry(data)
+        checked_at = self._clock()
         entry = dict(key.describe(), version=ENTRY_VERSION, run=self.run_id, data=data,
-                     obtained_at=obtained_at if obtained_at is not None else self._clock(),
+                     obtained_at=obtained_at if obtained_at is not None else checked_at, checked_at=checked_at,
                      expires_at=expires_at, refresh_expires_at=refresh_expires_at)
         try:
             write_token_file(self.entry_path(key), entry)
