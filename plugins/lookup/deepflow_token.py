@@ -131,13 +131,14 @@ _raw:
 # Only what a cache hit needs is imported here: the client (and requests) is imported by token_source() and
 # render(), when the cache cannot answer alone (docs/token-cache.md, "What a cache hit costs").
 from ansible_collections.opsauth.tokens.plugins.module_utils._common import OpsAuthError
-from ansible_collections.opsauth.tokens.plugins.module_utils._options import DEEPFLOW_FAUTHS_SPEC
-from ansible_collections.opsauth.tokens.plugins.plugin_utils._lookup_base import OpsAuthLookupBase
+from ansible_collections.opsauth.tokens.plugins.plugin_utils._lookup_base import OpsAuthLookupBase, preload_definitions
+
+preload_definitions(__name__, __file__)
 
 
 class LookupModule(OpsAuthLookupBase):
 
-    OPTION_NAMES = tuple(DEEPFLOW_FAUTHS_SPEC)
+    OPTION_SPEC = 'DEEPFLOW_FAUTHS_SPEC'
     STABLE_OUTPUTS = ('token', 'pages')
 
     def check_output(self, options, output):

@@ -124,13 +124,14 @@ _raw:
 
 # Only what a cache hit needs is imported here: the client (and requests) is imported by token_source() and
 # render(), when the cache cannot answer alone (docs/token-cache.md, "What a cache hit costs").
-from ansible_collections.opsauth.tokens.plugins.module_utils._options import JMS_COMMON_SPEC
-from ansible_collections.opsauth.tokens.plugins.plugin_utils._lookup_base import OpsAuthLookupBase
+from ansible_collections.opsauth.tokens.plugins.plugin_utils._lookup_base import OpsAuthLookupBase, preload_definitions
+
+preload_definitions(__name__, __file__)
 
 
 class LookupModule(OpsAuthLookupBase):
 
-    OPTION_NAMES = tuple(JMS_COMMON_SPEC)
+    OPTION_SPEC = 'JMS_COMMON_SPEC'
     STABLE_OUTPUTS = ('token', 'headers')
 
     def token_source(self, options):

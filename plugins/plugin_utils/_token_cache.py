@@ -26,8 +26,9 @@ Layout of a cache directory (0700, owned by the user; files 0600 written atomica
                           came from: the fast path (``TokenCache.answer``) that serves a cache hit with the standard
                           library alone
 
-This module and the ones it imports (``_common``, ``_store``) must stay free of ``requests`` and the platform
-clients: a cache hit is served by them alone, in a fresh worker process for every task and host.
+The directory rules, the entry names and when a token is trusted are in ``_cache_core``, which serves a cache hit on
+its own; this module adds what a miss needs: the lock, the login, refresh and check, the writes. Neither imports
+``requests`` or a platform client: the ``TokenSource`` a caller hands in does.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -37,10 +38,7 @@ import contextlib
 import errno
 import fcntl
 import hashlib
-import hmac
-import json
 import os
-import stat
 import time
 
 from ansible_collections.opsauth.tokens.plugins.module_utils._common import OpsAuthError
@@ -52,25 +50,26 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._store import (
     remove_token_file,
     write_token_file,
 )
+from ansible_collections.opsauth.tokens.plugins.plugin_utils import _cache_core
+from ansible_collections.opsauth.tokens.plugins.plugin_utils._cache_core import (  # noqa: F401 pylint: disable=unused-import
+    _HMAC_KEYS,
+    DEFAULT_MIN_TTL,
+    CacheError,
+    RunCache,
+    _digest,
+    _hmac_key,
+    ensure_private_directory,
+    run_directory,
+    valid_entry,
+)
 
-DIR_MODE = 0o700
-RUN_SUBDIR = 'opsauth_tokens_cache'
-DEFAULT_MIN_TTL = 300
 # How often a token the run trusts is confirmed with the server (docs/token-cache.md, "Checking a cached token").
 DEFAULT_RECHECK_INTERVAL = 600
 # A login takes well under a second; a stuck one ends with the client's own timeout and retries. This bound only
 # turns a lock that is never released (a hung process) into an error instead of a silent hang.
 DEFAULT_LOCK_TIMEOUT = 300
-ENTRY_VERSION = 1
-_KEY_FILE = '.hmac_key'
 _LOCK_POLL = 0.02
 
-# HMAC keys already read in this process, by directory: a worker that evaluates a lookup in a loop reads each once.
-_HMAC_KEYS = {}
-
-
-class CacheError(OpsAuthError):
-    """The cache directory is unsafe or unusable; the message says what to do."""
 
 
 class CachedLoginFailure(OpsAuthError):
@@ -79,86 +78,6 @@ class CachedLoginFailure(OpsAuthError):
 
 class TokenRejected(OpsAuthError):
     """The server rejected a cached token or refresh token (HTTP 401): drop it and log in again, once."""
-
-
-def run_directory(local_tmp):
-    """The per-run cache directory inside ansible's per-process ``local_tmp`` (``C.DEFAULT_LOCAL_TMP``)."""
-    return os.path.join(local_tmp, RUN_SUBDIR)
-
-
-def ensure_private_directory(path):
-    """Create ``path`` with mode 0700 if needed; refuse one that is not ours or that others can enter.
-
-    Refusing, rather than fixing the mode, is deliberate: tokens written into a directory that others could read may
-    already have leaked, and the user should know. A directory we create ourselves is always right.
-    """
-    path = os.path.abspath(os.path.expanduser(path))
-    try:
-        os.makedirs(path, DIR_MODE)
-        os.chmod(path, DIR_MODE)  # makedirs' mode is filtered by the umask; make it exact
-    except OSError as exc:
-        if exc.errno != errno.EEXIST:
-            raise CacheError('cannot create the token cache directory %s: %s' % (path, exc.strerror or exc))
-    try:
-        info = os.stat(path)
-    except OSError as exc:
-        raise CacheError('cannot use the token cache directory %s: %s' % (path, exc.strerror or exc))
-    if not stat.S_ISDIR(info.st_mode):
-        raise CacheError('the token cache path %s is not a directory; point cache_dir at a directory' % path)
-    if info.st_uid != os.geteuid():
-        raise CacheError('the token cache directory %s belongs to uid %d, not to you (uid %d): refusing to keep tokens '
-                         'there; point cache_dir at a directory of your own' % (path, info.st_uid, os.geteuid()))
-    if info.st_mode & 0o077:
-        raise CacheError('the token cache directory %s has mode %04o, so others can read it: tokens may only be kept in '
-                         'a private directory; run "chmod 700 %s" (and consider revoking what it holds)'
-                         % (path, stat.S_IMODE(info.st_mode), path))
-    return path
-
-
-def _hmac_key(directory):
-    """The directory's random naming key, created once by whichever process gets there first."""
-    if directory in _HMAC_KEYS:
-        return _HMAC_KEYS[directory]
-    path = os.path.join(directory, _KEY_FILE)
-    try:
-        with open(path, 'r') as handle:
-            key = handle.read().strip()
-    except (IOError, OSError) as exc:
-        if exc.errno != errno.ENOENT:
-            raise CacheError('cannot read %s: %s' % (path, exc.strerror or exc))
-        key = _create_hmac_key(directory, path)
-    if len(key) < 32:
-        raise CacheError('%s is damaged; remove it (the cache entries it names are then ignored)' % path)
-    _HMAC_KEYS[directory] = key
-    return key
-
-
-def _create_hmac_key(directory, path):
-    candidate = hashlib.sha256(os.urandom(32)).hexdigest()
-    tmp = path + '.%d.tmp' % os.getpid()
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
-    try:
-        with os.fdopen(fd, 'w') as handle:
-            handle.write(candidate + '\n')
-            handle.flush()
-            os.fsync(handle.fileno())
-        # link() is atomic and fails when the name exists: of two forks racing here, exactly one key wins, and a
-        # reader never sees a half-written one.
-        os.link(tmp, path)
-        return candidate
-    except OSError as exc:
-        if exc.errno != errno.EEXIST:
-            raise CacheError('cannot create %s: %s' % (path, exc.strerror or exc))
-        with open(path, 'r') as handle:
-            return handle.read().strip()
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-
-
-def _digest(key, *parts):
-    material = json.dumps(parts, sort_keys=True, separators=(',', ':'), default=str)
-    return hmac.new(key.encode('utf-8'), material.encode('utf-8'), hashlib.sha256).hexdigest()
 
 
 class CacheKey:
@@ -239,7 +158,7 @@ class CacheResult:
         return self.source == 'cache'
 
 
-class TokenCache:
+class TokenCache(RunCache):
     """Reuse one token per identity across evaluations, forks and hosts of a run (and across runs with cache_dir).
 
     ``run_dir``: the per-run directory (``run_directory(C.DEFAULT_LOCAL_TMP)``); failures are remembered only there.
@@ -249,16 +168,9 @@ class TokenCache:
 
     def __init__(self, run_dir, cache_dir=None, min_ttl=DEFAULT_MIN_TTL, lock_timeout=DEFAULT_LOCK_TIMEOUT, clock=None,
                  recheck_interval=0):
-        self.run_dir = ensure_private_directory(run_dir)
-        self.token_dir = ensure_private_directory(cache_dir) if cache_dir else self.run_dir
-        self.min_ttl = max(0, int(min_ttl if min_ttl is not None else DEFAULT_MIN_TTL))
-        # 0: a token obtained or checked in this run is trusted until min_ttl before its expiry.
-        self.recheck_interval = max(0, int(recheck_interval or 0))
+        super(TokenCache, self).__init__(run_dir, cache_dir=cache_dir, min_ttl=min_ttl, clock=clock or now,
+                                         recheck_interval=recheck_interval)
         self.lock_timeout = lock_timeout
-        self._clock = clock or now
-        # Entries record the run that last obtained or checked them: a token from an earlier run (cache_dir) is
-        # checked once with the server before this run trusts it, since the server may have dropped it meanwhile.
-        self.run_id = hashlib.sha256(('run:' + _hmac_key(self.run_dir)).encode('utf-8')).hexdigest()[:16]
 
     # --- keys --------------------------------------------------------------------------------------------------------
 
@@ -344,36 +256,6 @@ class TokenCache:
             if entry is not None and entry['data'] == data:
                 self.drop(key)
 
-    # --- the fast path: a cache hit with the standard library alone --------------------------------------------------
-
-    def answer_name(self, *parts):
-        """The name of the answer file for one exact set of options (``parts``: the lookup, its options, its output).
-
-        An HMAC under the run directory's key, like the entry names: the options hold the password.
-        """
-        return 'answer-' + _digest(_hmac_key(self.run_dir), self.token_dir, self.min_ttl, self.recheck_interval,
-                                   *parts)[:40]
-
-    def answer(self, name):
-        """What a lookup returned for the options named ``name``, when get() would return the same entry now as a
-        cache hit (fresh, trusted in this run, no remembered failure); else None.
-
-        Why it may skip the option checks and the platform client: an answer file is written only after those options
-        passed the checks and their token came from get(), in this run, and the checks need no network, so they would
-        pass again. Any doubt - a missing or damaged file, a replaced, stale or unchecked entry - returns None, and the
-        caller takes the full path, which behaves exactly as without this shortcut.
-        """
-        try:
-            answer = read_token_file(os.path.join(self.run_dir, name + '.json'))
-        except TokenFileError:
-            return None
-        if not answer or 'value' not in answer or os.path.exists(answer.get('failure') or ''):
-            return None
-        entry = self._read_path(answer.get('entry') or '')
-        if entry is None or entry.get('obtained_at') != answer.get('obtained_at') or not self._trusted(entry):
-            return None
-        return answer['value']
-
     def remember_answer(self, name, key, result, value):
         """Keep ``value``, what the options named ``name`` made of ``result`` (from get() for ``key``), for answer()."""
         if result.obtained_at is None:
@@ -386,25 +268,6 @@ class TokenCache:
             pass  # only the shortcut is lost: the next evaluation takes the full path
 
     # --- internals ---------------------------------------------------------------------------------------------------
-
-    def _trusted(self, entry):
-        """A token this run obtained or checked, fresh, and not due for its periodic check: used without a request."""
-        if entry.get('run') != self.run_id or not self._fresh(entry):
-            return False
-        if self.recheck_interval:
-            checked_at = entry.get('checked_at', entry['obtained_at'])
-            return self._clock() - float(checked_at) < self.recheck_interval
-        return True
-
-    def _fresh(self, entry):
-        expires_at = entry.get('expires_at')
-        if expires_at is None:
-            # Unknown expiry: good for the run that obtained it; an earlier run's token gets verified first.
-            return True
-        margin = self.min_ttl
-        # A min_ttl longer than half the token's life would log in on every evaluation: cap it.
-        margin = min(margin, max(0.0, (float(expires_at) - float(entry['obtained_at'])) / 2.0))
-        return float(expires_at) - self._clock() > margin
 
     def _refreshable(self, entry):
         if not entry['data'].get('refresh_token'):
@@ -425,15 +288,12 @@ class TokenCache:
             # A damaged entry (writes are atomic, so only a person can make one) is worth a login, not a failed
             # task; the next write replaces it.
             return None
-        if (entry is None or entry.get('version') != ENTRY_VERSION or not isinstance(entry.get('data'), dict)
-                or not isinstance(entry.get('obtained_at'), (int, float))):
-            return None
-        return entry
+        return valid_entry(entry)
 
     def _write_entry(self, key, data, source, obtained_at=None):
         expires_at, refresh_expires_at = source.expiry(data)
         checked_at = self._clock()
-        entry = dict(key.describe(), version=ENTRY_VERSION, run=self.run_id, data=data,
+        entry = dict(key.describe(), version=_cache_core.ENTRY_VERSION, run=self.run_id, data=data,
                      obtained_at=obtained_at if obtained_at is not None else checked_at, checked_at=checked_at,
                      expires_at=expires_at, refresh_expires_at=refresh_expires_at)
         try:

@@ -39,8 +39,9 @@ def run_dir(tmp_path):
     return str(path)
 
 
-def evaluate(run_dir, name, **options):
+def evaluate(run_dir, name, environment=None, **options):
     env = dict((key, value) for key, value in os.environ.items() if not key.startswith(('JMS_', 'DEEPFLOW_', 'OPSAUTH_')))
+    env.update(environment or {})
     words = ['%s=%s' % item for item in sorted(options.items())]
     out = subprocess.run([sys.executable, SCRIPT, COLLECTIONS_PATH, run_dir, name] + words, env=env,
                          capture_output=True, text=True, timeout=120)
@@ -100,3 +101,15 @@ def test_a_dropped_entry_is_not_served_by_the_shortcut(jms, run_dir):
     again = evaluate(run_dir, 'opsauth.tokens.jms_token', url=jms.url, **JMS)
     assert 'requests' in again['modules'] and again['length'] == first['length']
     assert len(jms.logins()) == 2
+
+
+def test_later_workers_reuse_the_parsed_option_definitions(jms, run_dir):
+    first = evaluate(run_dir, 'opsauth.tokens.jms_token', url=jms.url, **JMS)
+    # The options now come from the environment: only right option definitions (env names included) find them.
+    second = evaluate(run_dir, 'opsauth.tokens.jms_token',
+                      environment={'JMS_URL': jms.url, 'JMS_USERNAME': 'admin', 'JMS_PASSWORD': 'Adm1n-Pass!'})
+    fragments = 'ansible_collections.opsauth.tokens.plugins.doc_fragments'
+    assert any(name.startswith(fragments) for name in first['modules'])  # parsed from the documentation
+    assert not any(name.startswith(fragments) for name in second['modules'])  # loaded from the run's cache
+    assert heavy(second['modules']) == [] and second['length'] == first['length']
+    assert len(jms.logins()) == 1
