@@ -12,12 +12,12 @@ ANSIBLE_TEST := cd $(COLLECTION) && PATH=$(BIN):$$PATH $(BIN)/ansible-test
 export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/build
 export ANSIBLE_FORCE_COLOR := 0
 
-.PHONY: help venv stage demo test sanity units integration lint docs benchmark clean
+.PHONY: help venv stage demo test sanity units integration lint docs benchmark benchmark-cache benchmark-tokens clean
 
 help:
 	@echo "make demo   - start the simulators on 127.0.0.1, run the example playbooks, show what you get"
 	@echo "make test   - sanity, unit, integration and lint tests (what CI runs)"
-	@echo "make benchmark - the lookup cache benchmark (benchmarks/README.md)"
+	@echo "make benchmark - the token benchmarks of benchmarks/README.md (about 20 minutes; not part of make test)"
 
 $(BIN)/ansible-test: requirements-dev.txt requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -55,8 +55,15 @@ lint: stage
 	@# ansible-lint installs the collection it lints into $$ANSIBLE_HOME/collections: keep that copy inside build/.
 	cd $(COLLECTION) && PATH=$(BIN):$$PATH ANSIBLE_HOME=$(CURDIR)/build/ansible-home ansible-lint --profile production
 
-benchmark: stage
+benchmark: benchmark-cache benchmark-tokens
+
+benchmark-cache: stage
 	PATH=$(BIN):$$PATH tests/utils/benchmark.sh $(COLLECTION) $(SIM_STATE)
+
+# A cache hit's imports, the modules' logins in a 70-host play, and a cached lookup next to a plain string;
+# BENCHMARK_TOKENS passes options, e.g. BENCHMARK_TOKENS="lookups --sizes 20:5 --pairs 5".
+benchmark-tokens: stage
+	PATH=$(BIN):$$PATH $(BIN)/python tests/utils/benchmark_tokens.py $(COLLECTION) $(SIM_STATE) $(BENCHMARK_TOKENS)
 
 clean:
 	rm -rf build .venv

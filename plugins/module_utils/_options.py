@@ -65,6 +65,17 @@ JMS_SESSION_SPEC = dict(
     csrf_token=dict(type='str', no_log=True, fallback=_env('JMS_CSRF_TOKEN')),
 )
 
+# Set only by the modules' action plugins (plugins/plugin_utils/_run_login.py), never by a user: the run's password
+# login from the token cache the lookups share, so that a play of many hosts logs in once per run
+# (docs/token-cache.md, "The modules share the run's login"). Hidden (the name starts with "_") and no_log.
+#   {"token": {...}, "reused": bool}  the login answer to use instead of logging in
+#   {"wanted": true}                  do not log in: answer RUN_LOGIN_WANTED when a login is needed, and nothing else
+RUN_LOGIN_SPEC = dict(_run_login=dict(type='dict', no_log=True))
+# What a module answers the action plugin beside its result: the server refused the run's token (HTTP 401), or it
+# needs a login (with {"wanted": true}). The action plugin removes them from the result.
+RUN_LOGIN_REJECTED = '_run_login_rejected'
+RUN_LOGIN_WANTED = '_run_login_wanted'
+
 # fauths (short-lived tokens) is reached directly or through the controller at <url>/api/fauths.
 DEEPFLOW_CONNECTION_SPEC = dict(
     url=dict(type='str', fallback=_env('DEEPFLOW_URL')),

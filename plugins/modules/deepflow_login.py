@@ -181,7 +181,7 @@ import os
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.opsauth.tokens.plugins.module_utils._http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, OpsAuthError
-from ansible_collections.opsauth.tokens.plugins.module_utils._options import DEEPFLOW_FAUTHS_SPEC
+from ansible_collections.opsauth.tokens.plugins.module_utils._options import DEEPFLOW_FAUTHS_SPEC, RUN_LOGIN_SPEC, RUN_LOGIN_WANTED
 from ansible_collections.opsauth.tokens.plugins.module_utils._store import (
     TokenFileError, read_token_file, remove_token_file, write_token_file)
 from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow import (
@@ -194,6 +194,7 @@ ARGUMENT_SPEC = dict(
     min_ttl=dict(type='int', default=300),
     access_token=dict(type='str', no_log=True),
     refresh_token=dict(type='str', no_log=True),
+    **RUN_LOGIN_SPEC
 )
 
 
@@ -227,12 +228,23 @@ class LoginRun:
             return None
         return stored
 
-    def issued(self, tokens):
-        """A new token: store it and return it as changed."""
+    def issued(self, tokens, reused=False):
+        """A new token: store it and return it. Changed, unless it is the run's token, obtained by another task or
+        host (the server issued nothing for this task), and there is no dest to write."""
         tokens = dict(tokens, fauths_url=fauths_base_url(self.params))
         if self.dest:
             write_token_file(self.dest, tokens)
-        return self.result(tokens, changed=True)
+        changed = bool(self.dest) or not reused
+        return dict(token_result(tokens, controller_url(self.params), just_issued=not reused), changed=changed)
+
+    def login(self):
+        """A password login, or the run's login that the action plugin (plugins/action/deepflow_login.py) hands over."""
+        run_login = self.params['_run_login'] or {}
+        if run_login.get('wanted'):
+            self.module.exit_json(changed=False, **{RUN_LOGIN_WANTED: True})
+        if run_login.get('token'):
+            return self.issued(run_login['token'], reused=bool(run_login.get('reused')))
+        return self.issued(self.client.login())
 
     def result(self, tokens, changed):
         return dict(token_result(tokens, controller_url(self.params), just_issued=changed), changed=changed)
@@ -258,7 +270,7 @@ class LoginRun:
                     raise
                 self.module.warn('DeepFlow rejected the stored refresh token (%s); logged in with the password instead'
                                  % exc.opt_status)
-        return self.issued(self.client.login())
+        return self.login()
 
     def refreshed(self):
         stored = self.stored() or {}

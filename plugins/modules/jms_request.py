@@ -137,11 +137,17 @@ from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 from ansible_collections.opsauth.tokens.plugins.module_utils._http import HAS_REQUESTS, OpsAuthError
 from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import (
     SAFE_METHODS,
+    CredentialRejected,
     JumpServerClient,
     PasswordAuth,
     error_details,
 )
-from ansible_collections.opsauth.tokens.plugins.module_utils._options import JMS_COMMON_SPEC, JMS_SESSION_SPEC
+from ansible_collections.opsauth.tokens.plugins.module_utils._options import (
+    JMS_COMMON_SPEC,
+    JMS_SESSION_SPEC,
+    RUN_LOGIN_REJECTED,
+    RUN_LOGIN_SPEC,
+)
 
 ARGUMENT_SPEC = dict(
     JMS_COMMON_SPEC,
@@ -151,7 +157,7 @@ ARGUMENT_SPEC = dict(
     body=dict(type='raw'),
     status_code=dict(type='list', elements='int', default=[200, 201, 204]),
     paginate=dict(type='bool', default=False),
-    **JMS_SESSION_SPEC
+    **dict(JMS_SESSION_SPEC, **RUN_LOGIN_SPEC)
 )
 
 
@@ -189,11 +195,18 @@ def main():
     module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
     if not HAS_REQUESTS:
         module.fail_json(msg=missing_required_lib('requests'))
+    # The run's login, handed over by the action plugin (plugins/action/jms_request.py) instead of a login per host.
+    run_login = module.params['_run_login']
     try:
         client = JumpServerClient.from_options(module.params)
+        if run_login:
+            client.adopt_login(run_login['token'])
         module.exit_json(**send(module, client))
     except OpsAuthError as exc:
-        module.fail_json(msg=str(exc), **error_details(exc, body=True))
+        details = error_details(exc, body=True)
+        if run_login and isinstance(exc, CredentialRejected):
+            details[RUN_LOGIN_REJECTED] = True  # the action plugin logs in again once for the run, and retries
+        module.fail_json(msg=str(exc), **details)
 
 
 if __name__ == '__main__':

@@ -6,8 +6,8 @@ and how many logins a large play of modules makes.
 Usage: python benchmark_tokens.py COLLECTION_DIR STATE_DIR [lookups|modules|importtime ...] [--sizes 20:5,100:20]
        [--pairs 5] [--module-hosts 70] [--module-forks 10]
 
-lookups    benchmarks/lookup_cost/playbook.yml on N local hosts with F forks (--sizes N:F[:TASKS],...; 10 tasks by
-           default), three runs per round in rotating order: the variable as a jms_token lookup, as a deepflow_token
+lookups    benchmarks/lookup_cost/playbook.yml on N local hosts with F forks (--sizes N:F[:TASKS],...; 10 tasks per
+           host by default, 2 at 500 hosts so that a run takes seconds, not minutes), three runs per round in rotating order: the variable as a jms_token lookup, as a deepflow_token
            lookup, and as a plain string. Wall and CPU (ansible-playbook and all its workers, from getrusage) per run;
            the ratio of each lookup run to the plain run of the same round; medians over the rounds. Logins are read
            from the simulators' request logs (/_sim/requests), not from Ansible's output. JumpServer's throttle is off
@@ -210,7 +210,7 @@ def main(argv=None):
     parser.add_argument('collection')
     parser.add_argument('state')
     parser.add_argument('parts', nargs='*', default=['importtime', 'modules', 'lookups'])
-    parser.add_argument('--sizes', default='20:5,100:20,500:50',
+    parser.add_argument('--sizes', default='20:5,100:20,500:50:2',
                         help='HOSTS:FORKS[:TASKS],... for the lookup comparison (10 tasks per host by default)')
     parser.add_argument('--pairs', type=int, default=5, help='rounds of (plain, jms, deepflow) runs per size')
     parser.add_argument('--module-hosts', type=int, default=70)
