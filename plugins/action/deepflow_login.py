@@ -16,6 +16,7 @@ class ActionModule(RunLoginAction):
     LOOKUP = 'opsauth.tokens.deepflow_token'
     OPTION_SPEC = 'DEEPFLOW_FAUTHS_SPEC'
     SOURCE = 'deepflow'
+    SECRET_FIELDS = ('access_token', 'refresh_token')
 
     def uses_password(self, args):
         # Only state=present logs in; refreshed and absent use the refresh or access token.

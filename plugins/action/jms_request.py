@@ -16,9 +16,8 @@ class ActionModule(RunLoginAction):
     LOOKUP = 'opsauth.tokens.jms_token'
     OPTION_SPEC = 'JMS_COMMON_SPEC'
     SOURCE = 'jumpserver'
-
-    def token_for_module(self, data):
-        return dict(token=data['token'], keyword=data.get('keyword') or 'Bearer')
+    MODULE_FIELDS = ('token', 'keyword')
+    SECRET_FIELDS = ('token',)
 
     def failure(self, exc):
         from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import error_details

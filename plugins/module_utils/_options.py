@@ -67,10 +67,12 @@ JMS_SESSION_SPEC = dict(
 
 # Set only by the modules' action plugins (plugins/plugin_utils/_run_login.py), never by a user: the run's password
 # login from the token cache the lookups share, so that a play of many hosts logs in once per run
-# (docs/token-cache.md, "The modules share the run's login"). Hidden (the name starts with "_") and no_log.
-#   {"token": {...}, "reused": bool}  the login answer to use instead of logging in
-#   {"wanted": true}                  do not log in: answer RUN_LOGIN_WANTED when a login is needed, and nothing else
-RUN_LOGIN_SPEC = dict(_run_login=dict(type='dict', no_log=True))
+# (docs/token-cache.md, "The modules share the run's login"). Hidden options (their names start with "_").
+#   _run_login       no_log: the secrets of the login answer only (the token; DeepFlow: access and refresh token).
+#                    Only secrets: a module masks every value of a no_log option wherever it appears in its result.
+#   _run_login_info  the rest: {"data": the answer's other fields, "reused": bool}, or {"wanted": true}: do not log in,
+#                    answer RUN_LOGIN_WANTED when a login is needed, and nothing else
+RUN_LOGIN_SPEC = dict(_run_login=dict(type='dict', no_log=True), _run_login_info=dict(type='dict'))
 # What a module answers the action plugin beside its result: the server refused the run's token (HTTP 401), or it
 # needs a login (with {"wanted": true}). The action plugin removes them from the result.
 RUN_LOGIN_REJECTED = '_run_login_rejected'

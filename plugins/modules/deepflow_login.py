@@ -239,11 +239,11 @@ class LoginRun:
 
     def login(self):
         """A password login, or the run's login that the action plugin (plugins/action/deepflow_login.py) hands over."""
-        run_login = self.params['_run_login'] or {}
-        if run_login.get('wanted'):
+        info = self.params['_run_login_info'] or {}
+        if info.get('wanted'):
             self.module.exit_json(changed=False, **{RUN_LOGIN_WANTED: True})
-        if run_login.get('token'):
-            return self.issued(run_login['token'], reused=bool(run_login.get('reused')))
+        if self.params['_run_login']:
+            return self.issued(dict(info.get('data') or {}, **self.params['_run_login']), reused=bool(info.get('reused')))
         return self.issued(self.client.login())
 
     def result(self, tokens, changed):

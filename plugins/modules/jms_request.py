@@ -200,7 +200,7 @@ def main():
     try:
         client = JumpServerClient.from_options(module.params)
         if run_login:
-            client.adopt_login(run_login['token'])
+            client.adopt_login(dict((module.params['_run_login_info'] or {}).get('data') or {}, **run_login))
         module.exit_json(**send(module, client))
     except OpsAuthError as exc:
         details = error_details(exc, body=True)

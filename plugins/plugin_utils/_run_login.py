@@ -11,8 +11,8 @@ Why an action plugin: a module runs in its own process, on the target, for every
 other hosts did. Ansible runs a module's action plugin on the controller first, in a worker of the same
 ``ansible-playbook`` run, where the lookups' token cache (``_token_cache``) lives. So the action plugin obtains the
 token there (one login per run and identity, however many hosts and forks: the cache's lock) and hands it to the module
-in the hidden, no_log option ``_run_login`` (``_options.RUN_LOGIN_SPEC``), through Ansible's normal module transfer,
-which works for any connection. The module then skips its own login; everything else (the request, ``dest``, the
+in the hidden options ``_run_login`` (the secrets, no_log) and ``_run_login_info`` (the rest; ``_options.RUN_LOGIN_SPEC``),
+through Ansible's normal module transfer, which works for any connection. The module then skips its own login; everything else (the request, ``dest``, the
 result) stays the module's. The guide is docs/token-cache.md, "The modules share the run's login".
 
 When the plugin does nothing and the module logs in itself, exactly as before: check mode (a login is a POST that
@@ -43,6 +43,7 @@ from ansible_collections.opsauth.tokens.plugins.plugin_utils._lookup_base import
 display = Display()
 
 RUN_LOGIN = '_run_login'
+RUN_LOGIN_INFO = '_run_login_info'
 _HOW = {'cache': "reused the run's token", 'login': 'logged in once for the run',
         'refresh': "refreshed the run's token"}
 
@@ -73,13 +74,16 @@ class RunLoginAction(ActionBase):
     # The _options spec of the login options, and the _token_sources function that builds the key and the source.
     OPTION_SPEC = None
     SOURCE = None
+    # The fields of the cache entry the module needs (None: all), and which of them are secrets (handed over no_log).
+    MODULE_FIELDS = None
+    SECRET_FIELDS = ()
 
     def run(self, tmp=None, task_vars=None):
         result = super(RunLoginAction, self).run(tmp, task_vars)
         del tmp  # tmp no longer has any effect
         task_vars = task_vars or {}
         # self._task.args already holds the module_defaults (the action groups included): what the module would get.
-        args = dict((name, value) for name, value in self._task.args.items() if name != RUN_LOGIN)
+        args = dict((name, value) for name, value in self._task.args.items() if name not in (RUN_LOGIN, RUN_LOGIN_INFO))
         wrap_async = self._task.async_val and not self._connection.has_native_async
         shared = None
         if not self._play_context.check_mode and not wrap_async and self.uses_password(args):
@@ -103,10 +107,6 @@ class RunLoginAction(ActionBase):
     def hand_over(self, args):
         """'token' to hand the token over at once; 'wanted' when the module may not need a login (a stored token)."""
         return 'token'
-
-    def token_for_module(self, data):
-        """What of the cache entry the module needs (never more: the less crosses the wire, the better)."""
-        return data
 
     def failure(self, exc):
         """The failed result for an error of the run's login: the module's own msg and details."""
@@ -161,11 +161,11 @@ class RunLoginAction(ActionBase):
             return self._execute_module(module_args=args, task_vars=task_vars, wrap_async=wrap_async)
         handed = None
         if self.hand_over(args) == 'wanted':
-            answer = self._execute_module(module_args=dict(args, _run_login={'wanted': True}), task_vars=task_vars)
+            answer = self._execute_module(module_args=dict(args, _run_login_info={'wanted': True}), task_vars=task_vars)
             if not answer.pop(RUN_LOGIN_WANTED, False):
                 return self._clean(answer)
         handed = self._obtain(shared)
-        answer = self._execute_module(module_args=dict(args, _run_login=self._payload(handed)), task_vars=task_vars)
+        answer = self._execute_module(module_args=dict(args, **self._payload(handed)), task_vars=task_vars)
         if answer.pop(RUN_LOGIN_REJECTED, False):
             # The server dropped the run's token (a restart of JumpServer's Redis does): once for all forks, drop it and
             # log in again; then run the module again, once. A 401 means the server did not act on the request.
@@ -173,7 +173,7 @@ class RunLoginAction(ActionBase):
                         % (self._task.action, shared.key.identity, shared.key.url))
             shared.rejected(handed.data)
             handed = self._obtain(shared)
-            answer = self._execute_module(module_args=dict(args, _run_login=self._payload(handed)), task_vars=task_vars)
+            answer = self._execute_module(module_args=dict(args, **self._payload(handed)), task_vars=task_vars)
             answer.pop(RUN_LOGIN_REJECTED, None)
         return self._clean(answer)
 
@@ -183,12 +183,19 @@ class RunLoginAction(ActionBase):
         return result
 
     def _payload(self, result):
-        return {'token': self.token_for_module(result.data), 'reused': result.hit}
+        """The module arguments that hand ``result`` over: the secrets no_log, the rest (never more than the module
+        needs) in the clear, so that the module does not mask them in its result."""
+        data = dict((name, value) for name, value in result.data.items()
+                    if self.MODULE_FIELDS is None or name in self.MODULE_FIELDS)
+        secrets = dict((name, data.pop(name)) for name in self.SECRET_FIELDS if data.get(name))
+        return {RUN_LOGIN: secrets, RUN_LOGIN_INFO: {'data': data, 'reused': result.hit}}
 
     @staticmethod
     def _clean(answer):
         answer.pop(RUN_LOGIN_WANTED, None)
         answer.pop(RUN_LOGIN_REJECTED, None)
         # The module masks the no_log option anyway; the user never set it, so it is not shown at all.
-        (answer.get('invocation') or {}).get('module_args', {}).pop(RUN_LOGIN, None)
+        module_args = (answer.get('invocation') or {}).get('module_args', {})
+        module_args.pop(RUN_LOGIN, None)
+        module_args.pop(RUN_LOGIN_INFO, None)
         return answer

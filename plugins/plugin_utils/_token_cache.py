@@ -73,7 +73,15 @@ _LOCK_POLL = 0.02
 
 
 class CachedLoginFailure(OpsAuthError):
-    """A login for this identity already failed earlier in this run; no request was sent this time."""
+    """A login for this identity already failed earlier in this run; no request was sent this time.
+
+    ``code`` and ``status`` are the server's error code and HTTP status of that login, as a module reports them.
+    """
+
+    def __init__(self, message, code=None, status=None):
+        super(CachedLoginFailure, self).__init__(message)
+        self.code = code
+        self.status = status
 
 
 class TokenRejected(OpsAuthError):
@@ -305,7 +313,8 @@ class TokenCache(RunCache):
     def _remember_failure(self, key, exc):
         try:
             write_token_file(self.failure_path(key), dict(key.describe(), message=str(exc), kind=type(exc).__name__,
-                                                          failed_at=self._clock()))
+                                                          code=getattr(exc, 'code', None),
+                                                          status=getattr(exc, 'status', None), failed_at=self._clock()))
         except TokenFileError:
             pass  # the original error is what the user needs to see
 
@@ -316,7 +325,8 @@ class TokenCache(RunCache):
             return
         if failure:
             raise CachedLoginFailure('%s (an earlier login in this run failed; not tried again until the next run, so '
-                                     'that a wrong password cannot lock the account)' % failure.get('message'))
+                                     'that a wrong password cannot lock the account)' % failure.get('message'),
+                                     code=failure.get('code'), status=failure.get('status'))
 
     @contextlib.contextmanager
     def _locked(self, key):
