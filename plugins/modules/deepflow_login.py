@@ -72,6 +72,11 @@ notes:
     (the access token expired, say), the module trades the refresh token for a new access token and logs that out,
     so that the session does not live on for the refresh token's 30 days. Then it removes O(dest).
   - O(state=absent) reports C(changed=false) when there was neither a valid token to revoke nor a file to remove.
+  - With O(state=present) and O(email) and O(password) given as task arguments or through C(module_defaults), a login
+    the module needs is the run's login - the same per-run token cache as the P(opsauth.tokens.deepflow_token#lookup)
+    lookup - so a play of many hosts logs in once, and a refused password is sent once per run. Without O(dest), only
+    the task that logged in reports C(changed=true); the others got the run's token. C(cache=false)
+    (E(OPSAUTH_TOKENS_CACHE)) turns this off. See C(docs/token-cache.md) of the collection.
 seealso:
   - module: opsauth.tokens.deepflow_permanent_token
   - plugin: opsauth.tokens.deepflow_page_url

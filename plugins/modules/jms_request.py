@@ -74,6 +74,11 @@ notes:
   - Requests that are safe to repeat are retried after connection errors and HTTP 429, 502, 503 and 504; C(POST) and
     C(PATCH) are retried only when they never reached the server.
   - JumpServer treats an unknown O(org_id) as the Default organization, without an error.
+  - With O(username) and O(password) given as task arguments or through C(module_defaults), the module uses the run's
+    login - the same per-run token cache as the P(opsauth.tokens.jms_token#lookup) lookup - so a play of many hosts
+    logs in once, a refused password is sent once per run, and when the server answers HTTP 401 for that token the
+    whole play logs in again once and the request is sent again. C(cache=false) (E(OPSAUTH_TOKENS_CACHE)) turns this
+    off. See C(docs/token-cache.md) of the collection.
 seealso:
   - module: opsauth.tokens.jms_token
 '''
