@@ -124,12 +124,14 @@ _raw:
 
 # Only what a cache hit needs is imported here: the client (and requests) is imported by token_source() and
 # render(), when the cache cannot answer alone (docs/token-cache.md, "What a cache hit costs").
-from ansible_collections.opsauth.tokens.plugins.plugin_utils._lookup_base import OpsAuthLookupBase, preload_definitions
+from ansible_collections.opsauth.tokens.plugins.plugin_utils._bytecode import load
 
-preload_definitions(__name__, __file__)
+# With its bytecode kept for the run, in the run's cache directory: see plugin_utils/_bytecode.py.
+_lookup_base = load('ansible_collections.opsauth.tokens.plugins.plugin_utils._lookup_base')
+_lookup_base.preload_definitions(__name__, __file__)
 
 
-class LookupModule(OpsAuthLookupBase):
+class LookupModule(_lookup_base.OpsAuthLookupBase):
 
     OPTION_SPEC = 'JMS_COMMON_SPEC'
     STABLE_OUTPUTS = ('token', 'headers')

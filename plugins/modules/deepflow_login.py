@@ -21,6 +21,7 @@ extends_documentation_fragment:
   - opsauth.tokens.deepflow
   - opsauth.tokens.attributes
   - opsauth.tokens.attributes.actiongroup_deepflow
+  - opsauth.tokens.run_login
 attributes:
   check_mode:
     support: full

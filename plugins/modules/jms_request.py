@@ -21,6 +21,7 @@ extends_documentation_fragment:
   - opsauth.tokens.jumpserver
   - opsauth.tokens.attributes
   - opsauth.tokens.attributes.actiongroup_jumpserver
+  - opsauth.tokens.run_login
 attributes:
   check_mode:
     support: partial

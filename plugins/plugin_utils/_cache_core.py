@@ -27,7 +27,7 @@ import time
 from ansible_collections.opsauth.tokens.plugins.module_utils._common import OpsAuthError
 
 DIR_MODE = 0o700
-RUN_SUBDIR = 'opsauth_tokens_cache'
+RUN_SUBDIR = 'opsauth_tokens_cache'  # also in _bytecode, which loads this module
 DEFAULT_MIN_TTL = 300
 ENTRY_VERSION = 1
 _KEY_FILE = '.hmac_key'

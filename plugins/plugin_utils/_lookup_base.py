@@ -37,11 +37,11 @@ from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
 
 from ansible_collections.opsauth.tokens.plugins.module_utils._common import OpsAuthError
-from ansible_collections.opsauth.tokens.plugins.plugin_utils._cache_core import (
-    RunCache,
-    read_json,
-    run_directory,
-)
+from ansible_collections.opsauth.tokens.plugins.plugin_utils._bytecode import load
+
+# The one other module a cache hit needs, with its bytecode kept for the run (see _bytecode).
+_cache_core = load('ansible_collections.opsauth.tokens.plugins.plugin_utils._cache_core')
+RunCache, read_json, run_directory = _cache_core.RunCache, _cache_core.read_json, _cache_core.run_directory
 
 display = Display()
 # The lookups whose option definitions this process loaded from the run's cache (preload_definitions).
@@ -112,6 +112,7 @@ def keep_definitions(module_name, path, name):
         write_token_file(target, {'name': name, 'options': json.loads(json.dumps(options, default=str))})
     except (TokenFileError, TypeError, ValueError):
         pass  # only the shortcut is lost
+
 
 _HOW = {
     'cache': 'reused the cached token',

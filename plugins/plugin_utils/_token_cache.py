@@ -71,7 +71,6 @@ DEFAULT_LOCK_TIMEOUT = 300
 _LOCK_POLL = 0.02
 
 
-
 class CachedLoginFailure(OpsAuthError):
     """A login for this identity already failed earlier in this run; no request was sent this time.
 

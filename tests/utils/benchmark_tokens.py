@@ -7,8 +7,8 @@ Usage: python benchmark_tokens.py COLLECTION_DIR STATE_DIR [lookups|modules|impo
        [--pairs 5] [--module-hosts 70] [--module-forks 10]
 
 lookups    benchmarks/lookup_cost/playbook.yml on N local hosts with F forks (--sizes N:F[:TASKS],...; 10 tasks per
-           host by default, 2 at 500 hosts so that a run takes seconds, not minutes), three runs per round in rotating order: the variable as a jms_token lookup, as a deepflow_token
-           lookup, and as a plain string. Wall and CPU (ansible-playbook and all its workers, from getrusage) per run;
+           host by default, 2 at 500 hosts so that a run takes seconds, not minutes), three runs per round in rotating
+           order: the variable as a jms_token lookup, as a deepflow_token lookup, and as a plain string. Wall and CPU (ansible-playbook and all its workers, from getrusage) per run;
            the ratio of each lookup run to the plain run of the same round; medians over the rounds. Logins are read
            from the simulators' request logs (/_sim/requests), not from Ansible's output. JumpServer's throttle is off
            here, so that the runs compare (the cache makes one login per run anyway).
@@ -184,11 +184,11 @@ def importtime(sims, collection, results):
     print()
     print('| lookup (cache hit) | modules imported | cumulative import time (ms) | requests imported |')
     print('|---|---:|---:|---|')
-    for name, options in (('opsauth.tokens.jms_token', ['url=' + sims.endpoints['jms_url'], 'username=admin',
-                                                         'password=Adm1n-Pass!']),
-                          ('opsauth.tokens.deepflow_token', ['url=' + sims.endpoints['deepflow_url'],
-                                                             'email=ops@example.com', 'password=Ops-Pass-1'])):
-        run_dir = os.path.join(results, 'importtime-' + name.split('.')[-1])
+    lookups = (('opsauth.tokens.jms_token', ['url=' + sims.endpoints['jms_url'], 'username=admin', 'password=Adm1n-Pass!']),
+               ('opsauth.tokens.deepflow_token', ['url=' + sims.endpoints['deepflow_url'], 'email=ops@example.com',
+                                                  'password=Ops-Pass-1']))
+    for name, options in lookups:
+        run_dir = os.path.join(results, 'importtime-' + name.rsplit('.', maxsplit=1)[-1])
         os.makedirs(run_dir, mode=0o700, exist_ok=True)
         command = [sys.executable, '-X', 'importtime', script, collections_path, run_dir, name] + options
         subprocess.run(command, check=True, capture_output=True)  # the login
@@ -206,7 +206,7 @@ def importtime(sims, collection, results):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    parser = argparse.ArgumentParser(description=__doc__.split('\n\n', maxsplit=1)[0])
     parser.add_argument('collection')
     parser.add_argument('state')
     parser.add_argument('parts', nargs='*', default=['importtime', 'modules', 'lookups'])

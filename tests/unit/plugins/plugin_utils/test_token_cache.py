@@ -571,3 +571,8 @@ def test_answer_ignores_a_fifo_or_garbage(dirs):
     with open(os.path.join(cache.run_dir, name + '.json'), 'w') as handle:
         handle.write('{not json')
     assert cache.answer(name) is None
+
+
+def test_the_bytecode_loader_keeps_code_in_the_run_directory():
+    from ansible_collections.opsauth.tokens.plugins.plugin_utils import _bytecode, _cache_core
+    assert _bytecode.RUN_SUBDIR == _cache_core.RUN_SUBDIR
