@@ -8,7 +8,8 @@ Usage: python benchmark_tokens.py COLLECTION_DIR STATE_DIR [lookups|modules|impo
 
 lookups    benchmarks/lookup_cost/playbook.yml on N local hosts with F forks (--sizes N:F[:TASKS],...; 10 tasks per
            host by default, 2 at 500 hosts so that a run takes seconds, not minutes), three runs per round in rotating
-           order: the variable as a jms_token lookup, as a deepflow_token lookup, and as a plain string. Wall and CPU (ansible-playbook and all its workers, from getrusage) per run;
+           order: the variable as a jms_token lookup, as a deepflow_token lookup, and as a plain string. Wall and
+           CPU (ansible-playbook and all its workers, from getrusage) per run;
            the ratio of each lookup run to the plain run of the same round; medians over the rounds. Logins are read
            from the simulators' request logs (/_sim/requests), not from Ansible's output. JumpServer's throttle is off
            here, so that the runs compare (the cache makes one login per run anyway).
