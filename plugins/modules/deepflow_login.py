@@ -187,7 +187,8 @@ import os
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.opsauth.tokens.plugins.module_utils._http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, OpsAuthError
-from ansible_collections.opsauth.tokens.plugins.module_utils._options import DEEPFLOW_FAUTHS_SPEC, RUN_LOGIN_SPEC, RUN_LOGIN_WANTED
+from ansible_collections.opsauth.tokens.plugins.module_utils._options import DEEPFLOW_FAUTHS_SPEC, RUN_LOGIN_SPEC
+from ansible_collections.opsauth.tokens.plugins.module_utils._run_login import handed_over
 from ansible_collections.opsauth.tokens.plugins.module_utils._store import (
     TokenFileError, read_token_file, remove_token_file, write_token_file)
 from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow import (
@@ -245,11 +246,9 @@ class LoginRun:
 
     def login(self):
         """A password login, or the run's login that the action plugin (plugins/action/deepflow_login.py) hands over."""
-        info = self.params['_run_login_info'] or {}
-        if info.get('wanted'):
-            self.module.exit_json(changed=False, **{RUN_LOGIN_WANTED: True})
-        if self.params['_run_login']:
-            return self.issued(dict(info.get('data') or {}, **self.params['_run_login']), reused=bool(info.get('reused')))
+        run_login = handed_over(self.module)
+        if run_login:
+            return self.issued(*run_login)
         return self.issued(self.client.login())
 
     def result(self, tokens, changed):

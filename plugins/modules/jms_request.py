@@ -154,6 +154,7 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._options import (
     RUN_LOGIN_REJECTED,
     RUN_LOGIN_SPEC,
 )
+from ansible_collections.opsauth.tokens.plugins.module_utils._run_login import handed_over
 
 ARGUMENT_SPEC = dict(
     JMS_COMMON_SPEC,
@@ -202,11 +203,11 @@ def main():
     if not HAS_REQUESTS:
         module.fail_json(msg=missing_required_lib('requests'))
     # The run's login, handed over by the action plugin (plugins/action/jms_request.py) instead of a login per host.
-    run_login = module.params['_run_login']
+    run_login = handed_over(module)
     try:
         client = JumpServerClient.from_options(module.params)
         if run_login:
-            client.adopt_login(dict((module.params['_run_login_info'] or {}).get('data') or {}, **run_login))
+            client.adopt_login(run_login[0])
         module.exit_json(**send(module, client))
     except OpsAuthError as exc:
         details = error_details(exc, body=True)
