@@ -20,6 +20,7 @@ extends_documentation_fragment:
   - opsauth.tokens.jumpserver
   - opsauth.tokens.attributes
   - opsauth.tokens.attributes.actiongroup_jumpserver
+  - opsauth.tokens.run_login
 attributes:
   check_mode:
     support: full
@@ -50,6 +51,11 @@ options:
     type: int
     default: 300
 notes:
+  - With O(username) and O(password) given as task arguments or through C(module_defaults), a login the module needs
+    is the run's login - the same per-run token cache as the P(opsauth.tokens.jms_token#lookup) lookup - so a play of
+    many hosts logs in once, and a refused password is sent once per run. Without O(dest), only the task that logged
+    in reports C(changed=true). C(cache=false) (E(OPSAUTH_TOKENS_CACHE)) turns this off. See C(docs/token-cache.md) of
+    the collection.
   - 'This module returns a secret, the bearer token (also inside RV(headers)). Use C(no_log: true) on the task and do
     not print the result.'
   - A password login is sent at most once per run and never retried once the server answered it, because JumpServer
@@ -165,7 +171,8 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import 
     error_details,
     token_result,
 )
-from ansible_collections.opsauth.tokens.plugins.module_utils._options import JMS_COMMON_SPEC
+from ansible_collections.opsauth.tokens.plugins.module_utils._options import JMS_COMMON_SPEC, RUN_LOGIN_SPEC
+from ansible_collections.opsauth.tokens.plugins.module_utils._run_login import handed_over
 from ansible_collections.opsauth.tokens.plugins.module_utils._store import (
     read_token_file,
     remove_token_file,
@@ -178,6 +185,7 @@ ARGUMENT_SPEC = dict(
     state=dict(type='str', default='present', choices=['present', 'absent']),
     dest=dict(type='path'),
     min_ttl=dict(type='int', default=300),
+    **RUN_LOGIN_SPEC
 )
 
 # What the token file holds; the diff shows all of it but the token.
@@ -236,14 +244,17 @@ def present(module, client):
     if module.check_mode:
         result = dict(changed=True, reused=False, msg='would %s (%s)' % (what, why_not))
     else:
-        login = client.login()
+        # The run's login when the action plugin hands it over (one login per run for all hosts), else our own.
+        login, reused = handed_over(module) or (client.login(), False)
         data = dict(url=url, username=username, token=login['token'], keyword=login['keyword'],
                     date_expired=login['date_expired'], expires_at=login['expires_at'], user=login['user'])
         if dest:
             write_token_file(dest, data)
-        result = dict(changed=True, reused=False, msg='logged in as %s' % username + (' and wrote %s' % dest if dest else ''),
+        done = "used the run's login as %s" % username if reused else 'logged in as %s' % username
+        result = dict(changed=bool(dest) or not reused, reused=False, msg=done + (' and wrote %s' % dest if dest else ''),
                       **token_result(data, org_id))
-        result['expires_in'] = login['expires_in']
+        if not reused:
+            result['expires_in'] = login['expires_in']
     if dest:
         result['dest'] = dest
         if module._diff:
