@@ -246,7 +246,7 @@ class LoginRun:
 
     def login(self):
         """A password login, or the run's login that the action plugin (plugins/action/deepflow_login.py) hands over."""
-        run_login = handed_over(self.module)
+        run_login = handed_over(self.module, returned=True)
         if run_login:
             return self.issued(*run_login)
         return self.issued(self.client.login())

@@ -245,7 +245,7 @@ def present(module, client):
         result = dict(changed=True, reused=False, msg='would %s (%s)' % (what, why_not))
     else:
         # The run's login when the action plugin hands it over (one login per run for all hosts), else our own.
-        login, reused = handed_over(module) or (client.login(), False)
+        login, reused = handed_over(module, returned=True) or (client.login(), False)
         data = dict(url=url, username=username, token=login['token'], keyword=login['keyword'],
                     date_expired=login['date_expired'], expires_at=login['expires_at'], user=login['user'])
         if dest:
