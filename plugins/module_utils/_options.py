@@ -104,6 +104,12 @@ DEEPFLOW_FAUTHS_SPEC = dict(DEEPFLOW_CONNECTION_SPEC, **DEEPFLOW_AUTH_SPEC)
 DEEPFLOW_COMMON_SPEC = dict(DEEPFLOW_FAUTHS_SPEC, **DEEPFLOW_FUSER_SPEC)
 
 
+# The token file of jms_token, deepflow_login and deepflow_permanent_token; documented by opsauth.tokens.token_file.
+TOKEN_FILE_SPEC = dict(
+    dest=dict(type='path'),
+)
+
+
 # Where an in-container job runs (module_utils/_exec.py); documented by the opsauth.tokens.exec doc fragment.
 # No environment fallbacks: which container or pod a token is made in is the task's choice, not the environment's.
 EXEC_SPEC = dict(

@@ -19,6 +19,7 @@ description:
   - Refreshes the access token when it is about to expire, revokes it (logout) with O(state=absent).
 extends_documentation_fragment:
   - opsauth.tokens.deepflow
+  - opsauth.tokens.token_file
   - opsauth.tokens.attributes
   - opsauth.tokens.attributes.actiongroup_deepflow
   - opsauth.tokens.run_login
@@ -41,11 +42,6 @@ options:
     type: str
     choices: [present, refreshed, absent]
     default: present
-  dest:
-    description:
-      - A JSON file that keeps the tokens between runs, written with mode 0600. Its directory must exist.
-      - It is reused only for the same O(email) and the same fauths URL.
-    type: path
   min_ttl:
     description:
       - With O(state=present), the stored access token is reused only while it has more than this many seconds left.
@@ -64,6 +60,7 @@ options:
         valid.
     type: str
 notes:
+  - O(dest) keeps the access and refresh tokens; they are reused only for the same O(email) and the same fauths URL.
   - This module returns secrets (O(state=present) and O(state=refreshed)) - the access token, the refresh token and the
     page URLs, which log in anyone who holds them. Use C(no_log=true) on the task and do not print the result.
   - A password login is sent at most once per run and never retried once it reached the server, because DeepFlow locks
@@ -187,21 +184,20 @@ import os
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.opsauth.tokens.plugins.module_utils._http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, OpsAuthError
-from ansible_collections.opsauth.tokens.plugins.module_utils._options import DEEPFLOW_FAUTHS_SPEC, RUN_LOGIN_SPEC
+from ansible_collections.opsauth.tokens.plugins.module_utils._options import DEEPFLOW_FAUTHS_SPEC, RUN_LOGIN_SPEC, TOKEN_FILE_SPEC
 from ansible_collections.opsauth.tokens.plugins.module_utils._run_login import handed_over
 from ansible_collections.opsauth.tokens.plugins.module_utils._store import (
-    TokenFileError, read_token_file, remove_token_file, write_token_file)
+    TokenFileError, TokenNotStored, check_token_dest, read_token_file, remove_token_file, write_issued_token)
 from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow import (
     LOGIN, REFRESH, REUSE, DeepFlowClient, controller_url, fauths_base_url, is_refusal, plan_present, token_result)
 
 ARGUMENT_SPEC = dict(
     DEEPFLOW_FAUTHS_SPEC,
     state=dict(type='str', default='present', choices=['present', 'refreshed', 'absent']),
-    dest=dict(type='path'),
     min_ttl=dict(type='int', default=300),
     access_token=dict(type='str', no_log=True),
     refresh_token=dict(type='str', no_log=True),
-    **RUN_LOGIN_SPEC
+    **dict(TOKEN_FILE_SPEC, **RUN_LOGIN_SPEC)
 )
 
 
@@ -213,6 +209,16 @@ class LoginRun:
         self.params = module.params
         self.dest = self.params['dest']
         self._client = None
+        self.mode_fixed = False  # dest was readable by others and was narrowed to 0600: a change on disk
+
+    def report(self, message):
+        self.module.warn(message)
+        self.mode_fixed = True
+
+    def check_dest(self):
+        """Before a login or a refresh: a refresh token is used up by its refresh, so a token we cannot keep is lost."""
+        if self.dest:
+            check_token_dest(self.dest, probe=not self.module.check_mode)
 
     @property
     def client(self):
@@ -225,7 +231,7 @@ class LoginRun:
 
     def stored(self):
         """The tokens in dest, unless they belong to another account or another fauths."""
-        stored = read_token_file(self.dest) if self.dest else None
+        stored = read_token_file(self.dest, report=self.report) if self.dest else None
         if not stored:
             return None
         email = self.params['email']
@@ -239,10 +245,11 @@ class LoginRun:
         """A new token: store it and return it. Changed, unless it is the run's token, obtained by another task or
         host (the server issued nothing for this task), and there is no dest to write."""
         tokens = dict(tokens, fauths_url=fauths_base_url(self.params))
+        result = dict(token_result(tokens, controller_url(self.params), just_issued=not reused),
+                      changed=bool(self.dest) or not reused)
         if self.dest:
-            write_token_file(self.dest, tokens)
-        changed = bool(self.dest) or not reused
-        return dict(token_result(tokens, controller_url(self.params), just_issued=not reused), changed=changed)
+            write_issued_token(self.dest, tokens, 'fauths issued new tokens', result)
+        return result
 
     def login(self):
         """A password login, or the run's login that the action plugin (plugins/action/deepflow_login.py) hands over."""
@@ -260,9 +267,10 @@ class LoginRun:
             stored = dict(refresh_token=self.params['refresh_token'])
         plan = plan_present(stored, self.params['min_ttl'])
         if plan == REUSE:
-            return self.result(stored, changed=False)
+            return self.result(stored, changed=self.mode_fixed)
         if plan == LOGIN:
             self.client.validate_login()
+        self.check_dest()
         if self.module.check_mode:
             return dict(changed=True)
         if plan == REFRESH:
@@ -283,6 +291,7 @@ class LoginRun:
         if not refresh_token:
             self.module.fail_json(msg='state=refreshed needs refresh_token, or a dest file that holds one '
                                       '(run state=present with dest first)')
+        self.check_dest()
         if self.module.check_mode:
             return dict(changed=True)
         return self.issued(self.client.refresh(refresh_token, previous=stored))
@@ -307,6 +316,8 @@ def main():
     run = LoginRun(module)
     try:
         result = getattr(run, module.params['state'])()
+    except TokenNotStored as exc:
+        module.fail_json(**dict(exc.result, msg=str(exc)))
     except OpsAuthError as exc:
         module.fail_json(msg=str(exc))
     module.exit_json(**result)

@@ -24,6 +24,7 @@ extends_documentation_fragment:
   - opsauth.tokens.deepflow
   - opsauth.tokens.deepflow.fuser
   - opsauth.tokens.exec
+  - opsauth.tokens.token_file
   - opsauth.tokens.attributes
   - opsauth.tokens.attributes.actiongroup_deepflow
 attributes:
@@ -47,17 +48,14 @@ options:
       - Whatever still uses the old key stops working.
     type: bool
     default: false
-  dest:
-    description:
-      - A JSON file that keeps the key and its C(lcuuid), written with mode 0600 when a token is created. Its directory
-        must exist.
-    type: path
   api_path:
     description:
       - The path of the permanent token API on fuser. DeepFlow 6.6 moved it once; change it only if your version differs.
     type: str
     default: /v1/user/permanent_token
 notes:
+  - O(dest) keeps the key and its C(lcuuid), written when a token is created. With O(regenerate=true), O(dest) is
+    checked before the old token is deleted.
   - This module returns a secret - the permanent key, which never expires, and the page URLs built with it.
     Use C(no_log=true) on the task and keep O(dest) safe.
   - O(email) is required. O(password) is required only when a token is created.
@@ -160,9 +158,10 @@ from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.opsauth.tokens.plugins.module_utils._exec import CurlTransport, ExecTarget
 from ansible_collections.opsauth.tokens.plugins.module_utils._http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, OpsAuthError
-from ansible_collections.opsauth.tokens.plugins.module_utils._options import DEEPFLOW_COMMON_SPEC, EXEC_SPEC
+from ansible_collections.opsauth.tokens.plugins.module_utils._options import DEEPFLOW_COMMON_SPEC, EXEC_SPEC, TOKEN_FILE_SPEC
 from ansible_collections.opsauth.tokens.plugins.module_utils._store import (
-    TokenFileError, now, iso_from_epoch, read_token_file, remove_token_file, write_token_file)
+    TokenFileError, TokenNotStored, check_token_dest, now, iso_from_epoch, read_token_file, remove_token_file,
+    write_issued_token)
 from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow import (
     PERMANENT_TOKEN_PATH, PermanentTokenClient, controller_url, page_urls)
 
@@ -170,9 +169,8 @@ ARGUMENT_SPEC = dict(
     DEEPFLOW_COMMON_SPEC,
     state=dict(type='str', default='present', choices=['present', 'absent']),
     regenerate=dict(type='bool', default=False),
-    dest=dict(type='path'),
     api_path=dict(type='str', default=PERMANENT_TOKEN_PATH),
-    **EXEC_SPEC
+    **dict(EXEC_SPEC, **TOKEN_FILE_SPEC)
 )
 
 
@@ -188,13 +186,15 @@ def fuser_transport(params):
     return CurlTransport(target, params['fuser_url'], timeout=params['timeout'], validate_certs=params['validate_certs'])
 
 
-def stored_key(dest, email, lcuuids):
+def stored_key(dest, email, lcuuids, report=None):
     """The key kept in dest for one of the account's current tokens, else None (never a stale or foreign key)."""
     if not dest:
         return None
     try:
-        stored = read_token_file(dest) or {}
-    except TokenFileError:
+        stored = read_token_file(dest, report=report) or {}
+    except TokenFileError as exc:
+        if report is not None:
+            report('dest is not usable: %s' % exc)
         return None
     if stored.get('email') == email and stored.get('lcuuid') in lcuuids and stored.get('access_key'):
         return stored['access_key']
@@ -211,6 +211,12 @@ class PermanentTokenRun:
         self.dest = module.params['dest']
         self.changed = False
         self.deleted = []  # in check mode: what would be deleted
+
+    def report(self, message):
+        """A token file that had to be narrowed to 0600 (a change on disk) or cannot be used: a warning."""
+        self.module.warn(message)
+        if 'changed it to 0600' in message:
+            self.changed = True
 
     def delete_all(self, lcuuids):
         for lcuuid in lcuuids:
@@ -229,7 +235,7 @@ class PermanentTokenRun:
     def present(self):
         lcuuids = self.client.find(self.email)
         if lcuuids and not self.module.params['regenerate']:
-            access_key = stored_key(self.dest, self.email, lcuuids)
+            access_key = stored_key(self.dest, self.email, lcuuids, report=self.report)
             if not access_key:
                 self.module.warn('The DeepFlow account %s already has a permanent token (lcuuid %s), but DeepFlow shows '
                                  'its key only when it is created and dest does not hold it, so access_key is null. To get '
@@ -239,6 +245,9 @@ class PermanentTokenRun:
         # Check the password before deleting anything: regenerate must never leave the account without a token for that.
         if not self.module.params['password']:
             self.module.fail_json(msg='creating a permanent token for %s needs password (or DEEPFLOW_PASSWORD)' % self.email)
+        # The old key dies with the delete and the new one is shown once: dest must be writable before either.
+        if self.dest:
+            check_token_dest(self.dest, probe=not self.module.check_mode)
         # One token per account: the old one must go before DeepFlow accepts a new one.
         self.delete_all(lcuuids)
         if self.module.check_mode:
@@ -247,7 +256,9 @@ class PermanentTokenRun:
         created = self.client.create(self.email, self.module.params['password'])
         self.changed = True
         if self.dest:
-            write_token_file(self.dest, dict(created, email=self.email, created_at=iso_from_epoch(now())))
+            write_issued_token(self.dest, dict(created, email=self.email, created_at=iso_from_epoch(now())),
+                               'DeepFlow created a new permanent token for %s (lcuuid %s)' % (self.email, created['lcuuid']),
+                               dict(created, deleted=self.deleted))
         return created
 
 
@@ -267,7 +278,10 @@ def main():
         msg = str(exc)
         if getattr(exc, 'opt_status', None) == 'RESOURCE_ALREADY_EXIST':
             msg += ' (the account already has a permanent token: use regenerate=true to replace it)'
-        module.fail_json(msg=msg, changed=bool(run and run.changed), deleted=run.deleted if run else [])
+        result = dict(changed=bool(run and run.changed), deleted=run.deleted if run else [])
+        if isinstance(exc, TokenNotStored):
+            result.update(exc.result)  # the new key: it exists nowhere else now
+        module.fail_json(msg=msg, **result)
     result = dict(changed=run.changed, deleted=run.deleted)
     if transport is not None and transport.target.pod_name:
         result['pod'] = transport.target.pod_name

@@ -18,6 +18,7 @@ description:
     lives longer than O(min_ttl) and the server still accepts it, so a playbook does not log in on every run.
 extends_documentation_fragment:
   - opsauth.tokens.jumpserver
+  - opsauth.tokens.token_file
   - opsauth.tokens.attributes
   - opsauth.tokens.attributes.actiongroup_jumpserver
   - opsauth.tokens.run_login
@@ -39,12 +40,6 @@ options:
     type: str
     choices: [present, absent]
     default: present
-  dest:
-    description:
-      - A JSON file that keeps the token between runs, written with mode 0600. Its directory must exist.
-      - The stored token is reused only for the same O(url) and O(username), while it has more than O(min_ttl)
-        seconds left and C(GET /api/v1/users/profile/) accepts it.
-    type: path
   min_ttl:
     description:
       - Reuse the token stored in O(dest) only while it has more than this many seconds left.
@@ -56,6 +51,8 @@ notes:
     many hosts logs in once, and a refused password is sent once per run. Without O(dest), only the task that logged
     in reports C(changed=true). C(cache=false) (E(OPSAUTH_TOKENS_CACHE)) turns this off. See C(docs/token-cache.md) of
     the collection.
+  - O(dest) keeps the bearer token; it is reused only for the same O(url) and O(username), while it has more than
+    O(min_ttl) seconds left and C(GET /api/v1/users/profile/) accepts it.
   - 'This module returns a secret, the bearer token (also inside RV(headers)). Use C(no_log: true) on the task and do
     not print the result.'
   - A password login is sent at most once per run and never retried once the server answered it, because JumpServer
@@ -171,21 +168,22 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import 
     error_details,
     token_result,
 )
-from ansible_collections.opsauth.tokens.plugins.module_utils._options import JMS_COMMON_SPEC, RUN_LOGIN_SPEC
+from ansible_collections.opsauth.tokens.plugins.module_utils._options import JMS_COMMON_SPEC, RUN_LOGIN_SPEC, TOKEN_FILE_SPEC
 from ansible_collections.opsauth.tokens.plugins.module_utils._run_login import handed_over
 from ansible_collections.opsauth.tokens.plugins.module_utils._store import (
+    TokenNotStored,
+    check_token_dest,
     read_token_file,
     remove_token_file,
     seconds_left,
-    write_token_file,
+    write_issued_token,
 )
 
 ARGUMENT_SPEC = dict(
     JMS_COMMON_SPEC,
     state=dict(type='str', default='present', choices=['present', 'absent']),
-    dest=dict(type='path'),
     min_ttl=dict(type='int', default=300),
-    **RUN_LOGIN_SPEC
+    **dict(TOKEN_FILE_SPEC, **RUN_LOGIN_SPEC)
 )
 
 # What the token file holds; the diff shows all of it but the token.
@@ -230,17 +228,23 @@ def remove(module, dest):
 def present(module, client):
     params = module.params
     url, username, dest, org_id = client.base_url, params['username'], params['dest'], client.org_id
-    stored = read_token_file(dest) if dest else None
+    fixed = []
+    stored = read_token_file(dest, report=fixed.append) if dest else None
+    for message in fixed:
+        module.warn(message)
     why_not = reuse_refusal(stored, url, username, params['min_ttl'])
     if why_not is None:
         try:
             client.check_token(stored['token'], stored.get('keyword'))
-            return dict(changed=False, reused=True, dest=dest, msg='reused the token in %s' % dest,
+            return dict(changed=bool(fixed), reused=True, dest=dest, msg='reused the token in %s' % dest,
                         **token_result(stored, org_id))
         except CredentialRejected:
             why_not = 'the server refused the stored token'
 
     what = 'log in as %s' % username + (' and write %s' % dest if dest else '')
+    if dest:
+        # Before the login: a token the module cannot keep would cost a login (JumpServer throttles them) for nothing.
+        check_token_dest(dest, probe=not module.check_mode)
     if module.check_mode:
         result = dict(changed=True, reused=False, msg='would %s (%s)' % (what, why_not))
     else:
@@ -248,13 +252,13 @@ def present(module, client):
         login, reused = handed_over(module, returned=True) or (client.login(), False)
         data = dict(url=url, username=username, token=login['token'], keyword=login['keyword'],
                     date_expired=login['date_expired'], expires_at=login['expires_at'], user=login['user'])
-        if dest:
-            write_token_file(dest, data)
         done = "used the run's login as %s" % username if reused else 'logged in as %s' % username
         result = dict(changed=bool(dest) or not reused, reused=False, msg=done + (' and wrote %s' % dest if dest else ''),
                       **token_result(data, org_id))
         if not reused:
             result['expires_in'] = login['expires_in']
+        if dest:
+            write_issued_token(dest, data, done, dict(result, reused=False))
     if dest:
         result['dest'] = dest
         if module._diff:
@@ -273,6 +277,8 @@ def main():
             module.fail_json(msg=missing_required_lib('requests'))
         client = JumpServerClient.from_options(module.params, methods=('password',))
         module.exit_json(**present(module, client))
+    except TokenNotStored as exc:
+        module.fail_json(**dict(exc.result, msg=str(exc)))
     except OpsAuthError as exc:
         module.fail_json(msg=str(exc), **error_details(exc))
 

@@ -265,3 +265,76 @@ def test_over_exec_failures_name_deepflows_status_or_curls_error_never_the_passw
     down = run_module(deepflow_permanent_token, kubectl_args())
     assert down['failed'] is True and "Couldn't connect" in down['msg'] and FRONT_END_POD in down['msg']
     assert 'Wrong-Pass-9' not in json.dumps([wrong, down]) and 'Ops-Pass-1' not in json.dumps([wrong, down])
+
+
+# --- nothing lost (issue 8, defect 6): dest is checked before a credential is destroyed or created -----------------
+
+def fail_renames(monkeypatch):
+    """Make the rename that puts a token file in place fail, as a full disk or a vanished folder would."""
+    from ansible_collections.opsauth.tokens.plugins.module_utils import _store
+
+    def no_space(src, dst):
+        raise OSError(28, 'No space left on device')
+    monkeypatch.setattr(_store.os, 'replace', no_space)
+
+
+@pytest.mark.parametrize('where', ['missing/key.json', 'a-directory'])
+def test_regenerate_with_an_unwritable_dest_deletes_nothing(df, run_module, tmp_path, where):
+    (tmp_path / 'a-directory').mkdir()
+    created = run_module(deepflow_permanent_token, fuser_args(df))
+    df.clear_log()
+    result = run_module(deepflow_permanent_token, fuser_args(df, regenerate=True, dest=str(tmp_path / where)))
+    assert result['failed'] is True and result['changed'] is False and result['deleted'] == []
+    assert 'does not exist; create it first' in result['msg'] or 'is a directory' in result['msg']
+    assert df.log() == [('GET', '/v1/user/permanent_token', 200)]  # no DELETE, no POST
+    again = run_module(deepflow_permanent_token, fuser_args(df))
+    assert again['lcuuid'] == created['lcuuid']
+
+
+def test_regenerate_whose_write_fails_after_the_create_returns_the_new_key(df, run_module, tmp_path, monkeypatch):
+    dest = str(tmp_path / 'key.json')
+    created = run_module(deepflow_permanent_token, fuser_args(df, dest=dest))
+    df.clear_log()
+    fail_renames(monkeypatch)
+    result = run_module(deepflow_permanent_token, fuser_args(df, regenerate=True, dest=dest))
+    assert result['failed'] is True and result['changed'] is True
+    assert result['deleted'] == [created['lcuuid']]
+    assert result['access_key'].startswith('gAAAA') and result['lcuuid'] != created['lcuuid']
+    assert 'No space left on device' in result['msg'] and 'the new credential is in this failed result' in result['msg']
+    assert [method for method, dummy, dummy in df.log()] == ['GET', 'DELETE', 'POST']
+    with open(dest) as handle:
+        assert json.load(handle)['access_key'] == created['access_key']  # the old file is whole, not half a new one
+
+
+def test_refresh_with_an_unwritable_dest_does_not_use_up_the_refresh_token(df, run_module, tmp_path):
+    dest = tmp_path / 'df.json'
+    run_module(deepflow_login, login_args(df, dest=str(dest)))
+    df.clear_log()
+    os.chmod(str(dest), 0o600)
+    os.rename(str(dest), str(tmp_path / 'kept.json'))
+    os.mkdir(str(dest))  # dest is now a directory: the refresh must not be sent
+    result = run_module(deepflow_login, login_args(df, state='refreshed', dest=str(dest),
+                                                   refresh_token=json.loads((tmp_path / 'kept.json').read_text())['refresh_token']))
+    assert result['failed'] is True and 'is a directory' in result['msg']
+    assert df.log() == []
+
+
+def test_login_whose_write_fails_returns_the_tokens(df, run_module, tmp_path, monkeypatch):
+    fail_renames(monkeypatch)
+    result = run_module(deepflow_login, login_args(df, dest=str(tmp_path / 'df.json')))
+    assert result['failed'] is True and result['changed'] is True
+    assert result['access_token'] and result['refresh_token']
+    assert 'fauths issued new tokens, but cannot write token file' in result['msg']
+
+
+def test_a_world_readable_token_file_is_narrowed_and_reported(df, run_module, tmp_path, monkeypatch):
+    warnings = []
+    monkeypatch.setattr(deepflow_login.AnsibleModule, 'warn', lambda self, msg: warnings.append(msg))
+    dest = str(tmp_path / 'df.json')
+    run_module(deepflow_login, login_args(df, dest=dest))
+    os.chmod(dest, 0o644)
+    result = run_module(deepflow_login, login_args(df, dest=dest))
+    assert result['changed'] is True and result['access_token']
+    assert stat.S_IMODE(os.stat(dest).st_mode) == 0o600
+    assert len(warnings) == 1 and 'had mode 0644' in warnings[0]
+    assert df.log() == [('POST', '/api/fauths/login', 200)]  # reused: the mode fix was the only change

@@ -133,3 +133,52 @@ def test_absent_removes_dest_and_says_so(jms, run_module, tmp_path):
 def test_absent_needs_dest(jms, run_module):
     result = run_module(jms_token, dict(url=jms.url, state='absent'))
     assert result['failed'] is True and 'dest' in result['msg']
+
+
+# --- token files (issue 8, defects 6 and 7) -------------------------------------------------------------------------
+
+def test_an_empty_dest_is_no_token(jms, run_module, tmp_path):
+    dest = tmp_path / 'jms.json'
+    dest.write_text('')  # what "file: state=touch" leaves
+    result = run_module(jms_token, args(jms, dest=str(dest)))
+    assert result['changed'] is True and len(jms.logins()) == 1
+    assert json.loads(dest.read_text())['token'] == result['token']
+
+
+def test_an_unwritable_dest_is_refused_before_the_login(jms, run_module, tmp_path):
+    result = run_module(jms_token, args(jms, dest=str(tmp_path / 'missing' / 'jms.json')))
+    assert result['failed'] is True and 'does not exist; create it first' in result['msg']
+    assert jms.logins() == []
+
+
+def test_a_fifo_dest_is_refused_without_blocking(jms, run_module, tmp_path):
+    dest = str(tmp_path / 'jms.json')
+    os.mkfifo(dest)
+    result = run_module(jms_token, args(jms, dest=dest))
+    assert result['failed'] is True and 'is a FIFO (named pipe), not a regular file' in result['msg']
+    assert jms.logins() == []
+
+
+def test_a_login_whose_write_fails_returns_the_token(jms, run_module, tmp_path, monkeypatch):
+    from ansible_collections.opsauth.tokens.plugins.module_utils import _store
+
+    def no_space(src, dst):
+        raise OSError(28, 'No space left on device')
+    monkeypatch.setattr(_store.os, 'replace', no_space)
+    result = run_module(jms_token, args(jms, dest=str(tmp_path / 'jms.json')))
+    assert result['failed'] is True and result['changed'] is True
+    assert len(result['token']) == 36 and result['headers']['Authorization'] == 'Bearer ' + result['token']
+    assert 'logged in as alice, but cannot write token file' in result['msg']
+    assert 'the new credential is in this failed result' in result['msg']
+    assert os.listdir(str(tmp_path)) == []
+
+
+def test_a_world_readable_dest_is_narrowed_on_reuse(jms, run_module, tmp_path):
+    dest = str(tmp_path / 'jms.json')
+    first = run_module(jms_token, args(jms, dest=dest))
+    os.chmod(dest, 0o644)
+    second = run_module(jms_token, args(jms, dest=dest))
+    assert second['reused'] is True and second['token'] == first['token']
+    assert second['changed'] is True  # the file's mode changed on disk
+    assert stat.S_IMODE(os.stat(dest).st_mode) == 0o600
+    assert len(jms.logins()) == 1

@@ -1,0 +1,29 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+
+class ModuleDocFragment(object):
+    # The dest option of every module that keeps a credential in a file (_options.TOKEN_FILE_SPEC), and the rules of
+    # plugins/module_utils/_store.py that apply to it (docs/security.md, "Nothing lost").
+    DOCUMENTATION = r'''
+options:
+  dest:
+    description:
+      - A JSON file that keeps the credential between runs (the notes say what is kept and when it is reused). Its
+        folder must exist.
+      - Written atomically with mode 0600 (a temporary file in the same folder, fsync, rename), so a crash never
+        leaves half a file.
+      - Before any request that creates, replaces, refreshes or deletes a credential, the module checks that O(dest)
+        can be written (its folder exists and is writable, and what is there is a regular file) and fails before the
+        request when it cannot. If the write still fails after the server issued a credential, the task fails with
+        C(changed=true) and the new credential in its result (no_log), and the message says so.
+      - An empty file counts as no credential. A file other users can read is narrowed to 0600 when it is read, even
+        in check mode, with a warning (replace the credential if others may have read it) and C(changed=true).
+        A directory, FIFO, socket or device (also behind a symlink) and a file over 1 MiB are refused with one line,
+        without blocking.
+    type: path
+'''
