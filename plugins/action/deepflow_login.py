@@ -23,5 +23,5 @@ class ActionModule(RunLoginAction):
         return bool(args.get('password')) and args.get('state', 'present') == 'present'
 
     def hand_over(self, args):
-        # With dest, the module may reuse or refresh the stored token and need no login at all: ask it first.
-        return 'wanted' if args.get('dest') else 'token'
+        # With dest or a refresh token, the module may reuse or refresh a token and need no login: ask it first.
+        return 'wanted' if args.get('dest') or args.get('refresh_token') else 'token'

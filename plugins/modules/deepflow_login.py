@@ -273,7 +273,8 @@ class LoginRun:
         self.check_dest()
         if self.module.check_mode:
             return dict(changed=True)
-        if plan == REFRESH:
+        # A run's login handed over means this module said it needs a login (its refresh was refused): not again.
+        if plan == REFRESH and not self.params['_run_login']:
             try:
                 return self.issued(self.client.refresh(stored['refresh_token'], previous=stored))
             except OpsAuthError as exc:

@@ -159,13 +159,17 @@ class RunLoginAction(ActionBase):
     def _run_module(self, args, shared, task_vars, wrap_async):
         if shared is None:
             return self._execute_module(module_args=args, task_vars=task_vars, wrap_async=wrap_async)
-        handed = None
+        warnings = []
         if self.hand_over(args) == 'wanted':
             answer = self._execute_module(module_args=dict(args, _run_login_info={'wanted': True}), task_vars=task_vars)
             if not answer.pop(RUN_LOGIN_WANTED, False):
                 return self._clean(answer)
+            # What the module found before it asked (a refused refresh token, say) stays part of the task's story.
+            warnings = answer.get('warnings') or []
         handed = self._obtain(shared)
         answer = self._execute_module(module_args=dict(args, **self._payload(handed)), task_vars=task_vars)
+        if warnings:
+            answer['warnings'] = warnings + [w for w in answer.get('warnings') or [] if w not in warnings]
         if answer.pop(RUN_LOGIN_REJECTED, False):
             # The server dropped the run's token (a restart of JumpServer's Redis does): once for all forks, drop it and
             # log in again; then run the module again, once. A 401 means the server did not act on the request.
