@@ -83,6 +83,10 @@ class CachedLoginFailure(OpsAuthError):
         self.status = status
 
 
+class CachedCheckFailure(CachedLoginFailure):
+    """A check (``TokenCache.once_per_run``) already failed earlier in this run; no request was sent this time."""
+
+
 class TokenRejected(OpsAuthError):
     """The server rejected a cached token or refresh token (HTTP 401): drop it and log in again, once."""
 
@@ -247,6 +251,37 @@ class TokenCache(RunCache):
                     self._remember_failure(key, exc)
                 raise
             return self._result(self._write_entry(key, data, source), 'login')
+
+    def once_per_run(self, what, parts, check, remember=lambda exc: False):
+        """``check()``'s value for ``parts`` (a URL and an org id, say), asked once per run and kept in the run directory.
+
+        A failure ``remember(exc)`` accepts (a verdict of the server, such as an unknown organisation) is kept too and
+        raised again without a request, as CachedCheckFailure with the same message; any other is raised as it is and
+        asked again next time. Forks that ask at the same moment may each ask once: a check is a read, not a login.
+        """
+        path = os.path.join(self.run_dir, 'checked-%s.json' % _digest(_hmac_key(self.run_dir), what, *parts)[:40])
+        try:
+            kept = read_token_file(path)
+        except TokenFileError:
+            kept = None
+        if kept and 'error' in kept:
+            raise CachedCheckFailure(kept['error'], code=kept.get('code'), status=kept.get('status'))
+        if kept and 'value' in kept:
+            return kept['value']
+        try:
+            value = check()
+        except OpsAuthError as exc:
+            if remember(exc):
+                self._keep(path, dict(error=str(exc), code=getattr(exc, 'code', None), status=getattr(exc, 'status', None)))
+            raise
+        self._keep(path, dict(value=value))
+        return value
+
+    def _keep(self, path, data):
+        try:
+            write_token_file(path, dict(data, what='a check of this run', at=self._clock()))
+        except TokenFileError:
+            pass  # the next evaluation asks again
 
     def drop(self, key):
         try:

@@ -576,3 +576,38 @@ def test_answer_ignores_a_fifo_or_garbage(dirs):
 def test_the_bytecode_loader_keeps_code_in_the_run_directory():
     from ansible_collections.opsauth.tokens.plugins.plugin_utils import _bytecode, _cache_core
     assert _bytecode.RUN_SUBDIR == _cache_core.RUN_SUBDIR
+
+
+# --- checks kept for the run (once_per_run) -----------------------------------------------------------------------------
+
+class UnknownThing(OpsAuthError):
+    code = 'object_does_not_exist'
+    status = 404
+
+
+def test_once_per_run_asks_once_and_keeps_verdicts_not_faults(dirs):
+    cache = TokenCache(dirs['run'])
+    asked = []
+
+    def check(answer):
+        def run():
+            asked.append(answer)
+            if isinstance(answer, Exception):
+                raise answer
+            return answer
+        return run
+
+    assert cache.once_per_run('org', ('http://a', 'org-1'), check('id-1')) == 'id-1'
+    assert cache.once_per_run('org', ('http://a', 'org-1'), check('never asked')) == 'id-1'
+    # a fault (not a verdict) is asked again; a verdict is kept, with its code, and never asked again in the run
+    with pytest.raises(LoginRefused):
+        cache.once_per_run('org', ('http://a', 'org-2'), check(LoginRefused('timeout')))
+    with pytest.raises(UnknownThing):
+        cache.once_per_run('org', ('http://a', 'org-2'), check(UnknownThing('no such org')),
+                           remember=lambda exc: isinstance(exc, UnknownThing))
+    with pytest.raises(_token_cache.CachedCheckFailure) as failure:
+        cache.once_per_run('org', ('http://a', 'org-2'), check('never asked'))
+    assert 'no such org' in str(failure.value) and failure.value.code == 'object_does_not_exist'
+    assert [str(item) for item in asked] == ['id-1', 'timeout', 'no such org']
+    # another run asks again
+    assert TokenCache(dirs['run2']).once_per_run('org', ('http://a', 'org-1'), check('id-1b')) == 'id-1b'
