@@ -12,12 +12,13 @@ ANSIBLE_TEST := cd $(COLLECTION) && PATH=$(BIN):$$PATH $(BIN)/ansible-test
 export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/build
 export ANSIBLE_FORCE_COLOR := 0
 
-.PHONY: help venv stage demo test sanity units integration lint docs benchmark benchmark-cache benchmark-tokens clean
+.PHONY: help venv stage demo test sanity units integration lint docs benchmark benchmark-cache benchmark-load benchmark-tokens clean
 
 help:
 	@echo "make demo   - start the simulators on 127.0.0.1, run the example playbooks, show what you get"
 	@echo "make test   - sanity, unit, integration and lint tests (what CI runs)"
-	@echo "make benchmark - the token benchmarks of benchmarks/README.md (about 20 minutes; not part of make test)"
+	@echo "make benchmark - every benchmark of benchmarks/README.md (about 30 minutes; not part of make test)"
+	@echo "make benchmark-cache, benchmark-load, benchmark-tokens - one of them"
 
 $(BIN)/ansible-test: requirements-dev.txt requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -55,10 +56,13 @@ lint: stage
 	@# ansible-lint installs the collection it lints into $$ANSIBLE_HOME/collections: keep that copy inside build/.
 	cd $(COLLECTION) && PATH=$(BIN):$$PATH ANSIBLE_HOME=$(CURDIR)/build/ansible-home ansible-lint --profile production
 
-benchmark: benchmark-cache benchmark-tokens
+benchmark: benchmark-cache benchmark-load benchmark-tokens
 
 benchmark-cache: stage
 	PATH=$(BIN):$$PATH tests/utils/benchmark.sh $(COLLECTION) $(SIM_STATE)
+
+benchmark-load: stage
+	PATH=$(BIN):$$PATH tests/utils/load_benchmark.sh $(COLLECTION) $(SIM_STATE)
 
 # A cache hit's imports, the modules' logins in a 70-host play, and a cached lookup next to a plain string;
 # BENCHMARK_TOKENS passes options, e.g. BENCHMARK_TOKENS="lookups --sizes 20:5 --pairs 5".

@@ -10,6 +10,9 @@ The state file (path in the environment variable OPSAUTH_FAKE_STATE, JSON) descr
     {
       "delay": 0,                      # slow mode: seconds the fake manage.py (and curl) waits before and after its job
       "noise": false,                  # the fake manage.py also prints forged OPSAUTH_RESULT= lines on stdout
+      "allowed_hosts_lines": 0,        # the fake manage.py prints this many "ALLOWED_HOSTS: [...]" lines on stdout
+                                       # first, as JumpServer v3.10 does (18 of them)
+      "stdout_flood": 0,               # the fake manage.py prints this many bytes of log lines on stdout first
       "log": "/path/calls.jsonl",      # optional: one JSON object a line: every fake CLI call {"prog", "argv", ...}
                                        # and every username the fake models looked up {"prog": "manage.py", "lookup"}
       "containers": {                  # docker and podman
@@ -184,6 +187,8 @@ def run_in_container(spec, name, state, command, interactive, extra_env=(), work
     host_env['OPSAUTH_FAKE_BIN'] = BIN_DIR
     host_env['OPSAUTH_FAKE_DELAY'] = str(state.get('delay') or 0)
     host_env['OPSAUTH_FAKE_NOISE'] = '1' if state.get('noise') else ''
+    host_env['OPSAUTH_FAKE_ALLOWED_HOSTS'] = str(state.get('allowed_hosts_lines') or 0)
+    host_env['OPSAUTH_FAKE_STDOUT_FLOOD'] = str(state.get('stdout_flood') or 0)
     if state.get('log'):
         host_env['OPSAUTH_FAKE_LOG'] = state['log']
     if spec.get('jms_url'):

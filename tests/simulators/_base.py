@@ -14,7 +14,7 @@ Every request except ``/_sim/*`` is recorded (in memory, and as JSON lines in ``
 (``status`` is null when the connection was dropped by a fault; ``fault`` names the fault kind applied).
 
 Control API (no auth, not logged, never faulted):
-  GET    /_sim/health                    -> {"ok": true}
+  GET    /_sim/health                    -> {"ok": true, "in_flight": N (other requests being answered now)}
   GET    /_sim/requests?method=&path=&path_prefix=&status=&since=<seq>&<extra field>=
                                          -> {"count": N, "requests": [...]}
   POST   /_sim/reset   {"state": bool}   -> clears the log and the faults; state=true also reseeds users/tokens/lockouts
@@ -22,8 +22,17 @@ Control API (no auth, not logged, never faulted):
   POST   /_sim/faults  {"method", "path", "path_prefix", "kind", "status", "count", "delay", "retry_after"}
          kind: status (default 503) | html (default 200, nginx "502 Bad Gateway" page) |
                invalid_json (default 200, body '{"token": ') | drop (close the socket, no answer) |
-               delay (sleep ``delay`` seconds, default 1, then answer normally; combines with one other fault)
+               delay (sleep ``delay`` seconds, default 1, then answer normally; combines with one other fault) |
+               body (default 200: ``body`` as the answer, JSON unless it is a string; ``content_type`` optional;
+                     ``"body": ""`` is an empty body) |
+               truncate (default 200: a JSON body whose Content-Length promises ``size`` bytes (default 4096), of
+                     which half is sent before the socket is closed: the connection dropped mid-body) |
+               big (default 200: a valid JSON object {"detail": "xxx..."} of ``size`` bytes (default 50 MiB) with its
+                     Content-Length, streamed in 64 KiB writes, never built in memory) |
+               endless (default 200: a chunked JSON body that never ends: 64 KiB chunks every ``interval`` seconds
+                     (default 0) until the client hangs up; ``size`` bytes, when given, end it as a safety net)
          count: how many matching requests get it (default 1; 0 or less = until cleared)
+         size, interval, body, content_type: see the kinds above
   DELETE /_sim/faults                    -> clears the faults
 """
 from __future__ import annotations
@@ -57,8 +66,12 @@ except ImportError:
 
 HTML_502 = ('<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n'
             '<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n')
-FAULT_KINDS = ('status', 'delay', 'html', 'invalid_json', 'drop')
-FAULT_DEFAULT_STATUS = {'status': 503, 'html': 200, 'invalid_json': 200}
+FAULT_KINDS = ('status', 'delay', 'html', 'invalid_json', 'drop', 'body', 'truncate', 'big', 'endless')
+FAULT_DEFAULT_STATUS = {'status': 503, 'html': 200, 'invalid_json': 200, 'body': 200, 'truncate': 200, 'big': 200, 'endless': 200}
+# Faults that write their answer themselves, straight to the socket (a body too large to build, or a broken one).
+STREAM_FAULTS = ('truncate', 'big', 'endless')
+STREAM_CHUNK = 64 * 1024
+DEFAULT_BIG_SIZE = 50 * 1024 * 1024
 METHOD_NOT_ALLOWED = 'method-not-allowed'
 SAFE_METHODS = ('GET', 'HEAD', 'OPTIONS', 'TRACE')
 
@@ -194,6 +207,46 @@ class _Handler(BaseHTTPRequestHandler):
         if self.command != 'HEAD' and body:
             self.wfile.write(body)
 
+    def stream_fault(self, fault):
+        """Answer with a body written piece by piece: a truncated, a huge or an endless one (see STREAM_FAULTS)."""
+        kind, status = fault['kind'], fault['status']
+        head, tail = b'{"detail": "', b'"}'
+        filler = b'x' * STREAM_CHUNK
+        self.close_connection = True
+        try:
+            self.send_response(status)
+            self.send_header('Content-Type', 'application/json')
+            if kind == 'endless':
+                self.send_header('Transfer-Encoding', 'chunked')
+                self.end_headers()
+                limit, sent, interval = fault.get('size'), 0, float(fault.get('interval') or 0)
+                self.wfile.write(b'%x\r\n%s\r\n' % (len(head), head))
+                while limit is None or sent < limit:
+                    self.wfile.write(b'%x\r\n%s\r\n' % (len(filler), filler))
+                    sent += len(filler)
+                    if interval:
+                        time.sleep(interval)
+                self.wfile.write(b'0\r\n\r\n')
+                return
+            size = fault.get('size') or (4096 if kind == 'truncate' else DEFAULT_BIG_SIZE)
+            size = max(size, len(head) + len(tail))
+            self.send_header('Content-Length', str(size))
+            self.end_headers()
+            to_send = size // 2 if kind == 'truncate' else size
+            self.wfile.write(head)
+            left = min(to_send, size - len(tail)) - len(head)
+            while left > 0:
+                piece = filler[:min(left, STREAM_CHUNK)]
+                self.wfile.write(piece)
+                left -= len(piece)
+            if kind == 'truncate':
+                self.wfile.flush()
+                self.drop()
+            else:
+                self.wfile.write(tail)
+        except (ConnectionError, OSError):
+            pass  # the client hung up: what a bounded client does with an endless body
+
     def drop(self):
         self.close_connection = True
         try:
@@ -242,7 +295,8 @@ class SimApp:
         self.fault_seq = 0
         self.endpoints = {}  # listener -> (scheme, host, port)
         self.issued = set()  # every secret this simulator handed out, for tests that look for leaks
-        self.control('GET', r'/_sim/health', lambda req: (200, {}, {'ok': True}))
+        self.in_flight = 0  # requests being answered (a delayed one is logged only once answered)
+        self.control('GET', r'/_sim/health', lambda req: (200, {}, {'ok': True, 'in_flight': self.in_flight - 1}))
         self.control('GET', r'/_sim/issued', lambda req: (200, {}, {'secrets': sorted(self.issued)}))
         self.control('GET', r'/_sim/requests', self.ctl_requests)
         self.control('POST', r'/_sim/reset', self.ctl_reset)
@@ -319,6 +373,15 @@ class SimApp:
 
     # ---- HTTP entry point -----------------------------------------------------------------
     def handle_http(self, handler):
+        with self.lock:
+            self.in_flight += 1
+        try:
+            self._handle_http(handler)
+        finally:
+            with self.lock:
+                self.in_flight -= 1
+
+    def _handle_http(self, handler):
         listener, scheme = handler.server.listener, handler.server.scheme
         headers = {}
         for name, value in handler.headers.items():
@@ -343,6 +406,10 @@ class SimApp:
         if fault and fault['kind'] == 'drop':
             self._record(req, None, fault)
             handler.drop()
+            return
+        if fault and fault['kind'] in STREAM_FAULTS:
+            self._record(req, fault['status'], fault)
+            handler.stream_fault(fault)
             return
         if fault:
             response = self._fault_response(fault)
@@ -418,6 +485,10 @@ class SimApp:
             'count': to_int(body.get('count'), 1),
             'delay': float(body.get('delay') if body.get('delay') is not None else 1.0),
             'retry_after': body.get('retry_after'),
+            'size': to_int(body.get('size')),
+            'interval': float(body.get('interval') or 0),
+            'body': body.get('body'),
+            'content_type': body.get('content_type'),
         }
         self.faults.append(fault)
         return 201, {}, {'ok': True, 'fault': fault}
@@ -457,6 +528,11 @@ class SimApp:
         if fault['kind'] == 'invalid_json':
             headers['Content-Type'] = 'application/json'
             return fault['status'], headers, b'{"token": '
+        if fault['kind'] == 'body':
+            if fault.get('content_type'):
+                headers['Content-Type'] = fault['content_type']
+            answer = fault.get('body')
+            return fault['status'], headers, answer.encode('utf-8') if isinstance(answer, str) else answer
         status, extra, body = self.error_response(fault['status'], 'Simulated fault (HTTP %s)' % fault['status'], fault['retry_after'])
         headers.update(extra)
         return status, headers, body
@@ -504,6 +580,73 @@ def ensure_certificate(cert_dir):
     with open(cert_path, 'wb') as stream:
         stream.write(cert.public_bytes(serialization.Encoding.PEM))
     return cert_path, key_path
+
+
+TEST_PKI_KINDS = ('good', 'self_signed', 'wrong_host', 'expired')
+
+
+def _write_key_and_cert(directory, stem, key, cert):
+    key_path, cert_path = os.path.join(directory, stem + '-key.pem'), os.path.join(directory, stem + '.pem')
+    fd = os.open(key_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, 'wb') as stream:
+        stream.write(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                       serialization.NoEncryption()))
+    with open(cert_path, 'wb') as stream:
+        stream.write(cert.public_bytes(serialization.Encoding.PEM))
+    return cert_path, key_path
+
+
+def ensure_test_pki(cert_dir):
+    """(Once) a test CA and the server certificates the fault matrix presents; returns {"ca": path, kind: (cert, key)}.
+
+    good: signed by the CA for 127.0.0.1, ::1 and localhost. self_signed: the same names, signed by itself (a client
+    that trusts the CA still refuses it). wrong_host: signed by the CA for wrong-host.invalid only. expired: signed
+    by the CA for 127.0.0.1, valid from 30 days ago to yesterday.
+    """
+    if not HAS_CRYPTOGRAPHY:
+        raise RuntimeError('test certificates need the python "cryptography" package')
+    paths = {'ca': os.path.join(cert_dir, 'test-ca.pem')}
+    paths.update((kind, (os.path.join(cert_dir, kind + '.pem'), os.path.join(cert_dir, kind + '-key.pem'))) for kind in TEST_PKI_KINDS)
+    if all(os.path.exists(p) for kind in TEST_PKI_KINDS for p in paths[kind]) and os.path.exists(paths['ca']):
+        return paths
+    os.makedirs(cert_dir, exist_ok=True)
+    day = datetime.timedelta(days=1)
+    start = datetime.datetime.now(datetime.timezone.utc) - day
+    loopback = [x509.DNSName('localhost'), x509.IPAddress(ipaddress.ip_address('127.0.0.1')),
+                x509.IPAddress(ipaddress.ip_address('::1'))]
+
+    def build(common_name, public_key, issuer_name, signer, names=None, ca=False, not_before=start, not_after=start + 90 * day):
+        builder = (x509.CertificateBuilder().subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)]))
+                   .issuer_name(issuer_name).public_key(public_key).serial_number(x509.random_serial_number())
+                   .not_valid_before(not_before).not_valid_after(not_after)
+                   .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
+                   # Python 3.13's strict X.509 checks want both key identifiers.
+                   .add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key), critical=False)
+                   .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(signer.public_key()), critical=False))
+        if not ca:
+            builder = builder.add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+        if names:
+            builder = builder.add_extension(x509.SubjectAlternativeName(names), critical=False)
+        return builder.sign(signer, hashes.SHA256())
+
+    ca_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, 'opsauth.tokens test CA')])
+    ca_cert = build('opsauth.tokens test CA', ca_key.public_key(), ca_name, ca_key, ca=True)
+    _write_key_and_cert(cert_dir, 'test-ca', ca_key, ca_cert)
+    os.unlink(os.path.join(cert_dir, 'test-ca-key.pem'))  # nothing signs with it again
+    for kind in TEST_PKI_KINDS:
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        if kind == 'self_signed':
+            name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, '127.0.0.1')])
+            cert = build('127.0.0.1', key.public_key(), name, key, loopback)
+        elif kind == 'wrong_host':
+            cert = build('wrong-host.invalid', key.public_key(), ca_name, ca_key, [x509.DNSName('wrong-host.invalid')])
+        elif kind == 'expired':
+            cert = build('127.0.0.1', key.public_key(), ca_name, ca_key, loopback, not_before=start - 30 * day, not_after=start)
+        else:
+            cert = build('127.0.0.1', key.public_key(), ca_name, ca_key, loopback)
+        _write_key_and_cert(cert_dir, kind, key, cert)
+    return paths
 
 
 # ---- server and CLI -------------------------------------------------------------------------

@@ -21,6 +21,11 @@ whatever the Content-Type (Go style). Choices made where the notes are silent:
 - Access and refresh tokens are HS256 JWTs (claims exp, iat, email, jti, type, user_id). Each /login issues a new pair.
 - /refresh_token rotates: the old refresh token stops working, the access token issued with it stays valid until it
   expires. Unknown, expired, rotated or revoked refresh token: 400 INVALID_PARAMETERS "refresh_token invalid or expired".
+- A rotated refresh token presented again (reuse) is refused the same way AND revokes every token issued from it since
+  (the refresh tokens of later rotations and their access tokens): what a server that rotates refresh tokens is advised
+  to do (OAuth 2.0 Security Best Current Practice, RFC 9700 section 4.14.2), because it cannot tell whether the
+  legitimate client or a thief presented the old one. The notes are silent; this is the stricter plausible answer, and
+  a client that survives it survives the lenient one. Reuse is counted in GET /_sim/state ("refresh_reuse").
 - /logout revokes the presented access token and the refresh token issued with it -> 200 SUCCESS, DATA null.
   Missing, unknown, expired or already revoked access token (or a permanent key): 400 INVALID_PARAMETERS "token invalid".
 - GET /user (simulator-only convenience, used by tests to prove a token is (un)usable): Bearer access token or
@@ -131,6 +136,7 @@ class DeepFlowSim(_base.SimApp):
         self.access = {}  # jti -> {"email", "exp", "refresh": jti, "revoked"}
         self.refresh_tokens = {}  # jti -> {"email", "exp", "access": jti, "revoked"}
         self.permanent = {}  # lcuuid -> {"email", "key", "created"}
+        self.refresh_reuse = 0  # rotated refresh tokens presented again
 
     # ---- plumbing -------------------------------------------------------------------------
     def annotate(self, req):
@@ -226,10 +232,26 @@ class DeepFlowSim(_base.SimApp):
             return envelope(400, 'INVALID_PARAMETERS', 'grant_type must be "refresh_token" and refresh_token is required')
         claims = jwt_decode(data['refresh_token'], self.secret) or {}
         record = self.refresh_tokens.get(claims.get('jti'))
+        if record and record['revoked'] == 'rotated':
+            self.revoke_descendants(record)
+            return envelope(400, 'INVALID_PARAMETERS', 'refresh_token invalid or expired')
         if claims.get('type') != 'refresh' or not record or record['revoked'] or record['email'] not in self.users:
             return envelope(400, 'INVALID_PARAMETERS', 'refresh_token invalid or expired')
         record['revoked'] = 'rotated'
-        return envelope(200, 'SUCCESS', '', dict(self.issue(record['email']), token_type='refresh_token'))
+        issued = self.issue(record['email'])
+        record['child'] = jwt_decode(issued['refresh_token'], self.secret)['jti']
+        return envelope(200, 'SUCCESS', '', dict(issued, token_type='refresh_token'))
+
+    def revoke_descendants(self, record):
+        """Refresh token reuse: revoke every refresh token rotated out of ``record`` and the access tokens issued with them."""
+        self.refresh_reuse += 1
+        child = self.refresh_tokens.get(record.get('child'))
+        while child is not None:
+            if not child['revoked']:
+                child['revoked'] = 'reuse'
+            if child['access'] in self.access and not self.access[child['access']]['revoked']:
+                self.access[child['access']]['revoked'] = 'reuse'
+            child = self.refresh_tokens.get(child.get('child'))
 
     def logout(self, req):
         claims = self.access_claims(self.bearer(req))
@@ -309,6 +331,7 @@ class DeepFlowSim(_base.SimApp):
         failures = {email: dict(rec, locked=rec['count'] >= self.args.max_failures) for email, rec in self.failures.items()}
         return 200, {}, {'users': sorted(self.users), 'failures': failures, 'access_tokens': live(self.access),
                          'refresh_tokens': live(self.refresh_tokens), 'access_tokens_issued': len(self.access),
+                         'refresh_reuse': self.refresh_reuse,
                          'permanent_tokens': [{'email': p['email'], 'lcuuid': p['lcuuid']} for p in self.permanent.values()],
                          'fuser_prefix': '/' + self.args.fuser_prefix.strip('/')}
 

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-# Run every example playbook of `make demo` (playbooks/demo.list) at -vvv against the simulators, then prove that no
-# password, token, key or session secret used during the run appears in the output: the simulators list every secret
-# they handed out (GET /_sim/issued), and the demo's passwords are known.
+# Run every example playbook of `make demo` (playbooks/demo.list, which must name every playbook in playbooks/) and
+# wrong_input.yml (each module fed wrong input) at -vvv against the simulators, then prove that no password, token, key
+# or session secret used during the run appears in the output (tests/utils/secret_scan.py: the simulators list every
+# secret they handed out, GET /_sim/issued; the seed passwords and the wrong values of tests/utils/test_secrets.txt are known).
 set -euo pipefail
 
 vars_file="$(cd ../.. && pwd)/integration_config.yml"   # ansible-test copies it there; script targets must read it
@@ -29,26 +30,16 @@ for playbook in $(cat "$collection/playbooks/demo.list"); do
         exit 1
     fi
 done
-
-python - "$JMS_URL" "$DEEPFLOW_URL" "$work/secrets" <<'PY'
-import json, sys, urllib.request
-*urls, out = sys.argv[1:]
-secrets = {'Adm1n-Pass!', 'Df-Admin-Pass-1'}  # the demo's passwords (tests/utils/demo_env.sh)
-for url in urls:  # every token, key and session secret the simulators handed out
-    with urllib.request.urlopen(url + '/_sim/issued') as resp:
-        secrets.update(json.load(resp)['secrets'])
-with open(out, 'w') as handle:
-    handle.write('\n'.join(sorted(secrets)) + '\n')
-print('%d secrets were issued or used during the examples' % len(secrets))
-if len(secrets) < 10:
-    sys.exit('expected the examples to handle at least 10 secrets (passwords, tokens, keys): the check is void')
-PY
-
-status=0
-for log in "$work"/*.log; do
-    if grep -n -F -f "$work/secrets" "$log"; then
-        echo "a secret appears in $log" >&2
-        status=1
-    fi
+# Every playbook in playbooks/ is one of the examples: a new one must be added to demo.list (and so to this scan).
+for playbook in "$collection"/playbooks/*.yml; do
+    grep -qx "$(basename "$playbook")" "$collection/playbooks/demo.list" || { echo "$playbook is not in demo.list" >&2; exit 1; }
 done
-exit $status
+
+echo "== ansible-playbook -vvv wrong_input.yml (each module fed wrong input)"
+if ! ansible-playbook -vvv wrong_input.yml > "$work/wrong_input.log" 2>&1; then
+    cat "$work/wrong_input.log"
+    exit 1
+fi
+
+# Fails closed: no simulator, no secret issued, too few secrets or an empty log is a failure, not a pass.
+python "$collection/tests/utils/secret_scan.py" --state "$state" --extra "$collection/tests/utils/test_secrets.txt" "$work"/*.log

@@ -7,6 +7,8 @@
 not a terminal: the reason the collection always passes -c and keeps its input as data). "Booting" writes log lines to
 stderr like JumpServer does (one of them looks like a result line, to prove callers read only stdout), waits
 OPSAUTH_FAKE_DELAY seconds, and with OPSAUTH_FAKE_NOISE also prints forged result lines on stdout.
+OPSAUTH_FAKE_ALLOWED_HOSTS=N prints N "ALLOWED_HOSTS: [...]" lines on stdout first, as JumpServer v3.10's settings do
+(18 on a real v3.10.23); OPSAUTH_FAKE_STDOUT_FLOOD=BYTES prints that many bytes of log lines on stdout first.
 """
 import os
 import sys
@@ -14,6 +16,13 @@ import time
 
 
 def boot():
+    for dummy in range(int(os.environ.get('OPSAUTH_FAKE_ALLOWED_HOSTS') or 0)):
+        sys.stdout.write("ALLOWED_HOSTS: ['*', 'localhost', '127.0.0.1', 'jms_core']\n")
+    flood = int(os.environ.get('OPSAUTH_FAKE_STDOUT_FLOOD') or 0)
+    line = '2026-01-01 10:00:00 [DEBUG] django.db.backends: (0.001) SELECT 1; args=()\n'
+    while flood > 0:
+        sys.stdout.write(line[:flood])
+        flood -= len(line)
     sys.stderr.write('2026-01-01 10:00:00 [INFO] jumpserver: Loading settings from /opt/jumpserver/config.yml\n')
     sys.stderr.write('2026-01-01 10:00:00 [DEBUG] python: %s\n' % sys.executable)
     sys.stderr.write('2026-01-01 10:00:01 [WARNING] OPSAUTH_RESULT={"ok": true, "token": "forged-on-stderr", "nonce": "x"}\n')
