@@ -12,13 +12,15 @@ ANSIBLE_TEST := cd $(COLLECTION) && PATH=$(BIN):$$PATH $(BIN)/ansible-test
 export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/build
 export ANSIBLE_FORCE_COLOR := 0
 
-.PHONY: help venv stage demo test sanity units integration lint docs benchmark benchmark-cache benchmark-load benchmark-tokens clean
+.PHONY: help venv stage demo test sanity units integration lint docs benchmark benchmark-cache benchmark-load benchmark-tokens \
+	benchmark-private-tokens clean
 
 help:
 	@echo "make demo   - start the simulators on 127.0.0.1, run the example playbooks, show what you get"
 	@echo "make test   - sanity, unit, integration and lint tests (what CI runs)"
-	@echo "make benchmark - every benchmark of benchmarks/README.md (about 30 minutes; not part of make test)"
+	@echo "make benchmark - the lookup cache, load and token benchmarks (benchmarks/README.md; not part of make test)"
 	@echo "make benchmark-cache, benchmark-load, benchmark-tokens - one of them"
+	@echo "make benchmark-private-tokens - N private tokens in one exec against N execs (benchmarks/README.md)"
 
 $(BIN)/ansible-test: requirements-dev.txt requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -68,6 +70,9 @@ benchmark-load: stage
 # BENCHMARK_TOKENS passes options, e.g. BENCHMARK_TOKENS="lookups --sizes 20:5 --pairs 5".
 benchmark-tokens: stage
 	PATH=$(BIN):$$PATH $(BIN)/python tests/utils/benchmark_tokens.py $(COLLECTION) $(SIM_STATE) $(BENCHMARK_TOKENS)
+
+benchmark-private-tokens: stage
+	PATH=$(BIN):$$PATH tests/utils/benchmark_private_tokens.sh $(COLLECTION) $(SIM_STATE)
 
 clean:
 	rm -rf build .venv

@@ -23,6 +23,15 @@ options:
       - If not set, the value of the E(JMS_ORG_ID) environment variable is used.
     type: str
     default: 00000000-0000-0000-0000-000000000002
+  language:
+    description:
+      - Language of the server's messages, sent as the C(Accept-Language) header on every request, for example
+        V(en) or V(zh-hans). JumpServer v3.10 answers in Chinese unless asked otherwise, v4 in English.
+      - The collection recognises errors by the server's error codes, never by these messages; the language only
+        decides how the server's own words read when a message quotes them.
+      - If not set, the value of the E(JMS_LANGUAGE) environment variable is used.
+    type: str
+    default: en
   validate_certs:
     description:
       - Verify the server's TLS certificate. Set to V(false) only for a test server.
@@ -122,6 +131,14 @@ options:
     ini:
       - section: opsauth_tokens_jumpserver
         key: org_id
+  language:
+    env:
+      - name: JMS_LANGUAGE
+    vars:
+      - name: ansible_jms_language
+    ini:
+      - section: opsauth_tokens_jumpserver
+        key: language
   validate_certs:
     env:
       - name: JMS_VALIDATE_CERTS

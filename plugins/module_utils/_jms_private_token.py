@@ -13,8 +13,13 @@ JumpServer has no REST endpoint for private tokens in any version (see the api-n
 code that runs in there; the module and the role both come through here.
 
 How the input reaches the code: ``manage.py shell -c CODE`` runs CODE, which is the fixed string below; the request
-(username, state, check mode, a nonce) goes on stdin as one JSON document. Without ``-c`` Django's shell would
-execute stdin as code, which is why the code never changes and the username is only ever data.
+(usernames, state, check mode, a nonce) goes on stdin as one JSON document. Without ``-c`` Django's shell would
+execute stdin as code, which is why the code never changes and the usernames are only ever data.
+
+Many users, one boot: the job takes a list of usernames. It looks every user up before it changes anything, so an
+unknown name stops the job with all the unknown names and nothing done; a failure while acting (the database going
+away) stops it with what was already done for which users, never silently half done. JumpServer v3.10 prints
+``ALLOWED_HOSTS: ...`` lines on stdout while it boots: only the nonce-marked result line is parsed.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -75,31 +80,42 @@ def _opsauth_private_token():
         from authentication.models import PrivateToken
     except ImportError as exc:
         return emit(ok=False, error='not_jumpserver', detail=str(exc))
-    try:
-        user = User.objects.get(username=request['username'])
-    except User.DoesNotExist:
-        return emit(ok=False, error='user_not_found')
+    users, missing = [], []
+    for name in request['usernames']:
+        try:
+            users.append(User.objects.get(username=name))
+        except User.DoesNotExist:
+            missing.append(name)
+    if missing:
+        return emit(ok=False, error='user_not_found', missing=missing)
     check, state, rotate = bool(request['check']), request['state'], bool(request['rotate'])
-    token = PrivateToken.objects.filter(user=user).first()
-    existed, changed = token is not None, False
-    if state == 'absent':
-        changed = existed
-        if existed and not check:
-            PrivateToken.objects.filter(user=user).delete()
-        token = None
-    elif rotate or not existed:
-        changed = True
-        # refresh_private_token() deletes and recreates; create_private_token() is get-or-create.
-        if check:
-            token = None
-        elif rotate:
-            token = user.refresh_private_token()
-        else:
-            token = user.create_private_token()
-    created = getattr(token, 'created', None)
-    return emit(ok=True, changed=changed, existed=existed, created=changed and state == 'present',
-                token=token.key if token is not None else None,
-                date_created=created.isoformat() if hasattr(created, 'isoformat') else created)
+    results = {}
+    for user in users:
+        try:
+            token = PrivateToken.objects.filter(user=user).first()
+            existed, changed = token is not None, False
+            if state == 'absent':
+                changed = existed
+                if existed and not check:
+                    PrivateToken.objects.filter(user=user).delete()
+                token = None
+            elif rotate or not existed:
+                changed = True
+                # refresh_private_token() deletes and recreates; create_private_token() is get-or-create.
+                if check:
+                    token = None
+                elif rotate:
+                    token = user.refresh_private_token()
+                else:
+                    token = user.create_private_token()
+        except Exception as exc:
+            return emit(ok=False, error='failed', username=user.username, detail='%s: %s' % (type(exc).__name__, exc),
+                        results=results)
+        created = getattr(token, 'created', None)
+        results[user.username] = dict(changed=changed, existed=existed, created=changed and state == 'present',
+                                      token=token.key if token is not None else None,
+                                      date_created=created.isoformat() if hasattr(created, 'isoformat') else created)
+    return emit(ok=True, results=results)
 _opsauth_private_token()
 '''
 
@@ -116,6 +132,14 @@ class ResultNotFound(PrivateTokenError):
     """The shell finished without printing our result line."""
 
 
+class FailedMidway(PrivateTokenError):
+    """The job stopped at one user; ``results`` holds what it did for the users before it (their tokens too)."""
+
+    def __init__(self, message, results):
+        super(FailedMidway, self).__init__(message)
+        self.results = results
+
+
 def new_nonce():
     return binascii.hexlify(os.urandom(16)).decode('ascii')
 
@@ -130,9 +154,9 @@ def build_command(apps_dir=None, python=None):
     return ['sh', '-c', LAUNCHER, 'opsauth', apps_dir or DEFAULT_APPS_DIR, SHELL_CODE] + interpreters(python)
 
 
-def build_request(username, state='present', rotate=False, check=False, nonce=None):
+def build_request(usernames, state='present', rotate=False, check=False, nonce=None):
     """The JSON document written to the shell's stdin."""
-    return json.dumps(dict(username=username, state=state, rotate=bool(rotate), check=bool(check),
+    return json.dumps(dict(usernames=list(usernames), state=state, rotate=bool(rotate), check=bool(check),
                            nonce=nonce or new_nonce()))
 
 
@@ -159,14 +183,22 @@ def parse_result(stdout, nonce):
     return found[0]
 
 
-def run_private_token_job(target, username, state='present', rotate=False, check=False, apps_dir=None, python=None):
-    """Do the whole job in ONE exec in ``target`` (an _exec.ExecTarget); return the parsed result dict.
+def run_private_token_job(target, username, **kwargs):
+    """The job for one user: the result dict of run_private_tokens_job for ``username``, with ok=True."""
+    return dict(run_private_tokens_job(target, [username], **kwargs)[username], ok=True)
 
-    The dict has ok, changed, existed, created, token, date_created. Raises UserNotFound, PrivateTokenError or an
-    _exec error (container missing, not running, ...).
+
+def run_private_tokens_job(target, usernames, state='present', rotate=False, check=False, apps_dir=None, python=None):
+    """Do the whole job for every user in ONE exec in ``target`` (an _exec.ExecTarget).
+
+    Returns {username: {changed, existed, created, token, date_created}}. Raises UserNotFound (naming every unknown
+    user; nothing was done), FailedMidway (with what was done before), PrivateTokenError or an _exec error.
     """
-    if not username:
-        raise PrivateTokenError('username must not be empty')
+    usernames = list(usernames or [])
+    if not usernames or not all(usernames):
+        raise PrivateTokenError('every username must be a non-empty string')
+    if len(set(usernames)) != len(usernames):
+        raise PrivateTokenError('usernames lists a user more than once')
     if state not in ('present', 'absent'):
         raise PrivateTokenError('state must be present or absent, got %r' % (state,))
     if rotate and state != 'present':
@@ -178,7 +210,7 @@ def run_private_token_job(target, username, state='present', rotate=False, check
         raise PrivateTokenError('python must be a path or a command name, got %r' % (python,))
     nonce = new_nonce()
     try:
-        result = target.run(build_command(apps_dir, python), stdin=build_request(username, state, rotate, check, nonce))
+        result = target.run(build_command(apps_dir, python), stdin=build_request(usernames, state, rotate, check, nonce))
     except ExecCommandFailed as exc:
         if exc.rc == EXIT_NO_MANAGE_PY:
             raise PrivateTokenError('%s has no %s/manage.py: set apps_dir to the JumpServer apps directory in the '
@@ -193,11 +225,20 @@ def run_private_token_job(target, username, state='present', rotate=False, check
     except ResultNotFound as exc:
         raise PrivateTokenError('%s in %s: is it the JumpServer core container? stderr: %s'
                                 % (exc, target.describe(), stderr_excerpt(result.stderr)))
-    if not data.get('ok'):
-        if data.get('error') == 'user_not_found':
-            raise UserNotFound('JumpServer has no user named %s; check username (the login name, not the display name)'
-                               % json.dumps(username))
-        if data.get('error') == 'not_jumpserver':
-            raise PrivateTokenError('%s does not look like JumpServer core: %s' % (target.describe(), data.get('detail')))
-        raise PrivateTokenError('the private token job failed in %s: %s' % (target.describe(), data.get('error')))
-    return data
+    if data.get('ok') and isinstance(data.get('results'), dict) and set(data['results']) == set(usernames):
+        return data['results']
+    error = data.get('error')
+    if error == 'user_not_found':
+        missing = data.get('missing') or []
+        raise UserNotFound('JumpServer has no user named %s; check %s (the login name, not the display name); nothing '
+                           'was changed' % (', '.join(json.dumps(name) for name in missing),
+                                            'username' if len(usernames) == 1 else 'usernames'))
+    if error == 'not_jumpserver':
+        raise PrivateTokenError('%s does not look like JumpServer core: %s' % (target.describe(), data.get('detail')))
+    if error == 'failed':
+        done = data.get('results') or {}
+        raise FailedMidway('the private token job stopped at user %s in %s (%s); done before it: %s'
+                           % (json.dumps(data.get('username')), target.describe(), data.get('detail'),
+                              ', '.join('%s (%s)' % (name, 'changed' if item.get('changed') else 'unchanged')
+                                        for name, item in sorted(done.items())) or 'nothing'), done)
+    raise PrivateTokenError('the private token job failed in %s: %s' % (target.describe(), error or 'no results'))

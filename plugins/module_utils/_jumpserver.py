@@ -34,7 +34,7 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._http import (
     origin,
     strip_html,
 )
-from ansible_collections.opsauth.tokens.plugins.module_utils._options import DEFAULT_ORG_ID
+from ansible_collections.opsauth.tokens.plugins.module_utils._options import DEFAULT_JMS_LANGUAGE, DEFAULT_ORG_ID
 from ansible_collections.opsauth.tokens.plugins.module_utils._store import parse_datetime, seconds_left, UTC
 from ansible_collections.opsauth.tokens.plugins.module_utils._totp import TotpSecretError, decode_secret, totp
 
@@ -484,15 +484,17 @@ class JumpServerClient:
     """One JumpServer, one auth method, one requests.Session."""
 
     def __init__(self, url, auth, org_id=None, validate_certs=True, ca_path=None, timeout=DEFAULT_TIMEOUT, retries=DEFAULT_RETRIES,
-                 session=None, sleep=time.sleep, clock=time.time):
+                 session=None, sleep=time.sleep, clock=time.time, language=DEFAULT_JMS_LANGUAGE):
         self.auth = auth
         self.org_id = org_id or DEFAULT_ORG_ID
         self.sleep = sleep
         self.clock = clock
         # X-JMS-ORG on every request, the login included: an org the server does not know is silently the Default
-        # org, so it is better sent always than forgotten once.
+        # org, so it is better sent always than forgotten once. Accept-Language: the server's msg/detail in one
+        # language whatever the server's default (v3.10: Chinese); the error codes do not depend on it.
         self.http = HttpClient(url, validate_certs=validate_certs, ca_path=ca_path, timeout=timeout, retries=retries,
-                               headers={'X-JMS-ORG': self.org_id}, session=session, sleep=sleep)
+                               headers={'X-JMS-ORG': self.org_id, 'Accept-Language': language or DEFAULT_JMS_LANGUAGE},
+                               session=session, sleep=sleep)
         self._authenticated = False
 
     @classmethod
@@ -508,7 +510,8 @@ class JumpServerClient:
             return default if options.get(name) is None else options.get(name)
 
         return cls(options.get('url'), auth, org_id=options.get('org_id'), validate_certs=value('validate_certs', True),
-                   ca_path=options.get('ca_path'), timeout=value('timeout', DEFAULT_TIMEOUT), retries=value('retries', DEFAULT_RETRIES), **kwargs)
+                   ca_path=options.get('ca_path'), timeout=value('timeout', DEFAULT_TIMEOUT), retries=value('retries', DEFAULT_RETRIES),
+                   language=value('language', DEFAULT_JMS_LANGUAGE), **kwargs)
 
     @property
     def base_url(self):

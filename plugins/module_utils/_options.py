@@ -22,6 +22,9 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._common import DEFA
 DEFAULT_ORG_ID = '00000000-0000-0000-0000-000000000002'
 DEFAULT_FUSER_URL = 'http://fuser:20824'
 DEFAULT_EXEC_TIMEOUT = 120
+# JumpServer translates msg/detail by Accept-Language (v3.10 defaults to Chinese, v4 to English): one language for
+# every client, so the server's words quoted in our messages are predictable. Errors are matched on codes only.
+DEFAULT_JMS_LANGUAGE = 'en'
 
 
 def _env(*names):
@@ -41,6 +44,7 @@ def _transport_spec(prefix):
 JMS_CONNECTION_SPEC = dict(
     url=dict(type='str', required=True, fallback=_env('JMS_URL')),
     org_id=dict(type='str', default=DEFAULT_ORG_ID, fallback=_env('JMS_ORG_ID')),
+    language=dict(type='str', default=DEFAULT_JMS_LANGUAGE, fallback=_env('JMS_LANGUAGE')),
     **_transport_spec('JMS')
 )
 

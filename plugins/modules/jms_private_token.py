@@ -14,8 +14,11 @@ author: opsauth.tokens developers (@opsauth)
 description:
   - JumpServer has no REST endpoint for permanent private tokens; they are only reachable from Django inside the
     JumpServer core container (C(jms_core) in the official installer). This module runs
-    C(manage.py shell -c CODE) there once per task, with a fixed CODE that reads its input (the username) as JSON from
+    C(manage.py shell -c CODE) there once per task, with a fixed CODE that reads its input (the usernames) as JSON from
     standard input, and returns the user's token.
+  - With O(usernames), that one run does the job for every user in the list and returns RV(tokens); JumpServer boots
+    once instead of once per user. Every user is looked up before anything is changed, so an unknown name fails the
+    task with all the unknown names and no token touched.
   - O(state=present) returns the user's token and creates one when the user has none; O(rotate=true) replaces it
     with a new one. O(state=absent) deletes it.
   - The container is reached with C(docker exec), C(podman exec) or C(kubectl exec) (see O(runtime)), or the command
@@ -40,8 +43,14 @@ options:
     description:
       - The JumpServer login name of the user whose token this is.
       - It reaches the code in the container only as data on standard input, so any character is safe.
+      - Give exactly one of O(username) and O(usernames).
     type: str
-    required: true
+  usernames:
+    description:
+      - The login names of several users, done in one run of C(manage.py shell) (one boot of JumpServer).
+      - O(state) and O(rotate) apply to each of them; the results are in RV(tokens) and RV(users).
+    type: list
+    elements: str
   state:
     description:
       - V(present) returns the user's token, creating it when the user has none.
@@ -53,6 +62,8 @@ options:
     description:
       - With O(state=present), replace the token with a new one (JumpServer's C(refresh_private_token())). The old token
         stops working at once. Reports a change on every run.
+      - When the new token then fails the check against O(url), the task fails, still reports the change and returns
+        the new token, since the old one is gone either way.
     type: bool
     default: false
   apps_dir:
@@ -90,11 +101,18 @@ options:
       - If not set, the value of the E(JMS_TIMEOUT) environment variable is used.
     type: int
     default: 30
+  language:
+    description:
+      - With O(url), the language of the server's messages, sent as C(Accept-Language) (JumpServer v3.10 answers in
+        Chinese unless asked otherwise). Errors are recognised by their codes, whatever the language.
+      - If not set, the value of the E(JMS_LANGUAGE) environment variable is used.
+    type: str
+    default: en
 notes:
   - This module returns a secret, the private token. Set C(no_log) to V(true) on the task and do not print the result.
     A private token never expires; keep it like a password, and rotate it with O(rotate=true) when it may have leaked.
-  - Each run boots JumpServer in C(manage.py shell), which takes several seconds; the module does the whole job in one
-    such run.
+  - Each run boots JumpServer in C(manage.py shell), which takes several seconds (about 7 s measured on a real v4.10);
+    the module does the whole job in one such run, for one user or for all of O(usernames).
   - The token and the username never appear on a command line (visible to every local user in the process list);
     only the fixed code, O(apps_dir) and O(python) do.
 seealso:
@@ -138,27 +156,70 @@ EXAMPLES = r'''
     container: jms_core
     username: automation
     state: absent
+
+- name: The tokens of every service account, in one boot of JumpServer
+  opsauth.tokens.jms_private_token:
+    runtime: docker
+    container: jms_core
+    usernames: [backup-bot, inventory-sync, monitoring]
+  register: service_tokens
+  no_log: true
+
+- name: Use one of them
+  ansible.builtin.uri:
+    url: https://jumpserver.example.com/api/v1/assets/assets/?limit=10
+    headers:
+      Authorization: "Token {{ service_tokens.tokens['inventory-sync'] }}"
+  no_log: true
 '''
 
 RETURN = r'''
+tokens:
+  description:
+    - With O(usernames), each user's private token by username (a secret, like RV(token)).
+    - A user whose token would be created or rotated in check mode, or who has none with O(state=absent), maps to null.
+  returned: O(usernames) is given
+  type: dict
+  sample: {backup-bot: 937b38011acf499eb474e2fecb424ab3a1b2c3d4}
+users:
+  description: With O(usernames), what was done for each user, by username (nothing secret).
+  returned: O(usernames) is given
+  type: dict
+  contains:
+    changed:
+      description: Whether this user's token was created, rotated or deleted.
+      type: bool
+    created:
+      description: Whether this run made a new token for the user.
+      type: bool
+    existed:
+      description: Whether the user had a token before this run.
+      type: bool
+    date_created:
+      description: When the user's token was created, ISO 8601.
+      type: str
+    verified:
+      description: Whether JumpServer accepted the user's token at O(url).
+      type: bool
+  sample: {backup-bot: {changed: false, created: false, existed: true, date_created: '2026-08-21T10:00:00+08:00', verified: true}}
 token:
   description: The private token (40 hexadecimal characters); send it in the header C(Authorization) as C(Token <token>).
-  returned: O(state=present), except in check mode when it would be created or rotated
+  returned: O(username) and O(state=present), except in check mode when it would be created or rotated
   type: str
   sample: 937b38011acf499eb474e2fecb424ab3a1b2c3d4
 username:
   description: The user the token belongs to.
-  returned: always
+  returned: O(username) is given
   type: str
   sample: automation
 created:
   description: Whether this run made a new token (the user had none, or O(rotate=true)).
-  returned: always
+  returned: O(username) is given
   type: bool
   sample: false
 existed:
   description: Whether the user had a token before this run.
-  returned: always
+  returned: O(username) is given
   type: bool
   sample: true
 date_created:
@@ -167,7 +228,7 @@ date_created:
   type: str
   sample: '2026-08-21T10:00:00+08:00'
 verified:
-  description: Whether JumpServer accepted the token at O(url).
+  description: Whether JumpServer accepted the token at O(url) (with O(usernames), every token).
   returned: always
   type: bool
   sample: true
@@ -189,36 +250,42 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._exec import ExecTa
 from ansible_collections.opsauth.tokens.plugins.module_utils._http import HAS_REQUESTS, OpsAuthError
 from ansible_collections.opsauth.tokens.plugins.module_utils._jms_private_token import (
     DEFAULT_APPS_DIR,
+    FailedMidway,
     PrivateTokenError,
-    run_private_token_job,
+    run_private_tokens_job,
 )
 from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import JumpServerClient
 from ansible_collections.opsauth.tokens.plugins.module_utils._options import EXEC_SPEC, JMS_CONNECTION_SPEC
 
 ARGUMENT_SPEC = dict(
     EXEC_SPEC,
-    username=dict(type='str', required=True),
+    username=dict(type='str'),
+    usernames=dict(type='list', elements='str'),
     state=dict(type='str', default='present', choices=['present', 'absent']),
     rotate=dict(type='bool', default=False),
     apps_dir=dict(type='str', default=DEFAULT_APPS_DIR),
     python=dict(type='str'),
     url=dict(type='str'),
-    **dict((name, JMS_CONNECTION_SPEC[name]) for name in ('validate_certs', 'ca_path', 'timeout'))
+    **dict((name, JMS_CONNECTION_SPEC[name]) for name in ('validate_certs', 'ca_path', 'timeout', 'language'))
 )
+
+
+# What RV(users) says about each user (nothing secret).
+USER_FIELDS = ('changed', 'created', 'existed', 'date_created', 'verified')
 
 
 def verify(params, token, username):
     """Prove the token works: GET /api/v1/users/profile/ with it, and check whose it is."""
     options = dict(url=params['url'], private_token=token, validate_certs=params['validate_certs'],
-                   ca_path=params['ca_path'], timeout=params['timeout'], retries=1)
+                   ca_path=params['ca_path'], timeout=params['timeout'], language=params['language'], retries=1)
     profile = JumpServerClient.from_options(options, methods=('private_token',)).check_token()
     owner = profile.get('username') if isinstance(profile, dict) else None
     if owner != username:
         raise PrivateTokenError('%s accepted the token but says it belongs to %r, not %r' % (params['url'], owner, username))
 
 
-def describe(data, params, check_mode):
-    username, state = params['username'], params['state']
+def describe(data, username, params, check_mode):
+    state = params['state']
     if state == 'absent':
         if not data['changed']:
             return '%s has no private token' % username
@@ -230,33 +297,94 @@ def describe(data, params, check_mode):
     return 'returned the existing private token of %s' % username
 
 
+def user_result(data, username, params, check_mode):
+    """What the module says about one user (its token only where the job returned one)."""
+    result = dict(changed=bool(data['changed']), created=bool(data.get('created')), existed=bool(data.get('existed')),
+                  verified=False, msg=describe(data, username, params, check_mode))
+    if params['state'] == 'present' and data.get('token'):
+        result.update(token=data['token'], date_created=data.get('date_created'))
+    return result
+
+
+def verify_all(params, results):
+    """Check every returned token against url; the users whose check failed, with why (never a token)."""
+    failures = []
+    for username, result in results.items():
+        if not result.get('token'):
+            continue
+        try:
+            verify(params, result['token'], username)
+            result['verified'] = True
+        except OpsAuthError as exc:
+            failures.append('%s: %s' % (username, exc))
+    return failures
+
+
+def combine(results, params, check_mode, pod):
+    """The module's result: one user's fields (username), or tokens and users by name (usernames)."""
+    changed = any(item['changed'] for item in results.values())
+    if params['username'] is not None:
+        result = dict(results[params['username']], username=params['username'])
+    else:
+        tokens = dict((name, item.get('token')) for name, item in results.items())
+        users = dict((name, dict((key, item.get(key)) for key in USER_FIELDS)) for name, item in results.items())
+        done = sorted(name for name, item in results.items() if item['changed'])
+        what = '%s for %s' % ('would change' if check_mode else 'changed', ', '.join(done)) if done else 'nothing to change'
+        result = dict(tokens=tokens, users=users, verified=all(item['verified'] for item in results.values()),
+                      msg='%d user(s), %s' % (len(results), what))
+    result['changed'] = changed
+    if pod:
+        result['pod'] = pod
+    return result
+
+
+def diff(results, params):
+    """Whether each user has a token before and after (never the token); one user's without nesting."""
+    present = params['state'] == 'present'
+    before = dict((name, {'username': name, 'has_private_token': item['existed']}) for name, item in results.items())
+    after = dict((name, {'username': name, 'has_private_token': present, 'rotated': bool(params['rotate'] and present)})
+                 for name in results)
+    if params['username'] is not None:
+        return dict(before=before[params['username']], after=after[params['username']])
+    return dict(before=before, after=after)
+
+
 def main():
-    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
+    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True,
+                           mutually_exclusive=[('username', 'usernames')], required_one_of=[('username', 'usernames')])
     params = module.params
+    names = [params['username']] if params['username'] is not None else params['usernames']
+    who = dict(username=params['username']) if params['username'] is not None else dict(usernames=names)
     try:
         if params['url'] and not HAS_REQUESTS:
             module.fail_json(msg=missing_required_lib('requests'))
         target = ExecTarget.from_params(params)
         target.validate()
-        data = run_private_token_job(target, params['username'], state=params['state'], rotate=params['rotate'],
-                                     check=module.check_mode, apps_dir=params['apps_dir'], python=params['python'])
-        result = dict(changed=data['changed'], username=params['username'], created=bool(data.get('created')),
-                      existed=bool(data.get('existed')), verified=False, msg=describe(data, params, module.check_mode))
-        if target.runtime == 'kubectl':
-            result['pod'] = target.pod_name
-        if params['state'] == 'present' and data.get('token'):
-            result.update(token=data['token'], date_created=data.get('date_created'))
-            if params['url']:
-                verify(params, data['token'], params['username'])
-                result['verified'] = True
+        try:
+            data = run_private_tokens_job(target, names, state=params['state'], rotate=params['rotate'],
+                                          check=module.check_mode, apps_dir=params['apps_dir'], python=params['python'])
+        except FailedMidway as exc:
+            # Tokens made before the failure exist now: return them (as no_log'd as a success) with the failure.
+            done = dict((name, user_result(item, name, params, module.check_mode)) for name, item in exc.results.items())
+            module.fail_json(**dict(combine(done, dict(params, username=None), module.check_mode, None), msg=str(exc)))
+        results = dict((name, user_result(data[name], name, params, module.check_mode)) for name in names)
+        pod = target.pod_name if target.runtime == 'kubectl' else None
+        failures = verify_all(params, results) if params['url'] else []
+        result = combine(results, params, module.check_mode, pod)
         if module._diff:
-            after = params['state'] == 'present'
-            result['diff'] = dict(before={'username': params['username'], 'has_private_token': result['existed']},
-                                  after={'username': params['username'], 'has_private_token': after,
-                                         'rotated': bool(params['rotate'] and after)})
+            result['diff'] = diff(results, params)
+        if failures:
+            # The job is done: a created or rotated token replaced the old one, so the change is reported and the new
+            # token returned (issue 8, 6b); a token that was there before stays where it was and is not returned.
+            for name, item in results.items():
+                if not item['changed']:
+                    item.pop('token', None)
+            result = dict(combine(results, params, module.check_mode, pod), diff=result.get('diff'))
+            result['msg'] = '%s, but the check against %s failed for %s' % (result['msg'], params['url'], '; '.join(failures))
+            module.fail_json(**result)
         module.exit_json(**result)
     except OpsAuthError as exc:
-        module.fail_json(msg=str(exc), username=params['username'])
+        module.fail_json(msg=str(exc), **who)
 
 
 if __name__ == '__main__':

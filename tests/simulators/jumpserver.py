@@ -5,6 +5,7 @@
 Run: python tests/simulators/jumpserver.py --port 0 --port-file F [--host 127.0.0.1] [--tls --cert-dir D] [--log-file F]
      [--users FILE] [--token-ttl 86400] [--confirm-after 2] [--anon-rate 60] [--user-rate 180] [--rate-window 60]
      [--login-limit 7] [--block-time 1800] [--bulk-users 2500] [--csrf-trusted-origin URL ...]
+     [--jumpserver-version 4|3]
 
 Built-in users (``--users FILE``, a JSON list of user objects, replaces them): admin/Adm1n-Pass! (superuser),
 alice/Alice-Pass-1, mfa/Mfa-Pass-1 (TOTP secret JBSWY3DPEHPK3PXP), mfa-email/Mfa-Email-1 (MFA by e-mail code),
@@ -32,7 +33,23 @@ Choices made where the notes are silent:
 - Throttling follows DRF's SimpleRateThrottle: anonymous endpoints (login, MFA, confirm status) count per client IP,
   authenticated endpoints per user (only once authentication succeeded); /api/health/ and /_sim/* never count.
 
-Simulator control endpoints (besides _base's): POST /_sim/sessions {"username"} -> {"session_id", "csrf_token"};
+JumpServer v3.10 (``--jumpserver-version 3``, after the api-notes' v3.10 section): no throttling at all (no 429, no
+Retry-After), ``msg``/``detail`` in Chinese unless the request sends ``Accept-Language: en``, and an unknown or expired
+bearer token answers 401 {"detail": "Invalid token or cache refreshed.", "code": "authentication_failed"}. The fake
+manage.py of tests/bin asks GET /_sim/version and prints v3.10's 18 ``ALLOWED_HOSTS: ...`` lines on stdout.
+Both versions answer ``Accept-Language: zh...`` in Chinese and ``en...`` in English (Django's LocaleMiddleware); the
+Chinese texts are JumpServer's and DRF's zh-hans translations where known. A message without a translation stays
+English (a simulator choice).
+
+Access keys (both versions, after apps/authentication/api/access_key.py and confirm.py): the create ignores its body
+(``user.create_access_key()``: is_active true, ip_group ["*"]; set them with PATCH), needs a fresh confirmation of
+level "password" or higher in the session (300 s), answers 412 user_confirm_required otherwise, and 400
+["Access keys can be created at most 10"] at the limit. The confirmation (POST /api/v1/authentication/confirm/) is
+checked by the first backend that applies to the user, MFA before password (ConfirmType.get_prop_backends): a user with
+an OTP device confirms with ``mfa_type: otp`` and the current code as ``secret_key``, whatever ``confirm_type`` says;
+GET /api/v1/authentication/confirm/?confirm_type=password names that backend: {"confirm_type", "content"}.
+
+Simulator control endpoints (besides _base's): GET /_sim/version -> {"version": 3|4}; POST /_sim/sessions {"username"} -> {"session_id", "csrf_token"};
 POST /_sim/expire_tokens (drop every bearer token); POST /_sim/users {"username", ...} (add or patch);
 GET /_sim/state; GET|POST /_sim/private_tokens/<username> {"action": "get_or_create"|"refresh"|"delete"}.
 """
@@ -98,6 +115,30 @@ BLOCK_MSG = 'The account has been locked (please contact admin to unlock it or t
 MFA_CONFIRM_WINDOW = 600
 CONFIRM_VALID = 300
 MAX_ACCESS_KEYS = 10
+CONFIRM_LEVELS = ('relogin', 'password', 'mfa')  # authentication.const.ConfirmType: a confirmation's level is index + 1
+V3_INVALID_BEARER = 'Invalid token or cache refreshed.'
+# zh-hans texts of the messages this simulator sends (JumpServer's and DRF's translations where known).
+ZH_MESSAGES = {
+    'Authentication credentials were not provided.': '身份认证信息未提供。',
+    'Invalid token.': '认证令牌无效。',
+    V3_INVALID_BEARER: '令牌无效或缓存已刷新。',
+    'Invalid signature.': '签名无效。',
+    'Ip is not in access ip list.': 'IP 不在允许访问的 IP 列表中。',
+    'User inactive or deleted.': '用户未激活或已删除。',
+    'Not found.': '未找到。',
+    'You do not have permission to perform this action.': '您没有执行该操作的权限。',
+    'MFA required': '需要 MFA 认证',
+    'MFA code invalid, or ntp sync server time': 'MFA 验证码不正确，或者服务器端时间不对',
+    'This account is inactive.': '此账号已禁用',
+    'This account is expired': '此账号已过期',
+    BLOCK_MSG: '账号已被锁定 (请联系管理员解锁或 30 分钟后重试)',
+    'This action require confirm current user': '此操作需要确认当前用户',
+    'Access keys can be created at most 10': '最多可以创建 10 个访问密钥',
+    'Authentication failed password incorrect': '认证失败，密码错误',
+    'Wait for the administrator to confirm this login': '等待管理员确认登录',
+    'Login confirm rejected': '登录复核被拒绝',
+}
+ZH_PASSWORD_FAILED = '您输入的用户名或密码不正确，请重新输入。 您还可以尝试 {n} 次（账号将被临时 锁定 30 分钟）'
 
 
 def totp(secret, at, step=30, digits=6):
@@ -154,12 +195,16 @@ class JumpServerSim(_base.SimApp):
         parser.add_argument('--block-time', type=float, default=1800, help='seconds a login block lasts')
         parser.add_argument('--bulk-users', type=int, default=2500, help='number of userNNNN users seeded in the Default org')
         parser.add_argument('--csrf-trusted-origin', action='append', default=[], help='extra trusted Origin for session auth')
+        parser.add_argument('--jumpserver-version', type=int, choices=(3, 4), default=4,
+                            help='4: v4.10 (default); 3: v3.10 LTS (no throttling, Chinese messages, v3 bearer 401)')
 
     def __init__(self, args):
         self.seed_users = DEFAULT_USERS
         if args.users:
             with open(args.users) as stream:
                 self.seed_users = json.load(stream)
+        if args.jumpserver_version == 3:
+            args.anon_rate = args.user_rate = 0  # v3.10 has no rate limiting at all
         super().__init__(args)
         api = '/api/v1'
         uid = r'(?P<id>[^/]+)'
@@ -183,6 +228,7 @@ class JumpServerSim(_base.SimApp):
             self.route(method, api + r'/authentication/access-keys/%s/' % uid, self.keys_item)
         self.route('GET', api + r'/authentication/confirm/', self.confirm_backends)
         self.route('POST', api + r'/authentication/confirm/', self.confirm)
+        self.control('GET', r'/_sim/version', lambda req: (200, {}, {'version': self.args.jumpserver_version}))
         self.control('POST', r'/_sim/sessions', self.ctl_session)
         self.control('POST', r'/_sim/expire_tokens', self.ctl_expire_tokens)
         self.control('POST', r'/_sim/users', self.ctl_users)
@@ -308,6 +354,37 @@ class JumpServerSim(_base.SimApp):
     def method_not_allowed(self, req):
         return 405, {}, {'detail': 'Method "%s" not allowed.' % req.method, 'code': 'method_not_allowed'}
 
+    def dispatch(self, req):
+        return self.localize(req, super().dispatch(req))
+
+    def language(self, req):
+        """'zh' or 'en': the first Accept-Language entry this server knows, else the version's default."""
+        for item in req.headers.get('accept-language', '').split(','):
+            tag = item.split(';')[0].strip().lower()
+            if tag.startswith(('en', 'zh')):
+                return tag[:2]
+        return 'zh' if self.args.jumpserver_version == 3 else 'en'
+
+    def localize(self, req, response):
+        """Translate msg/detail (and a list of messages) to Chinese when the request's language is zh."""
+        status, headers, body = response
+        if self.language(req) != 'zh':
+            return response
+
+        def zh(text):
+            if not isinstance(text, str):
+                return text
+            if text.startswith(PASSWORD_FAILED_MSG[:40]):
+                return ZH_PASSWORD_FAILED.format(n=text.split('try ')[1].split(' ')[0])
+            return ZH_MESSAGES.get(text, text)
+        if isinstance(body, dict):
+            # "error" is a code in login answers (password_failed) and a sentence in others (confirm): only sentences.
+            body = dict((key, zh(value) if key in ('msg', 'detail') or (key == 'error' and ' ' in str(value)) else value)
+                        for key, value in body.items())
+        elif isinstance(body, list):
+            body = [zh(item) for item in body]
+        return status, headers, body
+
     def server_error(self, req):
         return html_500()
 
@@ -368,6 +445,8 @@ class JumpServerSim(_base.SimApp):
             user = self.users.get(info['user']) if info and info['expires'] > _base.now() else None
             if user and user['is_active']:
                 return user, None
+            if self.args.jumpserver_version == 3:
+                return None, auth_failed(V3_INVALID_BEARER)
         elif keyword == 'token':
             owner = next((name for name, tok in self.private_tokens.items() if tok['key'] == credential), None)
             if owner is None or owner not in self.users:
@@ -621,15 +700,15 @@ class JumpServerSim(_base.SimApp):
 
     def keys_create(self, req):
         dummy, sess, dummy = self.session(req, create=False)
-        confirmed = sess and sess.get('confirm_user') == req.user['username'] and _base.now() - sess.get('confirm_time', 0) <= CONFIRM_VALID
+        confirmed = (sess and sess.get('confirm_user') == req.user['username'] and _base.now() - sess.get('confirm_time', 0) <= CONFIRM_VALID
+                     and sess.get('confirm_level', 0) >= CONFIRM_LEVELS.index('password') + 1)
         if not confirmed:
             return 412, {}, {'type': 'user_confirm_required', 'code': 'password', 'detail': 'This action require confirm current user'}
         if len(self.own_keys(req)) >= MAX_ACCESS_KEYS:
             return 400, {}, ['Access keys can be created at most %d' % MAX_ACCESS_KEYS]
-        data = req.data if isinstance(req.data, dict) else {}
+        # The real view ignores the body (user.create_access_key()): is_active and ip_group are set by PATCH.
         key = {'id': str(uuid.uuid4()), 'secret': self.remember(str(uuid.uuid4())), 'user': req.user['username'],
-               'is_active': bool(data.get('is_active', True)),
-               'ip_group': data.get('ip_group') or ['*'], 'date_created': _base.now(), 'date_last_used': None}
+               'is_active': True, 'ip_group': ['*'], 'date_created': _base.now(), 'date_last_used': None}
         self.access_keys[key['id']] = key
         return 201, {}, self.key_view(key, req, with_secret=True)
 
@@ -648,17 +727,40 @@ class JumpServerSim(_base.SimApp):
                 key['ip_group'] = list(data['ip_group'] or ['*'])
         return 200, {}, self.key_view(key, req)
 
+    @staticmethod
+    def confirm_backend(user, confirm_type):
+        """The first backend that applies, from the strongest down to ``confirm_type`` (get_prop_backends)."""
+        if confirm_type not in CONFIRM_LEVELS:
+            return None
+        allowed = CONFIRM_LEVELS[CONFIRM_LEVELS.index(confirm_type):]
+        if 'mfa' in allowed and user['totp_secret'] and 'otp' in (user['mfa_choices'] or []):
+            return 'mfa'
+        return 'password' if 'password' in allowed or 'relogin' in allowed else None
+
     def confirm_backends(self, req):
-        return 200, {}, [{'name': 'password', 'disabled': False, 'msg': ''}]
+        backend = self.confirm_backend(req.user, req.q('confirm_type', 'password'))
+        if backend is None:
+            return 400, {}, {'error': 'This action require verify your MFA'}
+        content = [{'name': 'otp', 'disabled': False, 'display_name': 'OTP', 'placeholder': 'OTP verification code'}] if backend == 'mfa' else ''
+        return 200, {}, {'confirm_type': backend, 'content': content}
 
     def confirm(self, req):
         data = req.data if isinstance(req.data, dict) else {}
-        if data.get('confirm_type', 'password') != 'password':
-            return 400, {}, {'error': 'This confirm type is not supported by the simulator'}
-        if not data.get('secret_key') or data['secret_key'] != req.user['password']:
-            return 400, {}, {'error': 'Password invalid'}
+        confirm_type = data.get('confirm_type') or 'password'
+        backend = self.confirm_backend(req.user, confirm_type)
+        secret = str(data.get('secret_key') or '')
+        if backend == 'mfa':
+            stamp = _base.now()
+            ok = data.get('mfa_type') == 'otp' and secret in {totp(req.user['totp_secret'], stamp + shift) for shift in (-30, 0, 30)}
+            message = 'MFA code invalid, or ntp sync server time'
+        else:
+            ok = backend is not None and bool(secret) and secret == req.user['password']
+            message = 'Authentication failed password incorrect'
+        if not ok:
+            return 400, {}, {'error': message}
         dummy, sess, cookie = self.session(req)
         sess['confirm_user'], sess['confirm_time'] = req.user['username'], _base.now()
+        sess['confirm_level'] = CONFIRM_LEVELS.index(confirm_type) + 1
         return 200, dict(cookie, **{'Content-Type': 'application/json'}), json.dumps('ok')
 
     # ---- control API ----------------------------------------------------------------------

@@ -1,13 +1,15 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Start, stop and inspect the API simulators (JumpServer over HTTP and HTTPS, DeepFlow fauths + fuser).
+"""Start, stop and inspect the API simulators (JumpServer v4 over HTTP and HTTPS, JumpServer v3.10 over HTTP,
+DeepFlow fauths + fuser).
 
   python tests/simulators/run.py start  --state-dir DIR [--jms-arg=--token-ttl=5 ...] [--deepflow-arg=--access-ttl=2 ...]
   python tests/simulators/run.py stop   --state-dir DIR
   python tests/simulators/run.py status --state-dir DIR
 
 ``start`` writes DIR/pids.json and DIR/endpoints.json and prints the endpoints:
-{"jms_url", "jms_tls_url", "jms_ca_path", "deepflow_url", "deepflow_fauths_url", "deepflow_fuser_url"}.
+{"jms_url", "jms_tls_url", "jms_v3_url", "jms_ca_path", "deepflow_url", "deepflow_fauths_url", "deepflow_fuser_url"}.
+``jms_v3_url`` is a second JumpServer simulator started with ``--jumpserver-version 3`` (JumpServer v3.10 LTS).
 ``deepflow_url`` is the controller-style base (external paths ``/api/fauths/login``...), ``deepflow_fauths_url``
 the internal fauths base (``/login``...): both are served by the same listener. Each simulator logs its requests
 to DIR/<name>.requests.jsonl and its output to DIR/<name>.out. Importable: ``start(state_dir, jms_args=(),
@@ -37,6 +39,7 @@ def _specs(state_dir, jms_args, deepflow_args):
     return {
         'jms': ('jumpserver.py', list(jms_args), {'jms_url': 'jms.port'}),
         'jms_tls': ('jumpserver.py', ['--tls', '--cert-dir', tls_dir] + list(jms_args), {'jms_tls_url': 'jms_tls.port'}),
+        'jms_v3': ('jumpserver.py', list(jms_args) + ['--jumpserver-version', '3'], {'jms_v3_url': 'jms_v3.port'}),
         'deepflow': ('deepflow.py', ['--fuser-port', '0', '--fuser-port-file', fuser_port] + list(deepflow_args),
                      {'deepflow_url': 'deepflow.port', 'deepflow_fuser_url': 'deepflow_fuser.port'}),
     }
@@ -199,7 +202,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description='Start/stop the opsauth.tokens API simulators.')
     parser.add_argument('action', choices=('start', 'stop', 'status'))
     parser.add_argument('--state-dir', required=True, help='where pids.json, endpoints.json, logs and the TLS certificate live')
-    parser.add_argument('--jms-arg', action='append', default=[], help='extra flag for both JumpServer simulators (use --jms-arg=--flag=value)')
+    parser.add_argument('--jms-arg', action='append', default=[], help='extra flag for every JumpServer simulator (use --jms-arg=--flag=value)')
     parser.add_argument('--deepflow-arg', action='append', default=[], help='extra flag for the DeepFlow simulator (use --deepflow-arg=--flag=value)')
     args = parser.parse_args(argv)
     if args.action == 'start':

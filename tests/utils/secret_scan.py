@@ -74,8 +74,10 @@ def issued_secrets(state_dir):
     context = ssl.create_default_context(cafile=endpoints.get('jms_ca_path')) if endpoints.get('jms_ca_path') else None
     found = {}
     # deepflow_fauths_url is the same listener as deepflow_url, and fuser shares its state: one ask per process.
-    for key in ('jms_url', 'jms_tls_url', 'deepflow_url'):
+    for key in ('jms_url', 'jms_tls_url', 'jms_v3_url', 'deepflow_url'):
         url = endpoints.get(key)
+        if not url and key == 'jms_v3_url':
+            continue  # a state directory from before the v3.10 simulator (run.py writes it since)
         if not url:
             raise ScanVoid('%s has no %s' % (path, key))
         try:

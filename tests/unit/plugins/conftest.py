@@ -153,3 +153,17 @@ def fake_runtime(tmp_path, monkeypatch):
         monkeypatch.setenv('OPSAUTH_FAKE_STATE', runtime.path)
         return runtime
     return make
+
+
+@pytest.fixture(scope='session')
+def jms_v3_server():
+    """The JumpServer simulator as v3.10 LTS (--jumpserver-version 3)."""
+    yield from _serve(JumpServer, 'jumpserver', 'JumpServerSim', ['main'], ['--bulk-users', '5', '--jumpserver-version', '3'])
+
+
+@pytest.fixture(params=[4, 3], ids=['v4', 'v3'])
+def jms_any(request):
+    """The JumpServer simulator as v4 and, in a second run of the test, as v3.10."""
+    server = request.getfixturevalue('jms_server' if request.param == 4 else 'jms_v3_server')
+    server.reset()
+    return server

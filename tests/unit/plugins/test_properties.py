@@ -225,8 +225,8 @@ NOISE_LINES = st.lists(st.one_of(
 @given(username=NASTY, before=NOISE_LINES, after=NOISE_LINES)
 def test_a_private_token_job_reads_only_its_own_result_line(username, before, after):
     # The username travels as JSON on stdin, never on the command line (the command does not even take it).
-    request = json.loads(_jms_private_token.build_request(username, nonce='n0nce-7f3a9c'))
-    assert request['username'] == username and request['nonce'] == 'n0nce-7f3a9c'
+    request = json.loads(_jms_private_token.build_request([username], nonce='n0nce-7f3a9c'))
+    assert request['usernames'] == [username] and request['nonce'] == 'n0nce-7f3a9c'
     result = {'ok': True, 'changed': False, 'username': username, 'token': 'f' * 40, 'nonce': 'n0nce-7f3a9c'}
     # What the in-container script prints: one marked line (json.dumps escapes every line separator).
     stdout = '\n'.join(before + ['', 'OPSAUTH_RESULT=' + json.dumps(result, sort_keys=True)] + after)

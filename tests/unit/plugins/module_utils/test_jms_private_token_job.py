@@ -31,7 +31,10 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._jms_private_token 
     build_command,
     build_request,
     parse_result,
+    FailedMidway,
+    UserNotFound,
     run_private_token_job,
+    run_private_tokens_job,
 )
 from ansible_collections.opsauth.tokens.tests.unit.plugins.conftest import FAKE_BIN
 
@@ -55,26 +58,26 @@ def test_the_command_is_fixed_and_carries_no_input():
 
 
 def test_the_username_travels_only_in_the_stdin_document():
-    request = json.loads(build_request(NASTY, 'present', rotate=True, check=True, nonce=NONCE))
-    assert request == {'username': NASTY, 'state': 'present', 'rotate': True, 'check': True, 'nonce': NONCE}
+    request = json.loads(build_request([NASTY, 'bob'], 'present', rotate=True, check=True, nonce=NONCE))
+    assert request == {'usernames': [NASTY, 'bob'], 'state': 'present', 'rotate': True, 'check': True, 'nonce': NONCE}
     assert not any(NASTY in part or 'brien' in part for part in build_command())
 
 
 def test_the_shell_code_reads_stdin_and_uses_jumpservers_own_methods():
     assert 'sys.stdin.read()' in SHELL_CODE
-    assert 'User.objects.get(username=request[' in SHELL_CODE
+    assert "for name in request['usernames']" in SHELL_CODE and 'User.objects.get(username=name)' in SHELL_CODE
     assert 'refresh_private_token()' in SHELL_CODE and 'create_private_token()' in SHELL_CODE
     assert "PrivateToken.objects.filter(user=user)" in SHELL_CODE
     compile(SHELL_CODE, '<shell>', 'exec')  # valid Python
 
 
 def test_nonces_differ():
-    first, second = json.loads(build_request('a')), json.loads(build_request('a'))
+    first, second = json.loads(build_request(['a'])), json.loads(build_request(['a']))
     assert len(first['nonce']) == 32 and first['nonce'] != second['nonce']
 
 
 @pytest.mark.parametrize('kwargs, message', [
-    (dict(username=''), 'username must not be empty'),
+    (dict(username=''), 'every username must be a non-empty string'),
     (dict(username='a', state='gone'), 'state must be present or absent'),
     (dict(username='a', state='absent', rotate=True), 'rotate=true needs state=present'),
     (dict(username='a', apps_dir='opt/jumpserver/apps'), 'apps_dir must be an absolute path'),
@@ -185,13 +188,18 @@ class _Models:
 def run_code(monkeypatch, capsys):
     """Run SHELL_CODE as Django's shell -c would, with the request on stdin; return (parsed result, models)."""
     def run(models, username, **kwargs):
+        """``username``: one name (returns that user's result when the job succeeds) or a list (the raw result)."""
         monkeypatch.setitem(sys.modules, 'users', type(sys)('users'))
         monkeypatch.setitem(sys.modules, 'users.models', models.users_module)
         monkeypatch.setitem(sys.modules, 'authentication', type(sys)('authentication'))
         monkeypatch.setitem(sys.modules, 'authentication.models', models.auth_module)
-        monkeypatch.setattr(sys, 'stdin', io.StringIO(build_request(username, nonce=NONCE, **kwargs)))
+        names = [username] if isinstance(username, str) else username
+        monkeypatch.setattr(sys, 'stdin', io.StringIO(build_request(names, nonce=NONCE, **kwargs)))
         exec(compile(SHELL_CODE, '<shell>', 'exec'), {'__name__': '__main__'})  # pylint: disable=exec-used
-        return parse_result(capsys.readouterr().out, NONCE)
+        result = parse_result(capsys.readouterr().out, NONCE)
+        if result.get('ok') and isinstance(username, str):
+            return result['results'][username]
+        return result
     return run
 
 
@@ -238,8 +246,40 @@ def test_code_check_mode_only_reads(run_code, tokens, kwargs, changed, token):
 def test_code_unknown_user_and_username_as_data(run_code):
     models = _Models(['alice'], {})
     result = run_code(models, NASTY)
-    assert result == {'ok': False, 'error': 'user_not_found', 'nonce': NONCE}
+    assert result == {'ok': False, 'error': 'user_not_found', 'missing': [NASTY], 'nonce': NONCE}
     assert models.calls == [('get', NASTY)]  # the lookup got the username exactly, as a value
+
+
+def test_code_many_users_in_one_run(run_code):
+    models = _Models(['alice', 'bob', 'carol'], {'bob': 'old-bob'})
+    result = run_code(models, ['alice', 'bob', 'carol'])
+    assert result['ok'] and sorted(result['results']) == ['alice', 'bob', 'carol']
+    assert result['results']['bob'] == dict(changed=False, existed=True, created=False, token='old-bob',
+                                            date_created='2026-01-02T03:04:05+00:00')
+    assert result['results']['alice']['created'] and result['results']['carol']['created']
+    assert models.writes() == [('create', 'alice'), ('create', 'carol')]
+
+
+def test_code_unknown_users_are_named_together_and_nothing_is_done(run_code):
+    models = _Models(['alice', 'bob'], {'bob': 'old-bob'})
+    result = run_code(models, ['alice', 'ghost', 'bob', 'nobody'], rotate=True)
+    assert result == {'ok': False, 'error': 'user_not_found', 'missing': ['ghost', 'nobody'], 'nonce': NONCE}
+    assert models.writes() == [] and models.tokens == {'bob': 'old-bob'}
+
+
+def test_code_a_failure_midway_reports_what_was_done(run_code):
+    models = _Models(['alice', 'bob', 'carol'], {'alice': 'old-alice', 'bob': 'old-bob'})
+    original = models.users_module.User.refresh_private_token
+
+    def refresh(user):
+        if user.username == 'bob':
+            raise RuntimeError('database connection lost')
+        return original(user)
+    models.users_module.User.refresh_private_token = refresh
+    result = run_code(models, ['alice', 'bob', 'carol'], rotate=True)
+    assert result['ok'] is False and result['error'] == 'failed' and result['username'] == 'bob'
+    assert result['detail'] == 'RuntimeError: database connection lost'
+    assert list(result['results']) == ['alice'] and result['results']['alice']['token'].startswith('rotated-')
 
 
 def test_code_outside_jumpserver(monkeypatch, capsys):
@@ -297,6 +337,47 @@ def test_the_job_turns_launcher_failures_into_clear_errors(fake_docker):
     with pytest.raises(PrivateTokenError, match='no Python interpreter found in docker container no_py3 '
                                                 '\\(tried /opt/py3/bin/python\\): set python'):
         run_private_token_job(fake_docker('no_py3'), 'alice', python='/opt/py3/bin/python')
+
+
+class _Answer:
+    def __init__(self, stdout):
+        self.stdout, self.stderr, self.rc = stdout, '', 0
+
+
+class _Target:
+    """An exec target that answers with what the fixed code would print for the request it gets."""
+
+    def __init__(self, answer):
+        self.answer, self.runs = answer, []
+
+    def describe(self):
+        return 'docker container jms_core'
+
+    def run(self, command, stdin=None):
+        request = json.loads(stdin)
+        self.runs.append(request)
+        return _Answer('ALLOWED_HOSTS: x\n' * 18 + line(nonce=request['nonce'], **self.answer(request)))
+
+
+def test_the_job_names_every_unknown_user_and_says_nothing_changed():
+    target = _Target(lambda request: dict(ok=False, error='user_not_found', missing=['ghost', 'o"brien']))
+    with pytest.raises(UserNotFound, match=r'no user named "ghost", "o\\"brien"; check usernames .*nothing was changed'):
+        run_private_tokens_job(target, ['alice', 'ghost', 'o"brien'])
+    assert len(target.runs) == 1 and target.runs[0]['usernames'] == ['alice', 'ghost', 'o"brien']
+
+
+def test_the_job_reports_a_failure_midway_with_what_was_done():
+    done = {'alice': dict(changed=True, existed=True, created=True, token='t' * 40, date_created=None)}
+    target = _Target(lambda request: dict(ok=False, error='failed', username='bob', detail='OperationalError: gone',
+                                          results=done))
+    with pytest.raises(FailedMidway, match=r'stopped at user "bob" .*OperationalError: gone.*done before it: alice \(changed\)') as caught:
+        run_private_tokens_job(target, ['alice', 'bob'], rotate=True)
+    assert caught.value.results == done and 't' * 40 not in str(caught.value)
+
+
+def test_the_job_refuses_a_list_with_a_user_twice():
+    with pytest.raises(PrivateTokenError, match='more than once'):
+        run_private_tokens_job(_Target(lambda request: {}), ['alice', 'alice'])
 
 
 def test_a_shell_that_prints_no_result_line_is_an_error(fake_docker, monkeypatch):

@@ -30,6 +30,12 @@ def docker(**extra):
     return dict(dict(runtime='docker', container='jms_core', docker_binary=os.path.join(FAKE_BIN, 'docker'), username='alice'), **extra)
 
 
+def many(usernames, **extra):
+    args = docker(usernames=usernames, **extra)
+    del args['username']
+    return args
+
+
 def sim_token(jms, username):
     with jms.app.lock:
         token = jms.app.private_tokens.get(username)
@@ -106,7 +112,41 @@ def test_url_proves_the_token_works(jms, world, run_module):
     assert len(profile) == 1 and profile[0]['status'] == 200
     assert profile[0]['headers']['authorization'] == 'Token ' + result['token']
     unreachable = run_module(jms_private_token, docker(url='http://127.0.0.1:9'))
-    assert unreachable['failed'] is True and 'token' not in unreachable
+    assert unreachable['failed'] is True and 'token' not in unreachable and unreachable['changed'] is False
+
+
+def test_rotate_whose_check_fails_reports_the_change_and_returns_the_new_token(jms, world, run_module):
+    first = run_module(jms_private_token, docker())
+    rotated = run_module(jms_private_token, docker(rotate=True, url='http://127.0.0.1:9'))
+    assert rotated['failed'] is True and rotated['changed'] is True and rotated['created'] is True
+    assert rotated['token'] == sim_token(jms, 'alice') != first['token']
+    assert 'rotated the private token of alice, but the check against http://127.0.0.1:9 failed' in rotated['msg']
+    assert rotated['token'] not in rotated['msg']
+
+
+def test_usernames_in_one_exec(jms, world, run_module):
+    names = ['alice', 'admin', 'user0001', 'user0002', 'user0003']
+    result = run_module(jms_private_token, many(names, url=jms.url))
+    assert result['changed'] is True and result['verified'] is True and sorted(result['tokens']) == sorted(names)
+    assert all(result['tokens'][name] == sim_token(jms, name) for name in names)
+    assert result['users']['admin'] == dict(changed=False, created=False, existed=True, verified=True,
+                                            date_created=result['users']['admin']['date_created'])
+    assert result['users']['alice']['created'] and not result['users']['admin']['created']
+    assert len([call for call in world.calls() if call.get('prog') == 'docker']) == 1
+    again = run_module(jms_private_token, many(names))
+    assert again['changed'] is False and again['tokens'] == result['tokens']
+
+
+def test_usernames_with_unknown_users_changes_nothing(jms, world, run_module):
+    result = run_module(jms_private_token, many(['alice', 'ghost', 'nobody'], rotate=True))
+    assert result['failed'] and 'no user named "ghost", "nobody"' in result['msg'] and 'nothing was changed' in result['msg']
+    assert sim_token(jms, 'alice') is None and result['usernames'] == ['alice', 'ghost', 'nobody']
+
+
+def test_username_and_usernames_exclude_each_other(jms, world, run_module):
+    result = run_module(jms_private_token, dict(docker(), usernames=['bob']))
+    assert result['failed'] and 'mutually exclusive' in result['msg']
+    assert world.calls() == []
 
 
 def test_neither_token_nor_username_on_any_command_line(jms, world, run_module):
@@ -130,3 +170,15 @@ def test_option_mistakes_fail_before_anything_runs(world, run_module):
     result = run_module(jms_private_token, docker(docker_binary='/nonexistent/docker'))
     assert result['failed'] and 'docker_binary /nonexistent/docker does not exist' in result['msg']
     assert not os.path.exists(world.log)
+
+
+def test_v3_prints_allowed_hosts_on_stdout_and_the_job_still_reads_its_line(jms_v3_server, fake_runtime, run_module):
+    from ansible_collections.opsauth.tokens.plugins.module_utils._exec import ExecTarget
+    from ansible_collections.opsauth.tokens.plugins.module_utils._jms_private_token import build_command, build_request
+    jms_v3_server.reset()
+    fake_runtime({'containers': {'jms_core': {'status': 'running', 'jms_url': jms_v3_server.url}}})
+    raw = ExecTarget(runtime='docker', container='jms_core', docker_binary=os.path.join(FAKE_BIN, 'docker')).run(
+        build_command(), stdin=build_request(['alice'], check=True, nonce='b' * 32))
+    assert len([text for text in raw.stdout.splitlines() if text.startswith('ALLOWED_HOSTS: ')]) == 18
+    result = run_module(jms_private_token, many(['alice', 'admin'], url=jms_v3_server.url))
+    assert result['changed'] and result['verified'] and result['tokens']['admin'].startswith(SEED_ADMIN_TOKEN_PREFIX)

@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The fake models' store (TEST ONLY): the JumpServer simulator's private-token control API.
 
+GET /_sim/version -> {"version": 3 | 4}
 GET /_sim/private_tokens/<username> -> {"user_exists", "token": {"key", "created"} | null}
 POST /_sim/private_tokens/<username> {"action": "get_or_create" | "refresh" | "delete"}
      -> {"user_exists", "created", "deleted", "token"}
@@ -38,6 +39,18 @@ def _call(method, username, body=None):
     req = Request(url, data=data, method=method, headers={'Content-Type': 'application/json'})
     with urlopen(req, timeout=30) as resp:  # nosec - loopback simulator only
         return json.loads(resp.read().decode())
+
+
+def version():
+    """The JumpServer major version of the simulator behind this container (4 when it cannot be asked)."""
+    base = os.environ.get('OPSAUTH_FAKE_JMS_URL')
+    if not base:
+        return 4
+    try:
+        with urlopen('%s/_sim/version' % base.rstrip('/'), timeout=30) as resp:  # nosec - loopback simulator only
+            return json.loads(resp.read().decode()).get('version', 4)
+    except (OSError, ValueError):
+        return 4  # no simulator to ask: the models fail on their first query, as Django does without its database
 
 
 def read(username):

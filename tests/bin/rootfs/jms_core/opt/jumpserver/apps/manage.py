@@ -8,15 +8,24 @@ not a terminal: the reason the collection always passes -c and keeps its input a
 stderr like JumpServer does (one of them looks like a result line, to prove callers read only stdout), waits
 OPSAUTH_FAKE_DELAY seconds, and with OPSAUTH_FAKE_NOISE also prints forged result lines on stdout.
 OPSAUTH_FAKE_ALLOWED_HOSTS=N prints N "ALLOWED_HOSTS: [...]" lines on stdout first, as JumpServer v3.10's settings do
-(18 on a real v3.10.23); OPSAUTH_FAKE_STDOUT_FLOOD=BYTES prints that many bytes of log lines on stdout first.
+(18 on a real v3.10.23); without it (or with 0), a fake container backed by a JumpServer simulator in v3.10 mode (GET
+/_sim/version answers 3) prints 18 of them. OPSAUTH_FAKE_STDOUT_FLOOD=BYTES prints that many bytes of log lines on
+stdout first. OPSAUTH_FAKE_DELAY is the boot cost: a real ``manage.py shell`` takes about 7 s; the fakes default to 0,
+the private token benchmark sets a scaled value (benchmarks/README.md).
 """
 import os
 import sys
 import time
 
+V3_ALLOWED_HOSTS_LINES = 18
+
 
 def boot():
-    for dummy in range(int(os.environ.get('OPSAUTH_FAKE_ALLOWED_HOSTS') or 0)):
+    import _fake_jumpserver as store  # pylint: disable=import-outside-toplevel
+    version = store.version()
+    # The fake runtime always sets the variable (0 by default): 0 means the version decides.
+    count = int(os.environ.get('OPSAUTH_FAKE_ALLOWED_HOSTS') or 0) or (V3_ALLOWED_HOSTS_LINES if version == 3 else 0)
+    for dummy in range(count):
         sys.stdout.write("ALLOWED_HOSTS: ['*', 'localhost', '127.0.0.1', 'jms_core']\n")
     flood = int(os.environ.get('OPSAUTH_FAKE_STDOUT_FLOOD') or 0)
     line = '2026-01-01 10:00:00 [DEBUG] django.db.backends: (0.001) SELECT 1; args=()\n'
@@ -33,7 +42,10 @@ def boot():
     if os.environ.get('OPSAUTH_FAKE_NOISE'):
         sys.stdout.write('OPSAUTH_RESULT={"ok": true, "changed": false, "token": "forged-on-stdout", "nonce": "guess"}\n')
         sys.stdout.write('OPSAUTH_RESULT=not json at all\n')
-    sys.stdout.write('Jumpserver version v4.10.16 (fake), build by opsauth tests\n')
+    if version == 3:
+        sys.stdout.write('Jumpserver version v3.10.23 (fake), build by opsauth tests\n')
+    else:
+        sys.stdout.write('Jumpserver version v4.10.16 (fake), build by opsauth tests\n')
     sys.stdout.flush()
 
 

@@ -1,0 +1,55 @@
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""opsauth.tokens.jms_access_key end to end: the module against the JumpServer simulator (in-process, real HTTP)."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import json
+
+from ansible_collections.opsauth.tokens.plugins.modules import jms_access_key
+
+KEYS_PATH = '/api/v1/authentication/access-keys/'
+
+
+def args(jms, tmp_path, **extra):
+    return dict(dict(url=jms.url, username='alice', password='Alice-Pass-1', dest=str(tmp_path / 'key.json')), **extra)
+
+
+def test_present_returns_the_secret_and_diff_only_in_diff_mode(jms, tmp_path, run_module):
+    first = run_module(jms_access_key, args(jms, tmp_path))
+    assert first['changed'] and len(first['secret']) == 36 and 'diff' not in first
+    second = run_module(jms_access_key, args(jms, tmp_path, ip_group=['127.0.0.1']), diff=True)
+    assert second['changed'] and second['diff']['after']['ip_group'] == ['127.0.0.1']
+    assert first['secret'] not in json.dumps(second['diff'])
+
+
+def test_rotate_whose_old_key_cannot_be_deleted_fails_with_the_new_key(jms, tmp_path, run_module):
+    first = run_module(jms_access_key, args(jms, tmp_path))
+    jms.fault(method='DELETE', path=KEYS_PATH + first['id'] + '/', status=500)
+    failed = run_module(jms_access_key, args(jms, tmp_path, state='rotated'))
+    assert failed['failed'] and failed['changed'] and failed['replaced'] == first['id']
+    assert failed['secret'] and failed['secret'] not in failed['msg'] and 'delete it with state=absent and id' in failed['msg']
+
+
+def test_state_needs_dest_or_id(jms, tmp_path, run_module):
+    failed = run_module(jms_access_key, dict(url=jms.url, username='alice', password='Alice-Pass-1', state='rotated'))
+    assert failed['failed'] and 'dest' in failed['msg']
+    assert jms.requests() == []
+
+
+def test_the_key_limit_fails_with_the_status(jms, tmp_path, run_module):
+    from ansible_collections.opsauth.tokens.plugins.module_utils._jms_access_keys import AccessKeyApi
+    api = AccessKeyApi(dict(url=jms.url, username='alice', password='Alice-Pass-1'))
+    for dummy in range(10):
+        api.create()
+    failed = run_module(jms_access_key, args(jms, tmp_path))
+    assert failed['failed'] and failed['status'] == 400 and 'already has 10 access keys' in failed['msg']
+
+
+def test_a_dest_readable_by_others_is_a_change_with_a_warning(jms, tmp_path, run_module):
+    import os
+    run_module(jms_access_key, args(jms, tmp_path))
+    os.chmod(str(tmp_path / 'key.json'), 0o640)
+    again = run_module(jms_access_key, args(jms, tmp_path))
+    assert again['changed'] and not again['created'] and 'had mode 0640' in json.dumps(again['warnings'])
