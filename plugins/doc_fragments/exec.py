@@ -66,6 +66,9 @@ options:
   exec_timeout:
     description:
       - Seconds to wait for the program in the container to finish; it is stopped after that and the task fails.
+        One deadline for the whole run (writing its input, reading its output, its exit), not for each read.
+      - A program that prints more than 4 MiB on its standard output or on its standard error is stopped too, and
+        the task fails with a message that says so.
     type: int
     default: 120
 '''

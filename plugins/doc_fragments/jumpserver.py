@@ -19,7 +19,11 @@ options:
   org_id:
     description:
       - Organization the requests act in, sent as the C(X-JMS-ORG) header on every request.
-      - JumpServer silently treats an unknown organization as the Default organization.
+      - JumpServer silently treats an unknown organization as the Default organization, so an O(org_id) that is not
+        a built-in id (C(...0000), C(...0002), C(...0004)) or word (C(default), C(root), C(system), C(GLOBAL)) is
+        checked once per task with C(GET /api/v1/orgs/orgs/<id>/), and an unknown one fails the task. An organization
+        name is accepted too, matched exactly (case-sensitive) as the server does; the check needs a user allowed to
+        read organizations.
       - If not set, the value of the E(JMS_ORG_ID) environment variable is used.
     type: str
     default: 00000000-0000-0000-0000-000000000002

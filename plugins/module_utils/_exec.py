@@ -25,9 +25,12 @@ __metaclass__ = type
 import json
 import os
 import re
+import select
+import selectors
 import shutil
 import signal
 import subprocess
+import time
 
 from urllib.parse import urlencode
 
@@ -42,6 +45,9 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._http import (
 from ansible_collections.opsauth.tokens.plugins.module_utils._options import DEFAULT_EXEC_TIMEOUT, EXEC_SPEC, pick
 
 RUNTIMES = ('docker', 'podman', 'kubectl')
+# What a command may print on stdout, and apart on stderr, before it is stopped. The jobs this collection runs print
+# one JSON line (plus JumpServer's start-up log on stderr); megabytes mean a wrong command or one that never stops.
+MAX_EXEC_OUTPUT = 4 * 1024 * 1024
 REDACTED = '********'
 
 
@@ -75,6 +81,16 @@ class NoRunningPod(ExecError):
 
 class ExecTimeout(ExecError):
     """The command did not finish in time; it was killed."""
+
+
+class ExecOutputTooLarge(ExecError):
+    """The command printed more than MAX_EXEC_OUTPUT bytes on one stream; it was killed."""
+
+
+class _OutputCapReached(Exception):
+    def __init__(self, stream):
+        super(_OutputCapReached, self).__init__(stream)
+        self.stream = stream
 
 
 class ExecCommandFailed(ExecError):
@@ -168,6 +184,8 @@ class ExecTarget:
 
     Build it from the EXEC_SPEC options with from_params(), call validate() (no process started), then run().
     """
+
+    max_output = MAX_EXEC_OUTPUT  # bytes on stdout, and apart on stderr, before the command is stopped
 
     def __init__(self, runtime=None, container=None, namespace=None, pod=None, pod_selector=None, kubeconfig=None,
                  context=None, docker_binary='docker', podman_binary='podman', kubectl_binary='kubectl',
@@ -290,7 +308,8 @@ class ExecTarget:
         binary = self._binary()
         self.resolve_pod()
         argv = self.command_argv(command, binary)
-        result = _run_process(argv, stdin, self.exec_timeout, self.describe(), argv[0] if binary else None)
+        result = _run_process(argv, stdin, self.exec_timeout, self.describe(), argv[0] if binary else None,
+                              self.max_output)
         if result.rc != 0:
             self.raise_for_runtime_error(result, secrets)
             if check:
@@ -343,7 +362,8 @@ class ExecTarget:
         """
         binary = find_binary(self.binaries['kubectl'], 'kubectl_binary')
         argv = self.kubectl_base(binary) + ['get', 'pods', '-l', selector, '-o', 'json']
-        result = _run_process(argv, None, self.exec_timeout, 'namespace %s' % (self.namespace or '(default)'), binary)
+        result = _run_process(argv, None, self.exec_timeout, 'namespace %s' % (self.namespace or '(default)'), binary,
+                              self.max_output)
         if result.rc != 0:
             self.raise_for_runtime_error(result)
             raise ExecError('kubectl get pods -l %s failed: %s' % (selector, stderr_excerpt(result.stderr)))
@@ -375,7 +395,7 @@ class ExecTarget:
         return sorted(candidates)[0][1]
 
 
-def _run_process(argv, stdin, timeout, where, binary_for_errors):
+def _run_process(argv, stdin, timeout, where, binary_for_errors, max_output=MAX_EXEC_OUTPUT):
     if isinstance(stdin, str):
         stdin = stdin.encode('utf-8')
     try:
@@ -386,11 +406,63 @@ def _run_process(argv, stdin, timeout, where, binary_for_errors):
     except OSError as exc:
         raise ExecBinaryNotFound('cannot run %s: %s' % (binary_for_errors or argv[0], exc.strerror or exc))
     try:
-        out, err = proc.communicate(stdin or b'', timeout=timeout)
+        out, err = _communicate(proc, stdin or b'', timeout, max_output)
     except subprocess.TimeoutExpired:
         _kill_group(proc)
         raise ExecTimeout('the command in %s did not finish within %d s (exec_timeout); it was stopped' % (where, timeout))
+    except _OutputCapReached as exc:
+        _kill_group(proc)
+        raise ExecOutputTooLarge('the command in %s printed more than %d bytes on %s, more than any job of this '
+                                 'collection prints; it was stopped (a wrong command, or one that prints without end)'
+                                 % (where, max_output, exc.stream))
     return ExecResult(proc.returncode, out.decode('utf-8', 'replace'), err.decode('utf-8', 'replace'))
+
+
+def _communicate(proc, data, timeout, max_output):
+    """Popen.communicate with a cap on each output stream and one deadline for the whole exchange.
+
+    communicate() would buffer whatever the command prints, without end. This reads both pipes as they fill, stops at
+    ``max_output`` bytes on either (_OutputCapReached) and at ``timeout`` seconds in all (TimeoutExpired).
+    """
+    deadline = time.monotonic() + timeout
+    out, err = [], []
+    streams = {proc.stdout.fileno(): ('stdout', out), proc.stderr.fileno(): ('stderr', err)}
+    sizes = dict((fd, 0) for fd in streams)
+    view, written = memoryview(data), 0
+    with selectors.DefaultSelector() as selector:
+        for fd in streams:
+            selector.register(fd, selectors.EVENT_READ)
+        if data:
+            selector.register(proc.stdin.fileno(), selectors.EVENT_WRITE)
+        else:
+            proc.stdin.close()
+        while selector.get_map():
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise subprocess.TimeoutExpired(proc.args, timeout)
+            for key, dummy in selector.select(remaining):
+                if key.fd not in streams:
+                    try:
+                        # At most PIPE_BUF bytes: a write the selector said is possible then never blocks.
+                        written += os.write(key.fd, view[written:written + select.PIPE_BUF])
+                    except BrokenPipeError:
+                        written = len(data)  # the command does not read its stdin: what it prints still counts
+                    if written >= len(data):
+                        selector.unregister(key.fd)
+                        proc.stdin.close()
+                    continue
+                chunk = os.read(key.fd, 65536)
+                if not chunk:
+                    selector.unregister(key.fd)
+                    continue
+                sizes[key.fd] += len(chunk)
+                if sizes[key.fd] > max_output:
+                    raise _OutputCapReached(streams[key.fd][0])
+                streams[key.fd][1].append(chunk)
+    proc.wait(timeout=max(deadline - time.monotonic(), 0.01))
+    for pipe in (proc.stdout, proc.stderr):
+        pipe.close()
+    return b''.join(out), b''.join(err)
 
 
 def _kill_group(proc):
@@ -398,9 +470,15 @@ def _kill_group(proc):
         os.killpg(proc.pid, signal.SIGKILL)
     except OSError:
         proc.kill()
+    for pipe in (proc.stdin, proc.stdout, proc.stderr):
+        if pipe is not None and not pipe.closed:
+            try:
+                pipe.close()
+            except OSError:  # pragma: no cover - a pipe whose other end is already gone
+                pass
     try:
-        proc.communicate(timeout=5)
-    except subprocess.TimeoutExpired:  # pragma: no cover - a grandchild that escaped the group still holds a pipe
+        proc.wait(timeout=5)
+    except subprocess.TimeoutExpired:  # pragma: no cover - the kill did not take (a process in uninterruptible sleep)
         pass
 
 

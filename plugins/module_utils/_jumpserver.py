@@ -28,6 +28,7 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._http import (
     DEFAULT_TIMEOUT,
     RETRY_CONNECT,
     RETRY_IDEMPOTENT,
+    IDEMPOTENT_METHODS,
     HttpClient,
     InvalidResponse,
     OpsAuthError,
@@ -60,6 +61,19 @@ def _httpsig_auth_class():
 AUTH_PATH = '/api/v1/authentication/auth/'
 MFA_CHALLENGE_PATH = '/api/v1/authentication/mfa/challenge/'
 PROFILE_PATH = '/api/v1/users/profile/'
+ORGS_PATH = '/api/v1/orgs/orgs/'
+# The orgs every server has (orgs.models.Organization ROOT_ID, DEFAULT_ID, SYSTEM_ID): never worth a request.
+BUILTIN_ORG_IDS = frozenset(['00000000-0000-0000-0000-000000000000', '00000000-0000-0000-0000-000000000002',
+                             '00000000-0000-0000-0000-000000000004'])
+# orgs.utils.get_org_from_request maps these words, in any case, to the built-in ids; and
+# Organization.construct_orgs_mapping maps the exact name 'GLOBAL' to the root org, which is not in the database.
+BUILTIN_ORG_WORDS = {'default': '00000000-0000-0000-0000-000000000002', 'root': '00000000-0000-0000-0000-000000000000',
+                     'system': '00000000-0000-0000-0000-000000000004'}
+BUILTIN_ORG_NAMES = {'GLOBAL': '00000000-0000-0000-0000-000000000000'}
+# Caps of a paginated read (jms_request paginate): JumpServer serves at most 1000 items a page, so the defaults allow
+# 100000 items, more than any list a task should pull in one go, and bound the memory and the requests a typo costs.
+DEFAULT_MAX_PAGES = 100
+DEFAULT_MAX_ITEMS = 100000
 # The largest page JumpServer's list endpoints serve (MAX_LIMIT_PER_PAGE); fewer pages, fewer throttled requests.
 MAX_PAGE_SIZE = 1000
 SAFE_METHODS = frozenset(['GET', 'HEAD', 'OPTIONS'])
@@ -67,6 +81,7 @@ SAFE_METHODS = frozenset(['GET', 'HEAD', 'OPTIONS'])
 # and JumpServer allows 60 of those a minute per address: polling every 2 s leaves half of them to other clients.
 LOGIN_CONFIRM_POLL_INTERVAL = 2.0
 SIGNED_HEADERS = ['(request-target)', 'accept', 'date']
+_UUID = re.compile(r'^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$', re.I)
 
 
 # --- errors ----------------------------------------------------------------------------------------------------------
@@ -103,6 +118,14 @@ class CredentialRejected(JumpServerError):
 
 class ApiError(JumpServerError):
     """Any other status than the caller expected."""
+
+
+class UnknownOrganization(JumpServerError):
+    """``org_id`` names no organisation of the server, which would silently act on the Default org instead."""
+
+
+class PaginationLimitExceeded(JumpServerError):
+    """A paginated read needs more pages or items than the caps allow."""
 
 
 # What the user can do about each login error code (api-notes: match on `error`, never on the translated `msg`).
@@ -484,8 +507,13 @@ class JumpServerClient:
     """One JumpServer, one auth method, one requests.Session."""
 
     def __init__(self, url, auth, org_id=None, validate_certs=True, ca_path=None, timeout=DEFAULT_TIMEOUT, retries=DEFAULT_RETRIES,
-                 session=None, sleep=time.sleep, clock=time.time, language=DEFAULT_JMS_LANGUAGE):
+                 session=None, sleep=time.sleep, clock=time.time, language=DEFAULT_JMS_LANGUAGE,
+                 relogin=False):
         self.auth = auth
+        # With password auth: log in again once when the server forgets the token this client obtained (a restart
+        # of JumpServer's Redis drops every bearer token). Off by default; jms_request turns it on.
+        self.relogin = relogin
+        self.relogins = 0
         self.org_id = org_id or DEFAULT_ORG_ID
         self.sleep = sleep
         self.clock = clock
@@ -532,6 +560,8 @@ class JumpServerClient:
             raise AuthOptionsError('a login can only be handed over for username and password')
         self.auth.result = dict(token=result['token'], keyword=result.get('keyword') or 'Bearer')
         self._authenticated = True
+        # A 401 for it is the action plugin's to answer, once for the whole run: no login of our own.
+        self.relogin = False
 
     def ensure_authenticated(self):
         if not self._authenticated:
@@ -539,9 +569,31 @@ class JumpServerClient:
             self._authenticated = True
 
     def request(self, method, path, query=None, body=None, org_id=None, retry=RETRY_IDEMPOTENT, expect_json=True):
-        """Send one API request with the configured auth; return the HttpResponse whatever its status."""
+        """Send one API request with the configured auth; return the HttpResponse whatever its status.
+
+        With ``relogin``, a 401 for the bearer token this client got from its own password login is answered with
+        one new login (a failed one raises, never retried), then the request is sent again when that is safe.
+        """
         method = method.upper()
         self.ensure_authenticated()
+        resp = self._send(method, path, query, body, org_id, retry, expect_json)
+        if resp.status != 401 or not self._may_log_in_again():
+            return resp
+        self.relogins += 1
+        self.auth.authenticate(self)
+        if method in IDEMPOTENT_METHODS or _rejected_by_authentication(resp):
+            return self._send(method, path, query, body, org_id, retry, expect_json)
+        raise CredentialRejected('%s %s answered HTTP 401 (%s) for the token of this task\'s login; logged in again, but '
+                                 'did not repeat the request because the server may have processed it: check the '
+                                 'server and run again' % (method, path, describe_body(resp.json)),
+                                 code='not_repeated', status=401, body=resp.json)
+
+    def _may_log_in_again(self):
+        # Only a token this client obtained itself (never a token, key or session the user gave), and only once.
+        return (self.relogin and isinstance(self.auth, PasswordAuth) and self.auth.result is not None
+                and self.relogins == 0)
+
+    def _send(self, method, path, query, body, org_id, retry, expect_json):
         headers = {}
         if org_id:
             headers['X-JMS-ORG'] = org_id
@@ -580,23 +632,116 @@ class JumpServerClient:
         resp = self.http.request('GET', PROFILE_PATH, headers={'Authorization': '%s %s' % (keyword or 'Bearer', token)})
         return self.check(resp, what='stored token').json
 
-    def paginate(self, path, query=None, org_id=None):
-        """Every item of a list endpoint, fetched with limit/offset at the largest page size the server serves."""
+    def paginate(self, path, query=None, org_id=None, max_pages=DEFAULT_MAX_PAGES, max_items=DEFAULT_MAX_ITEMS):
+        """Every item of a list endpoint, fetched with limit/offset at the largest page size the server serves.
+
+        At most ``max_pages`` requests and ``max_items`` items, else PaginationLimitExceeded: a list that large is a
+        wrong path or a missing filter, and reading it whole would only cost memory and the server's rate limit.
+        A 429 is retried by the HTTP layer after the server's Retry-After.
+        """
         items = []
         offset = 0
+        pages = 0
         while True:
+            if pages >= max_pages:
+                raise PaginationLimitExceeded(
+                    'GET %s has more pages than max_pages=%d allows (%d items read); add a filter to query, or raise '
+                    'max_pages' % (path, max_pages, len(items)), code='too_many_pages')
             params = dict(query or {})
-            params.update(limit=MAX_PAGE_SIZE, offset=offset)
+            params.update(limit=min(MAX_PAGE_SIZE, max_items + 1), offset=offset)
             page = self.check(self.request('GET', path, query=params, org_id=org_id)).json
+            pages += 1
             if isinstance(page, list):
                 # An endpoint without pagination ignores limit/offset and answers the whole list.
-                return items + page if offset == 0 else items
+                items = items + page if offset == 0 else items
+                self._check_items(path, items, max_items)
+                return items
             if not isinstance(page, dict) or not isinstance(page.get('results'), list):
                 raise InvalidResponse('%s is not a list endpoint: the answer has no "results" list' % path, status=200)
             items.extend(page['results'])
+            self._check_items(path, items, max_items, page.get('count'))
             if not page.get('next') or not page['results']:
                 return items
             offset += len(page['results'])
+
+    @staticmethod
+    def _check_items(path, items, max_items, count=None):
+        if len(items) > max_items:
+            total = ' (the list has %d)' % count if isinstance(count, int) else ''
+            raise PaginationLimitExceeded(
+                'GET %s returned more than max_items=%d items%s; add a filter to query, or raise max_items'
+                % (path, max_items, total), code='too_many_items')
+
+    def check_org(self, org_id=None, token=None, keyword='Bearer'):
+        """Make sure the organisation exists; return its id. Built-in ids and words cost no request.
+
+        JumpServer acts on the Default org for any X-JMS-ORG it does not know (api-notes), so a typo would read or
+        change the wrong org. An id is checked with GET /api/v1/orgs/orgs/<id>/ (200, or 404 object_does_not_exist);
+        a name, which the server also accepts (Organization.construct_orgs_mapping, exact and case-sensitive), is
+        looked up with GET /api/v1/orgs/orgs/?name= and matched exactly. Raises UnknownOrganization.
+        With ``token``, the check is sent with that bearer token instead of the configured auth (as check_token).
+        """
+        org = str(org_id or self.org_id)
+        if org in BUILTIN_ORG_IDS:
+            return org
+        if org.lower() in BUILTIN_ORG_WORDS:
+            return BUILTIN_ORG_WORDS[org.lower()]
+        if org in BUILTIN_ORG_NAMES:
+            return BUILTIN_ORG_NAMES[org]
+        if _is_uuid(org):
+            if org != org.lower():
+                # The server looks the header up as it is in a dict of lower-case ids: any other spelling is Default.
+                raise UnknownOrganization('org_id %s must be written in lower case: JumpServer matches org ids exactly '
+                                          'and would silently use the Default org' % org, code='object_does_not_exist')
+            resp = self._get_with(token, keyword, '%s%s/' % (ORGS_PATH, org))
+            code = resp.json.get('code') if isinstance(resp.json, dict) else None
+            if resp.status == 404 and code in ('object_does_not_exist', 'not_found'):
+                raise self._unknown_org(org, 'id')
+            body = self._org_answer(resp, org)
+            return str(body.get('id') or org) if isinstance(body, dict) else org
+        resp = self._get_with(token, keyword, ORGS_PATH, {'name': org, 'limit': MAX_PAGE_SIZE})
+        body = self._org_answer(resp, org)
+        found = body.get('results') if isinstance(body, dict) else body
+        match = [item for item in found or [] if isinstance(item, dict) and item.get('name') == org and item.get('id')]
+        if not match:
+            raise self._unknown_org(org, 'name')
+        return str(match[0]['id'])
+
+    def _get_with(self, token, keyword, path, query=None):
+        if token is None:
+            return self.request('GET', path, query=query, expect_json=False)
+        return self.http.request('GET', path, params=query, expect_json=False,
+                                 headers={'Authorization': '%s %s' % (keyword or 'Bearer', token)})
+
+    def _org_answer(self, resp, org):
+        if resp.status == 403:
+            raise ApiError('cannot check that organisation %s exists: this user may not read %s (HTTP 403); give it '
+                           'the permission to view organisations, or use a built-in org (default, root, system)'
+                           % (org, ORGS_PATH), code='permission_denied', status=403)
+        if resp.status != 200 or resp.json is None:
+            return self.check(resp, what='credential used to check org_id').json
+        return resp.json
+
+    def _unknown_org(self, org, kind):
+        return UnknownOrganization(
+            'org_id %s is no organisation %s of %s (JumpServer would silently use the Default org instead); list the '
+            'organisations with opsauth.tokens.jms_request path=%s' % (org, 'id' if kind == 'id' else 'name',
+                                                                       self.base_url, ORGS_PATH),
+            code='object_does_not_exist', status=404)
+
+
+def _is_uuid(value):
+    # Only the canonical 8-4-4-4-12 form: uuid.UUID() also takes 32 bare hex digits or braces, which the server's
+    # org lookup (str(org.id)) never matches.
+    return bool(_UUID.match(value))
+
+
+def _rejected_by_authentication(resp):
+    """True when a 401 comes from DRF's authentication, which runs before the view: the request was not processed.
+
+    v4 answers an unknown bearer token with not_authenticated, v3.10 with authentication_failed (api-notes).
+    """
+    return isinstance(resp.json, dict) and resp.json.get('code') in ('not_authenticated', 'authentication_failed')
 
 
 def _path_of(url):

@@ -58,8 +58,20 @@ options:
     description:
       - Fetch all pages of a list endpoint (only with O(method=GET)) and return the items in RV(results).
       - C(limit) and C(offset) in O(query) are replaced.
+      - A C(429) answer is retried after the server's C(Retry-After) (up to O(retries) times for each page).
     type: bool
     default: false
+  max_pages:
+    description:
+      - With O(paginate=true), fail with one line instead of sending more than this many page requests (1000 items
+        a page). A list that long is usually a wrong O(path) or a missing filter in O(query).
+    type: int
+    default: 100
+  max_items:
+    description:
+      - With O(paginate=true), fail with one line when the list has more than this many items.
+    type: int
+    default: 100000
   session_id:
     description:
       - The C(jms_sessionid) cookie of a web login session.
@@ -74,12 +86,17 @@ notes:
   - A C(GET), C(HEAD) or C(OPTIONS) request reports C(changed=false); any other method reports C(changed=true).
   - Requests that are safe to repeat are retried after connection errors and HTTP 429, 502, 503 and 504; C(POST) and
     C(PATCH) are retried only when they never reached the server.
-  - JumpServer treats an unknown O(org_id) as the Default organization, without an error.
+  - JumpServer treats an unknown O(org_id) as the Default organization, without an error; the module checks O(org_id)
+    once before its request (see O(org_id)).
+  - With a password, the module logs in once; if the server later forgets that token (a restart of JumpServer's Redis
+    drops every bearer token) and answers HTTP 401, the module logs in again once and repeats the request when that
+    is safe (a method that may be repeated, or a 401 from the server's authentication, which proves the request was
+    not processed). Never for a token, key or session given in the options, never twice, never after a failed login.
   - With O(username) and O(password) given as task arguments or through C(module_defaults), the module uses the run's
     login - the same per-run token cache as the P(opsauth.tokens.jms_token#lookup) lookup - so a play of many hosts
-    logs in once, a refused password is sent once per run, and when the server answers HTTP 401 for that token the
-    whole play logs in again once and the request is sent again. C(cache=false) (E(OPSAUTH_TOKENS_CACHE)) turns this
-    off. See C(docs/token-cache.md) of the collection.
+    logs in once and a refused password is sent once per run; the new login after an HTTP 401 is then one for the
+    whole play, under the same rules. C(cache=false) (E(OPSAUTH_TOKENS_CACHE)) turns this off. See
+    C(docs/token-cache.md) of the collection.
 seealso:
   - module: opsauth.tokens.jms_token
 '''
@@ -142,6 +159,8 @@ from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.opsauth.tokens.plugins.module_utils._http import HAS_REQUESTS, OpsAuthError
 from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import (
+    DEFAULT_MAX_ITEMS,
+    DEFAULT_MAX_PAGES,
     SAFE_METHODS,
     CredentialRejected,
     JumpServerClient,
@@ -164,6 +183,8 @@ ARGUMENT_SPEC = dict(
     body=dict(type='raw'),
     status_code=dict(type='list', elements='int', default=[200, 201, 204]),
     paginate=dict(type='bool', default=False),
+    max_pages=dict(type='int', default=DEFAULT_MAX_PAGES),
+    max_items=dict(type='int', default=DEFAULT_MAX_ITEMS),
     **dict(JMS_SESSION_SPEC, **RUN_LOGIN_SPEC)
 )
 
@@ -183,14 +204,18 @@ def send(module, client):
     changed = method not in SAFE_METHODS
     if params['paginate'] and method != 'GET':
         raise OpsAuthError('paginate works with method GET only')
+    for cap in ('max_pages', 'max_items'):
+        if params[cap] < 1:
+            raise OpsAuthError('%s must be 1 or more, got %d' % (cap, params[cap]))
     body = json_body(params['body'])
+    if module.check_mode and isinstance(client.auth, PasswordAuth):
+        return dict(changed=changed, msg='would log in and send %s %s (check mode sends no login)' % (method, path))
+    # Once per task, before the request: with an unknown org the server would act on the Default org.
+    client.check_org()
     if module.check_mode and changed:
         return dict(changed=True, msg='would send %s %s (check mode sends only GET, HEAD and OPTIONS)' % (method, path))
-    if module.check_mode and isinstance(client.auth, PasswordAuth):
-        return dict(changed=False, msg='would log in and send %s %s (check mode sends no login)' % (method, path))
-
     if params['paginate']:
-        results = client.paginate(path, params['query'])
+        results = client.paginate(path, params['query'], max_pages=params['max_pages'], max_items=params['max_items'])
         return dict(changed=False, status=200, results=results,
                     msg='GET %s returned %d item(s)' % (path, len(results)))
     resp = client.request(method, path, query=params['query'], body=body)
@@ -205,14 +230,18 @@ def main():
     # The run's login, handed over by the action plugin (plugins/action/jms_request.py) instead of a login per host.
     run_login = handed_over(module)
     try:
-        client = JumpServerClient.from_options(module.params)
+        # The module logs in again after a 401 only for its own login; the run's is the action plugin's to renew.
+        client = JumpServerClient.from_options(module.params, relogin=not run_login)
         if run_login:
             client.adopt_login(run_login[0])
         module.exit_json(**send(module, client))
     except OpsAuthError as exc:
         details = error_details(exc, body=True)
-        if run_login and isinstance(exc, CredentialRejected):
-            details[RUN_LOGIN_REJECTED] = True  # the action plugin logs in again once for the run, and retries
+        # The action plugin logs in again once for the run and sends the request again: only when that is safe, as
+        # for the module's own login (a method that changes nothing, or a 401 of the authentication, before the view).
+        if run_login and isinstance(exc, CredentialRejected) and (
+                module.params['method'] in SAFE_METHODS or exc.code in ('not_authenticated', 'authentication_failed')):
+            details[RUN_LOGIN_REJECTED] = True
         module.fail_json(msg=str(exc), **details)
 
 

@@ -236,6 +236,8 @@ def present(module, client):
     if why_not is None:
         try:
             client.check_token(stored['token'], stored.get('keyword'))
+            # Once per task: RV(headers) carry org_id, and with an unknown one every request would act on Default.
+            client.check_org(token=stored['token'], keyword=stored.get('keyword'))
             return dict(changed=bool(fixed), reused=True, dest=dest, msg='reused the token in %s' % dest,
                         **token_result(stored, org_id))
         except CredentialRejected:
@@ -249,7 +251,13 @@ def present(module, client):
         result = dict(changed=True, reused=False, msg='would %s (%s)' % (what, why_not))
     else:
         # The run's login when the action plugin hands it over (one login per run for all hosts), else our own.
-        login, reused = handed_over(module, returned=True) or (client.login(), False)
+        handed = handed_over(module, returned=True)
+        if handed:
+            login, reused = handed
+            client.adopt_login(login)
+        else:
+            login, reused = client.login(), False
+        client.check_org()
         data = dict(url=url, username=username, token=login['token'], keyword=login['keyword'],
                     date_expired=login['date_expired'], expires_at=login['expires_at'], user=login['user'])
         done = "used the run's login as %s" % username if reused else 'logged in as %s' % username

@@ -50,7 +50,9 @@ an OTP device confirms with ``mfa_type: otp`` and the current code as ``secret_k
 GET /api/v1/authentication/confirm/?confirm_type=password names that backend: {"confirm_type", "content"}.
 
 Simulator control endpoints (besides _base's): GET /_sim/version -> {"version": 3|4}; POST /_sim/sessions {"username"} -> {"session_id", "csrf_token"};
-POST /_sim/expire_tokens (drop every bearer token); POST /_sim/users {"username", ...} (add or patch);
+POST /_sim/expire_tokens (drop every bearer token, what a restart of JumpServer's Redis does; with {"at": [n, ...]}
+instead, drop them just before the n-th bearer request from now, counting from 1, for a restart in the middle of a
+task); POST /_sim/users {"username", ...} (add or patch);
 GET /_sim/state; GET|POST /_sim/private_tokens/<username> {"action": "get_or_create"|"refresh"|"delete"}.
 """
 from __future__ import annotations
@@ -220,7 +222,7 @@ class JumpServerSim(_base.SimApp):
         self.route('POST', api + r'/users/users/', self.users_create, superuser=True)
         self.route('GET', api + r'/users/users/%s/' % uid, self.users_get)
         self.route('DELETE', api + r'/users/users/%s/' % uid, self.users_delete, superuser=True)
-        self.route('GET', api + r'/orgs/orgs/', lambda req: (200, {}, self.paginate(req, [self.org(o) for o in ORGS])))
+        self.route('GET', api + r'/orgs/orgs/', self.orgs_list)
         self.route('GET', api + r'/orgs/orgs/%s/' % uid, self.orgs_get)
         self.route('GET', api + r'/authentication/access-keys/', self.keys_list)
         self.route('POST', api + r'/authentication/access-keys/', self.keys_create)
@@ -248,6 +250,7 @@ class JumpServerSim(_base.SimApp):
         self.sessions = {}  # session id -> dict
         self.history = {}  # throttle key -> [timestamps, newest first]
         self.mfa_codes = {}
+        self.bearer_requests, self.redis_restarts = 0, []
         self.remember(SEED_PRIVATE_TOKEN, SEED_KEY_SECRET)
         self.private_tokens = {'admin': {'key': SEED_PRIVATE_TOKEN, 'created': _base.now(), 'date_last_used': None}}
         self.access_keys = {SEED_KEY_ID: {'id': SEED_KEY_ID, 'secret': SEED_KEY_SECRET, 'user': 'admin', 'is_active': True,
@@ -333,8 +336,11 @@ class JumpServerSim(_base.SimApp):
         return forwarded or req.peer
 
     def resolve_org(self, req):
-        raw = (req.headers.get('x-jms-org') or req.cookies.get('X-JMS-ORG') or '').strip().lower()
-        org = ORG_ALIASES.get(raw) or next((o['id'] for o in ORGS if raw in (o['id'], o['name'].lower())), DEFAULT_ORG)
+        # orgs.utils.get_org_from_request: the words default/root (and system) in any case, else an exact id or name
+        # (Organization.construct_orgs_mapping); anything else is silently the Default org.
+        raw = (req.headers.get('x-jms-org') or req.cookies.get('X-JMS-ORG') or '').strip()
+        org = (ORG_ALIASES.get(raw.lower()) if raw.lower() in ('default', 'root', 'system')
+               else next((o['id'] for o in ORGS if raw in (o['id'], o['name'])), DEFAULT_ORG))
         return org if org == OPS_ORG else DEFAULT_ORG
 
     def annotate(self, req):
@@ -441,6 +447,7 @@ class JumpServerSim(_base.SimApp):
             return None, auth_failed('Invalid token header. No credentials provided.' if not credential else
                                      'Invalid token header. Token string should not contain spaces.')
         if keyword == 'bearer':
+            self.restart_redis_when_due()
             info = self.tokens.get(credential)
             user = self.users.get(info['user']) if info and info['expires'] > _base.now() else None
             if user and user['is_active']:
@@ -685,6 +692,11 @@ class JumpServerSim(_base.SimApp):
         self.access_keys = {k: key for k, key in self.access_keys.items() if key['user'] != username}
         self.private_tokens.pop(username, None)
 
+    def orgs_list(self, req):
+        """OrgViewSet: filterset on name (exact)."""
+        orgs = [self.org(o) for o in ORGS if req.q('name') is None or o['name'] == req.q('name')]
+        return 200, {}, self.paginate(req, orgs)
+
     def orgs_get(self, req):
         org = next((o for o in ORGS if o['id'] == req.params['id'].lower()), None)
         if not org:
@@ -773,9 +785,21 @@ class JumpServerSim(_base.SimApp):
         return 200, {}, {'session_id': sid, 'csrf_token': csrf}
 
     def ctl_expire_tokens(self, req):
+        data = req.data if isinstance(req.data, dict) else {}
+        if data.get('at'):
+            self.bearer_requests = 0
+            self.redis_restarts = sorted(int(n) for n in data['at'])
+            return 200, {}, {'ok': True, 'scheduled': self.redis_restarts}
         count = len(self.tokens)
         self.tokens = {}
         return 200, {}, {'ok': True, 'expired': count}
+
+    def restart_redis_when_due(self):
+        """Drop every bearer token when this bearer request is one that POST /_sim/expire_tokens {"at"} named."""
+        self.bearer_requests += 1
+        if self.bearer_requests in self.redis_restarts:
+            self.redis_restarts.remove(self.bearer_requests)
+            self.tokens = {}
 
     def ctl_users(self, req):
         data = req.data if isinstance(req.data, dict) else {}

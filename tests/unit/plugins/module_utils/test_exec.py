@@ -11,6 +11,7 @@ __metaclass__ = type
 
 import json
 import os
+import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, HTTPServer
@@ -24,6 +25,7 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._exec import (
     ExecCommandFailed,
     ExecError,
     ExecOptionsError,
+    ExecOutputTooLarge,
     ExecResult,
     ExecRuntimeUnavailable,
     ExecTarget,
@@ -471,3 +473,36 @@ def test_curl_pod_not_running_is_the_runtime_error(world, curl_pod):
     world.save()
     with pytest.raises(ExecTargetNotRunning, match='front-end-1 in namespace deepflow has completed'):
         transport.request('GET', '/x')
+
+
+# --- bounded output (issue 8, defect 5) --------------------------------------------------------------------------------
+
+ENDLESS = 'import sys\nwhile True:\n    sys.%s.write("x" * 65536)\n'
+
+
+@pytest.mark.parametrize('stream', ['stdout', 'stderr'])
+def test_a_command_that_prints_without_end_is_stopped(stream, tmp_path):
+    pid_file = tmp_path / 'pid'
+    target = ExecTarget(exec_timeout=60)
+    target.max_output = 256 * 1024
+    script = 'import os\nopen(%r, "w").write(str(os.getpid()))\n' % str(pid_file) + ENDLESS % stream
+    with pytest.raises(ExecOutputTooLarge) as info:
+        target.run([sys.executable, '-c', script])
+    assert 'printed more than 262144 bytes on %s' % stream in str(info.value) and 'it was stopped' in str(info.value)
+    with pytest.raises(OSError):  # the process is gone (killed and reaped), not left running
+        os.kill(int(pid_file.read_text()), 0)
+
+
+def test_output_up_to_the_cap_and_a_large_stdin_pass_whole():
+    # More stdin than a pipe buffer holds while the command already writes: no deadlock, nothing lost.
+    data = ''.join('line %06d\n' % n for n in range(100000))  # 1.2 MB
+    target = ExecTarget(exec_timeout=60)
+    result = target.run([sys.executable, '-c', 'import sys; sys.stdout.write(sys.stdin.read())'], stdin=data)
+    assert result.rc == 0 and result.stdout == data
+
+
+def test_the_deadline_bounds_a_command_that_prints_slowly():
+    # Each read is quick, but the whole exchange has one deadline: exec_timeout.
+    target = ExecTarget(exec_timeout=1)
+    with pytest.raises(ExecTimeout, match='did not finish within 1 s'):
+        target.run([sys.executable, '-c', 'import sys, time\nwhile True:\n    print("x", flush=True)\n    time.sleep(0.05)'])

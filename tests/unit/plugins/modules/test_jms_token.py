@@ -182,3 +182,17 @@ def test_a_world_readable_dest_is_narrowed_on_reuse(jms, run_module, tmp_path):
     assert second['changed'] is True  # the file's mode changed on disk
     assert stat.S_IMODE(os.stat(dest).st_mode) == 0o600
     assert len(jms.logins()) == 1
+
+
+def test_an_unknown_org_fails_after_the_login_and_a_known_one_is_checked_once(jms, run_module, tmp_path):
+    unknown = run_module(jms_token, args(jms, org_id='22222222-2222-2222-2222-222222222222'))
+    assert unknown['failed'] is True and unknown['error_code'] == 'object_does_not_exist'
+    assert 'org_id 22222222-2222-2222-2222-222222222222 is no organisation id' in unknown['msg']
+    dest = str(tmp_path / 'jms.json')
+    ops = '11111111-1111-1111-1111-111111111111'
+    first = run_module(jms_token, args(jms, org_id=ops, dest=dest))
+    again = run_module(jms_token, args(jms, org_id=ops, dest=dest))
+    assert first['headers']['X-JMS-ORG'] == again['headers']['X-JMS-ORG'] == ops
+    assert [entry['path'] for entry in jms.requests('GET')] == [
+        '/api/v1/orgs/orgs/22222222-2222-2222-2222-222222222222/', '/api/v1/orgs/orgs/%s/' % ops, PROFILE,
+        '/api/v1/orgs/orgs/%s/' % ops]
