@@ -141,6 +141,22 @@ class LookupModule(_lookup_base.OpsAuthLookupBase):
 
         return jumpserver(options)
 
+    def after_login(self, cache, source, result, options):
+        # JumpServer acts on the Default org for an org it does not know: check it, once per run for each URL and org
+        # (an unknown org is remembered for the run; a connection error is not).
+        from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import UnknownOrganization
+
+        client = source.client
+
+        def check():
+            return client.check_org(token=result.data['token'], keyword=result.data.get('keyword'))
+
+        if cache is None:
+            check()
+        else:
+            cache.once_per_run('org', (client.base_url, client.org_id), check,
+                               remember=lambda exc: isinstance(exc, UnknownOrganization))
+
     def render(self, result, options, output):
         if output == 'token':
             return result.data['token']

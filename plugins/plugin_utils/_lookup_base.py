@@ -159,6 +159,7 @@ class OpsAuthLookupBase(LookupBase):
         key, source = self.token_source(options)
         cache = self.token_cache()
         result = self.obtain(key, source, cache)
+        self.after_login(cache, source, result, options)
         value = self.render(result, options, output)
         if cache is not None:
             keep_definitions(type(self).__module__, self._original_path, self._load_name)
@@ -176,6 +177,9 @@ class OpsAuthLookupBase(LookupBase):
     def render(self, result, options, output):
         """The lookup's answer for ``output`` out of a CacheResult."""
         raise NotImplementedError
+
+    def after_login(self, cache, source, result, options):
+        """Checks that need the token (none by default); ``cache`` is None with cache=false."""
 
     # --- options -----------------------------------------------------------------------------------------------------
 

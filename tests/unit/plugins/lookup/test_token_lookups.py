@@ -161,3 +161,21 @@ def test_deepflow_token_near_expiry_is_refreshed_not_logged_in(sims):
     second = run_lookup('opsauth.tokens.deepflow_token', deepflow_vars(sims), output='full')[0]
     assert second['access_token'] != first and second['token_type'] == 'refresh_token' and second['reused'] is False
     assert [r['path'] for r in sims['deepflow'].requests('POST')] == ['/api/fauths/login', '/api/fauths/refresh_token']
+
+
+def test_jms_token_checks_the_org_once_per_run(sims):
+    unknown = '99999999-9999-9999-9999-999999999999'
+    for dummy in range(2):
+        with pytest.raises(AnsibleError) as failure:
+            run_lookup('opsauth.tokens.jms_token', jms_vars(sims), org_id=unknown)
+        assert 'org' in str(failure.value) and unknown in str(failure.value)
+    org_checks = [entry for entry in sims['jms'].requests('GET') if entry['path'].startswith('/api/v1/orgs/orgs/')]
+    assert len(org_checks) == 1  # the verdict is kept for the run: the second evaluation sent no check
+    # a known org is checked once too, and then every evaluation answers from the cache
+    ops = '11111111-1111-1111-1111-111111111111'
+    first = run_lookup('opsauth.tokens.jms_token', jms_vars(sims), org_id=ops, output='headers')[0]
+    again = run_lookup('opsauth.tokens.jms_token', jms_vars(sims), org_id=ops, output='headers')[0]
+    assert first == again and first['X-JMS-ORG'] == ops
+    org_checks = [entry for entry in sims['jms'].requests('GET') if entry['path'].startswith('/api/v1/orgs/orgs/')]
+    assert len(org_checks) == 2
+    assert len(sims['jms'].logins()) == 1
