@@ -19,6 +19,7 @@ import json
 import random
 import re
 import time
+import traceback
 
 # Defined without requests, so that the token cache can use them without it; exported from here as before.
 from ansible_collections.opsauth.tokens.plugins.module_utils._common import DEFAULT_RETRIES, DEFAULT_TIMEOUT, OpsAuthError
@@ -27,9 +28,10 @@ try:
     import requests
     HAS_REQUESTS = True
     REQUESTS_IMPORT_ERROR = None
-except ImportError as imp_exc:  # pragma: no cover - exercised by ansible-test sanity import
+except ImportError:  # pragma: no cover - exercised by ansible-test sanity import
     HAS_REQUESTS = False
-    REQUESTS_IMPORT_ERROR = imp_exc
+    # A string, as fail_json(exception=...) wants it: ansible-core before 2.19 cannot serialise an exception object.
+    REQUESTS_IMPORT_ERROR = traceback.format_exc()
 
 
 class ConnectionFailed(OpsAuthError):

@@ -20,7 +20,6 @@ import json
 import re
 import time
 import uuid
-import warnings
 from email.utils import formatdate
 
 from ansible_collections.opsauth.tokens.plugins.module_utils._http import (
@@ -43,18 +42,13 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._totp import TotpSe
 def _httpsig_auth_class():
     """httpsig's requests auth class; AuthOptionsError when it cannot be imported.
 
-    Imported on first use, not with this module: httpsig loads pkg_resources, which costs about 0.2 s in every
-    task and every lookup worker, and only access-key auth needs it.
+    Imported on first use, not with this module: only access-key auth needs it.
     """
     try:
-        with warnings.catch_warnings():
-            # pkg_resources warns that it is deprecated on import: noise on the playbook's stderr, nothing to act on.
-            warnings.simplefilter('ignore')
-            from httpsig.requests_auth import HTTPSignatureAuth
+        from httpsig.requests_auth import HTTPSignatureAuth
     except ImportError as exc:
-        # httpsig 1.3.0 imports pkg_resources, which setuptools 81 and later no longer ship.
         raise AuthOptionsError('access keys need the Python library httpsig, which cannot be imported here (%s): '
-                               'pip install httpsig "setuptools<81"' % exc)
+                               'pip install pyhttpsig' % exc)
     return HTTPSignatureAuth
 
 

@@ -157,7 +157,7 @@ import json
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
-from ansible_collections.opsauth.tokens.plugins.module_utils._http import HAS_REQUESTS, OpsAuthError
+from ansible_collections.opsauth.tokens.plugins.module_utils._http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, OpsAuthError
 from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import (
     DEFAULT_MAX_ITEMS,
     DEFAULT_MAX_PAGES,
@@ -226,7 +226,7 @@ def send(module, client):
 def main():
     module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
     if not HAS_REQUESTS:
-        module.fail_json(msg=missing_required_lib('requests'))
+        module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
     # The run's login, handed over by the action plugin (plugins/action/jms_request.py) instead of a login per host.
     run_login = handed_over(module)
     try:

@@ -161,7 +161,7 @@ import os
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
-from ansible_collections.opsauth.tokens.plugins.module_utils._http import HAS_REQUESTS, OpsAuthError
+from ansible_collections.opsauth.tokens.plugins.module_utils._http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, OpsAuthError
 from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import (
     CredentialRejected,
     JumpServerClient,
@@ -282,7 +282,7 @@ def main():
         if module.params['state'] == 'absent':
             module.exit_json(**remove(module, module.params['dest']))
         if not HAS_REQUESTS:
-            module.fail_json(msg=missing_required_lib('requests'))
+            module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
         client = JumpServerClient.from_options(module.params, methods=('password',))
         module.exit_json(**present(module, client))
     except TokenNotStored as exc:
