@@ -12,13 +12,23 @@ ANSIBLE_TEST := cd $(COLLECTION) && PATH=$(BIN):$$PATH $(BIN)/ansible-test
 export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/build
 export ANSIBLE_FORCE_COLOR := 0
 
-.PHONY: help venv stage demo test sanity units integration lint docs benchmark benchmark-load benchmark-private-tokens clean
+.PHONY: help venv stage demo test sanity units integration lint docs benchmark benchmark-load benchmark-private-tokens clean \
+	test-matrix test-cells tooling package ee awx docs-test release-changelog benchmark-cache benchmark-tokens
+# make test-matrix: every ansible-core version the collection supports (tests/requirements/ansible-core-<v>.txt say
+# which controller Python each cell uses); integration runs in the oldest and the newest cell.
+MATRIX := 2.16 2.17 2.18 2.19 2.20 2.21
+MATRIX_INTEGRATION := $(firstword $(MATRIX)) $(lastword $(MATRIX))
+# make test-cells CELLS="2.16 2.21": some cells only (.ci/run)
+CELLS ?= $(MATRIX_INTEGRATION)
 
 help:
 	@echo "make demo   - start the simulators on 127.0.0.1, run the example playbooks, show what you get"
 	@echo "make test   - sanity, unit, integration and lint tests (what CI runs)"
-	@echo "make benchmark - the lookup cache and load benchmarks (benchmarks/README.md); make benchmark-load: the load one"
+	@echo "make benchmark - the lookup cache, load and token benchmarks (benchmarks/README.md; not part of make test)"
+	@echo "make benchmark-cache, benchmark-load, benchmark-tokens - one of them"
 	@echo "make benchmark-private-tokens - N private tokens in one exec against N execs (benchmarks/README.md)"
+	@echo "make docs   - the HTML docs site in build/docs/build/html (make docs-test checks it in headless Chromium)"
+	@echo "make test-matrix - sanity and units on ansible-core $(MATRIX), integration on $(MATRIX_INTEGRATION)"
 
 $(BIN)/ansible-test: requirements-dev.txt requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -38,7 +48,42 @@ stage: venv
 demo: stage
 	PATH=$(BIN):$$PATH tests/utils/demo.sh $(COLLECTION) $(SIM_STATE)
 
-test: sanity units integration lint
+test: sanity units integration lint tooling package ee awx docs-test
+
+# Tests of the repository's own tooling, and the changelog fragment check (tests/utils/check_fragments.py).
+tooling: stage
+	$(BIN)/python tests/utils/check_fragments.py $(CURDIR)
+	$(BIN)/python tests/utils/check_changelog.py $(CURDIR) $(CURDIR)/build/changelog
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests/tooling
+
+# A maintainer's release: the fragments go into changelogs/changelog.yaml and CHANGELOG.md, and the fragment check's
+# base (changelogs/fragment-base) moves to the commit the release was cut from. Commit the result.
+release-changelog: venv
+	PATH=$(BIN):$$PATH antsibull-changelog release --version $$($(BIN)/python -c 'import yaml; print(yaml.safe_load(open("galaxy.yml"))["version"])')
+	{ sed -n '/^#/p' changelogs/fragment-base; git rev-parse HEAD; } > changelogs/fragment-base.new && mv changelogs/fragment-base.new changelogs/fragment-base
+
+# Build the tarball from the repository, check its file list, install it into a clean path, run the demo from there.
+package: venv
+	PATH=$(BIN):$$PATH tests/utils/package.sh $(CURDIR) $(CURDIR)/build/package
+
+# The AWX path: credential types rendered as AWX does, jobs run through ansible-runner with the installed tarball.
+awx: package
+	PATH=$(BIN):$$PATH $(BIN)/python tests/awx/run_jobs.py $(CURDIR)/build/awx $(CURDIR)/build/package/installed
+
+# The HTML docs site (antsibull-docs sphinx-init + sphinx-build): build/docs/build/html/index.html
+docs: stage
+	PATH=$(BIN):$$PATH tests/utils/docs.sh $(CURDIR) $(CURDIR)/build/docs
+
+# Every page of the site opened in headless Chromium (Debian's package; installed here when missing and root).
+docs-test: docs
+	@command -v chromium >/dev/null || [ "$$(id -u)" != 0 ] || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; } || \
+	  { echo "make docs-test: could not install Debian's chromium package with apt-get" >&2; exit 1; }
+	$(BIN)/python tests/utils/check_docs_site.py $(CURDIR)/build/docs/build/html $(COLLECTION)
+
+# ansible-builder introspect and create (docs/execution-environment.yml) with the tarball make package built.
+ee: package
+	$(BIN)/python tests/utils/check_ee.py $(CURDIR) $(CURDIR)/build/package/dist/opsauth-tokens-*.tar.gz $(CURDIR)/build/ee
 
 sanity: stage
 	$(ANSIBLE_TEST) sanity --venv --python 3.11 --color no
@@ -56,12 +101,24 @@ lint: stage
 	@# ansible-lint installs the collection it lints into $$ANSIBLE_HOME/collections: keep that copy inside build/.
 	cd $(COLLECTION) && PATH=$(BIN):$$PATH ANSIBLE_HOME=$(CURDIR)/build/ansible-home ansible-lint --profile production
 
-benchmark: stage
+test-matrix:
+	MATRIX_INTEGRATION="$(MATRIX_INTEGRATION)" tests/utils/matrix.sh $(MATRIX)
+
+test-cells:
+	MATRIX_INTEGRATION="$(MATRIX_INTEGRATION)" tests/utils/matrix.sh $(CELLS)
+
+benchmark: benchmark-cache benchmark-load benchmark-tokens
+
+benchmark-cache: stage
 	PATH=$(BIN):$$PATH tests/utils/benchmark.sh $(COLLECTION) $(SIM_STATE)
-	PATH=$(BIN):$$PATH tests/utils/load_benchmark.sh $(COLLECTION) $(SIM_STATE)
 
 benchmark-load: stage
 	PATH=$(BIN):$$PATH tests/utils/load_benchmark.sh $(COLLECTION) $(SIM_STATE)
+
+# A cache hit's imports, the modules' logins in a 70-host play, and a cached lookup next to a plain string;
+# BENCHMARK_TOKENS passes options, e.g. BENCHMARK_TOKENS="lookups --sizes 20:5 --pairs 5".
+benchmark-tokens: stage
+	PATH=$(BIN):$$PATH $(BIN)/python tests/utils/benchmark_tokens.py $(COLLECTION) $(SIM_STATE) $(BENCHMARK_TOKENS)
 
 benchmark-private-tokens: stage
 	PATH=$(BIN):$$PATH tests/utils/benchmark_private_tokens.sh $(COLLECTION) $(SIM_STATE)

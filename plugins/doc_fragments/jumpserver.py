@@ -86,7 +86,8 @@ options:
   access_key_id:
     description:
       - The id (a UUID) of an access key; requests are signed with O(access_key_secret) (HTTP Signature, hmac-sha256
-        over the request target and the C(Accept) and C(Date) headers). Needs the Python library C(httpsig).
+        over the request target and the C(Accept) and C(Date) headers). Needs the Python library C(pyhttpsig)
+        (imported as C(httpsig)).
       - If not set, the value of the E(JMS_ACCESS_KEY_ID) environment variable is used.
     type: str
   access_key_secret:

@@ -400,9 +400,10 @@ def _run_process(argv, stdin, timeout, where, binary_for_errors, max_output=MAX_
         stdin = stdin.encode('utf-8')
     try:
         # No shell: the child gets our argv list as is. Its own session, so that a timeout can stop it together with
-        # whatever it started (a local command's children would otherwise keep the pipes open).
-        proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                close_fds=True, start_new_session=True)
+        # whatever it started (a local command's children would otherwise keep the pipes open). Not run_command:
+        # it has no timeout and cannot stop a process group (ansible-test 2.21's pylint asks for it in module_utils).
+        proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,  # pylint: disable=ansible-bad-function
+                                stderr=subprocess.PIPE, close_fds=True, start_new_session=True)
     except OSError as exc:
         raise ExecBinaryNotFound('cannot run %s: %s' % (binary_for_errors or argv[0], exc.strerror or exc))
     try:

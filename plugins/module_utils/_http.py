@@ -19,18 +19,19 @@ import json
 import random
 import re
 import time
+import traceback
+
+# Defined without requests, so that the token cache can use them without it; exported from here as before.
+from ansible_collections.opsauth.tokens.plugins.module_utils._common import DEFAULT_RETRIES, DEFAULT_TIMEOUT, OpsAuthError
 
 try:
     import requests
     HAS_REQUESTS = True
     REQUESTS_IMPORT_ERROR = None
-except ImportError as imp_exc:  # pragma: no cover - exercised by ansible-test sanity import
+except ImportError:  # pragma: no cover - exercised by ansible-test sanity import
     HAS_REQUESTS = False
-    REQUESTS_IMPORT_ERROR = imp_exc
-
-
-class OpsAuthError(Exception):
-    """Base of every error the collection raises; the message is one line meant for the user."""
+    # A string, as fail_json(exception=...) wants it: ansible-core before 2.19 cannot serialise an exception object.
+    REQUESTS_IMPORT_ERROR = traceback.format_exc()
 
 
 class ConnectionFailed(OpsAuthError):
@@ -51,9 +52,6 @@ RETRY_STATUSES = frozenset([429, 502, 503, 504])
 IDEMPOTENT_METHODS = frozenset(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE'])
 # Never sleep longer than this between two tries, whatever Retry-After says.
 MAX_BACKOFF = 30.0
-# What the timeout and retries options (_options._transport_spec) default to, also for a client built without them.
-DEFAULT_TIMEOUT = 30
-DEFAULT_RETRIES = 3
 
 # Retry policies a caller can ask for.
 RETRY_IDEMPOTENT = 'idempotent'   # default: connection errors and RETRY_STATUSES, for idempotent methods only

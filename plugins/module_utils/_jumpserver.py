@@ -20,7 +20,6 @@ import json
 import re
 import time
 import uuid
-import warnings
 from email.utils import formatdate
 
 from ansible_collections.opsauth.tokens.plugins.module_utils._http import (
@@ -43,18 +42,13 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._totp import TotpSe
 def _httpsig_auth_class():
     """httpsig's requests auth class; AuthOptionsError when it cannot be imported.
 
-    Imported on first use, not with this module: httpsig loads pkg_resources, which costs about 0.2 s in every
-    task and every lookup worker, and only access-key auth needs it.
+    Imported on first use, not with this module: only access-key auth needs it.
     """
     try:
-        with warnings.catch_warnings():
-            # pkg_resources warns that it is deprecated on import: noise on the playbook's stderr, nothing to act on.
-            warnings.simplefilter('ignore')
-            from httpsig.requests_auth import HTTPSignatureAuth
+        from httpsig.requests_auth import HTTPSignatureAuth
     except ImportError as exc:
-        # httpsig 1.3.0 imports pkg_resources, which setuptools 81 and later no longer ship.
         raise AuthOptionsError('access keys need the Python library httpsig, which cannot be imported here (%s): '
-                               'pip install httpsig "setuptools<81"' % exc)
+                               'pip install pyhttpsig' % exc)
     return HTTPSignatureAuth
 
 
@@ -552,6 +546,16 @@ class JumpServerClient:
         result = self.auth.authenticate(self)
         self._authenticated = True
         return dict(result, user=dict(result['user']))
+
+    def adopt_login(self, result):
+        """Use the answer of a password login made elsewhere (the run's token cache, by an action plugin) instead of
+        logging in: ``result`` holds ``token`` and ``keyword``."""
+        if not isinstance(self.auth, PasswordAuth):
+            raise AuthOptionsError('a login can only be handed over for username and password')
+        self.auth.result = dict(token=result['token'], keyword=result.get('keyword') or 'Bearer')
+        self._authenticated = True
+        # A 401 for it is the action plugin's to answer, once for the whole run: no login of our own.
+        self.relogin = False
 
     def ensure_authenticated(self):
         if not self._authenticated:

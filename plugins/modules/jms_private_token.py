@@ -247,7 +247,7 @@ msg:
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.opsauth.tokens.plugins.module_utils._exec import ExecTarget
-from ansible_collections.opsauth.tokens.plugins.module_utils._http import HAS_REQUESTS, OpsAuthError
+from ansible_collections.opsauth.tokens.plugins.module_utils._http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, OpsAuthError
 from ansible_collections.opsauth.tokens.plugins.module_utils._jms_private_token import (
     DEFAULT_APPS_DIR,
     FailedMidway,
@@ -357,7 +357,7 @@ def main():
     who = dict(username=params['username']) if params['username'] is not None else dict(usernames=names)
     try:
         if params['url'] and not HAS_REQUESTS:
-            module.fail_json(msg=missing_required_lib('requests'))
+            module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
         target = ExecTarget.from_params(params)
         target.validate()
         try:

@@ -17,7 +17,8 @@ trap '"${run[@]}" stop --state-dir "$state" >/dev/null' EXIT
 python "$collection/tests/utils/integration_config.py" "$state" "$collection"
 log="$state/integration.log"
 status=0
-(cd "$collection" && ansible-test integration --local --python 3.11 --color no -vvv "$@") >"$log" 2>&1 || status=$?
+# OPSAUTH_CONTROLLER_PYTHON: the controller Python of a make test-matrix cell (make test: 3.11).
+(cd "$collection" && ansible-test integration --local --python "${OPSAUTH_CONTROLLER_PYTHON:-3.11}" --color no -vvv "$@") >"$log" 2>&1 || status=$?
 grep -E '^(Running .* integration test|ERROR|FATAL)' "$log" || true
 if [ "$status" -ne 0 ]; then
     tail -n 400 "$log"

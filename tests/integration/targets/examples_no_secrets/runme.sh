@@ -31,7 +31,9 @@ for playbook in $(cat "$collection/playbooks/demo.list"); do
     fi
 done
 # Every playbook in playbooks/ is one of the examples: a new one must be added to demo.list (and so to this scan).
+# The one exception, awx_credential_types.yml, talks to a live AWX with the awx.awx collection (neither is here).
 for playbook in "$collection"/playbooks/*.yml; do
+    [ "$(basename "$playbook")" = awx_credential_types.yml ] && continue
     grep -qx "$(basename "$playbook")" "$collection/playbooks/demo.list" || { echo "$playbook is not in demo.list" >&2; exit 1; }
 done
 
