@@ -36,6 +36,14 @@ import traceback
 
 from urllib.parse import urlsplit
 
+# Defined without requests, so that the token cache can use them without it; exported from here as before.
+from ansible_collections.opsauth.tokens.plugins.module_utils._common import (
+    DEFAULT_MAX_RESPONSE_SIZE,
+    DEFAULT_RETRIES,
+    DEFAULT_TIMEOUT,
+    OpsAuthError,
+)
+
 try:
     import requests
     from requests.auth import AuthBase
@@ -46,10 +54,6 @@ except ImportError:  # pragma: no cover - exercised by ansible-test sanity impor
     # A string, as fail_json(exception=...) wants it: ansible-core before 2.19 cannot serialise an exception object.
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
     AuthBase = object
-
-
-class OpsAuthError(Exception):
-    """Base of every error the collection raises; the message is one line meant for the user."""
 
 
 class ConnectionFailed(OpsAuthError):
@@ -91,11 +95,6 @@ REDIRECT_STATUSES = frozenset([301, 302, 303, 307, 308])
 IDEMPOTENT_METHODS = frozenset(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE'])
 # Never sleep longer than this between two tries, whatever Retry-After says.
 MAX_BACKOFF = 30.0
-# What the timeout, retries and max_response_size options (_options._transport_spec) default to, also for a client
-# built without them. 8 MiB holds a full page of 1000 JumpServer users several times over.
-DEFAULT_TIMEOUT = 30
-DEFAULT_RETRIES = 3
-DEFAULT_MAX_RESPONSE_SIZE = 8 * 1024 * 1024
 CHUNK_SIZE = 64 * 1024
 DEFAULT_PORTS = {'http': 80, 'https': 443}
 # Environment variables requests (and curl) read a CA bundle from, in requests' order.

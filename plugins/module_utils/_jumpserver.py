@@ -560,6 +560,16 @@ class JumpServerClient:
         self._authenticated = True
         return dict(result, user=dict(result['user']))
 
+    def adopt_login(self, result):
+        """Use the answer of a password login made elsewhere (the run's token cache, by an action plugin) instead of
+        logging in: ``result`` holds ``token`` and ``keyword``."""
+        if not isinstance(self.auth, PasswordAuth):
+            raise AuthOptionsError('a login can only be handed over for username and password')
+        self.auth.result = dict(token=result['token'], keyword=result.get('keyword') or 'Bearer')
+        self._authenticated = True
+        # A 401 for it is the action plugin's to answer, once for the whole run: no login of our own.
+        self.relogin = False
+
     def ensure_authenticated(self):
         if not self._authenticated:
             self.auth.authenticate(self)

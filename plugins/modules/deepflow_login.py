@@ -22,6 +22,7 @@ extends_documentation_fragment:
   - opsauth.tokens.token_file
   - opsauth.tokens.attributes
   - opsauth.tokens.attributes.actiongroup_deepflow
+  - opsauth.tokens.run_login
 attributes:
   check_mode:
     support: full
@@ -77,6 +78,11 @@ notes:
     (the access token expired, say), the module trades the refresh token for a new access token and logs that out,
     so that the session does not live on for the refresh token's 30 days. Then it removes O(dest).
   - O(state=absent) reports C(changed=false) when there was neither a valid token to revoke nor a file to remove.
+  - With O(state=present) and O(email) and O(password) given as task arguments or through C(module_defaults), a login
+    the module needs is the run's login - the same per-run token cache as the P(opsauth.tokens.deepflow_token#lookup)
+    lookup - so a play of many hosts logs in once, and a refused password is sent once per run. Without O(dest), only
+    the task that logged in reports C(changed=true); the others got the run's token. C(cache=false)
+    (E(OPSAUTH_TOKENS_CACHE)) turns this off. See C(docs/token-cache.md) of the collection.
 seealso:
   - module: opsauth.tokens.deepflow_permanent_token
   - plugin: opsauth.tokens.deepflow_page_url
@@ -186,7 +192,8 @@ import os
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.opsauth.tokens.plugins.module_utils._http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, OpsAuthError
-from ansible_collections.opsauth.tokens.plugins.module_utils._options import DEEPFLOW_FAUTHS_SPEC, TOKEN_FILE_SPEC
+from ansible_collections.opsauth.tokens.plugins.module_utils._options import DEEPFLOW_FAUTHS_SPEC, RUN_LOGIN_SPEC, TOKEN_FILE_SPEC
+from ansible_collections.opsauth.tokens.plugins.module_utils._run_login import handed_over
 from ansible_collections.opsauth.tokens.plugins.module_utils._store import (
     TokenFileError, TokenNotStored, check_token_dest, read_token_file, remove_token_file, write_issued_token)
 from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow import (
@@ -199,7 +206,7 @@ ARGUMENT_SPEC = dict(
     min_ttl=dict(type='int', default=300),
     access_token=dict(type='str', no_log=True),
     refresh_token=dict(type='str', no_log=True),
-    **TOKEN_FILE_SPEC
+    **dict(TOKEN_FILE_SPEC, **RUN_LOGIN_SPEC)
 )
 
 
@@ -244,13 +251,22 @@ class LoginRun:
             return None
         return stored
 
-    def issued(self, tokens):
-        """A new token: store it and return it as changed."""
+    def issued(self, tokens, reused=False):
+        """A new token: store it and return it. Changed, unless it is the run's token, obtained by another task or
+        host (the server issued nothing for this task), and there is no dest to write."""
         tokens = dict(tokens, fauths_url=fauths_base_url(self.params))
-        result = self.result(tokens, changed=True)
+        result = dict(token_result(tokens, controller_url(self.params), just_issued=not reused),
+                      changed=bool(self.dest) or not reused)
         if self.dest:
             write_issued_token(self.dest, tokens, 'fauths issued new tokens', result)
         return result
+
+    def login(self):
+        """A password login, or the run's login that the action plugin (plugins/action/deepflow_login.py) hands over."""
+        run_login = handed_over(self.module, returned=True)
+        if run_login:
+            return self.issued(*run_login)
+        return self.issued(self.client.login())
 
     def result(self, tokens, changed):
         return dict(token_result(tokens, controller_url(self.params), just_issued=changed), changed=changed)
@@ -267,7 +283,8 @@ class LoginRun:
         self.check_dest()
         if self.module.check_mode:
             return dict(changed=True)
-        if plan == REFRESH:
+        # A run's login handed over means this module said it needs a login (its refresh was refused): not again.
+        if plan == REFRESH and not self.params['_run_login']:
             try:
                 return self.issued(self.client.refresh(stored['refresh_token'], previous=stored))
             except OpsAuthError as exc:
@@ -277,7 +294,7 @@ class LoginRun:
                     raise
                 self.module.warn('DeepFlow rejected the stored refresh token (%s); logged in with the password instead'
                                  % exc.opt_status)
-        return self.issued(self.client.login())
+        return self.login()
 
     def refreshed(self):
         stored = self.stored() or {}

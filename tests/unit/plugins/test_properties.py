@@ -277,7 +277,6 @@ def test_any_token_file_is_read_or_refused_with_one_line(tmp_path, data):
     assert stored is None or isinstance(stored, dict)
 
 
-@pytest.mark.xfail(reason='lossless: RecursionError escapes read_token_file (json.loads) on deeply nested JSON', strict=False)
 def test_a_deeply_nested_token_file_is_refused_with_one_line(tmp_path):
     # json.loads raises RecursionError, not ValueError, on a few thousand nested brackets.
     path = str(tmp_path / 'token.json')
