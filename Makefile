@@ -13,7 +13,7 @@ export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/build
 export ANSIBLE_FORCE_COLOR := 0
 
 .PHONY: help venv stage demo test sanity units integration lint docs benchmark benchmark-load benchmark-private-tokens clean \
-	test-matrix test-cells tooling package ee awx docs-test release-changelog
+	test-matrix test-cells tooling package ee awx docs-test release-changelog benchmark-cache benchmark-tokens
 # make test-matrix: every ansible-core version the collection supports (tests/requirements/ansible-core-<v>.txt say
 # which controller Python each cell uses); integration runs in the oldest and the newest cell.
 MATRIX := 2.16 2.17 2.18 2.19 2.20 2.21
@@ -24,7 +24,8 @@ CELLS ?= $(MATRIX_INTEGRATION)
 help:
 	@echo "make demo   - start the simulators on 127.0.0.1, run the example playbooks, show what you get"
 	@echo "make test   - sanity, unit, integration and lint tests (what CI runs)"
-	@echo "make benchmark - the lookup cache and load benchmarks (benchmarks/README.md); make benchmark-load: the load one"
+	@echo "make benchmark - the lookup cache, load and token benchmarks (benchmarks/README.md; not part of make test)"
+	@echo "make benchmark-cache, benchmark-load, benchmark-tokens - one of them"
 	@echo "make benchmark-private-tokens - N private tokens in one exec against N execs (benchmarks/README.md)"
 	@echo "make docs   - the HTML docs site in build/docs/build/html (make docs-test checks it in headless Chromium)"
 	@echo "make test-matrix - sanity and units on ansible-core $(MATRIX), integration on $(MATRIX_INTEGRATION)"
@@ -106,12 +107,18 @@ test-matrix:
 test-cells:
 	MATRIX_INTEGRATION="$(MATRIX_INTEGRATION)" tests/utils/matrix.sh $(CELLS)
 
-benchmark: stage
+benchmark: benchmark-cache benchmark-load benchmark-tokens
+
+benchmark-cache: stage
 	PATH=$(BIN):$$PATH tests/utils/benchmark.sh $(COLLECTION) $(SIM_STATE)
-	PATH=$(BIN):$$PATH tests/utils/load_benchmark.sh $(COLLECTION) $(SIM_STATE)
 
 benchmark-load: stage
 	PATH=$(BIN):$$PATH tests/utils/load_benchmark.sh $(COLLECTION) $(SIM_STATE)
+
+# A cache hit's imports, the modules' logins in a 70-host play, and a cached lookup next to a plain string;
+# BENCHMARK_TOKENS passes options, e.g. BENCHMARK_TOKENS="lookups --sizes 20:5 --pairs 5".
+benchmark-tokens: stage
+	PATH=$(BIN):$$PATH $(BIN)/python tests/utils/benchmark_tokens.py $(COLLECTION) $(SIM_STATE) $(BENCHMARK_TOKENS)
 
 benchmark-private-tokens: stage
 	PATH=$(BIN):$$PATH tests/utils/benchmark_private_tokens.sh $(COLLECTION) $(SIM_STATE)

@@ -45,17 +45,23 @@ options:
   validate_certs:
     description:
       - Verify the server's TLS certificate. Set to V(false) only for a test server.
+      - 'Which certificates are trusted, first match wins: O(validate_certs=false) (no check) > O(ca_path) > the bundle
+        named by the E(REQUESTS_CA_BUNDLE) or E(CURL_CA_BUNDLE) environment variable > the default CA store. The
+        choice is passed on every request, so these environment variables never override O(ca_path) or
+        O(validate_certs=false).'
       - If not set, the environment variable E(DEEPFLOW_VALIDATE_CERTS) is used.
     type: bool
     default: true
   ca_path:
     description:
-      - A CA bundle (PEM) to verify the server's certificate with, instead of the system's.
+      - CA bundle (PEM) to verify the server's certificate with, for a private CA. It wins over E(REQUESTS_CA_BUNDLE)
+        and E(CURL_CA_BUNDLE); O(validate_certs=false) wins over it.
       - If not set, the environment variable E(DEEPFLOW_CA_PATH) is used.
     type: path
   timeout:
     description:
-      - Seconds to wait for the server to connect and to answer, per request.
+      - Seconds one request may take, from connecting to the last byte of the answer; also the longest wait for
+        any single read. A server that keeps sending (an endless body) fails the request after this time.
       - If not set, the environment variable E(DEEPFLOW_TIMEOUT) is used.
     type: int
     default: 30
@@ -67,6 +73,13 @@ options:
       - If not set, the environment variable E(DEEPFLOW_RETRIES) is used.
     type: int
     default: 3
+  max_response_size:
+    description:
+      - The largest answer, in bytes, a request may return; a larger one fails the task with a clear message and is
+        never held in memory whole. Raise it for a list endpoint with unusually large pages.
+      - If not set, the environment variable E(DEEPFLOW_MAX_RESPONSE_SIZE) is used.
+    type: int
+    default: 8388608
 '''
 
     # fuser (permanent tokens): internal only, trusts the identity headers.
@@ -170,4 +183,12 @@ options:
     ini:
       - section: opsauth_tokens_deepflow
         key: retries
+  max_response_size:
+    env:
+      - name: DEEPFLOW_MAX_RESPONSE_SIZE
+    vars:
+      - name: ansible_deepflow_max_response_size
+    ini:
+      - section: opsauth_tokens_deepflow
+        key: max_response_size
 '''

@@ -39,17 +39,23 @@ options:
   validate_certs:
     description:
       - Verify the server's TLS certificate. Set to V(false) only for a test server.
+      - 'Which certificates are trusted, first match wins: O(validate_certs=false) (no check) > O(ca_path) > the bundle
+        named by the E(REQUESTS_CA_BUNDLE) or E(CURL_CA_BUNDLE) environment variable > the default CA store. The
+        choice is passed on every request, so these environment variables never override O(ca_path) or
+        O(validate_certs=false).'
       - If not set, the value of the E(JMS_VALIDATE_CERTS) environment variable is used.
     type: bool
     default: true
   ca_path:
     description:
-      - CA bundle (PEM) to verify the server's certificate with, for a private CA.
+      - CA bundle (PEM) to verify the server's certificate with, for a private CA. It wins over E(REQUESTS_CA_BUNDLE)
+        and E(CURL_CA_BUNDLE); O(validate_certs=false) wins over it.
       - If not set, the value of the E(JMS_CA_PATH) environment variable is used.
     type: path
   timeout:
     description:
-      - Seconds to wait for the server to connect and to answer each request.
+      - Seconds one request may take, from connecting to the last byte of the answer; also the longest wait for
+        any single read. A server that keeps sending (an endless body) fails the request after this time.
       - If not set, the value of the E(JMS_TIMEOUT) environment variable is used.
     type: int
     default: 30
@@ -62,6 +68,13 @@ options:
       - If not set, the value of the E(JMS_RETRIES) environment variable is used.
     type: int
     default: 3
+  max_response_size:
+    description:
+      - The largest answer, in bytes, a request may return; a larger one fails the task with a clear message and is
+        never held in memory whole. Raise it for a list endpoint with unusually large pages.
+      - If not set, the value of the E(JMS_MAX_RESPONSE_SIZE) environment variable is used.
+    type: int
+    default: 8388608
   username:
     description:
       - User to log in as, with O(password).
@@ -77,11 +90,15 @@ options:
     description:
       - A bearer token from an earlier login, for example from M(opsauth.tokens.jms_token).
       - If not set, the value of the E(JMS_TOKEN) environment variable is used.
+      - Surrounding white space (the trailing newline of a vaulted string) is removed; a control character inside the
+        value is refused with a message that names the option, never the value.
     type: str
   private_token:
     description:
       - 'A permanent private token, sent as C(Authorization: Token ...).'
       - If not set, the value of the E(JMS_PRIVATE_TOKEN) environment variable is used.
+      - Surrounding white space (the trailing newline of a vaulted string) is removed; a control character inside the
+        value is refused with a message that names the option, never the value.
     type: str
   access_key_id:
     description:
@@ -89,22 +106,30 @@ options:
         over the request target and the C(Accept) and C(Date) headers). Needs the Python library C(pyhttpsig)
         (imported as C(httpsig)).
       - If not set, the value of the E(JMS_ACCESS_KEY_ID) environment variable is used.
+      - Surrounding white space (the trailing newline of a vaulted string) is removed; a control character inside the
+        value is refused with a message that names the option, never the value.
     type: str
   access_key_secret:
     description:
       - The secret of the access key O(access_key_id).
       - If not set, the value of the E(JMS_ACCESS_KEY_SECRET) environment variable is used.
+      - Surrounding white space (the trailing newline of a vaulted string) is removed; a control character inside the
+        value is refused with a message that names the option, never the value.
     type: str
   mfa_code:
     description:
       - A one-time code (OTP) to answer the server's MFA challenge during a password login.
       - Mutually exclusive with O(mfa_totp_secret).
+      - Surrounding white space (the trailing newline of a vaulted string) is removed; a control character inside the
+        value is refused with a message that names the option, never the value.
     type: str
   mfa_totp_secret:
     description:
       - The base32 TOTP secret of the user's MFA device; the module computes the current code (RFC 6238, SHA1, 30 s,
         6 digits) when the server asks for MFA. The clock of the host running the task must be right.
       - If not set, the value of the E(JMS_MFA_TOTP_SECRET) environment variable is used.
+      - Surrounding white space (the trailing newline of a vaulted string) is removed; a control character inside the
+        value is refused with a message that names the option, never the value.
     type: str
   login_confirm_timeout:
     description:
@@ -176,6 +201,14 @@ options:
     ini:
       - section: opsauth_tokens_jumpserver
         key: retries
+  max_response_size:
+    env:
+      - name: JMS_MAX_RESPONSE_SIZE
+    vars:
+      - name: ansible_jms_max_response_size
+    ini:
+      - section: opsauth_tokens_jumpserver
+        key: max_response_size
   username:
     env:
       - name: JMS_USERNAME

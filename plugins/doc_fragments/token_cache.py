@@ -69,4 +69,25 @@ options:
     ini:
       - section: opsauth_tokens
         key: min_ttl
+  recheck_interval:
+    description:
+      - Confirm a cached token with the server at most every this many seconds, so that a long run survives a server
+        that dropped every token (a restart of JumpServer's Redis does) - JumpServer with C(GET /api/v1/users/profile/),
+        DeepFlow with a refresh (fauths has no call that only checks a token). When the server rejects the token
+        (HTTP 401, or a refused refresh token), it is dropped and the lookup logs in once; a refused password is never
+        tried again.
+      - One fork checks for all of them, so a check costs one request per identity and interval, whatever the number
+        of hosts and forks. Between two checks a dropped token is still returned; the tasks that use it fail until
+        the next check.
+      - V(0) never checks a token the run obtained (it is used until O(min_ttl) before its expiry).
+      - See C(docs/token-cache.md) of the collection for the trade-off between requests and freshness.
+    type: int
+    default: 600
+    env:
+      - name: OPSAUTH_TOKENS_RECHECK_INTERVAL
+    vars:
+      - name: opsauth_tokens_recheck_interval
+    ini:
+      - section: opsauth_tokens
+        key: recheck_interval
 '''

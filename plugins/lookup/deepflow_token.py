@@ -128,63 +128,41 @@ _raw:
       sample: true
 '''
 
-from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow import (
-    DeepFlowApiError,
-    DeepFlowClient,
-    controller_url,
-    is_refusal,
-    page_urls,
-    token_result,
-)
-from ansible_collections.opsauth.tokens.plugins.module_utils._http import OpsAuthError
-from ansible_collections.opsauth.tokens.plugins.module_utils._options import DEEPFLOW_FAUTHS_SPEC
-from ansible_collections.opsauth.tokens.plugins.module_utils._store import epoch_from_iso
-from ansible_collections.opsauth.tokens.plugins.plugin_utils._lookup_base import OpsAuthLookupBase
-from ansible_collections.opsauth.tokens.plugins.plugin_utils._token_cache import TokenCache, TokenRejected, TokenSource
+# Only what a cache hit needs is imported here: the client (and requests) is imported by token_source() and
+# render(), when the cache cannot answer alone (docs/token-cache.md, "What a cache hit costs").
+from ansible_collections.opsauth.tokens.plugins.module_utils._common import OpsAuthError
+from ansible_collections.opsauth.tokens.plugins.plugin_utils._bytecode import load
+
+# With its bytecode kept for the run, in the run's cache directory: see plugin_utils/_bytecode.py.
+_lookup_base = load('ansible_collections.opsauth.tokens.plugins.plugin_utils._lookup_base')
+_lookup_base.preload_definitions(__name__, __file__)
 
 
-class DeepFlowTokenSource(TokenSource):
-    """Password login and refresh against fauths."""
+class LookupModule(_lookup_base.OpsAuthLookupBase):
 
-    can_refresh = True
+    OPTION_SPEC = 'DEEPFLOW_FAUTHS_SPEC'
+    STABLE_OUTPUTS = ('token', 'pages')
 
-    def refresh(self, data):
-        try:
-            return self.client.refresh(data['refresh_token'], previous=data)
-        except DeepFlowApiError as exc:
-            if is_refusal(exc):
-                raise TokenRejected(str(exc))
-            raise
+    def check_output(self, options, output):
+        from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow import controller_url
 
-    def remember(self, exc):
-        # A refused password login (wrong credentials, a locked account) is remembered; a 429 or a 5xx is not.
-        return is_refusal(exc)
-
-    def expiry(self, data):
-        return epoch_from_iso(data.get('expires_at')), epoch_from_iso(data.get('refresh_expires_at'))
-
-
-class LookupModule(OpsAuthLookupBase):
-
-    OPTION_NAMES = tuple(DEEPFLOW_FAUTHS_SPEC)
-
-    def lookup_token(self):
-        options = self.client_options()
-        output = self.get_option('output')
-        pages_base = controller_url(options)
-        if output == 'pages' and not pages_base:
+        if output == 'pages' and not controller_url(options):
             # Say it before logging in: the login would be wasted.
             raise OpsAuthError('output=pages needs url, the DeepFlow controller the pages live under (fauths_url '
                                'alone names the token service, not the web UI)')
-        client = DeepFlowClient.from_options(options)
-        client.validate_login()
-        identity = options['email'] if options.get('account_type') in (None, 'deepflow') else '%s (%s)' % (
-            options['email'], options['account_type'])
-        key = TokenCache.key('deepflow', client.http.base_url, identity, [options['password']])
-        result = self.obtain(key, DeepFlowTokenSource(client))
+
+    def token_source(self, options):
+        from ansible_collections.opsauth.tokens.plugins.plugin_utils._token_sources import deepflow
+
+        return deepflow(options)
+
+    def render(self, result, options, output):
         data = result.data
         if output == 'token':
             return data['access_token']
+        from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow import controller_url, page_urls, token_result
+
+        pages_base = controller_url(options)
         if output == 'pages':
             return page_urls(pages_base, data['access_token'], data.get('refresh_token'))
         return dict(token_result(data, pages_base), reused=result.hit)

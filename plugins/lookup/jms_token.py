@@ -122,49 +122,47 @@ _raw:
       sample: true
 '''
 
-from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import (
-    CredentialRejected,
-    JumpServerClient,
-    LoginFailed,
-    token_result,
-)
-from ansible_collections.opsauth.tokens.plugins.module_utils._options import JMS_COMMON_SPEC
-from ansible_collections.opsauth.tokens.plugins.plugin_utils._lookup_base import OpsAuthLookupBase
-from ansible_collections.opsauth.tokens.plugins.plugin_utils._token_cache import TokenCache, TokenSource
+# Only what a cache hit needs is imported here: the client (and requests) is imported by token_source() and
+# render(), when the cache cannot answer alone (docs/token-cache.md, "What a cache hit costs").
+from ansible_collections.opsauth.tokens.plugins.plugin_utils._bytecode import load
+
+# With its bytecode kept for the run, in the run's cache directory: see plugin_utils/_bytecode.py.
+_lookup_base = load('ansible_collections.opsauth.tokens.plugins.plugin_utils._lookup_base')
+_lookup_base.preload_definitions(__name__, __file__)
 
 
-class JumpServerTokenSource(TokenSource):
-    """Password login (with MFA), and the profile call that proves a cached token still works."""
+class LookupModule(_lookup_base.OpsAuthLookupBase):
 
-    can_verify = True
+    OPTION_SPEC = 'JMS_COMMON_SPEC'
+    STABLE_OUTPUTS = ('token', 'headers')
 
-    def verify(self, data):
-        try:
-            self.client.check_token(data['token'], data.get('keyword'))
-        except CredentialRejected:
-            return False
-        return True
+    def token_source(self, options):
+        from ansible_collections.opsauth.tokens.plugins.plugin_utils._token_sources import jumpserver
 
-    def remember(self, exc):
-        # A throttled login (HTTP 429) is the server's load, not a verdict on the credentials.
-        return isinstance(exc, LoginFailed) and exc.code != 'throttled'
+        return jumpserver(options)
 
+    def after_login(self, cache, source, result, options):
+        # JumpServer acts on the Default org for an org it does not know: check it, once per run for each URL and org
+        # (an unknown org is remembered for the run; a connection error is not).
+        from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import UnknownOrganization
 
-class LookupModule(OpsAuthLookupBase):
+        client = source.client
 
-    OPTION_NAMES = tuple(JMS_COMMON_SPEC)
+        def check():
+            return client.check_org(token=result.data['token'], keyword=result.data.get('keyword'))
 
-    def lookup_token(self):
-        options = self.client_options()
-        client = JumpServerClient.from_options(options, methods=('password',))
-        # The TOTP seed is part of the identity like the password: fixing either is a new entry, not a cached failure.
-        key = TokenCache.key('jms', client.base_url, options['username'],
-                             [options['password'], options.get('mfa_totp_secret') or ''])
-        result = self.obtain(key, JumpServerTokenSource(client))
-        output = self.get_option('output')
+        if cache is None:
+            check()
+        else:
+            cache.once_per_run('org', (client.base_url, client.org_id), check,
+                               remember=lambda exc: isinstance(exc, UnknownOrganization))
+
+    def render(self, result, options, output):
         if output == 'token':
             return result.data['token']
-        full = token_result(result.data, client.org_id)
+        from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import token_result
+
+        full = token_result(result.data, options.get('org_id'))
         if output == 'headers':
             return full['headers']
         return dict(full, reused=result.hit)

@@ -21,17 +21,25 @@ import json
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 from ansible_collections.opsauth.tokens.plugins.module_utils._http import (
+    DEFAULT_MAX_RESPONSE_SIZE,
     DEFAULT_RETRIES,
     DEFAULT_TIMEOUT,
     HttpClient,
     InvalidResponse,
     OpsAuthError,
+    OriginRefused,
     RETRY_CONNECT,
     RETRY_IDEMPOTENT,
+    bearer_auth,
+    clean_credential,
+    clean_credentials,
     one_line,
+    origin,
+    parse_origin,
+    same_origin,
     strip_html,
 )
-from ansible_collections.opsauth.tokens.plugins.module_utils._options import DEFAULT_FUSER_URL
+from ansible_collections.opsauth.tokens.plugins.module_utils._options import CREDENTIAL_OPTIONS, DEFAULT_FUSER_URL
 from ansible_collections.opsauth.tokens.plugins.module_utils._store import (
     epoch_from_iso,
     iso_from_epoch,
@@ -232,6 +240,24 @@ def fauths_base_url(options):
                               '(e.g. http://fauths:20822 inside the cluster); DEEPFLOW_URL and DEEPFLOW_FAUTHS_URL work too')
 
 
+def check_stored_origin(stored, fauths_url, dest):
+    """Refuse (OriginRefused, nothing sent) to send the tokens of the token file ``stored`` to ``fauths_url`` unless
+    the file records a fauths URL of the same origin (scheme, host, port): a token goes only to the server that issued it.
+
+    A file without a recorded fauths_url was not written by deepflow_login (which always records it) or was edited:
+    where its token came from is unknown, so it is sent nowhere.
+    """
+    recorded = stored.get('fauths_url')
+    if not recorded:
+        raise OriginRefused('%s does not record which fauths issued its token (no fauths_url), so the token is not sent '
+                            'anywhere: give access_token (and refresh_token) to log out explicitly at %s, or remove the '
+                            'file' % (dest, origin(fauths_url)))
+    if not same_origin(recorded, fauths_url):
+        raise OriginRefused('the token in %s was issued by %s, but this task points at %s (fauths_url or url): a token '
+                            'is sent only to the server that issued it; run with that server\'s url, or remove the file'
+                            % (dest, origin(recorded), origin(fauths_url)))
+
+
 def controller_url(options):
     """The controller URL the pages live under: url, or fauths_url minus /api/fauths; None when unknown."""
     if options.get('url'):
@@ -243,13 +269,16 @@ def controller_url(options):
 
 
 def _http_client(base_url, options, session=None):
-    retries, timeout = options.get('retries'), options.get('timeout')
-    return HttpClient(base_url,
+    retries, timeout, size = options.get('retries'), options.get('timeout'), options.get('max_response_size')
+    http = HttpClient(base_url,
                       validate_certs=options.get('validate_certs', True) is not False,
                       ca_path=options.get('ca_path'),
                       timeout=DEFAULT_TIMEOUT if timeout is None else timeout,
                       retries=DEFAULT_RETRIES if retries is None else retries,
+                      max_response_size=DEFAULT_MAX_RESPONSE_SIZE if size is None else size,
                       session=session)
+    http.add_secrets(options.get('password'), options.get('access_token'), options.get('refresh_token'))
+    return http
 
 
 # --- short-lived tokens: fauths --------------------------------------------------------------------------------------
@@ -270,6 +299,7 @@ class DeepFlowClient:
     @classmethod
     def from_options(cls, options, session=None):
         """Build a client from a plain dict of the shared option names (module.params or a lookup's options)."""
+        options = clean_credentials(options, CREDENTIAL_OPTIONS)
         return cls(_http_client(fauths_base_url(options), options, session=session),
                    account_type=options.get('account_type'), email=options.get('email'),
                    password=options.get('password'))
@@ -296,8 +326,10 @@ class DeepFlowClient:
 
     def refresh(self, refresh_token, previous=None):
         """A new token set from ``refresh_token``; what only a login tells (email, license) is kept from ``previous``."""
+        refresh_token = clean_credential('refresh_token', refresh_token)
         if not refresh_token:
             raise DeepFlowOptionError('a DeepFlow refresh needs a refresh token (refresh_token, or a dest file that holds one)')
+        self.http.add_secrets(refresh_token)
         issued_at = now()
         # RETRY_CONNECT: refresh tokens rotate, so a retry after the server consumed the first one would fail anyway.
         resp = self.http.request('POST', '/refresh_token', retry=RETRY_CONNECT,
@@ -312,7 +344,7 @@ class DeepFlowClient:
 
     def logout(self, access_token):
         """Revoke ``access_token``. True when revoked, False when DeepFlow says it is not valid any more."""
-        resp = self.http.request('POST', '/logout', headers={'Authorization': 'Bearer %s' % access_token},
+        resp = self.http.request('POST', '/logout', auth=bearer_auth(access_token, name='access_token'),
                                  retry=RETRY_CONNECT)
         try:
             unwrap(resp, 'DeepFlow logout')
@@ -439,10 +471,16 @@ def page_url(base, page, token, refresh_token=None):
     """
     if not isinstance(base, str) or not base.strip():
         raise PageUrlError('the DeepFlow URL is empty: give the controller URL, e.g. https://deepflow.example.com')
-    parts = urlsplit(base.strip())
-    if parts.scheme not in ('http', 'https') or not parts.netloc:
-        raise PageUrlError('%r is not an absolute http(s) URL: give the controller URL, e.g. https://deepflow.example.com'
-                           % base)
+    try:
+        parts = urlsplit(base.strip())
+        usable = parts.scheme in ('http', 'https') and parts.netloc and parse_origin(base) is not None
+    except ValueError:  # urlsplit refuses some netlocs ('//[', a bad port) with a ValueError of its own
+        usable = False
+    if not usable:
+        # Never echo it: what is given here by mistake is often the token itself (the filter's input and its
+        # argument swapped), and a message is printed even when the task's values are no_log.
+        raise PageUrlError('the DeepFlow URL (a %d-character value, not shown) is not an absolute http(s) URL: give '
+                           'the controller URL, e.g. https://deepflow.example.com' % len(base))
     if not isinstance(page, str) or not page:
         raise PageUrlError('page is missing: use one of %s, or a path starting with /' % ', '.join(sorted(PAGES)))
     if page in PAGES:
@@ -457,7 +495,11 @@ def page_url(base, page, token, refresh_token=None):
     if refresh_token is not None and not isinstance(refresh_token, str):
         raise PageUrlError('refresh_token must be a string (leave it out for a permanent token)')
 
-    page_parts = urlsplit(page)
+    try:
+        page_parts = urlsplit(page)
+    except ValueError:
+        raise PageUrlError('the page path is not a valid URL path: use one of %s, or a path such as /monitor/list'
+                           % ', '.join(sorted(PAGES)))
     path = parts.path.rstrip('/') + page_parts.path
     # Keep the other parameters exactly as written (their encoding too); drop a token already there so that the
     # URL never carries two.

@@ -35,12 +35,22 @@ import time
 from urllib.parse import urlencode
 
 from ansible_collections.opsauth.tokens.plugins.module_utils._http import (
+    DEFAULT_MAX_RESPONSE_SIZE,
     DEFAULT_TIMEOUT,
     ConnectionFailed,
     HttpResponse,
     InvalidResponse,
     OpsAuthError,
+    deadline_error,
+    decode_body,
+    join_url,
+    origin,
+    parse_origin,
+    redact,
+    redirect_error,
+    REDIRECT_STATUSES,
     strip_html,
+    too_large_error,
 )
 from ansible_collections.opsauth.tokens.plugins.module_utils._options import DEFAULT_EXEC_TIMEOUT, EXEC_SPEC, pick
 
@@ -48,7 +58,6 @@ RUNTIMES = ('docker', 'podman', 'kubectl')
 # What a command may print on stdout, and apart on stderr, before it is stopped. The jobs this collection runs print
 # one JSON line (plus JumpServer's start-up log on stderr); megabytes mean a wrong command or one that never stops.
 MAX_EXEC_OUTPUT = 4 * 1024 * 1024
-REDACTED = '********'
 
 
 class ExecError(OpsAuthError):
@@ -84,7 +93,7 @@ class ExecTimeout(ExecError):
 
 
 class ExecOutputTooLarge(ExecError):
-    """The command printed more than MAX_EXEC_OUTPUT bytes on one stream; it was killed."""
+    """The command printed more than MAX_EXEC_OUTPUT bytes (or the caller's max_output) on one stream; it was killed."""
 
 
 class _OutputCapReached(Exception):
@@ -109,22 +118,6 @@ class ExecResult:
         self.rc = rc
         self.stdout = stdout
         self.stderr = stderr
-
-
-def redact(text, secrets):
-    """``text`` with every secret replaced, also in its JSON-escaped form (a traceback may quote the stdin JSON)."""
-    text = text or ''
-    variants = set()
-    for secret in secrets or ():
-        if not secret:
-            continue
-        secret = str(secret)
-        variants.add(secret)
-        variants.add(json.dumps(secret)[1:-1])
-    # Longest first, so that a secret containing another one is replaced whole.
-    for variant in sorted(variants, key=len, reverse=True):
-        text = text.replace(variant, REDACTED)
-    return text
 
 
 def stderr_excerpt(stderr, limit=400):
@@ -298,18 +291,19 @@ class ExecTarget:
             self.found_pod = self.find_running_pod(self.pod_selector)
         return self.pod_name
 
-    def run(self, command, stdin=None, secrets=(), check=True):
+    def run(self, command, stdin=None, secrets=(), check=True, max_output=None):
         """Run ``command`` in the target with ``stdin`` (text or bytes); return an ExecResult.
 
         Errors of the runtime itself (no such container, pod not running, ...) always raise. With ``check``,
-        a non-zero exit of the command raises ExecCommandFailed with its stderr, ``secrets`` removed.
+        a non-zero exit of the command raises ExecCommandFailed with its stderr, ``secrets`` removed. With
+        ``max_output`` (bytes), a command printing more on stdout or stderr is stopped (ExecOutputTooLarge).
         """
         self.validate()
         binary = self._binary()
         self.resolve_pod()
         argv = self.command_argv(command, binary)
         result = _run_process(argv, stdin, self.exec_timeout, self.describe(), argv[0] if binary else None,
-                              self.max_output)
+                              self.max_output if max_output is None else max_output)
         if result.rc != 0:
             self.raise_for_runtime_error(result, secrets)
             if check:
@@ -487,7 +481,9 @@ def _kill_group(proc):
 
 # Header names that carry credentials: they would land on curl's command line, so we refuse them.
 _SECRET_HEADER = re.compile(r'(authorization|cookie|token|secret|pass|key|csrf)', re.I)
-_STATUS_TRAILER = re.compile(r'\n(\d{3})$')
+# Room for the -w trailer (a redirect URL and the status) on top of the body.
+_TRAILER_ROOM = 16 * 1024
+_STATUS_TRAILER = re.compile(r'\n([^\n]*)\n(\d{3})$')
 
 
 def _secret_values(body):
@@ -504,19 +500,23 @@ class CurlTransport:
     and the headers are on curl's command line, so they must not carry secrets (a secret-looking header is refused).
     """
 
-    def __init__(self, target, base_url, timeout=DEFAULT_TIMEOUT, validate_certs=True, curl='curl', secrets=()):
-        if not base_url or not re.match(r'^https?://[^/]+', base_url):
+    def __init__(self, target, base_url, timeout=DEFAULT_TIMEOUT, validate_certs=True, curl='curl', secrets=(),
+                 ca_path=None, max_response_size=DEFAULT_MAX_RESPONSE_SIZE):
+        if parse_origin(base_url) is None:
             raise ExecOptionsError('url must be an absolute http:// or https:// URL, got %r' % (base_url,))
         self.target = target
-        self.base_url = base_url.rstrip('/')
+        self.base_url = base_url.strip().rstrip('/')
         self.timeout = timeout
         self.validate_certs = validate_certs
+        self.ca_path = ca_path
+        self.max_response_size = max_response_size or DEFAULT_MAX_RESPONSE_SIZE
         self.curl = curl
         self.secrets = list(secrets)
         self.attempts = 0
 
     def url_for(self, path, params=None):
-        url = path if re.match(r'^https?://', path) else self.base_url + '/' + path.lstrip('/')
+        # The same origin rule as the direct transport: the request goes to base_url's scheme, host and port only.
+        url = join_url(self.base_url, path)
         if params:
             url += ('&' if '?' in url else '?') + urlencode(sorted(params.items()) if isinstance(params, dict) else params)
         return url
@@ -524,9 +524,16 @@ class CurlTransport:
     def curl_argv(self, method, url, headers=None, has_body=False):
         argv = [self.curl, '-sS', '-X', method.upper()]
         if self.timeout:
+            # curl's --max-time bounds the whole transfer, body included: the deadline of the direct transport.
             argv += ['--max-time', str(int(self.timeout))]
-        if not self.validate_certs:
+        # The TLS precedence of _http.tls_verify, as curl spells it: -k > --cacert > curl's own CURL_CA_BUNDLE (the
+        # pod's environment) > its default store. ca_path is a path inside the pod here.
+        if self.validate_certs is False:
             argv.append('-k')
+        elif self.ca_path:
+            argv += ['--cacert', self.ca_path]
+        # Stops early on a Content-Length over the cap; a chunked body is capped where its output is read.
+        argv += ['--max-filesize', str(int(self.max_response_size))]
         for name, value in sorted((headers or {}).items()):
             if _SECRET_HEADER.search(name):
                 raise ExecOptionsError('refusing to send header %s through curl: it would be visible on the command line' % name)
@@ -535,8 +542,9 @@ class CurlTransport:
             if not any(name.lower() == 'content-type' for name in (headers or {})):
                 argv += ['-H', 'Content-Type: application/json']
             argv += ['--data-binary', '@-']
-        # curl prints the body, then this trailer: a newline and the status code, which we split off again.
-        return argv + ['-w', '\\n%{http_code}', url]
+        # curl prints the body, then this trailer: the Location of a redirect and the status code, each after a newline,
+        # which we split off again.
+        return argv + ['-w', '\\n%{redirect_url}\\n%{http_code}', url]
 
     def request(self, method, path, params=None, json_body=None, headers=None, expect_json=True, secrets=()):
         """Send one request with curl in the target and return an HttpResponse (no retries: the caller decides).
@@ -549,12 +557,22 @@ class CurlTransport:
         body = None if json_body is None else json.dumps(json_body)
         argv = self.curl_argv(method, url, headers, has_body=body is not None)
         self.attempts += 1
-        result = self.target.run(argv, stdin=body, secrets=secrets, check=False)
+        try:
+            # The cap of the direct transport, on what curl prints (the body, then a short trailer): --max-filesize
+            # does not stop a chunked body, and communicate() would hold all of it.
+            result = self.target.run(argv, stdin=body, secrets=secrets, check=False,
+                                     max_output=self.max_response_size + _TRAILER_ROOM)
+        except ExecOutputTooLarge:
+            raise too_large_error(origin(url), self.max_response_size)
         if result.rc != 0:
             self.target.raise_for_runtime_error(result, secrets)
             message = redact(stderr_excerpt(result.stderr), secrets)
             # curl's exit codes for "could not resolve", "could not connect", "timed out", TLS: the server was never reached
-            if result.rc in (6, 7, 28, 35, 52, 56, 60):
+            if result.rc == 63:
+                raise too_large_error(origin(url), self.max_response_size)
+            if result.rc == 28:
+                raise deadline_error(method.upper(), url, self.timeout)
+            if result.rc in (6, 7, 35, 52, 56, 60):
                 raise ConnectionFailed('%s %s from %s failed: %s' % (method.upper(), url, self.target.describe(), message))
             raise ExecCommandFailed('curl in %s exited with status %d: %s' % (self.target.describe(), result.rc, message),
                                     rc=result.rc, stderr=redact(result.stderr, secrets))
@@ -562,14 +580,9 @@ class CurlTransport:
         if not match:
             raise InvalidResponse('curl in %s printed no status code: is it really curl? output: "%s"'
                                   % (self.target.describe(), strip_html(redact(result.stdout, secrets))))
-        status = int(match.group(1))
-        text = result.stdout[:match.start()]
-        parsed = None
-        if text.strip():
-            try:
-                parsed = json.loads(text)
-            except ValueError:
-                if expect_json:
-                    raise InvalidResponse('%s answered HTTP %d with something that is not JSON: "%s"; check the url'
-                                          % (self.base_url, status, strip_html(redact(text, secrets))), status=status)
+        status = int(match.group(2))
+        if status in REDIRECT_STATUSES:
+            raise redirect_error(method.upper(), url, status, redact(match.group(1), secrets))
+        parsed, text = decode_body(result.stdout[:match.start()], status, origin(url), expect_json=expect_json,
+                                   secrets=secrets)
         return HttpResponse(status, {}, text, parsed, url)

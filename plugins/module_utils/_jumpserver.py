@@ -23,6 +23,7 @@ import uuid
 from email.utils import formatdate
 
 from ansible_collections.opsauth.tokens.plugins.module_utils._http import (
+    DEFAULT_MAX_RESPONSE_SIZE,
     DEFAULT_RETRIES,
     DEFAULT_TIMEOUT,
     RETRY_CONNECT,
@@ -31,10 +32,19 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._http import (
     HttpClient,
     InvalidResponse,
     OpsAuthError,
+    bearer_auth,
+    clean_credential,
+    clean_credentials,
+    cookie_auth,
     origin,
     strip_html,
 )
-from ansible_collections.opsauth.tokens.plugins.module_utils._options import DEFAULT_JMS_LANGUAGE, DEFAULT_ORG_ID
+from ansible_collections.opsauth.tokens.plugins.module_utils._options import (
+    CREDENTIAL_OPTIONS,
+    DEFAULT_JMS_LANGUAGE,
+    DEFAULT_ORG_ID,
+    SECRET_OPTIONS,
+)
 from ansible_collections.opsauth.tokens.plugins.module_utils._store import parse_datetime, seconds_left, UTC
 from ansible_collections.opsauth.tokens.plugins.module_utils._totp import TotpSecretError, decode_secret, totp
 
@@ -320,9 +330,9 @@ class PasswordAuth(_AuthMethod):
         if not _given(code):
             raise MfaError('login as %r needs MFA (mfa_required); the server offers %s: give mfa_code or '
                            'mfa_totp_secret' % (username, ', '.join(choices)), code='mfa_required', status=200, body=body)
-        # The server names the challenge URL; only a path on the same server is followed, so the code and the
-        # session cookie never go elsewhere.
-        challenge = data.get('url') if str(data.get('url') or '').startswith('/') else MFA_CHALLENGE_PATH
+        # The server names the challenge URL; the HTTP layer sends it only to the configured server's origin (anything
+        # else is refused before the code or the session cookie leave), like every other URL.
+        challenge = client.http.url_for(data.get('url') or MFA_CHALLENGE_PATH, what='the MFA challenge URL the server gave')
         resp = client.http.request('POST', challenge, json_body={'type': 'otp', 'code': code}, retry=RETRY_CONNECT,
                                    expect_json=False)
         answer = _login_body(resp, username)
@@ -333,7 +343,7 @@ class PasswordAuth(_AuthMethod):
                            code=error, status=resp.status, body=answer)
 
     def apply(self, method, headers, client):
-        headers['Authorization'] = '%s %s' % (self.result['keyword'], self.result['token'])
+        return bearer_auth(self.result['token'], self.result['keyword'], name='the token of the password login')
 
 
 class BearerAuth(_AuthMethod):
@@ -344,7 +354,7 @@ class BearerAuth(_AuthMethod):
     DESCRIPTION = 'bearer token'
 
     def apply(self, method, headers, client):
-        headers['Authorization'] = 'Bearer %s' % self.option('token')
+        return bearer_auth(self.option('token'), 'Bearer', name='token')
 
 
 class PrivateTokenAuth(_AuthMethod):
@@ -355,7 +365,7 @@ class PrivateTokenAuth(_AuthMethod):
     DESCRIPTION = 'private token'
 
     def apply(self, method, headers, client):
-        headers['Authorization'] = 'Token %s' % self.option('private_token')
+        return bearer_auth(self.option('private_token'), 'Token', name='private_token')
 
 
 class _DatedSignature:
@@ -403,23 +413,22 @@ class SessionAuth(_AuthMethod):
     def validate(self):
         self._require('session_id')
 
-    def authenticate(self, client):
-        client.http.session.cookies.set('jms_sessionid', self.option('session_id'))
-        if _given(self.option('csrf_token')):
-            client.http.session.cookies.set('jms_csrftoken', self.option('csrf_token'))
-
     def apply(self, method, headers, client):
+        # The cookies travel in an auth object, not the session's jar: a jar cookie set by hand has no domain and
+        # would go to any host; the auth object goes only where the HTTP layer lets the request go.
+        auth = cookie_auth({'jms_sessionid': ('session_id', self.option('session_id')),
+                            'jms_csrftoken': ('csrf_token', self.option('csrf_token'))})
         if method in SAFE_METHODS:
-            return None
+            return auth
         if not _given(self.option('csrf_token')):
             raise AuthOptionsError('%s with session auth needs csrf_token (the jms_csrftoken cookie of the same '
                                    'browser session)' % method)
         # Django checks the CSRF token against the cookie and the Origin/Referer against the trusted origins:
         # the server's own URL always is one.
-        headers['X-CSRFToken'] = self.option('csrf_token')
+        headers['X-CSRFToken'] = clean_credential('csrf_token', self.option('csrf_token'))
         headers['Referer'] = client.http.base_url + '/'
         headers['Origin'] = origin(client.http.base_url)
-        return None
+        return auth
 
 
 AUTH_METHODS = (PasswordAuth, BearerAuth, PrivateTokenAuth, AccessKeyAuth, SessionAuth)
@@ -502,7 +511,7 @@ class JumpServerClient:
 
     def __init__(self, url, auth, org_id=None, validate_certs=True, ca_path=None, timeout=DEFAULT_TIMEOUT, retries=DEFAULT_RETRIES,
                  session=None, sleep=time.sleep, clock=time.time, language=DEFAULT_JMS_LANGUAGE,
-                 relogin=False):
+                 relogin=False, max_response_size=DEFAULT_MAX_RESPONSE_SIZE):
         self.auth = auth
         # With password auth: log in again once when the server forgets the token this client obtained (a restart
         # of JumpServer's Redis drops every bearer token). Off by default; jms_request turns it on.
@@ -516,7 +525,9 @@ class JumpServerClient:
         # language whatever the server's default (v3.10: Chinese); the error codes do not depend on it.
         self.http = HttpClient(url, validate_certs=validate_certs, ca_path=ca_path, timeout=timeout, retries=retries,
                                headers={'X-JMS-ORG': self.org_id, 'Accept-Language': language or DEFAULT_JMS_LANGUAGE},
-                               session=session, sleep=sleep)
+                               session=session, sleep=sleep, max_response_size=max_response_size)
+        # Whatever an exception's text quotes of these is replaced before it reaches a message.
+        self.http.add_secrets(*(auth.option(name) for name in SECRET_OPTIONS))
         self._authenticated = False
 
     @classmethod
@@ -525,6 +536,7 @@ class JumpServerClient:
 
         Validates the options (no network). ``methods`` limits the auth methods allowed, e.g. ('password',).
         """
+        options = clean_credentials(options, CREDENTIAL_OPTIONS)
         auth = select_auth(options, methods)
         auth.validate()
 
@@ -533,7 +545,8 @@ class JumpServerClient:
 
         return cls(options.get('url'), auth, org_id=options.get('org_id'), validate_certs=value('validate_certs', True),
                    ca_path=options.get('ca_path'), timeout=value('timeout', DEFAULT_TIMEOUT), retries=value('retries', DEFAULT_RETRIES),
-                   language=value('language', DEFAULT_JMS_LANGUAGE), **kwargs)
+                   language=value('language', DEFAULT_JMS_LANGUAGE),
+                   max_response_size=value('max_response_size', DEFAULT_MAX_RESPONSE_SIZE), **kwargs)
 
     @property
     def base_url(self):
@@ -546,6 +559,16 @@ class JumpServerClient:
         result = self.auth.authenticate(self)
         self._authenticated = True
         return dict(result, user=dict(result['user']))
+
+    def adopt_login(self, result):
+        """Use the answer of a password login made elsewhere (the run's token cache, by an action plugin) instead of
+        logging in: ``result`` holds ``token`` and ``keyword``."""
+        if not isinstance(self.auth, PasswordAuth):
+            raise AuthOptionsError('a login can only be handed over for username and password')
+        self.auth.result = dict(token=result['token'], keyword=result.get('keyword') or 'Bearer')
+        self._authenticated = True
+        # A 401 for it is the action plugin's to answer, once for the whole run: no login of our own.
+        self.relogin = False
 
     def ensure_authenticated(self):
         if not self._authenticated:
@@ -613,7 +636,7 @@ class JumpServerClient:
         if token is None:
             resp = self.request('GET', PROFILE_PATH)
             return self.check(resp).json
-        resp = self.http.request('GET', PROFILE_PATH, headers={'Authorization': '%s %s' % (keyword or 'Bearer', token)})
+        resp = self.http.request('GET', PROFILE_PATH, auth=bearer_auth(token, keyword, name='the stored token'))
         return self.check(resp, what='stored token').json
 
     def paginate(self, path, query=None, org_id=None, max_pages=DEFAULT_MAX_PAGES, max_items=DEFAULT_MAX_ITEMS):
@@ -694,8 +717,9 @@ class JumpServerClient:
     def _get_with(self, token, keyword, path, query=None):
         if token is None:
             return self.request('GET', path, query=query, expect_json=False)
+        # An auth object, not a header: ~/.netrc must not replace the token (see _http).
         return self.http.request('GET', path, params=query, expect_json=False,
-                                 headers={'Authorization': '%s %s' % (keyword or 'Bearer', token)})
+                                 auth=bearer_auth(token, keyword, name='the stored token'))
 
     def _org_answer(self, resp, org):
         if resp.status == 403:

@@ -17,7 +17,7 @@ __metaclass__ = type
 
 from ansible.module_utils.basic import env_fallback
 
-from ansible_collections.opsauth.tokens.plugins.module_utils._http import DEFAULT_RETRIES, DEFAULT_TIMEOUT
+from ansible_collections.opsauth.tokens.plugins.module_utils._common import DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_RETRIES, DEFAULT_TIMEOUT
 
 DEFAULT_ORG_ID = '00000000-0000-0000-0000-000000000002'
 DEFAULT_FUSER_URL = 'http://fuser:20824'
@@ -38,7 +38,17 @@ def _transport_spec(prefix):
         ca_path=dict(type='path', fallback=_env(prefix + '_CA_PATH')),
         timeout=dict(type='int', default=DEFAULT_TIMEOUT, fallback=_env(prefix + '_TIMEOUT')),
         retries=dict(type='int', default=DEFAULT_RETRIES, fallback=_env(prefix + '_RETRIES')),
+        max_response_size=dict(type='int', default=DEFAULT_MAX_RESPONSE_SIZE, fallback=_env(prefix + '_MAX_RESPONSE_SIZE')),
     )
+
+
+# Credentials that travel in a header or a cookie (or beside one): trimmed of surrounding white space and refused with
+# a control character inside, by _http.clean_credential, for every module and lookup. Passwords are sent as typed in
+# a JSON body: a space at either end may be part of them.
+CREDENTIAL_OPTIONS = ('token', 'private_token', 'access_key_id', 'access_key_secret', 'session_id', 'csrf_token',
+                      'mfa_code', 'mfa_totp_secret', 'access_token', 'refresh_token')
+# Values removed from any text built from an exception (_http.redact), on top of what an auth object carries.
+SECRET_OPTIONS = CREDENTIAL_OPTIONS + ('password',)
 
 
 JMS_CONNECTION_SPEC = dict(
@@ -68,6 +78,19 @@ JMS_SESSION_SPEC = dict(
     session_id=dict(type='str', no_log=True, fallback=_env('JMS_SESSION_ID')),
     csrf_token=dict(type='str', no_log=True, fallback=_env('JMS_CSRF_TOKEN')),
 )
+
+# Set only by the modules' action plugins (plugins/plugin_utils/_run_login.py), never by a user: the run's password
+# login from the token cache the lookups share, so that a play of many hosts logs in once per run
+# (docs/token-cache.md, "The modules share the run's login"). Hidden options (their names start with "_").
+#   _run_login       no_log: the secrets of the login answer only (the token; DeepFlow: access and refresh token).
+#                    Only secrets: a module masks every value of a no_log option wherever it appears in its result.
+#   _run_login_info  the rest: {"data": the answer's other fields, "reused": bool}, or {"wanted": true}: do not log in,
+#                    answer RUN_LOGIN_WANTED when a login is needed, and nothing else
+RUN_LOGIN_SPEC = dict(_run_login=dict(type='dict', no_log=True), _run_login_info=dict(type='dict'))
+# What a module answers the action plugin beside its result: the server refused the run's token (HTTP 401), or it
+# needs a login (with {"wanted": true}). The action plugin removes them from the result.
+RUN_LOGIN_REJECTED = '_run_login_rejected'
+RUN_LOGIN_WANTED = '_run_login_wanted'
 
 # fauths (short-lived tokens) is reached directly or through the controller at <url>/api/fauths.
 DEEPFLOW_CONNECTION_SPEC = dict(

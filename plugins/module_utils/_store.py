@@ -23,7 +23,7 @@ import stat
 import tempfile
 import time
 
-from ansible_collections.opsauth.tokens.plugins.module_utils._http import OpsAuthError
+from ansible_collections.opsauth.tokens.plugins.module_utils._common import OpsAuthError
 
 
 class TokenFileError(OpsAuthError):
@@ -116,7 +116,7 @@ def read_token_file(path, report=None):
         return None
     try:
         data = json.loads(raw.decode('utf-8'))
-    except ValueError:  # UnicodeDecodeError is a ValueError too
+    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError; deep nesting ([[[[...) a RecursionError
         raise TokenFileError('token file %s is not valid JSON; remove it (state=absent) or point dest elsewhere' % path)
     if not isinstance(data, dict):
         raise TokenFileError('token file %s does not hold a JSON object; remove it or point dest elsewhere' % path)

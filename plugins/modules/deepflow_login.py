@@ -22,6 +22,7 @@ extends_documentation_fragment:
   - opsauth.tokens.token_file
   - opsauth.tokens.attributes
   - opsauth.tokens.attributes.actiongroup_deepflow
+  - opsauth.tokens.run_login
 attributes:
   check_mode:
     support: full
@@ -50,6 +51,8 @@ options:
   access_token:
     description:
       - With O(state=absent), the access token to log out, instead of the one stored in O(dest).
+      - Surrounding white space (the trailing newline of a vaulted string) is removed; a control character inside the
+        value is refused with a message that names the option, never the value.
     type: str
   refresh_token:
     description:
@@ -57,9 +60,15 @@ options:
       - With O(state=present), used like a stored refresh token when O(dest) holds none.
       - With O(state=absent), used like the stored refresh token to end the session when the access token is no longer
         valid.
+      - Surrounding white space (the trailing newline of a vaulted string) is removed; a control character inside the
+        value is refused with a message that names the option, never the value.
     type: str
 notes:
-  - O(dest) keeps the access and refresh tokens; they are reused only for the same O(email) and the same fauths URL.
+  - O(dest) keeps the access and refresh tokens; they are reused only for the same O(email) and the same fauths URL,
+    which the file records (C(fauths_url)).
+  - With O(state=absent), the tokens in O(dest) are sent only to the origin (scheme, host and port) of the fauths URL
+    the file records; when this task's fauths URL has another origin, or the file records none (not written by this
+    module), the task fails and sends nothing. Give O(access_token) and O(refresh_token) to log out elsewhere on purpose.
   - This module returns secrets (O(state=present) and O(state=refreshed)) - the access token, the refresh token and the
     page URLs, which log in anyone who holds them. Use C(no_log=true) on the task and do not print the result.
   - A password login is sent at most once per run and never retried once it reached the server, because DeepFlow locks
@@ -69,6 +78,11 @@ notes:
     (the access token expired, say), the module trades the refresh token for a new access token and logs that out,
     so that the session does not live on for the refresh token's 30 days. Then it removes O(dest).
   - O(state=absent) reports C(changed=false) when there was neither a valid token to revoke nor a file to remove.
+  - With O(state=present) and O(email) and O(password) given as task arguments or through C(module_defaults), a login
+    the module needs is the run's login - the same per-run token cache as the P(opsauth.tokens.deepflow_token#lookup)
+    lookup - so a play of many hosts logs in once, and a refused password is sent once per run. Without O(dest), only
+    the task that logged in reports C(changed=true); the others got the run's token. C(cache=false)
+    (E(OPSAUTH_TOKENS_CACHE)) turns this off. See C(docs/token-cache.md) of the collection.
 seealso:
   - module: opsauth.tokens.deepflow_permanent_token
   - plugin: opsauth.tokens.deepflow_page_url
@@ -178,11 +192,13 @@ import os
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.opsauth.tokens.plugins.module_utils._http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, OpsAuthError
-from ansible_collections.opsauth.tokens.plugins.module_utils._options import DEEPFLOW_FAUTHS_SPEC, TOKEN_FILE_SPEC
+from ansible_collections.opsauth.tokens.plugins.module_utils._options import DEEPFLOW_FAUTHS_SPEC, RUN_LOGIN_SPEC, TOKEN_FILE_SPEC
+from ansible_collections.opsauth.tokens.plugins.module_utils._run_login import handed_over
 from ansible_collections.opsauth.tokens.plugins.module_utils._store import (
     TokenFileError, TokenNotStored, check_token_dest, read_token_file, remove_token_file, write_issued_token)
 from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow import (
-    LOGIN, REFRESH, REUSE, DeepFlowClient, controller_url, fauths_base_url, is_refusal, plan_present, token_result)
+    LOGIN, REFRESH, REUSE, DeepFlowClient, check_stored_origin, controller_url, fauths_base_url, is_refusal, plan_present,
+    token_result)
 
 ARGUMENT_SPEC = dict(
     DEEPFLOW_FAUTHS_SPEC,
@@ -190,7 +206,7 @@ ARGUMENT_SPEC = dict(
     min_ttl=dict(type='int', default=300),
     access_token=dict(type='str', no_log=True),
     refresh_token=dict(type='str', no_log=True),
-    **TOKEN_FILE_SPEC
+    **dict(TOKEN_FILE_SPEC, **RUN_LOGIN_SPEC)
 )
 
 
@@ -230,17 +246,27 @@ class LoginRun:
         email = self.params['email']
         if email and stored.get('email') and stored['email'] != email:
             return None
-        if stored.get('fauths_url') and stored['fauths_url'] != fauths_base_url(self.params):
+        # Tokens from another fauths, or from a file that does not say where they come from, are not ours to send.
+        if stored.get('fauths_url') != fauths_base_url(self.params):
             return None
         return stored
 
-    def issued(self, tokens):
-        """A new token: store it and return it as changed."""
+    def issued(self, tokens, reused=False):
+        """A new token: store it and return it. Changed, unless it is the run's token, obtained by another task or
+        host (the server issued nothing for this task), and there is no dest to write."""
         tokens = dict(tokens, fauths_url=fauths_base_url(self.params))
-        result = self.result(tokens, changed=True)
+        result = dict(token_result(tokens, controller_url(self.params), just_issued=not reused),
+                      changed=bool(self.dest) or not reused)
         if self.dest:
             write_issued_token(self.dest, tokens, 'fauths issued new tokens', result)
         return result
+
+    def login(self):
+        """A password login, or the run's login that the action plugin (plugins/action/deepflow_login.py) hands over."""
+        run_login = handed_over(self.module, returned=True)
+        if run_login:
+            return self.issued(*run_login)
+        return self.issued(self.client.login())
 
     def result(self, tokens, changed):
         return dict(token_result(tokens, controller_url(self.params), just_issued=changed), changed=changed)
@@ -257,7 +283,8 @@ class LoginRun:
         self.check_dest()
         if self.module.check_mode:
             return dict(changed=True)
-        if plan == REFRESH:
+        # A run's login handed over means this module said it needs a login (its refresh was refused): not again.
+        if plan == REFRESH and not self.params['_run_login']:
             try:
                 return self.issued(self.client.refresh(stored['refresh_token'], previous=stored))
             except OpsAuthError as exc:
@@ -267,7 +294,7 @@ class LoginRun:
                     raise
                 self.module.warn('DeepFlow rejected the stored refresh token (%s); logged in with the password instead'
                                  % exc.opt_status)
-        return self.issued(self.client.login())
+        return self.login()
 
     def refreshed(self):
         stored = self.stored() or {}
@@ -287,6 +314,9 @@ class LoginRun:
             stored = {}  # a broken file holds nothing we could revoke, and it is about to go anyway
         access_token = self.params['access_token'] or stored.get('access_token')
         refresh_token = self.params['refresh_token'] or stored.get('refresh_token')
+        if (access_token and not self.params['access_token']) or (refresh_token and not self.params['refresh_token']):
+            # A token from dest goes only back to the fauths that issued it, recorded in the file.
+            check_stored_origin(stored, fauths_base_url(self.params), self.dest)
         has_file = bool(self.dest) and os.path.lexists(self.dest)
         if self.module.check_mode:
             return dict(changed=bool(access_token or refresh_token) or has_file)

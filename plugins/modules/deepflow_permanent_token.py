@@ -62,8 +62,9 @@ notes:
   - When the account already has a token and O(dest) does not hold its key, the module returns RV(access_key=null) with
     a warning, because DeepFlow can never show the key again. Use O(regenerate=true) (with O(dest)) to get a new one.
   - O(url) is used only to build the RV(pages) URLs.
-  - With O(runtime), the container or pod needs C(curl); O(ca_path) and O(retries) are not used there (curl checks TLS
-    with the pod's own CA certificates and sends each request once), and C(requests) is not needed on the host.
+  - With O(runtime), the container or pod needs C(curl), and C(requests) is not needed on the host. O(retries) is not
+    used there (each request is sent once); O(ca_path) is a path inside the pod, passed as C(--cacert), and without it
+    curl checks TLS with the pod's own C(CURL_CA_BUNDLE) or CA certificates; O(validate_certs=false) becomes C(-k).
 seealso:
   - module: opsauth.tokens.deepflow_login
   - plugin: opsauth.tokens.deepflow_page_url
@@ -183,7 +184,8 @@ def fuser_transport(params):
     target.validate()  # also refuses exec options given without runtime, instead of silently going direct
     if target.runtime is None:
         return None
-    return CurlTransport(target, params['fuser_url'], timeout=params['timeout'], validate_certs=params['validate_certs'])
+    return CurlTransport(target, params['fuser_url'], timeout=params['timeout'], validate_certs=params['validate_certs'],
+                         ca_path=params['ca_path'], max_response_size=params['max_response_size'])
 
 
 def stored_key(dest, email, lcuuids, report=None):

@@ -21,6 +21,7 @@ extends_documentation_fragment:
   - opsauth.tokens.jumpserver
   - opsauth.tokens.attributes
   - opsauth.tokens.attributes.actiongroup_jumpserver
+  - opsauth.tokens.run_login
 attributes:
   check_mode:
     support: partial
@@ -39,6 +40,10 @@ options:
   path:
     description:
       - The API path, for example V(/api/v1/users/users/). A query string may be part of it, or given in O(query).
+      - An absolute URL is accepted only on the scheme, host and port of O(url); any other origin, and a
+        protocol-relative V(//host/x), is refused before anything is sent, so that credentials go only to O(url).
+      - Redirects are not followed; a redirect answer fails the task and names its C(Location) (often a missing
+        trailing slash, or C(http) where the server wants C(https)).
     type: str
     required: true
   query:
@@ -75,11 +80,15 @@ options:
     description:
       - The C(jms_sessionid) cookie of a web login session.
       - If not set, the value of the E(JMS_SESSION_ID) environment variable is used.
+      - Surrounding white space (the trailing newline of a vaulted string) is removed; a control character inside the
+        value is refused with a message that names the option, never the value.
     type: str
   csrf_token:
     description:
       - The C(jms_csrftoken) cookie of the same session; needed for methods other than C(GET), C(HEAD) and C(OPTIONS).
       - If not set, the value of the E(JMS_CSRF_TOKEN) environment variable is used.
+      - Surrounding white space (the trailing newline of a vaulted string) is removed; a control character inside the
+        value is refused with a message that names the option, never the value.
     type: str
 notes:
   - A C(GET), C(HEAD) or C(OPTIONS) request reports C(changed=false); any other method reports C(changed=true).
@@ -91,6 +100,11 @@ notes:
     drops every bearer token) and answers HTTP 401, the module logs in again once and repeats the request when that
     is safe (a method that may be repeated, or a 401 from the server's authentication, which proves the request was
     not processed). Never for a token, key or session given in the options, never twice, never after a failed login.
+  - With O(username) and O(password) given as task arguments or through C(module_defaults), the module uses the run's
+    login - the same per-run token cache as the P(opsauth.tokens.jms_token#lookup) lookup - so a play of many hosts
+    logs in once and a refused password is sent once per run; the new login after an HTTP 401 is then one for the
+    whole play, under the same rules. C(cache=false) (E(OPSAUTH_TOKENS_CACHE)) turns this off. See
+    C(docs/token-cache.md) of the collection.
 seealso:
   - module: opsauth.tokens.jms_token
 '''
@@ -156,11 +170,18 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import 
     DEFAULT_MAX_ITEMS,
     DEFAULT_MAX_PAGES,
     SAFE_METHODS,
+    CredentialRejected,
     JumpServerClient,
     PasswordAuth,
     error_details,
 )
-from ansible_collections.opsauth.tokens.plugins.module_utils._options import JMS_COMMON_SPEC, JMS_SESSION_SPEC
+from ansible_collections.opsauth.tokens.plugins.module_utils._options import (
+    JMS_COMMON_SPEC,
+    JMS_SESSION_SPEC,
+    RUN_LOGIN_REJECTED,
+    RUN_LOGIN_SPEC,
+)
+from ansible_collections.opsauth.tokens.plugins.module_utils._run_login import handed_over
 
 ARGUMENT_SPEC = dict(
     JMS_COMMON_SPEC,
@@ -172,7 +193,7 @@ ARGUMENT_SPEC = dict(
     paginate=dict(type='bool', default=False),
     max_pages=dict(type='int', default=DEFAULT_MAX_PAGES),
     max_items=dict(type='int', default=DEFAULT_MAX_ITEMS),
-    **JMS_SESSION_SPEC
+    **dict(JMS_SESSION_SPEC, **RUN_LOGIN_SPEC)
 )
 
 
@@ -214,11 +235,22 @@ def main():
     module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
     if not HAS_REQUESTS:
         module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
+    # The run's login, handed over by the action plugin (plugins/action/jms_request.py) instead of a login per host.
+    run_login = handed_over(module)
     try:
-        client = JumpServerClient.from_options(module.params, relogin=True)
+        # The module logs in again after a 401 only for its own login; the run's is the action plugin's to renew.
+        client = JumpServerClient.from_options(module.params, relogin=not run_login)
+        if run_login:
+            client.adopt_login(run_login[0])
         module.exit_json(**send(module, client))
     except OpsAuthError as exc:
-        module.fail_json(msg=str(exc), **error_details(exc, body=True))
+        details = error_details(exc, body=True)
+        # The action plugin logs in again once for the run and sends the request again: only when that is safe, as
+        # for the module's own login (a method that changes nothing, or a 401 of the authentication, before the view).
+        if run_login and isinstance(exc, CredentialRejected) and (
+                module.params['method'] in SAFE_METHODS or exc.code in ('not_authenticated', 'authentication_failed')):
+            details[RUN_LOGIN_REJECTED] = True
+        module.fail_json(msg=str(exc), **details)
 
 
 if __name__ == '__main__':

@@ -21,6 +21,7 @@ extends_documentation_fragment:
   - opsauth.tokens.token_file
   - opsauth.tokens.attributes
   - opsauth.tokens.attributes.actiongroup_jumpserver
+  - opsauth.tokens.run_login
 attributes:
   check_mode:
     support: full
@@ -45,6 +46,11 @@ options:
     type: int
     default: 300
 notes:
+  - With O(username) and O(password) given as task arguments or through C(module_defaults), a login the module needs
+    is the run's login - the same per-run token cache as the P(opsauth.tokens.jms_token#lookup) lookup - so a play of
+    many hosts logs in once, and a refused password is sent once per run. Without O(dest), only the task that logged
+    in reports C(changed=true). C(cache=false) (E(OPSAUTH_TOKENS_CACHE)) turns this off. See C(docs/token-cache.md) of
+    the collection.
   - O(dest) keeps the bearer token; it is reused only for the same O(url) and O(username), while it has more than
     O(min_ttl) seconds left and C(GET /api/v1/users/profile/) accepts it.
   - 'This module returns a secret, the bearer token (also inside RV(headers)). Use C(no_log: true) on the task and do
@@ -162,7 +168,8 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import 
     error_details,
     token_result,
 )
-from ansible_collections.opsauth.tokens.plugins.module_utils._options import JMS_COMMON_SPEC, TOKEN_FILE_SPEC
+from ansible_collections.opsauth.tokens.plugins.module_utils._options import JMS_COMMON_SPEC, RUN_LOGIN_SPEC, TOKEN_FILE_SPEC
+from ansible_collections.opsauth.tokens.plugins.module_utils._run_login import handed_over
 from ansible_collections.opsauth.tokens.plugins.module_utils._store import (
     TokenNotStored,
     check_token_dest,
@@ -176,7 +183,7 @@ ARGUMENT_SPEC = dict(
     JMS_COMMON_SPEC,
     state=dict(type='str', default='present', choices=['present', 'absent']),
     min_ttl=dict(type='int', default=300),
-    **TOKEN_FILE_SPEC
+    **dict(TOKEN_FILE_SPEC, **RUN_LOGIN_SPEC)
 )
 
 # What the token file holds; the diff shows all of it but the token.
@@ -243,15 +250,23 @@ def present(module, client):
     if module.check_mode:
         result = dict(changed=True, reused=False, msg='would %s (%s)' % (what, why_not))
     else:
-        login = client.login()
+        # The run's login when the action plugin hands it over (one login per run for all hosts), else our own.
+        handed = handed_over(module, returned=True)
+        if handed:
+            login, reused = handed
+            client.adopt_login(login)
+        else:
+            login, reused = client.login(), False
         client.check_org()
         data = dict(url=url, username=username, token=login['token'], keyword=login['keyword'],
                     date_expired=login['date_expired'], expires_at=login['expires_at'], user=login['user'])
-        result = dict(changed=True, reused=False, msg='logged in as %s' % username + (' and wrote %s' % dest if dest else ''),
+        done = "used the run's login as %s" % username if reused else 'logged in as %s' % username
+        result = dict(changed=bool(dest) or not reused, reused=False, msg=done + (' and wrote %s' % dest if dest else ''),
                       **token_result(data, org_id))
-        result['expires_in'] = login['expires_in']
+        if not reused:
+            result['expires_in'] = login['expires_in']
         if dest:
-            write_issued_token(dest, data, 'logged in as %s' % username, dict(result, reused=False))
+            write_issued_token(dest, data, done, dict(result, reused=False))
     if dest:
         result['dest'] = dest
         if module._diff:

@@ -7,29 +7,112 @@
 
 FOR INTERNAL COLLECTION USE ONLY: this module may change without notice. Controller only.
 
-A lookup subclass names its options and builds a ``TokenSource`` around the platform client; this base reads the
-options with set_options/get_option only (so every source the documentation declares - terms, keyword arguments,
-variables, environment, ansible.cfg - works the same way, and nothing is read by hand), asks the cache, and turns the
+A lookup subclass names its options and turns the token into its output; this base reads the options with
+set_options/get_option only (so every source the documentation declares - terms, keyword arguments, variables,
+environment, ansible.cfg - works the same way, and nothing is read by hand), asks the cache, and turns the
 collection's errors into one-line AnsibleLookupErrors. Nothing here displays an option value: the -vvv lines name
 the user and URL, never a password, token or secret.
+
+Two paths. A cache hit for options that already gave an answer in this run (``RunCache.answer``) is served by this
+module and ``_cache_core`` alone: no ``requests``, no platform client, not even the rest of the cache, which is what
+a lookup costs in every task and host. Everything else (the first evaluation, a refresh, a check, an error) imports
+the client and takes the full path (``TokenCache.get``).
+
+Ansible also parses a plugin's documentation in every worker process, to learn its options (about 8 ms for these,
+with their doc fragments: as much as the rest of a cache hit together). ``preload_definitions`` lets a worker reuse
+the definitions the first evaluation of the run parsed; see its docstring.
 """
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import hashlib
+import json
+import os
+
 from ansible import constants as C
-from ansible.errors import AnsibleLookupError
+from ansible.release import __version__ as ansible_version
+from ansible.errors import AnsibleError, AnsibleLookupError
 from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
 
-from ansible_collections.opsauth.tokens.plugins.module_utils._http import OpsAuthError
-from ansible_collections.opsauth.tokens.plugins.plugin_utils._token_cache import (
-    CacheResult,
-    TokenCache,
-    run_directory,
-)
+from ansible_collections.opsauth.tokens.plugins.module_utils._common import OpsAuthError
+from ansible_collections.opsauth.tokens.plugins.plugin_utils._bytecode import load
+
+# The one other module a cache hit needs, with its bytecode kept for the run (see _bytecode).
+_cache_core = load('ansible_collections.opsauth.tokens.plugins.plugin_utils._cache_core')
+RunCache, read_json, run_directory = _cache_core.RunCache, _cache_core.read_json, _cache_core.run_directory
 
 display = Display()
+# The lookups whose option definitions this process loaded from the run's cache (preload_definitions).
+_PRELOADED = set()
+
+
+def cache_from_options(get_option, cls=None):
+    """The run's cache as the cache options say (``get_option``: a lookup's), or None with cache=false.
+
+    ``cls``: RunCache (the default) for the fast path; _token_cache.TokenCache for everything else.
+    """
+    if not get_option('cache'):
+        return None
+    return (cls or RunCache)(run_directory(C.DEFAULT_LOCAL_TMP), cache_dir=get_option('cache_dir'),
+                             min_ttl=get_option('min_ttl'), recheck_interval=get_option('recheck_interval'))
+
+
+# --- option definitions ------------------------------------------------------------------------------------------------
+
+def _definitions_path(module_name, path):
+    """Where this run keeps the parsed option definitions of the plugin at ``path``; None when unknown."""
+    try:
+        info = os.stat(path)
+    except (OSError, TypeError):
+        return None
+    # The plugin file and the Ansible version name the file: an edited plugin or another Ansible parses again.
+    stamp = '%s:%s:%d:%d:%s' % (module_name, path, info.st_mtime_ns, info.st_size, ansible_version)
+    return os.path.join(run_directory(C.DEFAULT_LOCAL_TMP),
+                        'definitions-%s.json' % hashlib.sha256(stamp.encode('utf-8')).hexdigest()[:40])
+
+
+def preload_definitions(module_name, path):
+    """Give Ansible the option definitions of the lookup being loaded, if this run has parsed them already.
+
+    Called when the lookup's module is executed: Ansible's plugin loader runs the module, then parses its
+    DOCUMENTATION (with the doc fragments) only when ``C.config`` has no definitions for it yet. Those definitions
+    are the same in every worker of a run, so the first evaluation keeps them (``keep_definitions``) in the run's
+    private cache directory, and later workers load them from JSON instead of YAML. When anything is missing or
+    different (no run directory yet, cache=false, another Ansible that loads plugins otherwise), Ansible parses the
+    documentation as usual: nothing depends on this but the time.
+    """
+    try:
+        stored = read_json(_definitions_path(module_name, path) or '')
+        # The name Ansible files the definitions under (its _load_name of the plugin), as the first worker saw it.
+        name = (stored or {}).get('name')
+        if (isinstance(name, str) and isinstance(stored.get('options'), dict) and stored['options']
+                and not C.config.has_configuration_definition('lookup', name)):
+            C.config.initialize_plugin_configuration_definitions('lookup', name, stored['options'])
+            _PRELOADED.add(module_name)
+    except (AnsibleError, OSError, TypeError, ValueError):
+        pass  # Ansible parses the documentation itself
+
+
+def keep_definitions(module_name, path, name):
+    """Keep the option definitions Ansible parsed for the lookup ``name``, for the later workers of the run."""
+    if module_name in _PRELOADED:
+        return
+    target = _definitions_path(module_name, path)
+    if target is None or os.path.exists(target):
+        return
+    from ansible_collections.opsauth.tokens.plugins.module_utils._store import TokenFileError, write_token_file
+
+    options = C.config.get_configuration_definitions('lookup', name)
+    if not options:
+        return
+    try:
+        # JSON keeps what the definitions say (types, defaults, sources); plain strings are all they hold.
+        write_token_file(target, {'name': name, 'options': json.loads(json.dumps(options, default=str))})
+    except (TokenFileError, TypeError, ValueError):
+        pass  # only the shortcut is lost
+
 
 _HOW = {
     'cache': 'reused the cached token',
@@ -41,8 +124,11 @@ _HOW = {
 class OpsAuthLookupBase(LookupBase):
     """A lookup that returns a token. Subclasses implement ``lookup_token()`` and set ``OPTION_NAMES``."""
 
-    # The shared option names (from module_utils/_options.py) handed to the platform client.
-    OPTION_NAMES = ()
+    # The name of the option spec in module_utils/_options.py whose options are handed to the platform client.
+    OPTION_SPEC = None
+    # The outputs that depend on the token and the options alone (not on the clock), so that a cache hit can return
+    # what the same options returned before.
+    STABLE_OUTPUTS = ()
 
     def run(self, terms, variables=None, **kwargs):
         results = []
@@ -50,14 +136,50 @@ class OpsAuthLookupBase(LookupBase):
         for direct in self._direct_options(terms, kwargs):
             self.set_options(var_options=var_options, direct=direct)
             try:
-                results.append(self.lookup_token())
+                results.append(self._evaluate())
             except OpsAuthError as exc:
                 # One line, the collection's own message (which never carries a secret); no traceback.
                 raise AnsibleLookupError('%s: %s' % (self.ansible_name, exc))
         return results
 
-    def lookup_token(self):
+    def _evaluate(self):
+        output = self.get_option('output')
+        name = None
+        if self.get_option('cache') and output in self.STABLE_OUTPUTS:
+            fast = cache_from_options(self.get_option)
+            # Only options that passed check_output() and token_source() in this run have an answer.
+            name = fast.answer_name(self.ansible_name, self.get_options(), output)
+            value = fast.answer(name)
+            if value is not None:
+                keep_definitions(type(self).__module__, self._original_path, self._load_name)
+                display.vvv('%s: reused the cached token (options already checked in this run)' % self.ansible_name)
+                return value
+        options = self.client_options()
+        self.check_output(options, output)
+        key, source = self.token_source(options)
+        cache = self.token_cache()
+        result = self.obtain(key, source, cache)
+        self.after_login(cache, source, result, options)
+        value = self.render(result, options, output)
+        if cache is not None:
+            keep_definitions(type(self).__module__, self._original_path, self._load_name)
+            if name is not None:
+                cache.remember_answer(name, key, result, value)
+        return value
+
+    def check_output(self, options, output):
+        """Refuse an ``output`` the options cannot give, before a login is wasted (no network)."""
+
+    def token_source(self, options):
+        """(cache key, TokenSource) for ``options``; checks them (no network). Imports the platform client."""
         raise NotImplementedError
+
+    def render(self, result, options, output):
+        """The lookup's answer for ``output`` out of a CacheResult."""
+        raise NotImplementedError
+
+    def after_login(self, cache, source, result, options):
+        """Checks that need the token (none by default); ``cache`` is None with cache=false."""
 
     # --- options -----------------------------------------------------------------------------------------------------
 
@@ -96,7 +218,9 @@ class OpsAuthLookupBase(LookupBase):
 
     def client_options(self):
         """The shared options as the platform clients take them: a plain dict, like module.params."""
-        return dict((name, self.get_option(name)) for name in self.OPTION_NAMES)
+        from ansible_collections.opsauth.tokens.plugins.module_utils import _options
+
+        return dict((name, self.get_option(name)) for name in getattr(_options, self.OPTION_SPEC))
 
     # --- cache -------------------------------------------------------------------------------------------------------
 
@@ -106,15 +230,15 @@ class OpsAuthLookupBase(LookupBase):
         C.DEFAULT_LOCAL_TMP is the per-run directory ansible-playbook creates at start-up and removes at exit; the
         forks inherit its path, so it identifies the run for every process of it (see _token_cache's docstring).
         """
-        if not self.get_option('cache'):
-            return None
-        return TokenCache(run_directory(C.DEFAULT_LOCAL_TMP), cache_dir=self.get_option('cache_dir'),
-                          min_ttl=self.get_option('min_ttl'))
+        from ansible_collections.opsauth.tokens.plugins.plugin_utils._token_cache import TokenCache
 
-    def obtain(self, key, source):
+        return cache_from_options(self.get_option, TokenCache)
+
+    def obtain(self, key, source, cache):
         """A CacheResult for ``key``: from the cache, or with cache=false straight from ``source.login()``."""
-        cache = self.token_cache()
         if cache is None:
+            from ansible_collections.opsauth.tokens.plugins.plugin_utils._token_cache import CacheResult
+
             data = source.login()
             result = CacheResult(data, 'login', source.expiry(data)[0])
         else:

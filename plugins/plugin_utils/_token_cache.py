@@ -22,6 +22,13 @@ Layout of a cache directory (0700, owned by the user; files 0600 written atomica
   <service>-<name>.json   one token entry: the client's login answer plus where and when it was obtained
   <service>-<name>.lock   flock()ed while one process logs in, so that concurrent forks log in once
   <service>-<name>.failed (run directory only) a login the server refused in this run; never persisted in cache_dir
+  answer-<name>.json      (run directory only) what a lookup returned for one exact set of options, and the entry it
+                          came from: the fast path (``TokenCache.answer``) that serves a cache hit with the standard
+                          library alone
+
+The directory rules, the entry names and when a token is trusted are in ``_cache_core``, which serves a cache hit on
+its own; this module adds what a miss needs: the lock, the login, refresh and check, the writes. Neither imports
+``requests`` or a platform client: the ``TokenSource`` a caller hands in does.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -31,13 +38,10 @@ import contextlib
 import errno
 import fcntl
 import hashlib
-import hmac
-import json
 import os
-import stat
 import time
 
-from ansible_collections.opsauth.tokens.plugins.module_utils._http import OpsAuthError
+from ansible_collections.opsauth.tokens.plugins.module_utils._common import OpsAuthError
 from ansible_collections.opsauth.tokens.plugins.module_utils._store import (
     FILE_MODE,
     TokenFileError,
@@ -46,111 +50,45 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._store import (
     remove_token_file,
     write_token_file,
 )
+from ansible_collections.opsauth.tokens.plugins.plugin_utils import _cache_core
+from ansible_collections.opsauth.tokens.plugins.plugin_utils._cache_core import (  # noqa: F401 pylint: disable=unused-import
+    _HMAC_KEYS,
+    DEFAULT_MIN_TTL,
+    CacheError,
+    RunCache,
+    _digest,
+    _hmac_key,
+    ensure_private_directory,
+    run_directory,
+    valid_entry,
+)
 
-DIR_MODE = 0o700
-RUN_SUBDIR = 'opsauth_tokens_cache'
-DEFAULT_MIN_TTL = 300
+# How often a token the run trusts is confirmed with the server (docs/token-cache.md, "Checking a cached token").
+DEFAULT_RECHECK_INTERVAL = 600
 # A login takes well under a second; a stuck one ends with the client's own timeout and retries. This bound only
 # turns a lock that is never released (a hung process) into an error instead of a silent hang.
 DEFAULT_LOCK_TIMEOUT = 300
-ENTRY_VERSION = 1
-_KEY_FILE = '.hmac_key'
 _LOCK_POLL = 0.02
-
-# HMAC keys already read in this process, by directory: a worker that evaluates a lookup in a loop reads each once.
-_HMAC_KEYS = {}
-
-
-class CacheError(OpsAuthError):
-    """The cache directory is unsafe or unusable; the message says what to do."""
 
 
 class CachedLoginFailure(OpsAuthError):
-    """A login for this identity already failed earlier in this run; no request was sent this time."""
+    """A login for this identity already failed earlier in this run; no request was sent this time.
+
+    ``code`` and ``status`` are the server's error code and HTTP status of that login, as a module reports them.
+    """
+
+    def __init__(self, message, code=None, status=None):
+        super(CachedLoginFailure, self).__init__(message)
+        self.code = code
+        self.status = status
+
+
+class CachedCheckFailure(CachedLoginFailure):
+    """A check (``TokenCache.once_per_run``) already failed earlier in this run; no request was sent this time."""
 
 
 class TokenRejected(OpsAuthError):
     """The server rejected a cached token or refresh token (HTTP 401): drop it and log in again, once."""
-
-
-def run_directory(local_tmp):
-    """The per-run cache directory inside ansible's per-process ``local_tmp`` (``C.DEFAULT_LOCAL_TMP``)."""
-    return os.path.join(local_tmp, RUN_SUBDIR)
-
-
-def ensure_private_directory(path):
-    """Create ``path`` with mode 0700 if needed; refuse one that is not ours or that others can enter.
-
-    Refusing, rather than fixing the mode, is deliberate: tokens written into a directory that others could read may
-    already have leaked, and the user should know. A directory we create ourselves is always right.
-    """
-    path = os.path.abspath(os.path.expanduser(path))
-    try:
-        os.makedirs(path, DIR_MODE)
-        os.chmod(path, DIR_MODE)  # makedirs' mode is filtered by the umask; make it exact
-    except OSError as exc:
-        if exc.errno != errno.EEXIST:
-            raise CacheError('cannot create the token cache directory %s: %s' % (path, exc.strerror or exc))
-    try:
-        info = os.stat(path)
-    except OSError as exc:
-        raise CacheError('cannot use the token cache directory %s: %s' % (path, exc.strerror or exc))
-    if not stat.S_ISDIR(info.st_mode):
-        raise CacheError('the token cache path %s is not a directory; point cache_dir at a directory' % path)
-    if info.st_uid != os.geteuid():
-        raise CacheError('the token cache directory %s belongs to uid %d, not to you (uid %d): refusing to keep tokens '
-                         'there; point cache_dir at a directory of your own' % (path, info.st_uid, os.geteuid()))
-    if info.st_mode & 0o077:
-        raise CacheError('the token cache directory %s has mode %04o, so others can read it: tokens may only be kept in '
-                         'a private directory; run "chmod 700 %s" (and consider revoking what it holds)'
-                         % (path, stat.S_IMODE(info.st_mode), path))
-    return path
-
-
-def _hmac_key(directory):
-    """The directory's random naming key, created once by whichever process gets there first."""
-    if directory in _HMAC_KEYS:
-        return _HMAC_KEYS[directory]
-    path = os.path.join(directory, _KEY_FILE)
-    try:
-        with open(path, 'r') as handle:
-            key = handle.read().strip()
-    except (IOError, OSError) as exc:
-        if exc.errno != errno.ENOENT:
-            raise CacheError('cannot read %s: %s' % (path, exc.strerror or exc))
-        key = _create_hmac_key(directory, path)
-    if len(key) < 32:
-        raise CacheError('%s is damaged; remove it (the cache entries it names are then ignored)' % path)
-    _HMAC_KEYS[directory] = key
-    return key
-
-
-def _create_hmac_key(directory, path):
-    candidate = hashlib.sha256(os.urandom(32)).hexdigest()
-    tmp = path + '.%d.tmp' % os.getpid()
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
-    try:
-        with os.fdopen(fd, 'w') as handle:
-            handle.write(candidate + '\n')
-            handle.flush()
-            os.fsync(handle.fileno())
-        # link() is atomic and fails when the name exists: of two forks racing here, exactly one key wins, and a
-        # reader never sees a half-written one.
-        os.link(tmp, path)
-        return candidate
-    except OSError as exc:
-        if exc.errno != errno.EEXIST:
-            raise CacheError('cannot create %s: %s' % (path, exc.strerror or exc))
-        with open(path, 'r') as handle:
-            return handle.read().strip()
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-
-
-def _digest(key, *parts):
-    material = json.dumps(parts, sort_keys=True, separators=(',', ':'))
-    return hmac.new(key.encode('utf-8'), material.encode('utf-8'), hashlib.sha256).hexdigest()
 
 
 class CacheKey:
@@ -220,17 +158,18 @@ class TokenSource:
 class CacheResult:
     """The token data the source returned, and where it came from this time: 'cache', 'login' or 'refresh'."""
 
-    def __init__(self, data, source, expires_at=None):
+    def __init__(self, data, source, expires_at=None, obtained_at=None):
         self.data = data
         self.source = source
         self.expires_at = expires_at
+        self.obtained_at = obtained_at
 
     @property
     def hit(self):
         return self.source == 'cache'
 
 
-class TokenCache:
+class TokenCache(RunCache):
     """Reuse one token per identity across evaluations, forks and hosts of a run (and across runs with cache_dir).
 
     ``run_dir``: the per-run directory (``run_directory(C.DEFAULT_LOCAL_TMP)``); failures are remembered only there.
@@ -238,15 +177,11 @@ class TokenCache:
     disappear with the run.
     """
 
-    def __init__(self, run_dir, cache_dir=None, min_ttl=DEFAULT_MIN_TTL, lock_timeout=DEFAULT_LOCK_TIMEOUT, clock=None):
-        self.run_dir = ensure_private_directory(run_dir)
-        self.token_dir = ensure_private_directory(cache_dir) if cache_dir else self.run_dir
-        self.min_ttl = max(0, int(min_ttl if min_ttl is not None else DEFAULT_MIN_TTL))
+    def __init__(self, run_dir, cache_dir=None, min_ttl=DEFAULT_MIN_TTL, lock_timeout=DEFAULT_LOCK_TIMEOUT, clock=None,
+                 recheck_interval=0):
+        super(TokenCache, self).__init__(run_dir, cache_dir=cache_dir, min_ttl=min_ttl, clock=clock or now,
+                                         recheck_interval=recheck_interval)
         self.lock_timeout = lock_timeout
-        self._clock = clock or now
-        # Entries record the run that last obtained or checked them: a token from an earlier run (cache_dir) is
-        # checked once with the server before this run trusts it, since the server may have dropped it meanwhile.
-        self.run_id = hashlib.sha256(('run:' + _hmac_key(self.run_dir)).encode('utf-8')).hexdigest()[:16]
 
     # --- keys --------------------------------------------------------------------------------------------------------
 
@@ -282,7 +217,7 @@ class TokenCache:
         """
         self._raise_remembered_failure(key)
         entry = self._read_entry(key)
-        if entry is not None and entry.get('run') == self.run_id and self._fresh(entry):
+        if entry is not None and self._trusted(entry):
             return self._result(entry, 'cache')
 
         with self._locked(key):
@@ -291,8 +226,9 @@ class TokenCache:
             entry = self._read_entry(key)
             refreshable = entry is not None and source.can_refresh and self._refreshable(entry)
             if entry is not None and self._fresh(entry):
-                if entry.get('run') == self.run_id:
+                if self._trusted(entry):
                     return self._result(entry, 'cache')
+                # A token of an earlier run (cache_dir), or one whose periodic check (recheck_interval) is due.
                 if source.can_verify:
                     if source.verify(entry['data']):
                         return self._result(self._write_entry(key, entry['data'], source, entry['obtained_at']), 'cache')
@@ -316,23 +252,64 @@ class TokenCache:
                 raise
             return self._result(self._write_entry(key, data, source), 'login')
 
+    def once_per_run(self, what, parts, check, remember=lambda exc: False):
+        """``check()``'s value for ``parts`` (a URL and an org id, say), asked once per run and kept in the run directory.
+
+        A failure ``remember(exc)`` accepts (a verdict of the server, such as an unknown organisation) is kept too and
+        raised again without a request, as CachedCheckFailure with the same message; any other is raised as it is and
+        asked again next time. Forks that ask at the same moment may each ask once: a check is a read, not a login.
+        """
+        path = os.path.join(self.run_dir, 'checked-%s.json' % _digest(_hmac_key(self.run_dir), what, *parts)[:40])
+        try:
+            kept = read_token_file(path)
+        except TokenFileError:
+            kept = None
+        if kept and 'error' in kept:
+            raise CachedCheckFailure(kept['error'], code=kept.get('code'), status=kept.get('status'))
+        if kept and 'value' in kept:
+            return kept['value']
+        try:
+            value = check()
+        except OpsAuthError as exc:
+            if remember(exc):
+                self._keep(path, dict(error=str(exc), code=getattr(exc, 'code', None), status=getattr(exc, 'status', None)))
+            raise
+        self._keep(path, dict(value=value))
+        return value
+
+    def _keep(self, path, data):
+        try:
+            write_token_file(path, dict(data, what='a check of this run', at=self._clock()))
+        except TokenFileError:
+            pass  # the next evaluation asks again
+
     def drop(self, key):
         try:
             remove_token_file(self.entry_path(key))
         except TokenFileError as exc:
             raise CacheError(str(exc))
 
-    # --- internals ---------------------------------------------------------------------------------------------------
+    def reject(self, key, data):
+        """The server answered HTTP 401 to the token in ``data``, which this cache handed out: drop the entry if it
+        still holds that token, so that the next ``get`` logs in once. An entry another fork has already replaced is
+        kept: N forks that see the same 401 cost one login, not N."""
+        with self._locked(key):
+            entry = self._read_entry(key)
+            if entry is not None and entry['data'] == data:
+                self.drop(key)
 
-    def _fresh(self, entry):
-        expires_at = entry.get('expires_at')
-        if expires_at is None:
-            # Unknown expiry: good for the run that obtained it; an earlier run's token gets verified first.
-            return True
-        margin = self.min_ttl
-        # A min_ttl longer than half the token's life would log in on every evaluation: cap it.
-        margin = min(margin, max(0.0, (float(expires_at) - float(entry['obtained_at'])) / 2.0))
-        return float(expires_at) - self._clock() > margin
+    def remember_answer(self, name, key, result, value):
+        """Keep ``value``, what the options named ``name`` made of ``result`` (from get() for ``key``), for answer()."""
+        if result.obtained_at is None:
+            return
+        try:
+            write_token_file(os.path.join(self.run_dir, name + '.json'),
+                             dict(entry=self.entry_path(key), failure=self.failure_path(key),
+                                  obtained_at=result.obtained_at, value=value))
+        except TokenFileError:
+            pass  # only the shortcut is lost: the next evaluation takes the full path
+
+    # --- internals ---------------------------------------------------------------------------------------------------
 
     def _refreshable(self, entry):
         if not entry['data'].get('refresh_token'):
@@ -341,25 +318,25 @@ class TokenCache:
         return refresh_expires_at is None or float(refresh_expires_at) - self._clock() > 60
 
     def _result(self, entry, source):
-        return CacheResult(dict(entry['data']), source, entry.get('expires_at'))
+        return CacheResult(dict(entry['data']), source, entry.get('expires_at'), entry['obtained_at'])
 
     def _read_entry(self, key):
-        path = self.entry_path(key)
+        return self._read_path(self.entry_path(key))
+
+    def _read_path(self, path):
         try:
             entry = read_token_file(path)
         except TokenFileError:
             # A damaged entry (writes are atomic, so only a person can make one) is worth a login, not a failed
             # task; the next write replaces it.
             return None
-        if (entry is None or entry.get('version') != ENTRY_VERSION or not isinstance(entry.get('data'), dict)
-                or not isinstance(entry.get('obtained_at'), (int, float))):
-            return None
-        return entry
+        return valid_entry(entry)
 
     def _write_entry(self, key, data, source, obtained_at=None):
         expires_at, refresh_expires_at = source.expiry(data)
-        entry = dict(key.describe(), version=ENTRY_VERSION, run=self.run_id, data=data,
-                     obtained_at=obtained_at if obtained_at is not None else self._clock(),
+        checked_at = self._clock()
+        entry = dict(key.describe(), version=_cache_core.ENTRY_VERSION, run=self.run_id, data=data,
+                     obtained_at=obtained_at if obtained_at is not None else checked_at, checked_at=checked_at,
                      expires_at=expires_at, refresh_expires_at=refresh_expires_at)
         try:
             write_token_file(self.entry_path(key), entry)
@@ -370,7 +347,8 @@ class TokenCache:
     def _remember_failure(self, key, exc):
         try:
             write_token_file(self.failure_path(key), dict(key.describe(), message=str(exc), kind=type(exc).__name__,
-                                                          failed_at=self._clock()))
+                                                          code=getattr(exc, 'code', None),
+                                                          status=getattr(exc, 'status', None), failed_at=self._clock()))
         except TokenFileError:
             pass  # the original error is what the user needs to see
 
@@ -381,7 +359,8 @@ class TokenCache:
             return
         if failure:
             raise CachedLoginFailure('%s (an earlier login in this run failed; not tried again until the next run, so '
-                                     'that a wrong password cannot lock the account)' % failure.get('message'))
+                                     'that a wrong password cannot lock the account)' % failure.get('message'),
+                                     code=failure.get('code'), status=failure.get('status'))
 
     @contextlib.contextmanager
     def _locked(self, key):

@@ -113,7 +113,6 @@ HOSTS = st.sampled_from(['', 'other.test', 'jms.test', 'jms.test:80', 'jms.test:
 PATHS = st.builds(lambda prefix, host, rest: prefix + host + rest, PREFIXES, HOSTS, NASTY)
 
 
-@pytest.mark.xfail(reason='http: origin scoping (join_url) not landed yet', strict=False)
 @PROPERTY
 @given(path=PATHS)
 @example(path='http://other.test/api/v1/users/profile/')
@@ -133,10 +132,10 @@ def test_a_path_never_sends_the_credential_to_another_origin(proxied, path):
 # --- header values: a credential never splits a header, never shows in a message ---------------------------------------
 
 TOKENS = st.builds(lambda before, core, after: before + core + after, NASTY, SECRET_CORE, NASTY)
-EXPECTED_HEADERS = {'host', 'user-agent', 'accept', 'accept-encoding', 'connection', 'authorization', 'x-jms-org'}
+EXPECTED_HEADERS = {'host', 'user-agent', 'accept', 'accept-encoding', 'accept-language', 'connection', 'authorization',
+                    'x-jms-org'}
 
 
-@pytest.mark.xfail(reason='http: credentials trimmed, control characters refused, not landed yet', strict=False)
 @PROPERTY
 @given(token=TOKENS, kind=st.sampled_from(['private_token', 'token']))
 @example(token='0123456789abcdef\r\nX-Injected: 1', kind='token')
@@ -235,7 +234,6 @@ def test_a_private_token_job_reads_only_its_own_result_line(username, before, af
 
 # --- page names: the URL stays on the controller, a token never shows in a message ------------------------------------
 
-@pytest.mark.xfail(reason='http: page_url raises ValueError on a base such as //[ (urlsplit), not yet mapped', strict=False)
 @PROPERTY
 @given(base=st.builds(lambda prefix, host, rest: prefix + host + rest, PREFIXES, HOSTS, NASTY),
        page=st.one_of(st.sampled_from(['views', 'applications', 'network']), NASTY, st.builds(lambda p: '/' + p, NASTY)),
@@ -250,7 +248,6 @@ def test_a_page_url_stays_on_the_controller_and_raises_only_its_own_error(base, 
     assert parse_qs(urlsplit(url).query)['token'] == [token.strip()]
 
 
-@pytest.mark.xfail(reason='http: deepflow_page_url echoes a token given as the base URL, not landed yet', strict=False)
 @PROPERTY
 @given(token=st.builds(lambda core: 'eyJ' + core, SECRET_CORE), page=st.sampled_from(['views', 'network', '/monitor/list']))
 def test_a_token_given_as_the_base_url_is_never_echoed(token, page):
@@ -280,7 +277,6 @@ def test_any_token_file_is_read_or_refused_with_one_line(tmp_path, data):
     assert stored is None or isinstance(stored, dict)
 
 
-@pytest.mark.xfail(reason='lossless: RecursionError escapes read_token_file (json.loads) on deeply nested JSON', strict=False)
 def test_a_deeply_nested_token_file_is_refused_with_one_line(tmp_path):
     # json.loads raises RecursionError, not ValueError, on a few thousand nested brackets.
     path = str(tmp_path / 'token.json')

@@ -19,6 +19,10 @@ for phase in fill reuse rejected; do
     playbook cache_dir.yml -e "phase=$phase" "$@"
 done
 
+echo "== recheck_interval: a token the server dropped mid-run is found by one check and replaced by one login"
+playbook recheck.yml "$@"
+no_run_cache_left
+
 echo "== a wrong password: one request per run, never remembered in cache_dir (at -vvvv: the password may not show)"
 wrong_password_runs JMS_PASSWORD 'Wr0ng-Passw0rd-For-Alice'
 

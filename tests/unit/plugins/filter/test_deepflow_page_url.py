@@ -45,6 +45,9 @@ def test_positional_page(page_url):
     (BASE, dict(page='monitor/list', token='T'), 'a path starting with /'),
     ('deepflow.example.com', dict(page='views', token='T'), 'is not an absolute http(s) URL'),
     ('//deepflow.example.com', dict(page='views', token='T'), 'is not an absolute http(s) URL'),
+    ('https://[', dict(page='views', token='T'), 'is not an absolute http(s) URL'),
+    ('https://deepflow.example.com:99999', dict(page='views', token='T'), 'is not an absolute http(s) URL'),
+    (BASE, dict(page='//[/x', token='T'), 'not a valid URL path'),
     (None, dict(page='views', token='T'), 'the DeepFlow URL is empty'),
     (BASE, dict(page='views', token=''), 'token is empty'),
     (BASE, dict(page='views'), 'token is empty'),
@@ -61,3 +64,12 @@ def test_error_never_shows_a_token(page_url):
     with pytest.raises(AnsibleFilterError) as caught:
         page_url(BASE, ACCESS)  # the token given where the page goes
     assert ACCESS not in str(caught.value)
+
+
+@pytest.mark.parametrize('token', [ACCESS, 'a1b2c3d4e5f6a7b8c9d0', 'xq9'])
+def test_a_token_given_as_the_base_url_is_not_echoed(page_url, token):
+    # The filter's input and its token argument swapped: the "URL" is the token, whatever its length.
+    with pytest.raises(AnsibleFilterError) as caught:
+        page_url(token, 'views', token=BASE)
+    assert token not in str(caught.value)
+    assert 'not an absolute http(s) URL' in str(caught.value)

@@ -154,10 +154,28 @@ def test_deepflow_token_near_expiry_is_refreshed_not_logged_in(sims):
     # min_ttl is capped at half the token's life: the token is still reused
     assert run_lookup('opsauth.tokens.deepflow_token', deepflow_vars(sims, opsauth_tokens_min_ttl=3590))[0] == first
     cache_dir = os.path.join(C.DEFAULT_LOCAL_TMP, 'opsauth_tokens_cache')
-    entry_name = [name for name in os.listdir(cache_dir) if name.endswith('.json')][0]
+    entry_name = [name for name in os.listdir(cache_dir) if name.startswith('deepflow-') and name.endswith('.json')][0]
     entry = _token_cache.read_token_file(os.path.join(cache_dir, entry_name))
     entry['obtained_at'], entry['expires_at'] = time.time() - 3500, time.time() + 100  # within min_ttl (300) of expiry
     _token_cache.write_token_file(os.path.join(cache_dir, entry_name), entry)
     second = run_lookup('opsauth.tokens.deepflow_token', deepflow_vars(sims), output='full')[0]
     assert second['access_token'] != first and second['token_type'] == 'refresh_token' and second['reused'] is False
     assert [r['path'] for r in sims['deepflow'].requests('POST')] == ['/api/fauths/login', '/api/fauths/refresh_token']
+
+
+def test_jms_token_checks_the_org_once_per_run(sims):
+    unknown = '99999999-9999-9999-9999-999999999999'
+    for dummy in range(2):
+        with pytest.raises(AnsibleError) as failure:
+            run_lookup('opsauth.tokens.jms_token', jms_vars(sims), org_id=unknown)
+        assert 'org' in str(failure.value) and unknown in str(failure.value)
+    org_checks = [entry for entry in sims['jms'].requests('GET') if entry['path'].startswith('/api/v1/orgs/orgs/')]
+    assert len(org_checks) == 1  # the verdict is kept for the run: the second evaluation sent no check
+    # a known org is checked once too, and then every evaluation answers from the cache
+    ops = '11111111-1111-1111-1111-111111111111'
+    first = run_lookup('opsauth.tokens.jms_token', jms_vars(sims), org_id=ops, output='headers')[0]
+    again = run_lookup('opsauth.tokens.jms_token', jms_vars(sims), org_id=ops, output='headers')[0]
+    assert first == again and first['X-JMS-ORG'] == ops
+    org_checks = [entry for entry in sims['jms'].requests('GET') if entry['path'].startswith('/api/v1/orgs/orgs/')]
+    assert len(org_checks) == 2
+    assert len(sims['jms'].logins()) == 1

@@ -14,6 +14,8 @@ import json
 from requests.cookies import RequestsCookieJar
 from requests.structures import CaseInsensitiveDict
 
+from ansible_collections.opsauth.tokens.plugins.module_utils._http import NO_AUTH, CookieAuth, HeaderAuth
+
 URL = 'http://127.0.0.1:9'
 AUTH = '/api/v1/authentication/auth/'
 
@@ -27,6 +29,22 @@ class FakeResponse:
         self.headers = CaseInsensitiveDict(headers or {})
         self.url = url or URL + path
         self.cookies = RequestsCookieJar()
+
+    def iter_content(self, chunk_size=1):
+        # What a streamed requests answer yields; HttpClient reads every body this way.
+        data = self.text.encode('utf-8')
+        for start in range(0, len(data), chunk_size):
+            yield data[start:start + chunk_size]
+
+    def close(self):
+        pass
+
+
+class _Prepared:
+    """Just enough of a requests.PreparedRequest for the collection's own auth objects to set their headers on."""
+
+    def __init__(self, headers):
+        self.headers = CaseInsensitiveDict(headers)
 
 
 class FakeSession:
@@ -44,7 +62,14 @@ class FakeSession:
         self.verify = True
 
     def request(self, method, url, **kwargs):
-        self.calls.append(dict(kwargs, method=method, url=url, headers=dict(kwargs.get('headers') or {})))
+        headers = dict(kwargs.get('headers') or {})
+        auth = kwargs.get('auth')
+        if isinstance(auth, (HeaderAuth, CookieAuth)):
+            # The credential travels in the auth object, as with a real Session: record what it would send.
+            prepared = _Prepared(headers)
+            auth(prepared)
+            headers = dict(prepared.headers)
+        self.calls.append(dict(kwargs, method=method, url=url, headers=headers, auth=None if auth is NO_AUTH else auth))
         answer = self.answers.pop(0)
         if isinstance(answer, Exception):
             raise answer

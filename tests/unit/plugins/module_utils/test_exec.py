@@ -19,7 +19,6 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 import pytest
 
 from ansible_collections.opsauth.tokens.plugins.module_utils._exec import (
-    REDACTED,
     CurlTransport,
     ExecBinaryNotFound,
     ExecCommandFailed,
@@ -33,9 +32,14 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._exec import (
     ExecTargetNotRunning,
     ExecTimeout,
     NoRunningPod,
+)
+from ansible_collections.opsauth.tokens.plugins.module_utils._http import (
+    REDACTED,
+    ConnectionFailed,
+    InvalidResponse,
+    OpsAuthError,
     redact,
 )
-from ansible_collections.opsauth.tokens.plugins.module_utils._http import ConnectionFailed, InvalidResponse, OpsAuthError
 from ansible_collections.opsauth.tokens.tests.unit.plugins.conftest import FAKE_BIN
 
 DOCKER, PODMAN, KUBECTL = (os.path.join(FAKE_BIN, name) for name in ('docker', 'podman', 'kubectl'))
@@ -405,8 +409,9 @@ def test_curl_sends_the_body_on_stdin_and_parses_the_answer(world, curl_pod):
     assert seen[-1]['headers']['X-User-Id'] == '1' and seen[-1]['headers']['Content-Type'] == 'application/json'
     assert world.calls()[-1]['argv'] == [
         'kubectl', '-n', 'deepflow', 'exec', '-i', 'front-end-1', '--', 'curl', '-sS', '-X', 'POST', '--max-time', '10',
+        '--max-filesize', '8388608',
         '-H', 'X-User-Id: 1', '-H', 'X-User-Type: 1', '-H', 'Content-Type: application/json', '--data-binary', '@-',
-        '-w', '\\n%{http_code}', 'http://fuser:20824/v1/user/permanent_token']
+        '-w', '\\n%{redirect_url}\\n%{http_code}', 'http://fuser:20824/v1/user/permanent_token']
     assert SECRET not in json.dumps(world.calls())
 
 

@@ -13,7 +13,7 @@ import requests
 from httpsig.verify import HeaderVerifier
 
 from ansible_collections.opsauth.tokens.plugins.module_utils import _store
-from ansible_collections.opsauth.tokens.plugins.module_utils._http import InvalidResponse
+from ansible_collections.opsauth.tokens.plugins.module_utils._http import InvalidResponse, OriginRefused
 from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import (
     AccessKeyAuth,
     ApiError,
@@ -276,6 +276,14 @@ def test_mfa_code_given_as_is():
 def test_mfa_challenge_url_on_another_host_is_not_followed():
     body = dict(MFA_REQUIRED, data={'choices': ['otp'], 'url': 'https://elsewhere.example.com/steal/'})
     session = FakeSession(FakeResponse(200, body), FakeResponse(200, {'msg': 'ok'}), FakeResponse(201, TOKEN_BODY))
+    with pytest.raises(OriginRefused, match='the MFA challenge URL the server gave points at https://elsewhere.example.com'):
+        password_client(session, mfa_code='123456').login()
+    assert len(session.calls) == 1  # the code never left
+
+
+def test_mfa_challenge_url_on_the_same_server_is_followed():
+    body = dict(MFA_REQUIRED, data={'choices': ['otp'], 'url': URL + '/api/v1/authentication/mfa/challenge/'})
+    session = FakeSession(FakeResponse(200, body), FakeResponse(200, {'msg': 'ok'}), FakeResponse(201, TOKEN_BODY))
     password_client(session, mfa_code='123456').login()
     assert session.calls[1]['url'] == URL + '/api/v1/authentication/mfa/challenge/'
 
@@ -370,9 +378,11 @@ def test_session_cookies_and_csrf_for_unsafe_methods_only():
     client = make_client(session, session_id='sid', csrf_token='csrf')
     client.request('GET', '/api/v1/users/profile/')
     client.request('POST', '/api/v1/users/users/', body={'username': 'x'})
-    assert session.cookies.get('jms_sessionid') == 'sid' and session.cookies.get('jms_csrftoken') == 'csrf'
-    assert session.calls[0]['headers'] == {}
-    assert session.calls[1]['headers'] == {'X-CSRFToken': 'csrf', 'Referer': URL + '/', 'Origin': URL}
+    # The cookies ride in the request's auth object, not the session's jar (a jar cookie set by hand has no domain).
+    assert not session.cookies
+    cookie = 'jms_csrftoken=csrf; jms_sessionid=sid'
+    assert session.calls[0]['headers'] == {'Cookie': cookie}
+    assert session.calls[1]['headers'] == {'X-CSRFToken': 'csrf', 'Referer': URL + '/', 'Origin': URL, 'Cookie': cookie}
 
 
 def test_session_without_csrf_token_refuses_unsafe_methods_before_sending():

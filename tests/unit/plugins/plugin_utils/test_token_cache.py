@@ -448,3 +448,166 @@ def test_readers_never_see_a_partial_entry(dirs):
         proc.join(timeout=30)
     assert reads > 10
     assert [name for name in os.listdir(cache.run_dir) if name.endswith('.tmp')] == []
+
+
+# --- periodic check (recheck_interval) --------------------------------------------------------------------------------
+
+def test_recheck_interval_checks_a_trusted_token_once_per_interval(dirs):
+    clock = Clock()
+    cache = TokenCache(dirs['run'], clock=clock, recheck_interval=600)
+    server = FakeServer(dirs['base'], clock=clock, verify=True)
+    first = cache.get(key_for(), server)
+    clock.value += 599
+    assert cache.get(key_for(), server).hit and server.calls('verify') == []
+    clock.value += 2
+    assert cache.get(key_for(), server).data['token'] == first.data['token']
+    assert cache.get(key_for(), server).hit
+    # one check for the interval, however many evaluations; then trusted again
+    assert len(server.calls('verify')) == 1 and len(server.calls('login')) == 1
+
+
+def test_recheck_of_a_dropped_token_costs_one_login(dirs):
+    clock = Clock()
+    cache = TokenCache(dirs['run'], clock=clock, recheck_interval=60)
+    server = FakeServer(dirs['base'], clock=clock, verify=False)  # the server restarted: every token is gone
+    first = cache.get(key_for(), server)
+    clock.value += 61
+    second = cache.get(key_for(), server)
+    assert second.source == 'login' and second.data['token'] != first.data['token']
+    assert cache.get(key_for(), server).hit
+    assert len(server.calls('login')) == 2 and len(server.calls('verify')) == 1
+
+
+def test_recheck_never_retries_a_refused_password(dirs):
+    clock = Clock()
+    cache = TokenCache(dirs['run'], clock=clock, recheck_interval=60)
+    server = FakeServer(dirs['base'], clock=clock, verify=False)
+    cache.get(key_for(), server)
+    clock.value += 61
+    server.fail = True  # the password was changed during the run
+    with pytest.raises(LoginRefused):
+        cache.get(key_for(), server)
+    clock.value += 61
+    with pytest.raises(CachedLoginFailure):
+        cache.get(key_for(), server)
+    assert len(server.calls('login')) == 2
+
+
+def test_recheck_refreshes_where_the_platform_cannot_check(dirs):
+    clock = Clock()
+    cache = TokenCache(dirs['run'], clock=clock, recheck_interval=60)
+    server = FakeServer(dirs['base'], clock=clock, refresh='ok')
+    cache.get(key_for(), server)
+    clock.value += 61
+    assert cache.get(key_for(), server).source == 'refresh'
+    assert server.calls('login') == ['login'] and server.calls('refresh') == ['refresh']
+
+
+def test_recheck_interval_zero_trusts_the_run_token_until_min_ttl(dirs):
+    clock = Clock()
+    cache = TokenCache(dirs['run'], clock=clock, recheck_interval=0)
+    server = FakeServer(dirs['base'], clock=clock, verify=True)
+    cache.get(key_for(), server)
+    clock.value += 3000
+    assert cache.get(key_for(), server).hit and server.calls('verify') == []
+
+
+# --- a token a module saw rejected (reject) ----------------------------------------------------------------------------
+
+def test_reject_drops_the_entry_once_for_all_forks(dirs):
+    cache = TokenCache(dirs['run'])
+    server = FakeServer(dirs['base'])
+    seen = cache.get(key_for(), server).data
+    cache.reject(key_for(), seen)
+    fresh = cache.get(key_for(), server)
+    assert fresh.source == 'login'
+    # a second fork reports the same old token: the replacement stays, no second login
+    cache.reject(key_for(), seen)
+    assert cache.get(key_for(), server).data == fresh.data
+    assert len(server.calls('login')) == 2
+
+
+# --- the answers of the fast path ---------------------------------------------------------------------------------------
+
+def test_answer_follows_the_entry_it_came_from(dirs):
+    clock = Clock()
+    cache = TokenCache(dirs['run'], clock=clock, min_ttl=300)
+    server = FakeServer(dirs['base'], clock=clock, lifetime=3600)
+    name = cache.answer_name('lookup', {'username': 'admin', 'password': PASSWORD}, 'token')
+    assert PASSWORD not in name and cache.answer(name) is None
+    result = cache.get(key_for(), server)
+    cache.remember_answer(name, key_for(), result, 'value-1')
+    assert cache.answer(name) == 'value-1'
+    with open(os.path.join(cache.run_dir, name + '.json')) as handle:
+        assert PASSWORD not in handle.read()
+    assert file_mode(os.path.join(cache.run_dir, name + '.json')) == 0o600
+    # another run's cache (other key, other run id) never sees it
+    assert TokenCache(dirs['run2']).answer(name) is None
+    # a stale entry: the full path decides (here: a new login), the old answer is not served
+    clock.value += 3600 - 299
+    assert cache.answer(name) is None
+    cache.get(key_for(), server)
+    assert cache.answer(name) is None
+
+
+def test_answer_is_not_served_after_a_failure_or_a_drop(dirs):
+    cache = TokenCache(dirs['run'])
+    server = FakeServer(dirs['base'])
+    name = cache.answer_name('lookup', {'username': 'admin'}, 'token')
+    cache.remember_answer(name, key_for(), cache.get(key_for(), server), 'value-1')
+    cache.drop(key_for())
+    assert cache.answer(name) is None
+    cache.remember_answer(name, key_for(), cache.get(key_for(), server), 'value-2')
+    write_token_file(cache.failure_path(key_for()), {'message': 'refused'})
+    assert cache.answer(name) is None
+
+
+def test_answer_ignores_a_fifo_or_garbage(dirs):
+    cache = TokenCache(dirs['run'])
+    name = cache.answer_name('lookup', {}, 'token')
+    os.mkfifo(os.path.join(cache.run_dir, name + '.json'), 0o600)
+    assert cache.answer(name) is None  # returns at once: a FIFO is never opened for a blocking read
+    os.unlink(os.path.join(cache.run_dir, name + '.json'))
+    with open(os.path.join(cache.run_dir, name + '.json'), 'w') as handle:
+        handle.write('{not json')
+    assert cache.answer(name) is None
+
+
+def test_the_bytecode_loader_keeps_code_in_the_run_directory():
+    from ansible_collections.opsauth.tokens.plugins.plugin_utils import _bytecode, _cache_core
+    assert _bytecode.RUN_SUBDIR == _cache_core.RUN_SUBDIR
+
+
+# --- checks kept for the run (once_per_run) -----------------------------------------------------------------------------
+
+class UnknownThing(OpsAuthError):
+    code = 'object_does_not_exist'
+    status = 404
+
+
+def test_once_per_run_asks_once_and_keeps_verdicts_not_faults(dirs):
+    cache = TokenCache(dirs['run'])
+    asked = []
+
+    def check(answer):
+        def run():
+            asked.append(answer)
+            if isinstance(answer, Exception):
+                raise answer
+            return answer
+        return run
+
+    assert cache.once_per_run('org', ('http://a', 'org-1'), check('id-1')) == 'id-1'
+    assert cache.once_per_run('org', ('http://a', 'org-1'), check('never asked')) == 'id-1'
+    # a fault (not a verdict) is asked again; a verdict is kept, with its code, and never asked again in the run
+    with pytest.raises(LoginRefused):
+        cache.once_per_run('org', ('http://a', 'org-2'), check(LoginRefused('timeout')))
+    with pytest.raises(UnknownThing):
+        cache.once_per_run('org', ('http://a', 'org-2'), check(UnknownThing('no such org')),
+                           remember=lambda exc: isinstance(exc, UnknownThing))
+    with pytest.raises(_token_cache.CachedCheckFailure) as failure:
+        cache.once_per_run('org', ('http://a', 'org-2'), check('never asked'))
+    assert 'no such org' in str(failure.value) and failure.value.code == 'object_does_not_exist'
+    assert [str(item) for item in asked] == ['id-1', 'timeout', 'no such org']
+    # another run asks again
+    assert TokenCache(dirs['run2']).once_per_run('org', ('http://a', 'org-1'), check('id-1b')) == 'id-1b'

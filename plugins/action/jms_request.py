@@ -1,0 +1,25 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) opsauth.tokens contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""opsauth.tokens.jms_request with a password: the run's login from the token cache (plugin_utils/_run_login.py)."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+from ansible_collections.opsauth.tokens.plugins.plugin_utils._run_login import RunLoginAction
+
+
+class ActionModule(RunLoginAction):
+
+    LOOKUP = 'opsauth.tokens.jms_token'
+    OPTION_SPEC = 'JMS_COMMON_SPEC'
+    SOURCE = 'jumpserver'
+    MODULE_FIELDS = ('token', 'keyword')
+    SECRET_FIELDS = ('token',)
+
+    def failure(self, exc):
+        from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import error_details
+
+        return dict(error_details(exc, body=True), msg=str(exc))

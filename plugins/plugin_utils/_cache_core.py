@@ -1,0 +1,225 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) opsauth.tokens contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The part of the token cache that a cache hit needs: the directory rules, the entry names, when a token is trusted.
+
+FOR INTERNAL COLLECTION USE ONLY: this module may change without notice. Controller only.
+
+Why a module of its own: Ansible evaluates a lookup in a fresh worker process for every task and host, and compiles
+the plugin's Python source there each time (the collection loader keeps no bytecode). A cache hit is served by this
+module alone (standard library only); the rest of the cache (``_token_cache``: locks, logins, refreshes, writes) and
+the platform clients are loaded only when the cache cannot answer. The rules below are the cache's only copy.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import errno
+import hashlib
+import hmac
+import json
+import os
+import stat
+import time
+
+from ansible_collections.opsauth.tokens.plugins.module_utils._common import OpsAuthError
+
+DIR_MODE = 0o700
+RUN_SUBDIR = 'opsauth_tokens_cache'  # also in _bytecode, which loads this module
+DEFAULT_MIN_TTL = 300
+ENTRY_VERSION = 1
+_KEY_FILE = '.hmac_key'
+_FILE_MODE = 0o600
+# An answer or entry file is a few hundred bytes; anything much larger is not ours.
+_MAX_JSON = 1024 * 1024
+
+# HMAC keys already read in this process, by directory: a worker that evaluates a lookup in a loop reads each once.
+_HMAC_KEYS = {}
+
+
+class CacheError(OpsAuthError):
+    """The cache directory is unsafe or unusable; the message says what to do."""
+
+
+def run_directory(local_tmp):
+    """The per-run cache directory inside ansible's per-process ``local_tmp`` (``C.DEFAULT_LOCAL_TMP``)."""
+    return os.path.join(local_tmp, RUN_SUBDIR)
+
+
+def ensure_private_directory(path):
+    """Create ``path`` with mode 0700 if needed; refuse one that is not ours or that others can enter.
+
+    Refusing, rather than fixing the mode, is deliberate: tokens written into a directory that others could read may
+    already have leaked, and the user should know. A directory we create ourselves is always right.
+    """
+    path = os.path.abspath(os.path.expanduser(path))
+    try:
+        os.makedirs(path, DIR_MODE)
+        os.chmod(path, DIR_MODE)  # makedirs' mode is filtered by the umask; make it exact
+    except OSError as exc:
+        if exc.errno != errno.EEXIST:
+            raise CacheError('cannot create the token cache directory %s: %s' % (path, exc.strerror or exc))
+    try:
+        info = os.stat(path)
+    except OSError as exc:
+        raise CacheError('cannot use the token cache directory %s: %s' % (path, exc.strerror or exc))
+    if not stat.S_ISDIR(info.st_mode):
+        raise CacheError('the token cache path %s is not a directory; point cache_dir at a directory' % path)
+    if info.st_uid != os.geteuid():
+        raise CacheError('the token cache directory %s belongs to uid %d, not to you (uid %d): refusing to keep tokens '
+                         'there; point cache_dir at a directory of your own' % (path, info.st_uid, os.geteuid()))
+    if info.st_mode & 0o077:
+        raise CacheError('the token cache directory %s has mode %04o, so others can read it: tokens may only be kept in '
+                         'a private directory; run "chmod 700 %s" (and consider revoking what it holds)'
+                         % (path, stat.S_IMODE(info.st_mode), path))
+    return path
+
+
+def _hmac_key(directory):
+    """The directory's random naming key, created once by whichever process gets there first."""
+    if directory in _HMAC_KEYS:
+        return _HMAC_KEYS[directory]
+    path = os.path.join(directory, _KEY_FILE)
+    try:
+        with open(path, 'r') as handle:
+            key = handle.read().strip()
+    except (IOError, OSError) as exc:
+        if exc.errno != errno.ENOENT:
+            raise CacheError('cannot read %s: %s' % (path, exc.strerror or exc))
+        key = _create_hmac_key(directory, path)
+    if len(key) < 32:
+        raise CacheError('%s is damaged; remove it (the cache entries it names are then ignored)' % path)
+    _HMAC_KEYS[directory] = key
+    return key
+
+
+def _create_hmac_key(directory, path):
+    candidate = hashlib.sha256(os.urandom(32)).hexdigest()
+    tmp = path + '.%d.tmp' % os.getpid()
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, _FILE_MODE)
+    try:
+        with os.fdopen(fd, 'w') as handle:
+            handle.write(candidate + '\n')
+            handle.flush()
+            os.fsync(handle.fileno())
+        # link() is atomic and fails when the name exists: of two forks racing here, exactly one key wins, and a
+        # reader never sees a half-written one.
+        os.link(tmp, path)
+        return candidate
+    except OSError as exc:
+        if exc.errno != errno.EEXIST:
+            raise CacheError('cannot create %s: %s' % (path, exc.strerror or exc))
+        with open(path, 'r') as handle:
+            return handle.read().strip()
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def _digest(key, *parts):
+    material = json.dumps(parts, sort_keys=True, separators=(',', ':'), default=str)
+    return hmac.new(key.encode('utf-8'), material.encode('utf-8'), hashlib.sha256).hexdigest()
+
+
+def read_json(path):
+    """The JSON object in the regular file ``path``, or None on any doubt: never raises, never waits on a FIFO.
+
+    Only for the fast path, where None means "take the full path", which reads the same files with ``_store``'s
+    checks and reports what is wrong.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, 'O_NOFOLLOW', 0))
+    except (OSError, ValueError):
+        return None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > _MAX_JSON:
+            return None
+        with os.fdopen(fd, 'rb') as handle:
+            fd = None
+            data = json.loads(handle.read().decode('utf-8'))
+    except (OSError, ValueError, UnicodeError):
+        return None
+    finally:
+        if fd is not None:
+            os.close(fd)
+    return data if isinstance(data, dict) else None
+
+
+def valid_entry(entry):
+    """``entry`` (a parsed entry file, or None) if it has the shape this version writes, else None."""
+    if (entry is None or entry.get('version') != ENTRY_VERSION or not isinstance(entry.get('data'), dict)
+            or not isinstance(entry.get('obtained_at'), (int, float))):
+        return None
+    return entry
+
+
+class RunCache:
+    """Where the run's tokens are and when one is trusted; answers a cache hit (``answer``) without any other module.
+
+    ``run_dir``: the per-run directory (``run_directory(C.DEFAULT_LOCAL_TMP)``); failures and answers live only there.
+    ``cache_dir``: optional persistent directory for the tokens themselves; None keeps them in ``run_dir``, so they
+    disappear with the run.
+    """
+
+    def __init__(self, run_dir, cache_dir=None, min_ttl=DEFAULT_MIN_TTL, clock=None, recheck_interval=0):
+        self.run_dir = ensure_private_directory(run_dir)
+        self.token_dir = ensure_private_directory(cache_dir) if cache_dir else self.run_dir
+        self.min_ttl = max(0, int(min_ttl if min_ttl is not None else DEFAULT_MIN_TTL))
+        # 0: a token obtained or checked in this run is trusted until min_ttl before its expiry.
+        self.recheck_interval = max(0, int(recheck_interval or 0))
+        self._clock = clock or time.time
+        # Entries record the run that last obtained or checked them: a token from an earlier run (cache_dir) is
+        # checked once with the server before this run trusts it, since the server may have dropped it meanwhile.
+        self.run_id = hashlib.sha256(('run:' + _hmac_key(self.run_dir)).encode('utf-8')).hexdigest()[:16]
+
+    # --- the fast path: a cache hit with the standard library alone --------------------------------------------------
+
+    def answer_name(self, *parts):
+        """The name of the answer file for one exact set of options (``parts``: the lookup, its options, its output).
+
+        An HMAC under the run directory's key, like the entry names: the options hold the password.
+        """
+        return 'answer-' + _digest(_hmac_key(self.run_dir), self.token_dir, self.min_ttl, self.recheck_interval,
+                                   *parts)[:40]
+
+    def answer(self, name):
+        """What a lookup returned for the options named ``name``, when get() would return the same entry now as a
+        cache hit (fresh, trusted in this run, no remembered failure); else None.
+
+        Why it may skip the option checks and the platform client: an answer file is written only after those options
+        passed the checks and their token came from get(), in this run, and the checks need no network, so they would
+        pass again. Any doubt - a missing or damaged file, a replaced, stale or unchecked entry - returns None, and the
+        caller takes the full path, which behaves exactly as without this shortcut.
+        """
+        answer = read_json(os.path.join(self.run_dir, name + '.json'))
+        if not answer or 'value' not in answer or os.path.exists(answer.get('failure') or ''):
+            return None
+        entry = self._read_path(answer.get('entry') or '')
+        if entry is None or entry.get('obtained_at') != answer.get('obtained_at') or not self._trusted(entry):
+            return None
+        return answer['value']
+
+    def _trusted(self, entry):
+        """A token this run obtained or checked, fresh, and not due for its periodic check: used without a request."""
+        if entry.get('run') != self.run_id or not self._fresh(entry):
+            return False
+        if self.recheck_interval:
+            checked_at = entry.get('checked_at', entry['obtained_at'])
+            return self._clock() - float(checked_at) < self.recheck_interval
+        return True
+
+    def _fresh(self, entry):
+        expires_at = entry.get('expires_at')
+        if expires_at is None:
+            # Unknown expiry: good for the run that obtained it; an earlier run's token gets verified first.
+            return True
+        margin = self.min_ttl
+        # A min_ttl longer than half the token's life would log in on every evaluation: cap it.
+        margin = min(margin, max(0.0, (float(expires_at) - float(entry['obtained_at'])) / 2.0))
+        return float(expires_at) - self._clock() > margin
+
+    def _read_path(self, path):
+        return valid_entry(read_json(path))

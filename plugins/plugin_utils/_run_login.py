@@ -1,0 +1,205 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) opsauth.tokens contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The modules' action plugins: a module that logs in with a password uses the run's login, from the lookups' cache.
+
+FOR INTERNAL COLLECTION USE ONLY: this module may change without notice. Controller only.
+
+Why an action plugin: a module runs in its own process, on the target, for every task and host; it cannot see what
+other hosts did. Ansible runs a module's action plugin on the controller first, in a worker of the same
+``ansible-playbook`` run, where the lookups' token cache (``_token_cache``) lives. So the action plugin obtains the
+token there (one login per run and identity, however many hosts and forks: the cache's lock) and hands it to the module
+in the hidden options ``_run_login`` (the secrets, no_log) and ``_run_login_info`` (the rest; ``_options.RUN_LOGIN_SPEC``),
+through Ansible's normal module transfer, which works for any connection. The module then skips its own login; everything else (the request, ``dest``, the
+result) stays the module's. The guide is docs/token-cache.md, "The modules share the run's login".
+
+When the plugin does nothing and the module logs in itself, exactly as before: check mode (a login is a POST that
+counts toward the lockout), ``async``, ``cache=false``, an unusable cache directory (a warning says why), options that
+are not a password login or not all given as task arguments or ``module_defaults`` (environment fallbacks are the
+module's, read where it runs), and options the module would refuse (it reports them in its own words).
+A login the server refuses fails the task with the server's answer and is remembered for the run, as in the lookups:
+never sent twice. A 401 for the run's token (the server dropped it) drops the cache entry once for all forks, logs in
+once and runs the module again, once: the 401 means the server did not act on the request.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+from ansible import constants as C
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+from ansible.plugins.action import ActionBase
+from ansible.plugins.loader import lookup_loader
+from ansible.utils.display import Display
+from ansible.utils.vars import merge_hash
+
+from ansible_collections.opsauth.tokens.plugins.module_utils import _options
+from ansible_collections.opsauth.tokens.plugins.module_utils._common import OpsAuthError
+from ansible_collections.opsauth.tokens.plugins.module_utils._options import RUN_LOGIN_REJECTED, RUN_LOGIN_WANTED
+from ansible_collections.opsauth.tokens.plugins.plugin_utils._cache_core import CacheError
+from ansible_collections.opsauth.tokens.plugins.plugin_utils._lookup_base import cache_from_options
+
+display = Display()
+
+RUN_LOGIN = '_run_login'
+RUN_LOGIN_INFO = '_run_login_info'
+_HOW = {'cache': "reused the run's token", 'login': 'logged in once for the run',
+        'refresh': "refreshed the run's token"}
+
+
+class SharedLogin:
+    """One identity's token in the run's cache: obtain it, or report that the server rejected it."""
+
+    def __init__(self, cache, key, source):
+        self.cache = cache
+        self.key = key
+        self.source = source
+
+    def obtain(self):
+        return self.cache.get(self.key, self.source)
+
+    def rejected(self, data):
+        self.cache.reject(self.key, data)
+
+
+class RunLoginAction(ActionBase):
+    """Run the module with the run's login. Subclasses name the platform and what the module needs of the token."""
+
+    _supports_check_mode = True
+    _supports_async = True
+
+    # The lookup whose cache options (cache, cache_dir, min_ttl, recheck_interval, with all their sources) apply.
+    LOOKUP = None
+    # The _options spec of the login options, and the _token_sources function that builds the key and the source.
+    OPTION_SPEC = None
+    SOURCE = None
+    # The fields of the cache entry the module needs (None: all), and which of them are secrets (handed over no_log).
+    MODULE_FIELDS = None
+    SECRET_FIELDS = ()
+
+    def run(self, tmp=None, task_vars=None):
+        result = super(RunLoginAction, self).run(tmp, task_vars)
+        del tmp  # tmp no longer has any effect
+        task_vars = task_vars or {}
+        # self._task.args already holds the module_defaults (the action groups included): what the module would get.
+        args = dict((name, value) for name, value in self._task.args.items() if name not in (RUN_LOGIN, RUN_LOGIN_INFO))
+        wrap_async = self._task.async_val and not self._connection.has_native_async
+        shared = None
+        if not self._play_context.check_mode and not wrap_async and self.uses_password(args):
+            shared = self._shared_login(args, task_vars)
+        try:
+            answer = self._run_module(args, shared, task_vars, wrap_async)
+        except OpsAuthError as exc:
+            # The run's login failed (refused, remembered, unreachable): what the module would have said.
+            answer = dict(self.failure(exc), failed=True)
+        finally:
+            if not wrap_async:
+                self._remove_tmp_path(self._connection._shell.tmpdir)
+        return merge_hash(result, answer)
+
+    # --- what a subclass says ------------------------------------------------------------------------------------------
+
+    def uses_password(self, args):
+        """Whether the module would log in with a password for these arguments."""
+        return bool(args.get('password'))
+
+    def hand_over(self, args):
+        """'token' to hand the token over at once; 'wanted' when the module may not need a login (a stored token)."""
+        return 'token'
+
+    def failure(self, exc):
+        """The failed result for an error of the run's login: the module's own msg and details."""
+        return dict(msg=str(exc))
+
+    # --- the run's login ---------------------------------------------------------------------------------------------
+
+    def _shared_login(self, args, task_vars):
+        """A SharedLogin, or None when the module should log in itself (see the module docstring)."""
+        spec = getattr(_options, self.OPTION_SPEC)
+        # The module's own rules (types, defaults), but no environment fallbacks: those are read where the module runs.
+        validator = ArgumentSpecValidator(dict((name, dict((k, v) for k, v in option.items() if k != 'fallback'))
+                                               for name, option in spec.items()))
+        checked = validator.validate(dict((name, value) for name, value in args.items() if name in spec))
+        if checked.error_messages:
+            return None
+        try:
+            cache = self._cache(task_vars)
+        except CacheError as exc:
+            display.warning("%s: the run's token cache cannot be used (%s); the module logs in itself"
+                            % (self._task.action, exc))
+            return None
+        if cache is None:
+            return None
+        from ansible_collections.opsauth.tokens.plugins.plugin_utils import _token_sources
+
+        try:
+            key, source = getattr(_token_sources, self.SOURCE)(checked.validated_parameters)
+        except OpsAuthError:
+            return None  # options the module refuses: it says so itself, before any request
+        return SharedLogin(cache, key, source)
+
+    def _cache(self, task_vars):
+        """The run's TokenCache with the options of the lookup (and their sources); None with cache=false."""
+        from ansible_collections.opsauth.tokens.plugins.plugin_utils._token_cache import TokenCache
+
+        lookup = lookup_loader.get(self.LOOKUP, loader=self._loader, templar=self._templar)
+        # Only the cache options' variables (opsauth_tokens_*): the login options are the task's arguments.
+        names = [name for name in C.config.get_plugin_vars('lookup', lookup._load_name)
+                 if name.startswith('opsauth_tokens_') and name in task_vars]
+        variables = dict((name, self._templar.template(task_vars[name])) for name in names)
+
+        def get_option(name):
+            # Not lookup.set_options(): that would insist on the lookup's required options (url), which are not ours.
+            return C.config.get_config_value(name, plugin_type='lookup', plugin_name=lookup._load_name,
+                                             variables=variables)
+
+        return cache_from_options(get_option, TokenCache)
+
+    def _run_module(self, args, shared, task_vars, wrap_async):
+        if shared is None:
+            return self._execute_module(module_args=args, task_vars=task_vars, wrap_async=wrap_async)
+        warnings = []
+        if self.hand_over(args) == 'wanted':
+            answer = self._execute_module(module_args=dict(args, _run_login_info={'wanted': True}), task_vars=task_vars)
+            if not answer.pop(RUN_LOGIN_WANTED, False):
+                return self._clean(answer)
+            # What the module found before it asked (a refused refresh token, say) stays part of the task's story.
+            warnings = answer.get('warnings') or []
+        handed = self._obtain(shared)
+        answer = self._execute_module(module_args=dict(args, **self._payload(handed)), task_vars=task_vars)
+        if warnings:
+            answer['warnings'] = warnings + [w for w in answer.get('warnings') or [] if w not in warnings]
+        if answer.pop(RUN_LOGIN_REJECTED, False):
+            # The server dropped the run's token (a restart of JumpServer's Redis does): once for all forks, drop it and
+            # log in again; then run the module again, once. A 401 means the server did not act on the request.
+            display.vvv('%s: the server rejected the run\'s token for %s at %s (HTTP 401)'
+                        % (self._task.action, shared.key.identity, shared.key.url))
+            shared.rejected(handed.data)
+            handed = self._obtain(shared)
+            answer = self._execute_module(module_args=dict(args, **self._payload(handed)), task_vars=task_vars)
+            answer.pop(RUN_LOGIN_REJECTED, None)
+        return self._clean(answer)
+
+    def _obtain(self, shared):
+        result = shared.obtain()
+        display.vvv('%s: %s for %s at %s' % (self._task.action, _HOW[result.source], shared.key.identity, shared.key.url))
+        return result
+
+    def _payload(self, result):
+        """The module arguments that hand ``result`` over: the secrets no_log, the rest (never more than the module
+        needs) in the clear, so that the module does not mask them in its result."""
+        data = dict((name, value) for name, value in result.data.items()
+                    if self.MODULE_FIELDS is None or name in self.MODULE_FIELDS)
+        secrets = dict((name, data.pop(name)) for name in self.SECRET_FIELDS if data.get(name))
+        return {RUN_LOGIN: secrets, RUN_LOGIN_INFO: {'data': data, 'reused': result.hit}}
+
+    @staticmethod
+    def _clean(answer):
+        answer.pop(RUN_LOGIN_WANTED, None)
+        answer.pop(RUN_LOGIN_REJECTED, None)
+        # The module masks the no_log option anyway; the user never set it, so it is not shown at all.
+        module_args = (answer.get('invocation') or {}).get('module_args', {})
+        module_args.pop(RUN_LOGIN, None)
+        module_args.pop(RUN_LOGIN_INFO, None)
+        return answer

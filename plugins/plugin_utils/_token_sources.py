@@ -1,0 +1,82 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) opsauth.tokens contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The token cache's view of each platform: who a password login belongs to, and how to log in, refresh and check.
+
+FOR INTERNAL COLLECTION USE ONLY: this module may change without notice. Controller only.
+
+Shared by the lookups and the modules' action plugins, so that both use the same cache entry for the same identity:
+a play that mixes ``lookup('opsauth.tokens.jms_token')`` and ``opsauth.tokens.jms_request`` logs in once.
+This module imports the platform clients (and so ``requests``): import it only when the cache cannot answer alone.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow import DeepFlowApiError, DeepFlowClient, is_refusal
+from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import (
+    CredentialRejected,
+    JumpServerClient,
+    LoginFailed,
+)
+from ansible_collections.opsauth.tokens.plugins.module_utils._store import epoch_from_iso
+from ansible_collections.opsauth.tokens.plugins.plugin_utils._token_cache import TokenCache, TokenRejected, TokenSource
+
+
+class JumpServerTokenSource(TokenSource):
+    """Password login (with MFA), and the profile call that proves a cached token still works."""
+
+    can_verify = True
+
+    def verify(self, data):
+        try:
+            self.client.check_token(data['token'], data.get('keyword'))
+        except CredentialRejected:
+            return False
+        return True
+
+    def remember(self, exc):
+        # A throttled login (HTTP 429) is the server's load, not a verdict on the credentials.
+        return isinstance(exc, LoginFailed) and exc.code != 'throttled'
+
+
+class DeepFlowTokenSource(TokenSource):
+    """Password login and refresh against fauths."""
+
+    can_refresh = True
+
+    def refresh(self, data):
+        try:
+            return self.client.refresh(data['refresh_token'], previous=data)
+        except DeepFlowApiError as exc:
+            if is_refusal(exc):
+                raise TokenRejected(str(exc))
+            raise
+
+    def remember(self, exc):
+        # A refused password login (wrong credentials, a locked account) is remembered; a 429 or a 5xx is not.
+        return is_refusal(exc)
+
+    def expiry(self, data):
+        return epoch_from_iso(data.get('expires_at')), epoch_from_iso(data.get('refresh_expires_at'))
+
+
+def jumpserver(options):
+    """(cache key, source) for the password login ``options`` describe; checks them first (no network)."""
+    client = JumpServerClient.from_options(options, methods=('password',))
+    # The TOTP seed is part of the identity like the password: fixing either is a new entry, not a cached failure.
+    key = TokenCache.key('jms', client.base_url, options['username'],
+                         [options['password'], options.get('mfa_totp_secret') or ''])
+    return key, JumpServerTokenSource(client)
+
+
+def deepflow(options):
+    """(cache key, source) for the password login ``options`` describe; checks them first (no network)."""
+    client = DeepFlowClient.from_options(options)
+    client.validate_login()
+    identity = options['email'] if options.get('account_type') in (None, 'deepflow') else '%s (%s)' % (
+        options['email'], options['account_type'])
+    key = TokenCache.key('deepflow', client.http.base_url, identity, [options['password']])
+    return key, DeepFlowTokenSource(client)

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+# The modules share the run's login (plugins/plugin_utils/_run_login.py): login counts of multi-host plays, proved by
+# the simulators' request logs (tests/utils/lookup_target.sh says why this is a script target).
+set -euo pipefail
+# shellcheck source=../../../utils/lookup_target.sh
+source ../../../utils/lookup_target.sh
+
+issued_secrets() {  # every secret both simulators handed out, one a line, into $1; fails closed on an empty list
+    python - "$(config jms_url)" "$(config deepflow_url)" > "$1" <<'PY'
+import json, sys, urllib.request
+for url in sys.argv[1:]:
+    with urllib.request.urlopen(url + '/_sim/issued', timeout=10) as answer:
+        for secret in json.load(answer)['secrets']:
+            print(secret)
+PY
+    if [ ! -s "$1" ]; then
+        echo "the simulators issued no secret: nothing to look for, which proves nothing" >&2
+        return 1
+    fi
+}
+
+echo "== one login per service for 10 hosts x 5 forks, module_defaults of the action groups (at -vvv: no secret shows)"
+run_logged shared_login shared_login.yml -vvv
+issued_secrets "$work/issued"
+not_in_log "$work/shared_login.log" "$work/issued"
+printf '%s\n' 'Adm1n-Pass!' 'Ops-Pass-1' > "$work/passwords"
+not_in_log "$work/shared_login.log" "$work/passwords"
+no_run_cache_left
+
+echo "== check mode: no login"
+playbook check_mode.yml "$@"
+
+echo "== a wrong password: one login per service for the run, never retried"
+playbook refused.yml "$@"
+
+echo "== the server drops every token mid-run: one new login for the play"
+playbook rejected.yml "$@"
+
+echo "== deepflow_login with dest: one login for ten empty dests, none when they hold live tokens"
+mkdir -m 0700 -p "$work/dest"
+for phase in first second; do
+    playbook dest.yml -e "phase=$phase" -e "dest_dir=$work/dest" "$@"
+done
+
+echo "== the cache off, or unusable: each module logs in itself"
+OPSAUTH_TOKENS_CACHE=false playbook fallback.yml -e expected_logins=10 "$@"
+mkdir -m 0755 -p "$work/shared_dir"
+run_logged unusable fallback.yml -e expected_logins=10 -e "opsauth_tokens_cache_dir=$work/shared_dir"
+grep -q "cannot be used" "$work/unusable.log"
