@@ -623,7 +623,13 @@ def ensure_test_pki(cert_dir):
                    # Python 3.13's strict X.509 checks want both key identifiers.
                    .add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key), critical=False)
                    .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(signer.public_key()), critical=False))
-        if not ca:
+        if ca:
+            # ... and a CA certificate with keyUsage (keyCertSign): without it Python 3.13 refuses the whole chain.
+            builder = builder.add_extension(x509.KeyUsage(
+                digital_signature=False, content_commitment=False, key_encipherment=False, data_encipherment=False,
+                key_agreement=False, key_cert_sign=True, crl_sign=True, encipher_only=False, decipher_only=False),
+                critical=True)
+        else:
             builder = builder.add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
         if names:
             builder = builder.add_extension(x509.SubjectAlternativeName(names), critical=False)
