@@ -186,7 +186,7 @@ pages:
       type: str
       sample: https://deepflow.example.com/platformOverview/instance/index?token=eyJ...&refreshToken=eyJ...
 error_code:
-  description: The server's error code (JumpServer's C(error), DeepFlow's C(OPT_STATUS)); null when the failure has none.
+  description: DeepFlow's C(OPT_STATUS) of the failed answer; null without one.
   returned: failure
   type: str
   sample: NO_PERMISSIONS
@@ -196,8 +196,7 @@ status:
   type: int
   sample: 200
 json:
-  description: >-
-    The server's error answer (of DeepFlow, its C(OPT_STATUS) and C(DESCRIPTION) only); null when there is none.
+  description: C(OPT_STATUS) and C(DESCRIPTION) of DeepFlow's failed answer (never its C(DATA)); null when there is none.
   returned: failure
   type: raw
   sample: {"OPT_STATUS": "NO_PERMISSIONS", "DESCRIPTION": "email or password wrong"}

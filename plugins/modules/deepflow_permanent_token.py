@@ -152,7 +152,7 @@ pages:
       type: str
       sample: https://deepflow.example.com/platformOverview/instance/index?token=gAAAA...
 error_code:
-  description: The server's error code (JumpServer's C(error), DeepFlow's C(OPT_STATUS)); null when the failure has none.
+  description: fuser's C(OPT_STATUS) of the failed answer; null without one.
   returned: failure
   type: str
   sample: RESOURCE_ALREADY_EXIST
@@ -162,8 +162,7 @@ status:
   type: int
   sample: 400
 json:
-  description: >-
-    The server's error answer (of DeepFlow, its C(OPT_STATUS) and C(DESCRIPTION) only); null when there is none.
+  description: C(OPT_STATUS) and C(DESCRIPTION) of fuser's failed answer (never its C(DATA)); null when there is none.
   returned: failure
   type: raw
   sample: {"OPT_STATUS": "RESOURCE_ALREADY_EXIST", "DESCRIPTION": "permanent token exists"}

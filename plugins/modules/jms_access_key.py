@@ -195,7 +195,7 @@ msg:
   type: str
   sample: kept access key 8f1a1c2e-0000-4000-8000-000000000001
 error_code:
-  description: The server's error code (JumpServer's C(error), DeepFlow's C(OPT_STATUS)); null when the failure has none.
+  description: JumpServer's error code (C(error) or C(code) of its answer); null when the failure has none.
   returned: failure
   type: str
   sample: password_failed
@@ -205,8 +205,7 @@ status:
   type: int
   sample: 400
 json:
-  description: >-
-    The server's error answer (of DeepFlow, its C(OPT_STATUS) and C(DESCRIPTION) only); null when there is none.
+  description: JumpServer's answer to the request that failed; null when there is none.
   returned: failure
   type: raw
   sample: {"error": "password_failed", "msg": "The username or password you entered is incorrect"}

@@ -243,7 +243,7 @@ msg:
   type: str
   sample: created a private token for automation
 error_code:
-  description: The server's error code (JumpServer's C(error), DeepFlow's C(OPT_STATUS)); null when the failure has none.
+  description: JumpServer's error code where a check against O(url) failed with one; null otherwise.
   returned: failure
   type: str
   sample: null
@@ -253,8 +253,7 @@ status:
   type: int
   sample: null
 json:
-  description: >-
-    The server's error answer (of DeepFlow, its C(OPT_STATUS) and C(DESCRIPTION) only); null when there is none.
+  description: The answer that failed the task; null when there is none (a failed command in the container has none).
   returned: failure
   type: raw
   sample: null

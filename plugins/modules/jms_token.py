@@ -156,7 +156,7 @@ msg:
   type: str
   sample: logged in as automation and wrote /var/lib/automation/jms-token.json
 error_code:
-  description: The server's error code (JumpServer's C(error), DeepFlow's C(OPT_STATUS)); null when the failure has none.
+  description: JumpServer's error code (C(error) of its answer); null when the failure has none.
   returned: failure
   type: str
   sample: password_failed
@@ -166,8 +166,7 @@ status:
   type: int
   sample: 400
 json:
-  description: >-
-    The server's error answer (of DeepFlow, its C(OPT_STATUS) and C(DESCRIPTION) only); null when there is none.
+  description: JumpServer's answer to the failed login; null when there is none.
   returned: failure
   type: raw
   sample: {"error": "password_failed", "msg": "The username or password you entered is incorrect"}
