@@ -151,7 +151,6 @@ def read_body(resp, limit, deadline, clock, method, url, timeout):
     return b''.join(chunks)
 
 
-
 # --- the client ------------------------------------------------------------------------------------------------------
 
 class HttpClient:

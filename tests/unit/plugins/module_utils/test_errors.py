@@ -11,6 +11,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow import DeepFlowApiError, unwrap
 from ansible_collections.opsauth.tokens.plugins.module_utils._errors import (
     FAILURE_FIELDS,
@@ -50,10 +52,9 @@ def test_the_context_comes_first_then_the_server_then_what_the_error_carries():
 def test_a_deepflow_failure_names_opt_status_and_keeps_data_out():
     # A failed answer may still carry a token in DATA: it never reaches a result that is not no_log.
     body = {'OPT_STATUS': 'SERVER_ERROR', 'DESCRIPTION': 'boom', 'DATA': {'access_token': 'secret-token'}}
-    try:
+    with pytest.raises(DeepFlowApiError) as caught:
         unwrap(HttpResponse(500, {}, json.dumps(body), body, 'http://127.0.0.1:9'), 'DeepFlow login')
-    except DeepFlowApiError as exc:
-        result = exc.failure()
+    result = caught.value.failure()
     assert result['error_code'] == 'SERVER_ERROR' and result['status'] == 500
     assert result['json'] == {'OPT_STATUS': 'SERVER_ERROR', 'DESCRIPTION': 'boom'}
     assert 'secret-token' not in json.dumps(result)

@@ -36,8 +36,7 @@ def failure(result):
     (jms_request, {'path': '/api/v1/users/profile/'}),
     (jms_access_key, {'dest': 'key.json'}),
 ])
-def test_a_refused_jumpserver_login_fails_with_the_servers_code_status_and_answer(jms, run_module, tmp_path,
-                                                                                    module, extra):
+def test_a_refused_jumpserver_login_gives_the_servers_code_status_and_answer(jms, run_module, tmp_path, module, extra):
     extra = dict((name, str(tmp_path / value) if name == 'dest' else value) for name, value in extra.items())
     result = failure(run_module(module, dict(url=jms.url, username='alice', password=WRONG, **extra)))
     assert result['error_code'] == 'password_failed' and result['status'] == 400
