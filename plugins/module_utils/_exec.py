@@ -32,7 +32,7 @@ import os
 from ansible_collections.opsauth.tokens.plugins.module_utils._exec_errors import ExecCommandFailed, ExecOptionsError
 from ansible_collections.opsauth.tokens.plugins.module_utils._exec_process import MAX_EXEC_OUTPUT, run_process, stderr_excerpt
 from ansible_collections.opsauth.tokens.plugins.module_utils._exec_runtimes import RUNTIMES, HostRuntime
-from ansible_collections.opsauth.tokens.plugins.module_utils._http import redact
+from ansible_collections.opsauth.tokens.plugins.module_utils._transport import redact
 from ansible_collections.opsauth.tokens.plugins.module_utils._options import DEFAULT_EXEC_TIMEOUT, EXEC_SPEC, pick
 
 

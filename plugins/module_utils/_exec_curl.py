@@ -20,18 +20,18 @@ import re
 
 from urllib.parse import urlencode
 
+from ansible_collections.opsauth.tokens.plugins.module_utils._errors import ConnectionFailed, InvalidResponse
 from ansible_collections.opsauth.tokens.plugins.module_utils._exec_errors import (
     ExecCommandFailed,
     ExecOptionsError,
     ExecOutputTooLarge,
 )
 from ansible_collections.opsauth.tokens.plugins.module_utils._exec_process import stderr_excerpt
-from ansible_collections.opsauth.tokens.plugins.module_utils._http import (
+from ansible_collections.opsauth.tokens.plugins.module_utils._transport import (
     DEFAULT_MAX_RESPONSE_SIZE,
     DEFAULT_TIMEOUT,
-    ConnectionFailed,
     HttpResponse,
-    InvalidResponse,
+    REDIRECT_STATUSES,
     deadline_error,
     decode_body,
     join_url,
@@ -39,7 +39,6 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._http import (
     parse_origin,
     redact,
     redirect_error,
-    REDIRECT_STATUSES,
     strip_html,
     too_large_error,
 )

@@ -14,7 +14,7 @@ callers (the private token job, the modules) catch them, without needing any of 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.opsauth.tokens.plugins.module_utils._common import OpsAuthError
+from ansible_collections.opsauth.tokens.plugins.module_utils._errors import OpsAuthError
 
 
 class ExecError(OpsAuthError):

@@ -28,7 +28,7 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._exec_errors import
     NoRunningPod,
 )
 from ansible_collections.opsauth.tokens.plugins.module_utils._exec_process import find_binary, run_process, stderr_excerpt
-from ansible_collections.opsauth.tokens.plugins.module_utils._http import redact, strip_html
+from ansible_collections.opsauth.tokens.plugins.module_utils._transport import redact, strip_html
 
 # What the real CLIs print when the target is missing or not running. Matched only on lines that start with the
 # CLI's own prefix, so that a command's output mentioning "No such container" is not mistaken for the CLI's.

@@ -29,9 +29,9 @@ import binascii
 import json
 import os
 
+from ansible_collections.opsauth.tokens.plugins.module_utils._errors import OpsAuthError
 from ansible_collections.opsauth.tokens.plugins.module_utils._exec_errors import ExecCommandFailed
 from ansible_collections.opsauth.tokens.plugins.module_utils._exec_process import stderr_excerpt
-from ansible_collections.opsauth.tokens.plugins.module_utils._http import OpsAuthError
 
 DEFAULT_APPS_DIR = '/opt/jumpserver/apps'
 # JumpServer's images (v3, v4) keep their virtualenv in /opt/py3; older installs have python3 or python on PATH.
