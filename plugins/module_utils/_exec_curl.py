@@ -28,20 +28,8 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._exec_errors import
 )
 from ansible_collections.opsauth.tokens.plugins.module_utils._exec_process import stderr_excerpt
 from ansible_collections.opsauth.tokens.plugins.module_utils._transport import (
-    DEFAULT_MAX_RESPONSE_SIZE,
-    DEFAULT_TIMEOUT,
-    HttpResponse,
-    REDIRECT_STATUSES,
-    deadline_error,
-    decode_body,
-    join_url,
-    origin,
-    parse_origin,
-    redact,
-    redirect_error,
-    strip_html,
-    too_large_error,
-)
+    DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_TIMEOUT, REDIRECT_STATUSES, HttpResponse, deadline_error, decode_body, join_url,
+    origin, parse_origin, redact, redirect_error, strip_html, too_large_error)
 
 # Header names that carry credentials: they would land on curl's command line, so we refuse them.
 _SECRET_HEADER = re.compile(r'(authorization|cookie|token|secret|pass|key|csrf)', re.I)
