@@ -130,7 +130,7 @@ _raw:
 
 # Only what a cache hit needs is imported here: the client (and requests) is imported by token_source() and
 # render(), when the cache cannot answer alone (docs/token-cache.md, "What a cache hit costs").
-from ansible_collections.opsauth.tokens.plugins.module_utils._common import OpsAuthError
+from ansible_collections.opsauth.tokens.plugins.module_utils._errors import OpsAuthError
 from ansible_collections.opsauth.tokens.plugins.plugin_utils._bytecode import load
 
 # With its bytecode kept for the run, in the run's cache directory: see plugin_utils/_bytecode.py.

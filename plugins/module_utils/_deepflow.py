@@ -20,17 +20,14 @@ import json
 
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
-from ansible_collections.opsauth.tokens.plugins.module_utils._http import (
+from ansible_collections.opsauth.tokens.plugins.module_utils._errors import InvalidResponse, OpsAuthError, OriginRefused
+from ansible_collections.opsauth.tokens.plugins.module_utils._http import HttpClient, bearer_auth
+from ansible_collections.opsauth.tokens.plugins.module_utils._transport import (
     DEFAULT_MAX_RESPONSE_SIZE,
     DEFAULT_RETRIES,
     DEFAULT_TIMEOUT,
-    HttpClient,
-    InvalidResponse,
-    OpsAuthError,
-    OriginRefused,
     RETRY_CONNECT,
     RETRY_IDEMPOTENT,
-    bearer_auth,
     clean_credential,
     clean_credentials,
     one_line,
@@ -77,13 +74,15 @@ class DeepFlowOptionError(DeepFlowError):
 
 
 class DeepFlowApiError(DeepFlowError):
-    """DeepFlow answered, but not with HTTP 2xx and OPT_STATUS SUCCESS."""
+    """DeepFlow answered, but not with HTTP 2xx and OPT_STATUS SUCCESS; ``code`` is the OPT_STATUS (None without the
+    envelope) and ``body`` the envelope without DATA (the answer to a login may hold a token even when it fails)."""
 
-    def __init__(self, action, status, opt_status, description):
+    def __init__(self, action, status, opt_status, description, body=None):
         self.action = action
         self.status = status
-        self.opt_status = opt_status
+        self.code = opt_status
         self.description = description
+        self.body = body
         message = '%s failed: HTTP %s, OPT_STATUS %s' % (action, status, opt_status or '(no DeepFlow envelope)')
         if description:
             message += ': %s' % description
@@ -109,7 +108,8 @@ def unwrap(response, action, allow_bare=False):
     if isinstance(body, dict) and 'OPT_STATUS' in body:
         if is_2xx and body.get('OPT_STATUS') == SUCCESS:
             return body.get('DATA')
-        raise DeepFlowApiError(action, response.status, body.get('OPT_STATUS'), one_line(body.get('DESCRIPTION'), 300))
+        raise DeepFlowApiError(action, response.status, body.get('OPT_STATUS'), one_line(body.get('DESCRIPTION'), 300),
+                               body=dict((key, body.get(key)) for key in ('OPT_STATUS', 'DESCRIPTION')))
     if is_2xx and allow_bare and isinstance(body, dict):
         return body
     if is_2xx:
@@ -451,7 +451,7 @@ class PermanentTokenClient:
             self._call('DeepFlow permanent token deletion of %s' % lcuuid, 'DELETE',
                        '%s/%s' % (self.path, quote(str(lcuuid), safe='')))
         except DeepFlowApiError as exc:
-            if exc.opt_status == 'RESOURCE_NOT_FOUND':
+            if exc.code == 'RESOURCE_NOT_FOUND':
                 return False
             raise
         return True

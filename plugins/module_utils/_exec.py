@@ -34,13 +34,16 @@ import time
 
 from urllib.parse import urlencode
 
-from ansible_collections.opsauth.tokens.plugins.module_utils._http import (
-    DEFAULT_MAX_RESPONSE_SIZE,
-    DEFAULT_TIMEOUT,
+from ansible_collections.opsauth.tokens.plugins.module_utils._errors import (
     ConnectionFailed,
-    HttpResponse,
     InvalidResponse,
     OpsAuthError,
+)
+from ansible_collections.opsauth.tokens.plugins.module_utils._transport import (
+    DEFAULT_MAX_RESPONSE_SIZE,
+    DEFAULT_TIMEOUT,
+    HttpResponse,
+    REDIRECT_STATUSES,
     deadline_error,
     decode_body,
     join_url,
@@ -48,7 +51,6 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._http import (
     parse_origin,
     redact,
     redirect_error,
-    REDIRECT_STATUSES,
     strip_html,
     too_large_error,
 )

@@ -22,7 +22,8 @@ unit-tested against the simulator without Ansible.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.opsauth.tokens.plugins.module_utils._http import RETRY_NEVER, OpsAuthError
+from ansible_collections.opsauth.tokens.plugins.module_utils._errors import OpsAuthError
+from ansible_collections.opsauth.tokens.plugins.module_utils._transport import RETRY_NEVER
 from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import (
     CredentialRejected,
     JumpServerClient,

@@ -30,7 +30,7 @@ import json
 import os
 
 from ansible_collections.opsauth.tokens.plugins.module_utils._exec import ExecCommandFailed, stderr_excerpt
-from ansible_collections.opsauth.tokens.plugins.module_utils._http import OpsAuthError
+from ansible_collections.opsauth.tokens.plugins.module_utils._errors import OpsAuthError
 
 DEFAULT_APPS_DIR = '/opt/jumpserver/apps'
 # JumpServer's images (v3, v4) keep their virtualenv in /opt/py3; older installs have python3 or python on PATH.

@@ -22,20 +22,17 @@ import time
 import uuid
 from email.utils import formatdate
 
-from ansible_collections.opsauth.tokens.plugins.module_utils._http import (
+from ansible_collections.opsauth.tokens.plugins.module_utils._errors import InvalidResponse, OpsAuthError
+from ansible_collections.opsauth.tokens.plugins.module_utils._http import HttpClient, bearer_auth, cookie_auth
+from ansible_collections.opsauth.tokens.plugins.module_utils._transport import (
     DEFAULT_MAX_RESPONSE_SIZE,
     DEFAULT_RETRIES,
     DEFAULT_TIMEOUT,
+    IDEMPOTENT_METHODS,
     RETRY_CONNECT,
     RETRY_IDEMPOTENT,
-    IDEMPOTENT_METHODS,
-    HttpClient,
-    InvalidResponse,
-    OpsAuthError,
-    bearer_auth,
     clean_credential,
     clean_credentials,
-    cookie_auth,
     origin,
     strip_html,
 )
@@ -146,14 +143,6 @@ LOGIN_ERROR_HINTS = {
     'login_confirm_error': 'the login was rejected or closed by the administrator who had to confirm it',
     'mfa_required': 'the server asked for MFA again after the code was accepted',
 }
-
-
-def error_details(exc, body=False):
-    """What a module returns beside ``msg`` when ``exc`` fails it: the server's error code and HTTP status, and with
-    ``body`` its answer, where known; for failed_when and rescue blocks."""
-    details = dict(error_code=getattr(exc, 'code', None), status=getattr(exc, 'status', None),
-                   json=getattr(exc, 'body', None) if body else None)
-    return dict((key, value) for key, value in details.items() if value is not None)
 
 
 def describe_body(body, limit=300):

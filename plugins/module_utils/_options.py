@@ -17,7 +17,11 @@ __metaclass__ = type
 
 from ansible.module_utils.basic import env_fallback
 
-from ansible_collections.opsauth.tokens.plugins.module_utils._common import DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_RETRIES, DEFAULT_TIMEOUT
+from ansible_collections.opsauth.tokens.plugins.module_utils._transport import (
+    DEFAULT_MAX_RESPONSE_SIZE,
+    DEFAULT_RETRIES,
+    DEFAULT_TIMEOUT,
+)
 
 DEFAULT_ORG_ID = '00000000-0000-0000-0000-000000000002'
 DEFAULT_FUSER_URL = 'http://fuser:20824'

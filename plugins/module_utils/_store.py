@@ -23,7 +23,7 @@ import stat
 import tempfile
 import time
 
-from ansible_collections.opsauth.tokens.plugins.module_utils._common import OpsAuthError
+from ansible_collections.opsauth.tokens.plugins.module_utils._errors import OpsAuthError
 
 
 class TokenFileError(OpsAuthError):

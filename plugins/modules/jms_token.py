@@ -155,23 +155,37 @@ msg:
   returned: always
   type: str
   sample: logged in as automation and wrote /var/lib/automation/jms-token.json
+error_code:
+  description: JumpServer's error code (C(error) of its answer); null when the failure has none.
+  returned: failure
+  type: str
+  sample: password_failed
+status:
+  description: The HTTP status of the answer that failed the task; null when no answer came.
+  returned: failure
+  type: int
+  sample: 400
+json:
+  description: JumpServer's answer to the failed login; null when there is none.
+  returned: failure
+  type: raw
+  sample: {"error": "password_failed", "msg": "The username or password you entered is incorrect"}
 '''
 
 import os
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
-from ansible_collections.opsauth.tokens.plugins.module_utils._http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, OpsAuthError
+from ansible_collections.opsauth.tokens.plugins.module_utils._errors import OpsAuthError
+from ansible_collections.opsauth.tokens.plugins.module_utils._http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import (
     CredentialRejected,
     JumpServerClient,
-    error_details,
     token_result,
 )
 from ansible_collections.opsauth.tokens.plugins.module_utils._options import JMS_COMMON_SPEC, RUN_LOGIN_SPEC, TOKEN_FILE_SPEC
 from ansible_collections.opsauth.tokens.plugins.module_utils._run_login import handed_over
 from ansible_collections.opsauth.tokens.plugins.module_utils._store import (
-    TokenNotStored,
     check_token_dest,
     read_token_file,
     remove_token_file,
@@ -285,10 +299,8 @@ def main():
             module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
         client = JumpServerClient.from_options(module.params, methods=('password',))
         module.exit_json(**present(module, client))
-    except TokenNotStored as exc:
-        module.fail_json(**dict(exc.result, msg=str(exc)))
     except OpsAuthError as exc:
-        module.fail_json(msg=str(exc), **error_details(exc))
+        module.fail_json(**exc.failure())
 
 
 if __name__ == '__main__':

@@ -24,7 +24,7 @@ import os
 import stat
 import time
 
-from ansible_collections.opsauth.tokens.plugins.module_utils._common import OpsAuthError
+from ansible_collections.opsauth.tokens.plugins.module_utils._errors import OpsAuthError
 
 DIR_MODE = 0o700
 RUN_SUBDIR = 'opsauth_tokens_cache'  # also in _bytecode, which loads this module

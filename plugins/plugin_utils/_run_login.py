@@ -35,7 +35,7 @@ from ansible.utils.display import Display
 from ansible.utils.vars import merge_hash
 
 from ansible_collections.opsauth.tokens.plugins.module_utils import _options
-from ansible_collections.opsauth.tokens.plugins.module_utils._common import OpsAuthError
+from ansible_collections.opsauth.tokens.plugins.module_utils._errors import OpsAuthError
 from ansible_collections.opsauth.tokens.plugins.module_utils._options import RUN_LOGIN_REJECTED, RUN_LOGIN_WANTED
 from ansible_collections.opsauth.tokens.plugins.plugin_utils._cache_core import CacheError
 from ansible_collections.opsauth.tokens.plugins.plugin_utils._lookup_base import cache_from_options
@@ -92,7 +92,7 @@ class RunLoginAction(ActionBase):
             answer = self._run_module(args, shared, task_vars, wrap_async)
         except OpsAuthError as exc:
             # The run's login failed (refused, remembered, unreachable): what the module would have said.
-            answer = dict(self.failure(exc), failed=True)
+            answer = dict(exc.failure(), failed=True)
         finally:
             if not wrap_async:
                 self._remove_tmp_path(self._connection._shell.tmpdir)
@@ -107,10 +107,6 @@ class RunLoginAction(ActionBase):
     def hand_over(self, args):
         """'token' to hand the token over at once; 'wanted' when the module may not need a login (a stored token)."""
         return 'token'
-
-    def failure(self, exc):
-        """The failed result for an error of the run's login: the module's own msg and details."""
-        return dict(msg=str(exc))
 
     # --- the run's login ---------------------------------------------------------------------------------------------
 

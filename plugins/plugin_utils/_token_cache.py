@@ -41,7 +41,7 @@ import hashlib
 import os
 import time
 
-from ansible_collections.opsauth.tokens.plugins.module_utils._common import OpsAuthError
+from ansible_collections.opsauth.tokens.plugins.module_utils._errors import OpsAuthError
 from ansible_collections.opsauth.tokens.plugins.module_utils._store import (
     FILE_MODE,
     TokenFileError,

@@ -12,7 +12,8 @@ import json
 import pytest
 
 from ansible_collections.opsauth.tokens.plugins.module_utils import _deepflow as df, _store
-from ansible_collections.opsauth.tokens.plugins.module_utils._http import HttpResponse, InvalidResponse
+from ansible_collections.opsauth.tokens.plugins.module_utils._errors import InvalidResponse
+from ansible_collections.opsauth.tokens.plugins.module_utils._transport import HttpResponse
 from ansible_collections.opsauth.tokens.plugins.module_utils._store import epoch_from_iso, iso_from_epoch
 from ansible_collections.opsauth.tokens.tests.unit.plugins.module_utils.conftest import FakeSession
 
@@ -63,7 +64,7 @@ def test_success_needs_2xx_and_opt_status_success():
 def test_anything_else_fails_with_opt_status_and_description(status, body):
     with pytest.raises(df.DeepFlowApiError) as caught:
         df.unwrap(HttpResponse(status, {}, '', body, 'u'), 'DeepFlow login')
-    assert caught.value.opt_status == body['OPT_STATUS']
+    assert caught.value.code == body['OPT_STATUS']
     assert caught.value.status == status
     assert body['OPT_STATUS'] in str(caught.value) and 'email or password wrong' in str(caught.value)
 
@@ -79,7 +80,7 @@ def test_error_without_envelope_quotes_the_body():
     with pytest.raises(df.DeepFlowApiError, match='no DeepFlow envelope.*upstream timed out') as caught:
         df.unwrap(HttpResponse(504, {}, '{"message": "upstream timed out"}', {'message': 'upstream timed out'}, 'u'),
                   'login', allow_bare=True)
-    assert caught.value.opt_status is None
+    assert caught.value.code is None
 
 
 def test_a_200_failure_from_the_server_fails_the_login():

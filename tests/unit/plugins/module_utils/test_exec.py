@@ -33,13 +33,12 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._exec import (
     ExecTimeout,
     NoRunningPod,
 )
-from ansible_collections.opsauth.tokens.plugins.module_utils._http import (
-    REDACTED,
+from ansible_collections.opsauth.tokens.plugins.module_utils._errors import (
     ConnectionFailed,
     InvalidResponse,
     OpsAuthError,
-    redact,
 )
+from ansible_collections.opsauth.tokens.plugins.module_utils._transport import REDACTED, redact
 from ansible_collections.opsauth.tokens.tests.unit.plugins.conftest import FAKE_BIN
 
 DOCKER, PODMAN, KUBECTL = (os.path.join(FAKE_BIN, name) for name in ('docker', 'podman', 'kubectl'))

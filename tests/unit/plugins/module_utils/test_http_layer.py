@@ -20,17 +20,18 @@ import requests
 
 from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow import DeepFlowClient, check_stored_origin
 from ansible_collections.opsauth.tokens.plugins.module_utils._exec import CurlTransport, ExecTarget
-from ansible_collections.opsauth.tokens.plugins.module_utils._http import (
-    DeadlineExceeded,
+from ansible_collections.opsauth.tokens.plugins.module_utils._errors import (
     ConnectionFailed,
     CredentialError,
-    HeaderAuth,
-    HttpClient,
+    DeadlineExceeded,
     InvalidResponse,
     OpsAuthError,
     OriginRefused,
     RedirectRefused,
     ResponseTooLarge,
+)
+from ansible_collections.opsauth.tokens.plugins.module_utils._http import HeaderAuth, HttpClient
+from ansible_collections.opsauth.tokens.plugins.module_utils._transport import (
     join_url,
     parse_origin,
     redact,

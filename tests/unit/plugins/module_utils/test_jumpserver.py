@@ -13,7 +13,7 @@ import requests
 from httpsig.verify import HeaderVerifier
 
 from ansible_collections.opsauth.tokens.plugins.module_utils import _store
-from ansible_collections.opsauth.tokens.plugins.module_utils._http import InvalidResponse, OriginRefused
+from ansible_collections.opsauth.tokens.plugins.module_utils._errors import InvalidResponse, OriginRefused
 from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import (
     AccessKeyAuth,
     ApiError,
@@ -27,7 +27,6 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import 
     PasswordAuth,
     PrivateTokenAuth,
     SessionAuth,
-    error_details,
     expiry_fields,
     parse_date_expired,
     select_auth,
@@ -107,14 +106,6 @@ def test_token_result_says_what_is_left_and_gives_the_headers(monkeypatch):
                           user={'username': 'alice'},
                           headers={'Authorization': 'Bearer ' + 't' * 36, 'X-JMS-ORG': 'org-1'})
     assert token_result(dict(data, expires_at=None))['expires_in'] is None
-
-
-def test_error_details_keep_what_is_known_and_the_answer_only_when_asked():
-    exc = LoginFailed('login as alice failed', code='password_failed', status=400, body={'error': 'password_failed'})
-    assert error_details(exc) == {'error_code': 'password_failed', 'status': 400}
-    assert error_details(exc, body=True) == {'error_code': 'password_failed', 'status': 400,
-                                             'json': {'error': 'password_failed'}}
-    assert error_details(InvalidResponse('not JSON')) == {}
 
 
 # --- choosing the auth method ----------------------------------------------------------------------------------------
