@@ -21,7 +21,7 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._errors import (
     OpsAuthError,
     error_details,
 )
-from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import LoginFailed
+from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver_errors import LoginFailed
 from ansible_collections.opsauth.tokens.plugins.module_utils._store import TokenNotStored
 from ansible_collections.opsauth.tokens.plugins.module_utils._transport import HttpResponse
 
