@@ -37,7 +37,7 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._transport import (
     strip_html,
 )
 from ansible_collections.opsauth.tokens.plugins.module_utils._options import CREDENTIAL_OPTIONS, DEFAULT_FUSER_URL
-from ansible_collections.opsauth.tokens.plugins.module_utils._store import (
+from ansible_collections.opsauth.tokens.plugins.module_utils._time import (
     epoch_from_iso,
     iso_from_epoch,
     now,

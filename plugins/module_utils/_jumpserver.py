@@ -42,7 +42,7 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._options import (
     DEFAULT_ORG_ID,
     SECRET_OPTIONS,
 )
-from ansible_collections.opsauth.tokens.plugins.module_utils._store import parse_datetime, seconds_left, UTC
+from ansible_collections.opsauth.tokens.plugins.module_utils._time import UTC, parse_datetime, seconds_left
 from ansible_collections.opsauth.tokens.plugins.module_utils._totp import TotpSecretError, decode_secret, totp
 
 

@@ -210,8 +210,13 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._errors import OpsA
 from ansible_collections.opsauth.tokens.plugins.module_utils._http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 from ansible_collections.opsauth.tokens.plugins.module_utils._options import DEEPFLOW_FAUTHS_SPEC, RUN_LOGIN_SPEC, TOKEN_FILE_SPEC
 from ansible_collections.opsauth.tokens.plugins.module_utils._run_login import handed_over
-from ansible_collections.opsauth.tokens.plugins.module_utils._store import (
-    TokenFileError, check_token_dest, read_token_file, remove_token_file, write_issued_token)
+from ansible_collections.opsauth.tokens.plugins.module_utils._token_file import (
+    TokenFileError,
+    check_token_dest,
+    read_token_file,
+    remove_token_file,
+    write_issued_token,
+)
 from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow import (
     LOGIN, REFRESH, REUSE, DeepFlowClient, check_stored_origin, controller_url, fauths_base_url, is_refusal, plan_present,
     token_result)

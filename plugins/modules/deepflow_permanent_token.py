@@ -176,9 +176,14 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._exec import CurlTr
 from ansible_collections.opsauth.tokens.plugins.module_utils._errors import OpsAuthError
 from ansible_collections.opsauth.tokens.plugins.module_utils._http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 from ansible_collections.opsauth.tokens.plugins.module_utils._options import DEEPFLOW_COMMON_SPEC, EXEC_SPEC, TOKEN_FILE_SPEC
-from ansible_collections.opsauth.tokens.plugins.module_utils._store import (
-    TokenFileError, check_token_dest, now, iso_from_epoch, read_token_file, remove_token_file,
-    write_issued_token)
+from ansible_collections.opsauth.tokens.plugins.module_utils._time import iso_from_epoch, now
+from ansible_collections.opsauth.tokens.plugins.module_utils._token_file import (
+    TokenFileError,
+    check_token_dest,
+    read_token_file,
+    remove_token_file,
+    write_issued_token,
+)
 from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow import (
     PERMANENT_TOKEN_PATH, PermanentTokenClient, controller_url, page_urls)
 

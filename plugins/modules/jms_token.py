@@ -185,11 +185,11 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import 
 )
 from ansible_collections.opsauth.tokens.plugins.module_utils._options import JMS_COMMON_SPEC, RUN_LOGIN_SPEC, TOKEN_FILE_SPEC
 from ansible_collections.opsauth.tokens.plugins.module_utils._run_login import handed_over
-from ansible_collections.opsauth.tokens.plugins.module_utils._store import (
+from ansible_collections.opsauth.tokens.plugins.module_utils._time import seconds_left
+from ansible_collections.opsauth.tokens.plugins.module_utils._token_file import (
     check_token_dest,
     read_token_file,
     remove_token_file,
-    seconds_left,
     write_issued_token,
 )
 

@@ -102,7 +102,7 @@ def keep_definitions(module_name, path, name):
     target = _definitions_path(module_name, path)
     if target is None or os.path.exists(target):
         return
-    from ansible_collections.opsauth.tokens.plugins.module_utils._store import TokenFileError, write_token_file
+    from ansible_collections.opsauth.tokens.plugins.module_utils._token_file import TokenFileError, write_token_file
 
     options = C.config.get_configuration_definitions('lookup', name)
     if not options:

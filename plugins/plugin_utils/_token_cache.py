@@ -17,7 +17,7 @@ Worker processes are forked from ansible-playbook, so they all see the same path
 arithmetic, no /proc (macOS controllers have none) and no environment variable that a lookup could only set after the
 forks exist. ansible-core keeps its own per-run cache of built modules (``ansiballz_cache``) there for the same reason.
 
-Layout of a cache directory (0700, owned by the user; files 0600 written atomically by ``_store.write_token_file``):
+Layout of a cache directory (0700, owned by the user; files 0600 written atomically by ``_token_file.write_token_file``):
   .hmac_key               random key that names the entries (so a file name reveals nothing about the credentials)
   <service>-<name>.json   one token entry: the client's login answer plus where and when it was obtained
   <service>-<name>.lock   flock()ed while one process logs in, so that concurrent forks log in once
@@ -42,10 +42,10 @@ import os
 import time
 
 from ansible_collections.opsauth.tokens.plugins.module_utils._errors import OpsAuthError
-from ansible_collections.opsauth.tokens.plugins.module_utils._store import (
+from ansible_collections.opsauth.tokens.plugins.module_utils._time import now
+from ansible_collections.opsauth.tokens.plugins.module_utils._token_file import (
     FILE_MODE,
     TokenFileError,
-    now,
     read_token_file,
     remove_token_file,
     write_token_file,

@@ -21,7 +21,7 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import 
     JumpServerClient,
     LoginFailed,
 )
-from ansible_collections.opsauth.tokens.plugins.module_utils._store import epoch_from_iso
+from ansible_collections.opsauth.tokens.plugins.module_utils._time import epoch_from_iso
 from ansible_collections.opsauth.tokens.plugins.plugin_utils._token_cache import TokenCache, TokenRejected, TokenSource
 
 

@@ -29,7 +29,7 @@ from hypothesis import strategies as st
 
 from ansible_collections.opsauth.tokens.plugins.module_utils import _deepflow, _jms_private_token, _jumpserver
 from ansible_collections.opsauth.tokens.plugins.module_utils._errors import OpsAuthError
-from ansible_collections.opsauth.tokens.plugins.module_utils._store import read_token_file, write_token_file
+from ansible_collections.opsauth.tokens.plugins.module_utils._token_file import read_token_file, write_token_file
 
 BASE = 'http://jms.test:8080'
 ORIGIN = ('http', 'jms.test', 8080)

@@ -11,10 +11,10 @@ import json
 
 import pytest
 
-from ansible_collections.opsauth.tokens.plugins.module_utils import _deepflow as df, _store
+from ansible_collections.opsauth.tokens.plugins.module_utils import _deepflow as df, _time
 from ansible_collections.opsauth.tokens.plugins.module_utils._errors import InvalidResponse
 from ansible_collections.opsauth.tokens.plugins.module_utils._transport import HttpResponse
-from ansible_collections.opsauth.tokens.plugins.module_utils._store import epoch_from_iso, iso_from_epoch
+from ansible_collections.opsauth.tokens.plugins.module_utils._time import epoch_from_iso, iso_from_epoch
 from ansible_collections.opsauth.tokens.tests.unit.plugins.module_utils.conftest import FakeSession
 
 NOW = 1700000000
@@ -266,7 +266,7 @@ def test_revoke_with_everything_dead_revokes_nothing_and_server_trouble_is_raise
 
 
 def test_token_result_says_what_is_left_of_a_reused_token(monkeypatch):
-    monkeypatch.setattr(_store, 'now', lambda: NOW)
+    monkeypatch.setattr(_time, 'now', lambda: NOW)
     tokens = df.token_set(login_data(), NOW - 600, 'login')
     reused = df.token_result(tokens, 'https://d.example.com')
     assert reused['expires_in'] == 3000 and reused['access_token'] == tokens['access_token']

@@ -22,7 +22,7 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._errors import (
     error_details,
 )
 from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import LoginFailed
-from ansible_collections.opsauth.tokens.plugins.module_utils._store import TokenNotStored
+from ansible_collections.opsauth.tokens.plugins.module_utils._token_file import TokenNotStored
 from ansible_collections.opsauth.tokens.plugins.module_utils._transport import HttpResponse
 
 COLLECTIONS_PATH = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', '..', '..', '..', '..', '..'))
@@ -74,6 +74,6 @@ def loaded_modules(statement):
 
 def test_errors_transport_and_token_files_import_no_http_stack():
     mu = 'ansible_collections.opsauth.tokens.plugins.module_utils'
-    modules = loaded_modules('import %s._errors, %s._transport, %s._store, %s._totp' % (mu, mu, mu, mu))
+    modules = loaded_modules('import %s._errors, %s._transport, %s._token_file, %s._time, %s._totp' % (mu, mu, mu, mu, mu))
     assert '%s._errors' % mu in modules  # the check below would see a collection module
     assert [name for name in modules if name.split('.')[0] in ('requests', 'urllib3') or name == mu + '._http'] == []

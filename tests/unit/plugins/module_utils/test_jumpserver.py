@@ -12,7 +12,7 @@ import pytest
 import requests
 from httpsig.verify import HeaderVerifier
 
-from ansible_collections.opsauth.tokens.plugins.module_utils import _store
+from ansible_collections.opsauth.tokens.plugins.module_utils import _time
 from ansible_collections.opsauth.tokens.plugins.module_utils._errors import InvalidResponse, OriginRefused
 from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import (
     AccessKeyAuth,
@@ -98,7 +98,7 @@ def test_expiry_fields_keep_the_server_offset():
 
 
 def test_token_result_says_what_is_left_and_gives_the_headers(monkeypatch):
-    monkeypatch.setattr(_store, 'now', lambda: NOW)
+    monkeypatch.setattr(_time, 'now', lambda: NOW)
     data = dict(token='t' * 36, keyword=None, date_expired='2026-08-22T10:00:00+08:00', expires_at=NOW + 100,
                 user={'username': 'alice'})
     result = token_result(data, 'org-1')

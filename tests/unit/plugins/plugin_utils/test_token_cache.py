@@ -15,7 +15,7 @@ import time
 import pytest
 
 from ansible_collections.opsauth.tokens.plugins.module_utils._errors import OpsAuthError
-from ansible_collections.opsauth.tokens.plugins.module_utils._store import write_token_file
+from ansible_collections.opsauth.tokens.plugins.module_utils._token_file import write_token_file
 from ansible_collections.opsauth.tokens.plugins.plugin_utils import _token_cache
 from ansible_collections.opsauth.tokens.plugins.plugin_utils._token_cache import (
     CacheError,
