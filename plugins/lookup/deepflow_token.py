@@ -160,9 +160,10 @@ class LookupModule(_lookup_base.OpsAuthLookupBase):
         data = result.data
         if output == 'token':
             return data['access_token']
-        from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow import controller_url, page_urls, token_result
+        from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow import controller_url, token_set_result
+        from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow_pages import page_urls
 
         pages_base = controller_url(options)
         if output == 'pages':
             return page_urls(pages_base, data['access_token'], data.get('refresh_token'))
-        return dict(token_result(data, pages_base), reused=result.hit)
+        return dict(token_set_result(data, pages_base), reused=result.hit)

@@ -160,9 +160,9 @@ class LookupModule(_lookup_base.OpsAuthLookupBase):
     def render(self, result, options, output):
         if output == 'token':
             return result.data['token']
-        from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import token_result
+        from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import bearer_token_result
 
-        full = token_result(result.data, options.get('org_id'))
+        full = bearer_token_result(result.data, options.get('org_id'))
         if output == 'headers':
             return full['headers']
         return dict(full, reused=result.hit)

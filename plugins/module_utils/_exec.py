@@ -54,9 +54,10 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._transport import (
     strip_html,
     too_large_error,
 )
-from ansible_collections.opsauth.tokens.plugins.module_utils._options import DEFAULT_EXEC_TIMEOUT, EXEC_SPEC, pick
 
 RUNTIMES = ('docker', 'podman', 'kubectl')
+# How long a command in a container may run (the exec_timeout option's default).
+DEFAULT_EXEC_TIMEOUT = 120
 # What a command may print on stdout, and apart on stderr, before it is stopped. The jobs this collection runs print
 # one JSON line (plus JumpServer's start-up log on stderr); megabytes mean a wrong command or one that never stops.
 MAX_EXEC_OUTPUT = 4 * 1024 * 1024
@@ -181,6 +182,9 @@ class ExecTarget:
     """
 
     max_output = MAX_EXEC_OUTPUT  # bytes on stdout, and apart on stderr, before the command is stopped
+    # The options of _options.EXEC_SPEC (the exec doc fragment), as the constructor takes them.
+    OPTIONS = ('runtime', 'container', 'namespace', 'pod', 'pod_selector', 'kubeconfig', 'context', 'docker_binary',
+               'podman_binary', 'kubectl_binary', 'exec_timeout')
 
     def __init__(self, runtime=None, container=None, namespace=None, pod=None, pod_selector=None, kubeconfig=None,
                  context=None, docker_binary='docker', podman_binary='podman', kubectl_binary='kubectl',
@@ -204,8 +208,8 @@ class ExecTarget:
 
     @classmethod
     def from_params(cls, params):
-        """The target the EXEC_SPEC options in ``params`` name (module.params, or any dict)."""
-        return cls(**pick(params, EXEC_SPEC))
+        """The target the OPTIONS in ``params`` name (module.params, or any dict)."""
+        return cls(**dict((name, params.get(name)) for name in cls.OPTIONS))
 
     def validate(self):
         """Check that the options name exactly one target; raise ExecOptionsError with what to change."""

@@ -25,22 +25,18 @@ from email.utils import formatdate
 from ansible_collections.opsauth.tokens.plugins.module_utils._errors import InvalidResponse, OpsAuthError
 from ansible_collections.opsauth.tokens.plugins.module_utils._http import HttpClient, bearer_auth, cookie_auth
 from ansible_collections.opsauth.tokens.plugins.module_utils._transport import (
+    CREDENTIAL_OPTIONS,
     DEFAULT_MAX_RESPONSE_SIZE,
     DEFAULT_RETRIES,
     DEFAULT_TIMEOUT,
     IDEMPOTENT_METHODS,
     RETRY_CONNECT,
     RETRY_IDEMPOTENT,
+    SECRET_OPTIONS,
     clean_credential,
     clean_credentials,
     origin,
     strip_html,
-)
-from ansible_collections.opsauth.tokens.plugins.module_utils._options import (
-    CREDENTIAL_OPTIONS,
-    DEFAULT_JMS_LANGUAGE,
-    DEFAULT_ORG_ID,
-    SECRET_OPTIONS,
 )
 from ansible_collections.opsauth.tokens.plugins.module_utils._time import UTC, parse_datetime, seconds_left
 from ansible_collections.opsauth.tokens.plugins.module_utils._totp import TotpSecretError, decode_secret, totp
@@ -59,6 +55,11 @@ def _httpsig_auth_class():
     return HTTPSignatureAuth
 
 
+# The Default organisation, what a request without X-JMS-ORG acts on (the org_id option's default).
+DEFAULT_ORG_ID = '00000000-0000-0000-0000-000000000002'
+# JumpServer translates msg/detail by Accept-Language (v3.10 defaults to Chinese, v4 to English): one language for
+# every client, so the server's words quoted in our messages are predictable. Errors are matched on codes only.
+DEFAULT_JMS_LANGUAGE = 'en'
 AUTH_PATH = '/api/v1/authentication/auth/'
 MFA_CHALLENGE_PATH = '/api/v1/authentication/mfa/challenge/'
 PROFILE_PATH = '/api/v1/users/profile/'
@@ -197,7 +198,7 @@ def bearer_headers(token, keyword='Bearer', org_id=None):
     return {'Authorization': '%s %s' % (keyword or 'Bearer', token), 'X-JMS-ORG': org_id or DEFAULT_ORG_ID}
 
 
-def token_result(data, org_id=None):
+def bearer_token_result(data, org_id=None):
     """What the jms_token module and lookup return for a token (a login's answer, a token file or a cache entry).
 
     ``expires_in`` is what is left of the token now, so a reused token does not claim its first lifetime.

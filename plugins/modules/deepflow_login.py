@@ -218,8 +218,13 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._token_file import 
     write_issued_token,
 )
 from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow import (
-    LOGIN, REFRESH, REUSE, DeepFlowClient, check_stored_origin, controller_url, fauths_base_url, is_refusal, plan_present,
-    token_result)
+    DeepFlowClient,
+    check_stored_origin,
+    controller_url,
+    fauths_base_url,
+    token_set_result,
+)
+from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow_tokens import LOGIN, REFRESH, REUSE, is_refusal, plan_present
 
 ARGUMENT_SPEC = dict(
     DEEPFLOW_FAUTHS_SPEC,
@@ -276,7 +281,7 @@ class LoginRun:
         """A new token: store it and return it. Changed, unless it is the run's token, obtained by another task or
         host (the server issued nothing for this task), and there is no dest to write."""
         tokens = dict(tokens, fauths_url=fauths_base_url(self.params))
-        result = dict(token_result(tokens, controller_url(self.params), just_issued=not reused),
+        result = dict(token_set_result(tokens, controller_url(self.params), just_issued=not reused),
                       changed=bool(self.dest) or not reused)
         if self.dest:
             write_issued_token(self.dest, tokens, 'fauths issued new tokens', result)
@@ -290,7 +295,7 @@ class LoginRun:
         return self.issued(self.client.login())
 
     def result(self, tokens, changed):
-        return dict(token_result(tokens, controller_url(self.params), just_issued=changed), changed=changed)
+        return dict(token_set_result(tokens, controller_url(self.params), just_issued=changed), changed=changed)
 
     def present(self):
         stored = self.stored()

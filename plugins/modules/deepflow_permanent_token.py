@@ -185,7 +185,11 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._token_file import 
     write_issued_token,
 )
 from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow import (
-    PERMANENT_TOKEN_PATH, PermanentTokenClient, controller_url, page_urls)
+    PERMANENT_TOKEN_PATH,
+    PermanentTokenClient,
+    controller_url,
+)
+from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow_pages import page_urls
 
 ARGUMENT_SPEC = dict(
     DEEPFLOW_COMMON_SPEC,

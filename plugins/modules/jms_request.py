@@ -184,13 +184,8 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import 
     JumpServerClient,
     PasswordAuth,
 )
-from ansible_collections.opsauth.tokens.plugins.module_utils._options import (
-    JMS_COMMON_SPEC,
-    JMS_SESSION_SPEC,
-    RUN_LOGIN_REJECTED,
-    RUN_LOGIN_SPEC,
-)
-from ansible_collections.opsauth.tokens.plugins.module_utils._run_login import handed_over
+from ansible_collections.opsauth.tokens.plugins.module_utils._options import JMS_COMMON_SPEC, JMS_SESSION_SPEC, RUN_LOGIN_SPEC
+from ansible_collections.opsauth.tokens.plugins.module_utils._run_login import RUN_LOGIN_REJECTED, handed_over
 
 ARGUMENT_SPEC = dict(
     JMS_COMMON_SPEC,

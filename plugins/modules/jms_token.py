@@ -181,7 +181,7 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._http import HAS_RE
 from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import (
     CredentialRejected,
     JumpServerClient,
-    token_result,
+    bearer_token_result,
 )
 from ansible_collections.opsauth.tokens.plugins.module_utils._options import JMS_COMMON_SPEC, RUN_LOGIN_SPEC, TOKEN_FILE_SPEC
 from ansible_collections.opsauth.tokens.plugins.module_utils._run_login import handed_over
@@ -253,7 +253,7 @@ def present(module, client):
             # Once per task: RV(headers) carry org_id, and with an unknown one every request would act on Default.
             client.check_org(token=stored['token'], keyword=stored.get('keyword'))
             return dict(changed=bool(fixed), reused=True, dest=dest, msg='reused the token in %s' % dest,
-                        **token_result(stored, org_id))
+                        **bearer_token_result(stored, org_id))
         except CredentialRejected:
             why_not = 'the server refused the stored token'
 
@@ -276,7 +276,7 @@ def present(module, client):
                     date_expired=login['date_expired'], expires_at=login['expires_at'], user=login['user'])
         done = "used the run's login as %s" % username if reused else 'logged in as %s' % username
         result = dict(changed=bool(dest) or not reused, reused=False, msg=done + (' and wrote %s' % dest if dest else ''),
-                      **token_result(data, org_id))
+                      **bearer_token_result(data, org_id))
         if not reused:
             result['expires_in'] = login['expires_in']
         if dest:

@@ -34,9 +34,8 @@ from ansible.plugins.loader import lookup_loader
 from ansible.utils.display import Display
 from ansible.utils.vars import merge_hash
 
-from ansible_collections.opsauth.tokens.plugins.module_utils import _options
 from ansible_collections.opsauth.tokens.plugins.module_utils._errors import OpsAuthError
-from ansible_collections.opsauth.tokens.plugins.module_utils._options import RUN_LOGIN_REJECTED, RUN_LOGIN_WANTED
+from ansible_collections.opsauth.tokens.plugins.module_utils._run_login import RUN_LOGIN_REJECTED, RUN_LOGIN_WANTED
 from ansible_collections.opsauth.tokens.plugins.plugin_utils._cache_core import CacheError
 from ansible_collections.opsauth.tokens.plugins.plugin_utils._lookup_base import cache_from_options
 
@@ -112,6 +111,9 @@ class RunLoginAction(ActionBase):
 
     def _shared_login(self, args, task_vars):
         """A SharedLogin, or None when the module should log in itself (see the module docstring)."""
+        # Imported here: the specs import the clients' defaults, and with them the clients (and requests).
+        from ansible_collections.opsauth.tokens.plugins.module_utils import _options
+
         spec = getattr(_options, self.OPTION_SPEC)
         # The module's own rules (types, defaults), but no environment fallbacks: those are read where the module runs.
         validator = ArgumentSpecValidator(dict((name, dict((k, v) for k, v in option.items() if k != 'fallback'))

@@ -15,7 +15,8 @@ This module imports the platform clients (and so ``requests``): import it only w
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow import DeepFlowApiError, DeepFlowClient, is_refusal
+from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow import DeepFlowClient
+from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow_tokens import DeepFlowApiError, is_refusal
 from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import (
     CredentialRejected,
     JumpServerClient,

@@ -30,7 +30,7 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import 
     expiry_fields,
     parse_date_expired,
     select_auth,
-    token_result,
+    bearer_token_result,
 )
 from ansible_collections.opsauth.tokens.plugins.module_utils._totp import totp
 from ansible_collections.opsauth.tokens.tests.unit.plugins.module_utils.conftest import URL, FakeResponse, FakeSession
@@ -97,15 +97,15 @@ def test_expiry_fields_keep_the_server_offset():
     assert expiry_fields('soon', now=NOW) == {'date_expired': 'soon', 'expires_at': None, 'expires_in': None}
 
 
-def test_token_result_says_what_is_left_and_gives_the_headers(monkeypatch):
+def test_bearer_token_result_says_what_is_left_and_gives_the_headers(monkeypatch):
     monkeypatch.setattr(_time, 'now', lambda: NOW)
     data = dict(token='t' * 36, keyword=None, date_expired='2026-08-22T10:00:00+08:00', expires_at=NOW + 100,
                 user={'username': 'alice'})
-    result = token_result(data, 'org-1')
+    result = bearer_token_result(data, 'org-1')
     assert result == dict(token='t' * 36, keyword='Bearer', date_expired='2026-08-22T10:00:00+08:00', expires_in=100,
                           user={'username': 'alice'},
                           headers={'Authorization': 'Bearer ' + 't' * 36, 'X-JMS-ORG': 'org-1'})
-    assert token_result(dict(data, expires_at=None))['expires_in'] is None
+    assert bearer_token_result(dict(data, expires_at=None))['expires_in'] is None
 
 
 # --- choosing the auth method ----------------------------------------------------------------------------------------
