@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The exec transport: argv building, error recognition, pod discovery and curl-in-a-pod.
 
-Commands really run, through the fake docker/podman/kubectl/curl of tests/bin (always by explicit path); the one
+Commands really run, through the fake docker/podman/kubectl/curl of tests/fakes (always by explicit path); the one
 layer faked is the container runtime. HTTP goes to a small server on 127.0.0.1 started here.
 """
 
