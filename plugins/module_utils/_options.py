@@ -43,7 +43,6 @@ def _transport_spec(prefix):
     )
 
 
-
 JMS_CONNECTION_SPEC = dict(
     url=dict(type='str', required=True, fallback=_env('JMS_URL')),
     org_id=dict(type='str', default=DEFAULT_ORG_ID, fallback=_env('JMS_ORG_ID')),
@@ -128,4 +127,3 @@ EXEC_SPEC = dict(
     kubectl_binary=dict(type='path', default='kubectl'),
     exec_timeout=dict(type='int', default=DEFAULT_EXEC_TIMEOUT),
 )
-

@@ -114,13 +114,6 @@ def keep_definitions(module_name, path, name):
         pass  # only the shortcut is lost
 
 
-_HOW = {
-    'cache': 'reused the cached token',
-    'login': 'logged in',
-    'refresh': 'refreshed the cached token',
-}
-
-
 class OpsAuthLookupBase(LookupBase):
     """A lookup that returns a token. Subclasses implement ``lookup_token()`` and set ``OPTION_NAMES``."""
 
@@ -243,6 +236,6 @@ class OpsAuthLookupBase(LookupBase):
             result = CacheResult(data, 'login', source.expiry(data)[0])
         else:
             result = cache.get(key, source)
-        display.vvv('%s: %s for %s at %s%s' % (self.ansible_name, _HOW[result.source], key.identity, key.url,
+        display.vvv('%s: %s for %s at %s%s' % (self.ansible_name, result.describe(), key.identity, key.url,
                                                '' if cache else ' (cache disabled)'))
         return result

@@ -43,8 +43,6 @@ display = Display()
 
 RUN_LOGIN = '_run_login'
 RUN_LOGIN_INFO = '_run_login_info'
-_HOW = {'cache': "reused the run's token", 'login': 'logged in once for the run',
-        'refresh': "refreshed the run's token"}
 
 
 class SharedLogin:
@@ -181,7 +179,8 @@ class RunLoginAction(ActionBase):
 
     def _obtain(self, shared):
         result = shared.obtain()
-        display.vvv('%s: %s for %s at %s' % (self._task.action, _HOW[result.source], shared.key.identity, shared.key.url))
+        display.vvv("%s: %s for %s at %s (the run's login)"
+                    % (self._task.action, result.describe("the run's token"), shared.key.identity, shared.key.url))
         return result
 
     def _payload(self, result):

@@ -156,17 +156,25 @@ class TokenSource:
 
 
 class CacheResult:
-    """The token data the source returned, and where it came from this time: 'cache', 'login' or 'refresh'."""
+    """The token data a TokenSource returned, and how it was obtained this time (``obtained_by``): 'cache' (an entry
+    reused), 'login' or 'refresh' (the source asked the server)."""
 
-    def __init__(self, data, source, expires_at=None, obtained_at=None):
+    # How each way reads in a -vvv line; {token} names the token ("the cached token", "the run's token").
+    _DESCRIPTIONS = {'cache': 'reused {token}', 'login': 'logged in', 'refresh': 'refreshed {token}'}
+
+    def __init__(self, data, obtained_by, expires_at=None, obtained_at=None):
         self.data = data
-        self.source = source
+        self.obtained_by = obtained_by
         self.expires_at = expires_at
         self.obtained_at = obtained_at
 
     @property
     def hit(self):
-        return self.source == 'cache'
+        return self.obtained_by == 'cache'
+
+    def describe(self, token='the cached token'):
+        """How the token was obtained, for the lookups' and the action plugins' -vvv line."""
+        return self._DESCRIPTIONS[self.obtained_by].format(token=token)
 
 
 class TokenCache(RunCache):
@@ -317,8 +325,8 @@ class TokenCache(RunCache):
         refresh_expires_at = entry.get('refresh_expires_at')
         return refresh_expires_at is None or float(refresh_expires_at) - self._clock() > 60
 
-    def _result(self, entry, source):
-        return CacheResult(dict(entry['data']), source, entry.get('expires_at'), entry['obtained_at'])
+    def _result(self, entry, obtained_by):
+        return CacheResult(dict(entry['data']), obtained_by, entry.get('expires_at'), entry['obtained_at'])
 
     def _read_entry(self, key):
         return self._read_path(self.entry_path(key))

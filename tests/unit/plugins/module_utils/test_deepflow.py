@@ -80,7 +80,7 @@ def test_bare_body_is_data_only_where_allowed():
 def test_error_without_envelope_quotes_the_body():
     with pytest.raises(dft.DeepFlowApiError, match='no DeepFlow envelope.*upstream timed out') as caught:
         dft.unwrap(HttpResponse(504, {}, '{"message": "upstream timed out"}', {'message': 'upstream timed out'}, 'u'),
-                  'login', allow_bare=True)
+                   'login', allow_bare=True)
     assert caught.value.code is None
 
 

@@ -23,6 +23,7 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._token_file import 
 from ansible_collections.opsauth.tokens.plugins.module_utils._transport import HttpResponse
 from ansible_collections.opsauth.tokens.tests.unit.plugins.imports import http_stack, loaded_modules
 
+
 def test_a_server_error_gives_its_code_status_and_answer():
     exc = LoginFailed('login as alice failed', code='password_failed', status=400, body={'error': 'password_failed'})
     assert exc.failure() == {'msg': 'login as alice failed', 'error_code': 'password_failed', 'status': 400,
