@@ -144,7 +144,7 @@ class LookupModule(_lookup_base.OpsAuthLookupBase):
     def after_login(self, cache, source, result, options):
         # JumpServer acts on the Default org for an org it does not know: check it, once per run for each URL and org
         # (an unknown org is remembered for the run; a connection error is not).
-        from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import UnknownOrganization
+        from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver_errors import UnknownOrganization
 
         client = source.client
 

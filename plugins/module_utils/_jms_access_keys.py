@@ -24,9 +24,9 @@ __metaclass__ = type
 
 from ansible_collections.opsauth.tokens.plugins.module_utils._errors import OpsAuthError
 from ansible_collections.opsauth.tokens.plugins.module_utils._transport import RETRY_NEVER
-from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import (
+from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import JumpServerClient
+from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver_errors import (
     CredentialRejected,
-    JumpServerClient,
     JumpServerError,
     describe_body,
 )

@@ -179,11 +179,10 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._http import HAS_RE
 from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import (
     DEFAULT_MAX_ITEMS,
     DEFAULT_MAX_PAGES,
-    SAFE_METHODS,
-    CredentialRejected,
     JumpServerClient,
-    PasswordAuth,
 )
+from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver_auth import SAFE_METHODS, PasswordAuth
+from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver_errors import CredentialRejected
 from ansible_collections.opsauth.tokens.plugins.module_utils._options import JMS_COMMON_SPEC, JMS_SESSION_SPEC, RUN_LOGIN_SPEC
 from ansible_collections.opsauth.tokens.plugins.module_utils._run_login import RUN_LOGIN_REJECTED, handed_over
 

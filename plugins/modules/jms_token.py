@@ -178,11 +178,8 @@ from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.opsauth.tokens.plugins.module_utils._errors import OpsAuthError
 from ansible_collections.opsauth.tokens.plugins.module_utils._http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
-from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import (
-    CredentialRejected,
-    JumpServerClient,
-    bearer_token_result,
-)
+from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import JumpServerClient, bearer_token_result
+from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver_errors import CredentialRejected
 from ansible_collections.opsauth.tokens.plugins.module_utils._options import JMS_COMMON_SPEC, RUN_LOGIN_SPEC, TOKEN_FILE_SPEC
 from ansible_collections.opsauth.tokens.plugins.module_utils._run_login import handed_over
 from ansible_collections.opsauth.tokens.plugins.module_utils._time import seconds_left

@@ -17,11 +17,8 @@ __metaclass__ = type
 
 from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow import DeepFlowClient
 from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow_tokens import DeepFlowApiError, is_refusal
-from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import (
-    CredentialRejected,
-    JumpServerClient,
-    LoginFailed,
-)
+from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import JumpServerClient
+from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver_errors import CredentialRejected, LoginFailed
 from ansible_collections.opsauth.tokens.plugins.module_utils._time import epoch_from_iso
 from ansible_collections.opsauth.tokens.plugins.plugin_utils._token_cache import TokenCache, TokenRejected, TokenSource
 

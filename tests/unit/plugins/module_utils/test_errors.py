@@ -18,7 +18,7 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._errors import (
     OpsAuthError,
     error_details,
 )
-from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import LoginFailed
+from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver_errors import LoginFailed
 from ansible_collections.opsauth.tokens.plugins.module_utils._token_file import TokenNotStored
 from ansible_collections.opsauth.tokens.plugins.module_utils._transport import HttpResponse
 from ansible_collections.opsauth.tokens.tests.unit.plugins.imports import http_stack, loaded_modules

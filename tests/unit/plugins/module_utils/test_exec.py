@@ -18,21 +18,21 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 
-from ansible_collections.opsauth.tokens.plugins.module_utils._exec import (
-    CurlTransport,
+from ansible_collections.opsauth.tokens.plugins.module_utils._exec import ExecTarget
+from ansible_collections.opsauth.tokens.plugins.module_utils._exec_curl import CurlTransport
+from ansible_collections.opsauth.tokens.plugins.module_utils._exec_errors import (
     ExecBinaryNotFound,
     ExecCommandFailed,
     ExecError,
     ExecOptionsError,
     ExecOutputTooLarge,
-    ExecResult,
     ExecRuntimeUnavailable,
-    ExecTarget,
     ExecTargetNotFound,
     ExecTargetNotRunning,
     ExecTimeout,
     NoRunningPod,
 )
+from ansible_collections.opsauth.tokens.plugins.module_utils._exec_process import ExecResult
 from ansible_collections.opsauth.tokens.plugins.module_utils._errors import (
     ConnectionFailed,
     InvalidResponse,

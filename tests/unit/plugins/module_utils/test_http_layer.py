@@ -19,7 +19,8 @@ import pytest
 import requests
 
 from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow import DeepFlowClient, check_stored_origin
-from ansible_collections.opsauth.tokens.plugins.module_utils._exec import CurlTransport, ExecTarget
+from ansible_collections.opsauth.tokens.plugins.module_utils._exec import ExecTarget
+from ansible_collections.opsauth.tokens.plugins.module_utils._exec_curl import CurlTransport
 from ansible_collections.opsauth.tokens.plugins.module_utils._errors import (
     ConnectionFailed,
     CredentialError,

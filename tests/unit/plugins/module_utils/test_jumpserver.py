@@ -14,23 +14,24 @@ from httpsig.verify import HeaderVerifier
 
 from ansible_collections.opsauth.tokens.plugins.module_utils import _time
 from ansible_collections.opsauth.tokens.plugins.module_utils._errors import InvalidResponse, OriginRefused
-from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import (
+from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import JumpServerClient, bearer_token_result
+from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver_auth import (
     AccessKeyAuth,
-    ApiError,
-    AuthOptionsError,
     BearerAuth,
-    CredentialRejected,
-    JumpServerClient,
-    LoginConfirmError,
-    LoginFailed,
-    MfaError,
     PasswordAuth,
     PrivateTokenAuth,
     SessionAuth,
     expiry_fields,
     parse_date_expired,
     select_auth,
-    bearer_token_result,
+)
+from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver_errors import (
+    ApiError,
+    AuthOptionsError,
+    CredentialRejected,
+    LoginConfirmError,
+    LoginFailed,
+    MfaError,
 )
 from ansible_collections.opsauth.tokens.plugins.module_utils._totp import totp
 from ansible_collections.opsauth.tokens.tests.unit.plugins.module_utils.conftest import URL, FakeResponse, FakeSession
