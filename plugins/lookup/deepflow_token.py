@@ -142,6 +142,7 @@ class LookupModule(_lookup_base.OpsAuthLookupBase):
 
     OPTION_SPEC = 'DEEPFLOW_FAUTHS_SPEC'
     STABLE_OUTPUTS = ('token', 'pages')
+    SOURCE = 'deepflow'
 
     def check_output(self, options, output):
         from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow import controller_url
@@ -150,11 +151,6 @@ class LookupModule(_lookup_base.OpsAuthLookupBase):
             # Say it before logging in: the login would be wasted.
             raise OpsAuthError('output=pages needs url, the DeepFlow controller the pages live under (fauths_url '
                                'alone names the token service, not the web UI)')
-
-    def token_source(self, options):
-        from ansible_collections.opsauth.tokens.plugins.plugin_utils._token_sources import deepflow
-
-        return deepflow(options)
 
     def render(self, result, options, output):
         data = result.data

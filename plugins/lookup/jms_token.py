@@ -135,11 +135,7 @@ class LookupModule(_lookup_base.OpsAuthLookupBase):
 
     OPTION_SPEC = 'JMS_COMMON_SPEC'
     STABLE_OUTPUTS = ('token', 'headers')
-
-    def token_source(self, options):
-        from ansible_collections.opsauth.tokens.plugins.plugin_utils._token_sources import jumpserver
-
-        return jumpserver(options)
+    SOURCE = 'jumpserver'
 
     def after_login(self, cache, source, result, options):
         # JumpServer acts on the Default org for an org it does not know: check it, once per run for each URL and org

@@ -7,9 +7,11 @@
 
 FOR INTERNAL COLLECTION USE ONLY: this module may change without notice.
 
-Modules build their argument_spec from these dicts; lookups read the same names with get_option()
-(their env/vars/ini sources are documented in plugins/doc_fragments). Clients are built from a plain
-dict of these names, whoever collected it, so a module and a lookup share one code path.
+This file sits above the components: it imports their defaults (the clients, the exec target, the transport) and
+assembles the specs; no component imports it. Modules build their argument_spec with generate_argspec() (the pattern
+of community.hashi_vault's HashiVaultModule.generate_argspec); lookups read the same names with get_option() (their
+env/vars/ini sources are documented in plugins/doc_fragments, kept equal by tests/unit/plugins/test_env_vars.py).
+Clients are built from a plain dict of these names, whoever collected it, so a module and a lookup share one code path.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -30,6 +32,20 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._transport import (
 
 def _env(*names):
     return (env_fallback, list(names))
+
+
+def generate_argspec(*specs, **options):
+    """A module's argument_spec: the shared ``specs`` it takes, then its own ``options``.
+
+    An option declared twice is a mistake (the later declaration would silently win): ValueError names it.
+    """
+    argspec = {}
+    for spec in specs + (options,):
+        twice = sorted(set(argspec) & set(spec))
+        if twice:
+            raise ValueError('option(s) declared twice: %s' % ', '.join(twice))
+        argspec.update(spec)
+    return argspec
 
 
 # TLS, timeouts and retries: the same for both platforms, only the environment variables differ.

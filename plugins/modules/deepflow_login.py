@@ -208,7 +208,12 @@ from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.opsauth.tokens.plugins.module_utils._errors import OpsAuthError
 from ansible_collections.opsauth.tokens.plugins.module_utils._http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
-from ansible_collections.opsauth.tokens.plugins.module_utils._options import DEEPFLOW_FAUTHS_SPEC, RUN_LOGIN_SPEC, TOKEN_FILE_SPEC
+from ansible_collections.opsauth.tokens.plugins.module_utils._options import (
+    DEEPFLOW_FAUTHS_SPEC,
+    RUN_LOGIN_SPEC,
+    TOKEN_FILE_SPEC,
+    generate_argspec,
+)
 from ansible_collections.opsauth.tokens.plugins.module_utils._run_login import handed_over
 from ansible_collections.opsauth.tokens.plugins.module_utils._token_file import (
     TokenFileError,
@@ -226,13 +231,12 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow import (
 )
 from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow_tokens import LOGIN, REFRESH, REUSE, is_refusal, plan_present
 
-ARGUMENT_SPEC = dict(
-    DEEPFLOW_FAUTHS_SPEC,
+ARGUMENT_SPEC = generate_argspec(
+    DEEPFLOW_FAUTHS_SPEC, TOKEN_FILE_SPEC, RUN_LOGIN_SPEC,
     state=dict(type='str', default='present', choices=['present', 'refreshed', 'absent']),
     min_ttl=dict(type='int', default=300),
     access_token=dict(type='str', no_log=True),
     refresh_token=dict(type='str', no_log=True),
-    **dict(TOKEN_FILE_SPEC, **RUN_LOGIN_SPEC)
 )
 
 

@@ -176,7 +176,12 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._errors import OpsA
 from ansible_collections.opsauth.tokens.plugins.module_utils._exec import ExecTarget
 from ansible_collections.opsauth.tokens.plugins.module_utils._exec_curl import CurlTransport
 from ansible_collections.opsauth.tokens.plugins.module_utils._http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
-from ansible_collections.opsauth.tokens.plugins.module_utils._options import DEEPFLOW_COMMON_SPEC, EXEC_SPEC, TOKEN_FILE_SPEC
+from ansible_collections.opsauth.tokens.plugins.module_utils._options import (
+    DEEPFLOW_COMMON_SPEC,
+    EXEC_SPEC,
+    TOKEN_FILE_SPEC,
+    generate_argspec,
+)
 from ansible_collections.opsauth.tokens.plugins.module_utils._time import iso_from_epoch, now
 from ansible_collections.opsauth.tokens.plugins.module_utils._token_file import (
     TokenFileError,
@@ -192,12 +197,11 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow import (
 )
 from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow_pages import page_urls
 
-ARGUMENT_SPEC = dict(
-    DEEPFLOW_COMMON_SPEC,
+ARGUMENT_SPEC = generate_argspec(
+    DEEPFLOW_COMMON_SPEC, EXEC_SPEC, TOKEN_FILE_SPEC,
     state=dict(type='str', default='present', choices=['present', 'absent']),
     regenerate=dict(type='bool', default=False),
     api_path=dict(type='str', default=PERMANENT_TOKEN_PATH),
-    **dict(EXEC_SPEC, **TOKEN_FILE_SPEC)
 )
 
 

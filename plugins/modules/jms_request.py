@@ -183,11 +183,16 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import 
 )
 from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver_auth import SAFE_METHODS, PasswordAuth
 from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver_errors import CredentialRejected
-from ansible_collections.opsauth.tokens.plugins.module_utils._options import JMS_COMMON_SPEC, JMS_SESSION_SPEC, RUN_LOGIN_SPEC
+from ansible_collections.opsauth.tokens.plugins.module_utils._options import (
+    JMS_COMMON_SPEC,
+    JMS_SESSION_SPEC,
+    RUN_LOGIN_SPEC,
+    generate_argspec,
+)
 from ansible_collections.opsauth.tokens.plugins.module_utils._run_login import RUN_LOGIN_REJECTED, handed_over
 
-ARGUMENT_SPEC = dict(
-    JMS_COMMON_SPEC,
+ARGUMENT_SPEC = generate_argspec(
+    JMS_COMMON_SPEC, JMS_SESSION_SPEC, RUN_LOGIN_SPEC,
     method=dict(type='str', default='GET', choices=['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']),
     path=dict(type='str', required=True),
     query=dict(type='dict'),
@@ -196,7 +201,6 @@ ARGUMENT_SPEC = dict(
     paginate=dict(type='bool', default=False),
     max_pages=dict(type='int', default=DEFAULT_MAX_PAGES),
     max_items=dict(type='int', default=DEFAULT_MAX_ITEMS),
-    **dict(JMS_SESSION_SPEC, **RUN_LOGIN_SPEC)
 )
 
 

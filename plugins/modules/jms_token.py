@@ -180,7 +180,12 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._errors import OpsA
 from ansible_collections.opsauth.tokens.plugins.module_utils._http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import JumpServerClient, bearer_token_result
 from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver_errors import CredentialRejected
-from ansible_collections.opsauth.tokens.plugins.module_utils._options import JMS_COMMON_SPEC, RUN_LOGIN_SPEC, TOKEN_FILE_SPEC
+from ansible_collections.opsauth.tokens.plugins.module_utils._options import (
+    JMS_COMMON_SPEC,
+    RUN_LOGIN_SPEC,
+    TOKEN_FILE_SPEC,
+    generate_argspec,
+)
 from ansible_collections.opsauth.tokens.plugins.module_utils._run_login import handed_over
 from ansible_collections.opsauth.tokens.plugins.module_utils._time import seconds_left
 from ansible_collections.opsauth.tokens.plugins.module_utils._token_file import (
@@ -190,11 +195,10 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._token_file import 
     write_issued_token,
 )
 
-ARGUMENT_SPEC = dict(
-    JMS_COMMON_SPEC,
+ARGUMENT_SPEC = generate_argspec(
+    JMS_COMMON_SPEC, TOKEN_FILE_SPEC, RUN_LOGIN_SPEC,
     state=dict(type='str', default='present', choices=['present', 'absent']),
     min_ttl=dict(type='int', default=300),
-    **dict(TOKEN_FILE_SPEC, **RUN_LOGIN_SPEC)
 )
 
 # What the token file holds; the diff shows all of it but the token.

@@ -122,6 +122,8 @@ class OpsAuthLookupBase(LookupBase):
     # The outputs that depend on the token and the options alone (not on the clock), so that a cache hit can return
     # what the same options returned before.
     STABLE_OUTPUTS = ()
+    # The plugin_utils/_token_sources function that builds the cache key and the TokenSource (as the action plugins').
+    SOURCE = None
 
     def run(self, terms, variables=None, **kwargs):
         results = []
@@ -165,7 +167,9 @@ class OpsAuthLookupBase(LookupBase):
 
     def token_source(self, options):
         """(cache key, TokenSource) for ``options``; checks them (no network). Imports the platform client."""
-        raise NotImplementedError
+        from ansible_collections.opsauth.tokens.plugins.plugin_utils import _token_sources
+
+        return getattr(_token_sources, self.SOURCE)(options)
 
     def render(self, result, options, output):
         """The lookup's answer for ``output`` out of a CacheResult."""
