@@ -135,11 +135,7 @@ class LookupModule(_lookup_base.OpsAuthLookupBase):
 
     OPTION_SPEC = 'JMS_COMMON_SPEC'
     STABLE_OUTPUTS = ('token', 'headers')
-
-    def token_source(self, options):
-        from ansible_collections.opsauth.tokens.plugins.plugin_utils._token_sources import jumpserver
-
-        return jumpserver(options)
+    SOURCE = 'jumpserver'
 
     def after_login(self, cache, source, result, options):
         # JumpServer acts on the Default org for an org it does not know: check it, once per run for each URL and org
@@ -160,9 +156,9 @@ class LookupModule(_lookup_base.OpsAuthLookupBase):
     def render(self, result, options, output):
         if output == 'token':
             return result.data['token']
-        from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import token_result
+        from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import bearer_token_result
 
-        full = token_result(result.data, options.get('org_id'))
+        full = bearer_token_result(result.data, options.get('org_id'))
         if output == 'headers':
             return full['headers']
         return dict(full, reused=result.hit)

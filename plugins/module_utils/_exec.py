@@ -33,7 +33,9 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._exec_errors import
 from ansible_collections.opsauth.tokens.plugins.module_utils._exec_process import MAX_EXEC_OUTPUT, run_process, stderr_excerpt
 from ansible_collections.opsauth.tokens.plugins.module_utils._exec_runtimes import RUNTIMES, HostRuntime
 from ansible_collections.opsauth.tokens.plugins.module_utils._transport import redact
-from ansible_collections.opsauth.tokens.plugins.module_utils._options import DEFAULT_EXEC_TIMEOUT, EXEC_SPEC, pick
+
+# How long a command in a container may run (the exec_timeout option's default).
+DEFAULT_EXEC_TIMEOUT = 120
 
 
 class ExecTarget:
@@ -44,6 +46,9 @@ class ExecTarget:
     """
 
     max_output = MAX_EXEC_OUTPUT  # bytes on stdout, and apart on stderr, before the command is stopped
+    # The options of _options.EXEC_SPEC (the exec doc fragment), as the constructor takes them.
+    OPTIONS = ('runtime', 'container', 'namespace', 'pod', 'pod_selector', 'kubeconfig', 'context', 'docker_binary',
+               'podman_binary', 'kubectl_binary', 'exec_timeout')
 
     def __init__(self, runtime=None, container=None, namespace=None, pod=None, pod_selector=None, kubeconfig=None,
                  context=None, docker_binary='docker', podman_binary='podman', kubectl_binary='kubectl',
@@ -69,7 +74,7 @@ class ExecTarget:
     @classmethod
     def from_params(cls, params):
         """The target the EXEC_SPEC options in ``params`` name (module.params, or any dict)."""
-        return cls(**pick(params, EXEC_SPEC))
+        return cls(**dict((name, params.get(name)) for name in cls.OPTIONS))
 
     @property
     def cli(self):

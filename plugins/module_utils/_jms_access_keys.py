@@ -30,7 +30,7 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver_errors 
     JumpServerError,
     describe_body,
 )
-from ansible_collections.opsauth.tokens.plugins.module_utils._store import (
+from ansible_collections.opsauth.tokens.plugins.module_utils._token_file import (
     check_token_dest,
     read_token_file,
     remove_token_file,

@@ -30,22 +30,23 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver_errors 
     UnknownOrganization,
     describe_body,
 )
+from ansible_collections.opsauth.tokens.plugins.module_utils._time import seconds_left
 from ansible_collections.opsauth.tokens.plugins.module_utils._transport import (
+    CREDENTIAL_OPTIONS,
     DEFAULT_MAX_RESPONSE_SIZE,
     DEFAULT_RETRIES,
     DEFAULT_TIMEOUT,
     IDEMPOTENT_METHODS,
     RETRY_IDEMPOTENT,
+    SECRET_OPTIONS,
     clean_credentials,
 )
-from ansible_collections.opsauth.tokens.plugins.module_utils._options import (
-    CREDENTIAL_OPTIONS,
-    DEFAULT_JMS_LANGUAGE,
-    DEFAULT_ORG_ID,
-    SECRET_OPTIONS,
-)
-from ansible_collections.opsauth.tokens.plugins.module_utils._store import seconds_left
 
+# The Default organisation, what a request without X-JMS-ORG acts on (the org_id option's default).
+DEFAULT_ORG_ID = '00000000-0000-0000-0000-000000000002'
+# JumpServer translates msg/detail by Accept-Language (v3.10 defaults to Chinese, v4 to English): one language for
+# every client, so the server's words quoted in our messages are predictable. Errors are matched on codes only.
+DEFAULT_JMS_LANGUAGE = 'en'
 PROFILE_PATH = '/api/v1/users/profile/'
 ORGS_PATH = '/api/v1/orgs/orgs/'
 # The orgs every server has (orgs.models.Organization ROOT_ID, DEFAULT_ID, SYSTEM_ID): never worth a request.
@@ -70,7 +71,7 @@ def bearer_headers(token, keyword='Bearer', org_id=None):
     return {'Authorization': '%s %s' % (keyword or 'Bearer', token), 'X-JMS-ORG': org_id or DEFAULT_ORG_ID}
 
 
-def token_result(data, org_id=None):
+def bearer_token_result(data, org_id=None):
     """What the jms_token module and lookup return for a token (a login's answer, a token file or a cache entry).
 
     ``expires_in`` is what is left of the token now, so a reused token does not claim its first lifetime.

@@ -25,7 +25,7 @@ from email.utils import formatdate
 from ansible_collections.opsauth.tokens.plugins.module_utils._http import bearer_auth, cookie_auth
 from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver_errors import (
     LOGIN_ERROR_HINTS, AuthOptionsError, LoginConfirmError, MfaError, describe_body, login_answer, login_error)
-from ansible_collections.opsauth.tokens.plugins.module_utils._store import parse_datetime, UTC
+from ansible_collections.opsauth.tokens.plugins.module_utils._time import UTC, parse_datetime
 from ansible_collections.opsauth.tokens.plugins.module_utils._totp import TotpSecretError, decode_secret, totp
 from ansible_collections.opsauth.tokens.plugins.module_utils._transport import RETRY_CONNECT, clean_credential, origin
 

@@ -60,6 +60,14 @@ RETRY_IDEMPOTENT = 'idempotent'   # default: connection errors and RETRY_STATUSE
 RETRY_CONNECT = 'connect'         # only when the request never reached the server (safe for a password login)
 RETRY_NEVER = 'never'
 
+# Credentials that travel in a header or a cookie (or beside one): trimmed of surrounding white space and refused with
+# a control character inside, by clean_credential, for every module and lookup. Passwords are sent as typed in
+# a JSON body: a space at either end may be part of them.
+CREDENTIAL_OPTIONS = ('token', 'private_token', 'access_key_id', 'access_key_secret', 'session_id', 'csrf_token',
+                      'mfa_code', 'mfa_totp_secret', 'access_token', 'refresh_token')
+# Values removed from any text built from an exception (redact), on top of what an auth object carries.
+SECRET_OPTIONS = CREDENTIAL_OPTIONS + ('password',)
+
 REDACTED = '********'
 # The C0 and C1 control characters, DEL and the Unicode line and paragraph separators: CR and LF would split a header,
 # NUL truncates it, the rest have no business in a credential, which goes into a header (bearer, private token,

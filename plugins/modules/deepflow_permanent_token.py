@@ -176,19 +176,32 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._errors import OpsA
 from ansible_collections.opsauth.tokens.plugins.module_utils._exec import ExecTarget
 from ansible_collections.opsauth.tokens.plugins.module_utils._exec_curl import CurlTransport
 from ansible_collections.opsauth.tokens.plugins.module_utils._http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
-from ansible_collections.opsauth.tokens.plugins.module_utils._options import DEEPFLOW_COMMON_SPEC, EXEC_SPEC, TOKEN_FILE_SPEC
-from ansible_collections.opsauth.tokens.plugins.module_utils._store import (
-    TokenFileError, check_token_dest, now, iso_from_epoch, read_token_file, remove_token_file,
-    write_issued_token)
-from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow import (
-    PERMANENT_TOKEN_PATH, PermanentTokenClient, controller_url, page_urls)
-
-ARGUMENT_SPEC = dict(
+from ansible_collections.opsauth.tokens.plugins.module_utils._options import (
     DEEPFLOW_COMMON_SPEC,
+    EXEC_SPEC,
+    TOKEN_FILE_SPEC,
+    generate_argspec,
+)
+from ansible_collections.opsauth.tokens.plugins.module_utils._time import iso_from_epoch, now
+from ansible_collections.opsauth.tokens.plugins.module_utils._token_file import (
+    TokenFileError,
+    check_token_dest,
+    read_token_file,
+    remove_token_file,
+    write_issued_token,
+)
+from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow import (
+    PERMANENT_TOKEN_PATH,
+    PermanentTokenClient,
+    controller_url,
+)
+from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow_pages import page_urls
+
+ARGUMENT_SPEC = generate_argspec(
+    DEEPFLOW_COMMON_SPEC, EXEC_SPEC, TOKEN_FILE_SPEC,
     state=dict(type='str', default='present', choices=['present', 'absent']),
     regenerate=dict(type='bool', default=False),
     api_path=dict(type='str', default=PERMANENT_TOKEN_PATH),
-    **dict(EXEC_SPEC, **TOKEN_FILE_SPEC)
 )
 
 

@@ -216,17 +216,16 @@ from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_requ
 from ansible_collections.opsauth.tokens.plugins.module_utils._errors import OpsAuthError
 from ansible_collections.opsauth.tokens.plugins.module_utils._http import HAS_REQUESTS
 from ansible_collections.opsauth.tokens.plugins.module_utils._jms_access_keys import AccessKeyApi, AccessKeyJob
-from ansible_collections.opsauth.tokens.plugins.module_utils._options import JMS_COMMON_SPEC, TOKEN_FILE_SPEC
+from ansible_collections.opsauth.tokens.plugins.module_utils._options import JMS_COMMON_SPEC, TOKEN_FILE_SPEC, generate_argspec
 
-ARGUMENT_SPEC = dict(
-    JMS_COMMON_SPEC,
+ARGUMENT_SPEC = generate_argspec(
+    JMS_COMMON_SPEC, TOKEN_FILE_SPEC,
     state=dict(type='str', default='present', choices=['present', 'rotated', 'absent']),
     id=dict(type='str'),
     ip_group=dict(type='list', elements='str'),
     is_active=dict(type='bool'),
     prune_inactive=dict(type='bool', default=False),
     confirm_password=dict(type='str', no_log=True, fallback=(env_fallback, ['JMS_CONFIRM_PASSWORD'])),
-    **TOKEN_FILE_SPEC
 )
 
 

@@ -271,10 +271,11 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._jms_private_token 
     run_private_tokens_job,
 )
 from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import JumpServerClient
-from ansible_collections.opsauth.tokens.plugins.module_utils._options import EXEC_SPEC, JMS_CONNECTION_SPEC
+from ansible_collections.opsauth.tokens.plugins.module_utils._options import EXEC_SPEC, JMS_CONNECTION_SPEC, generate_argspec
 
-ARGUMENT_SPEC = dict(
+ARGUMENT_SPEC = generate_argspec(
     EXEC_SPEC,
+    dict((name, JMS_CONNECTION_SPEC[name]) for name in ('validate_certs', 'ca_path', 'timeout', 'language')),
     username=dict(type='str'),
     usernames=dict(type='list', elements='str'),
     state=dict(type='str', default='present', choices=['present', 'absent']),
@@ -282,7 +283,6 @@ ARGUMENT_SPEC = dict(
     apps_dir=dict(type='str', default=DEFAULT_APPS_DIR),
     python=dict(type='str'),
     url=dict(type='str'),
-    **dict((name, JMS_CONNECTION_SPEC[name]) for name in ('validate_certs', 'ca_path', 'timeout', 'language'))
 )
 
 

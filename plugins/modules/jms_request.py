@@ -186,13 +186,13 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver_errors 
 from ansible_collections.opsauth.tokens.plugins.module_utils._options import (
     JMS_COMMON_SPEC,
     JMS_SESSION_SPEC,
-    RUN_LOGIN_REJECTED,
     RUN_LOGIN_SPEC,
+    generate_argspec,
 )
-from ansible_collections.opsauth.tokens.plugins.module_utils._run_login import handed_over
+from ansible_collections.opsauth.tokens.plugins.module_utils._run_login import RUN_LOGIN_REJECTED, handed_over
 
-ARGUMENT_SPEC = dict(
-    JMS_COMMON_SPEC,
+ARGUMENT_SPEC = generate_argspec(
+    JMS_COMMON_SPEC, JMS_SESSION_SPEC, RUN_LOGIN_SPEC,
     method=dict(type='str', default='GET', choices=['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']),
     path=dict(type='str', required=True),
     query=dict(type='dict'),
@@ -201,7 +201,6 @@ ARGUMENT_SPEC = dict(
     paginate=dict(type='bool', default=False),
     max_pages=dict(type='int', default=DEFAULT_MAX_PAGES),
     max_items=dict(type='int', default=DEFAULT_MAX_ITEMS),
-    **dict(JMS_SESSION_SPEC, **RUN_LOGIN_SPEC)
 )
 
 

@@ -178,23 +178,27 @@ from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.opsauth.tokens.plugins.module_utils._errors import OpsAuthError
 from ansible_collections.opsauth.tokens.plugins.module_utils._http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
-from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import JumpServerClient, token_result
+from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import JumpServerClient, bearer_token_result
 from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver_errors import CredentialRejected
-from ansible_collections.opsauth.tokens.plugins.module_utils._options import JMS_COMMON_SPEC, RUN_LOGIN_SPEC, TOKEN_FILE_SPEC
+from ansible_collections.opsauth.tokens.plugins.module_utils._options import (
+    JMS_COMMON_SPEC,
+    RUN_LOGIN_SPEC,
+    TOKEN_FILE_SPEC,
+    generate_argspec,
+)
 from ansible_collections.opsauth.tokens.plugins.module_utils._run_login import handed_over
-from ansible_collections.opsauth.tokens.plugins.module_utils._store import (
+from ansible_collections.opsauth.tokens.plugins.module_utils._time import seconds_left
+from ansible_collections.opsauth.tokens.plugins.module_utils._token_file import (
     check_token_dest,
     read_token_file,
     remove_token_file,
-    seconds_left,
     write_issued_token,
 )
 
-ARGUMENT_SPEC = dict(
-    JMS_COMMON_SPEC,
+ARGUMENT_SPEC = generate_argspec(
+    JMS_COMMON_SPEC, TOKEN_FILE_SPEC, RUN_LOGIN_SPEC,
     state=dict(type='str', default='present', choices=['present', 'absent']),
     min_ttl=dict(type='int', default=300),
-    **dict(TOKEN_FILE_SPEC, **RUN_LOGIN_SPEC)
 )
 
 # What the token file holds; the diff shows all of it but the token.
@@ -250,7 +254,7 @@ def present(module, client):
             # Once per task: RV(headers) carry org_id, and with an unknown one every request would act on Default.
             client.check_org(token=stored['token'], keyword=stored.get('keyword'))
             return dict(changed=bool(fixed), reused=True, dest=dest, msg='reused the token in %s' % dest,
-                        **token_result(stored, org_id))
+                        **bearer_token_result(stored, org_id))
         except CredentialRejected:
             why_not = 'the server refused the stored token'
 
@@ -273,7 +277,7 @@ def present(module, client):
                     date_expired=login['date_expired'], expires_at=login['expires_at'], user=login['user'])
         done = "used the run's login as %s" % username if reused else 'logged in as %s' % username
         result = dict(changed=bool(dest) or not reused, reused=False, msg=done + (' and wrote %s' % dest if dest else ''),
-                      **token_result(data, org_id))
+                      **bearer_token_result(data, org_id))
         if not reused:
             result['expires_in'] = login['expires_in']
         if dest:

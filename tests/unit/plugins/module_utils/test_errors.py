@@ -7,13 +7,10 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 
-from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow import DeepFlowApiError, unwrap
+from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow_tokens import DeepFlowApiError, unwrap
 from ansible_collections.opsauth.tokens.plugins.module_utils._errors import (
     FAILURE_FIELDS,
     ConnectionFailed,
@@ -22,10 +19,9 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._errors import (
     error_details,
 )
 from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver_errors import LoginFailed
-from ansible_collections.opsauth.tokens.plugins.module_utils._store import TokenNotStored
+from ansible_collections.opsauth.tokens.plugins.module_utils._token_file import TokenNotStored
 from ansible_collections.opsauth.tokens.plugins.module_utils._transport import HttpResponse
-
-COLLECTIONS_PATH = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', '..', '..', '..', '..', '..'))
+from ansible_collections.opsauth.tokens.tests.unit.plugins.imports import http_stack, loaded_modules
 
 
 def test_a_server_error_gives_its_code_status_and_answer():
@@ -64,16 +60,8 @@ def test_every_error_is_an_opsauth_error():
     assert issubclass(LoginFailed, OpsAuthError) and issubclass(DeepFlowApiError, OpsAuthError)
 
 
-def loaded_modules(statement):
-    """The modules a fresh interpreter has loaded after ``statement`` (a collection import)."""
-    code = '%s\nimport json, sys\nprint(json.dumps(sorted(sys.modules)))' % statement
-    out = subprocess.run([sys.executable, '-c', code], env=dict(os.environ, PYTHONPATH=COLLECTIONS_PATH),
-                         capture_output=True, text=True, timeout=60, check=True)
-    return json.loads(out.stdout)
-
-
 def test_errors_transport_and_token_files_import_no_http_stack():
     mu = 'ansible_collections.opsauth.tokens.plugins.module_utils'
-    modules = loaded_modules('import %s._errors, %s._transport, %s._store, %s._totp' % (mu, mu, mu, mu))
+    modules = loaded_modules('import %s._errors, %s._transport, %s._token_file, %s._time, %s._totp' % (mu, mu, mu, mu, mu))
     assert '%s._errors' % mu in modules  # the check below would see a collection module
-    assert [name for name in modules if name.split('.')[0] in ('requests', 'urllib3') or name == mu + '._http'] == []
+    assert http_stack(modules) == []

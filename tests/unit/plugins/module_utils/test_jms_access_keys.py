@@ -22,7 +22,7 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._jms_access_keys im
 )
 from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import JumpServerClient
 from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver_errors import CredentialRejected
-from ansible_collections.opsauth.tokens.plugins.module_utils._store import TokenFileError
+from ansible_collections.opsauth.tokens.plugins.module_utils._token_file import TokenFileError
 
 CONFIRM_PATH = '/api/v1/authentication/confirm/'
 

@@ -12,9 +12,9 @@ import pytest
 import requests
 from httpsig.verify import HeaderVerifier
 
-from ansible_collections.opsauth.tokens.plugins.module_utils import _store
+from ansible_collections.opsauth.tokens.plugins.module_utils import _time
 from ansible_collections.opsauth.tokens.plugins.module_utils._errors import InvalidResponse, OriginRefused
-from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import JumpServerClient, token_result
+from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import JumpServerClient, bearer_token_result
 from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver_auth import (
     AccessKeyAuth,
     BearerAuth,
@@ -98,15 +98,15 @@ def test_expiry_fields_keep_the_server_offset():
     assert expiry_fields('soon', now=NOW) == {'date_expired': 'soon', 'expires_at': None, 'expires_in': None}
 
 
-def test_token_result_says_what_is_left_and_gives_the_headers(monkeypatch):
-    monkeypatch.setattr(_store, 'now', lambda: NOW)
+def test_bearer_token_result_says_what_is_left_and_gives_the_headers(monkeypatch):
+    monkeypatch.setattr(_time, 'now', lambda: NOW)
     data = dict(token='t' * 36, keyword=None, date_expired='2026-08-22T10:00:00+08:00', expires_at=NOW + 100,
                 user={'username': 'alice'})
-    result = token_result(data, 'org-1')
+    result = bearer_token_result(data, 'org-1')
     assert result == dict(token='t' * 36, keyword='Bearer', date_expired='2026-08-22T10:00:00+08:00', expires_in=100,
                           user={'username': 'alice'},
                           headers={'Authorization': 'Bearer ' + 't' * 36, 'X-JMS-ORG': 'org-1'})
-    assert token_result(dict(data, expires_at=None))['expires_in'] is None
+    assert bearer_token_result(dict(data, expires_at=None))['expires_in'] is None
 
 
 # --- choosing the auth method ----------------------------------------------------------------------------------------

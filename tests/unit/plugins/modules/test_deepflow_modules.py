@@ -272,11 +272,11 @@ def test_over_exec_failures_name_deepflows_status_or_curls_error_never_the_passw
 
 def fail_renames(monkeypatch):
     """Make the rename that puts a token file in place fail, as a full disk or a vanished folder would."""
-    from ansible_collections.opsauth.tokens.plugins.module_utils import _store
+    from ansible_collections.opsauth.tokens.plugins.module_utils import _token_file
 
     def no_space(src, dst):
         raise OSError(28, 'No space left on device')
-    monkeypatch.setattr(_store.os, 'replace', no_space)
+    monkeypatch.setattr(_token_file.os, 'replace', no_space)
 
 
 @pytest.mark.parametrize('where', ['missing/key.json', 'a-directory'])

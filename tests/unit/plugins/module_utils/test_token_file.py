@@ -12,8 +12,8 @@ import threading
 
 import pytest
 
-from ansible_collections.opsauth.tokens.plugins.module_utils import _store
-from ansible_collections.opsauth.tokens.plugins.module_utils._store import (
+from ansible_collections.opsauth.tokens.plugins.module_utils import _token_file
+from ansible_collections.opsauth.tokens.plugins.module_utils._token_file import (
     MAX_TOKEN_FILE_SIZE,
     TokenFileError,
     check_token_dest,
@@ -181,7 +181,7 @@ def test_a_mode_that_cannot_be_fixed_is_refused(tmp_path, monkeypatch):
     def not_owner(fd, mode):
         raise PermissionError(1, 'Operation not permitted')
     # fchmod fails like this when another user owns the file (the tests run as root, who may chmod anything).
-    monkeypatch.setattr(_store.os, 'fchmod', not_owner)
+    monkeypatch.setattr(_token_file.os, 'fchmod', not_owner)
     with pytest.raises(TokenFileError, match='mode 0640, readable by other users, and its mode cannot be fixed'):
         read_token_file(str(path))
 
@@ -221,7 +221,7 @@ def test_check_token_dest_leaves_nothing_behind(tmp_path):
 def test_check_token_dest_probes_the_folder(tmp_path, monkeypatch):
     def read_only(*args, **kwargs):
         raise OSError(30, 'Read-only file system')
-    monkeypatch.setattr(_store.tempfile, 'mkstemp', read_only)
+    monkeypatch.setattr(_token_file.tempfile, 'mkstemp', read_only)
     with pytest.raises(TokenFileError, match='Read-only file system'):
         check_token_dest(str(tmp_path / 'token.json'))
     check_token_dest(str(tmp_path / 'token.json'), probe=False)
@@ -233,7 +233,7 @@ def test_an_exception_between_write_and_rename_keeps_the_old_file(tmp_path, monk
 
     def disk_full(src, dst):
         raise OSError(28, 'No space left on device')
-    monkeypatch.setattr(_store.os, 'replace', disk_full)
+    monkeypatch.setattr(_token_file.os, 'replace', disk_full)
     with pytest.raises(TokenFileError, match='No space left on device'):
         write_token_file(path, {'token': 'new'})
     assert read_token_file(path) == {'token': 'old'}
@@ -246,7 +246,7 @@ def test_a_crash_between_write_and_rename_keeps_the_old_file(tmp_path):
     write_token_file(path, {'token': 'old'})
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the child dies before coverage could be saved
-        _store.os.replace = lambda src, dst: os.kill(os.getpid(), signal.SIGKILL)
+        _token_file.os.replace = lambda src, dst: os.kill(os.getpid(), signal.SIGKILL)
         try:
             write_token_file(path, {'token': 'new'})
         finally:
