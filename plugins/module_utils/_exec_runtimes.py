@@ -57,9 +57,10 @@ _KUBECTL_UNAVAILABLE = re.compile(r'^(The connection to the server .* was refuse
 _KUBECTL_REMOTE_EXIT = re.compile(r'^command terminated with exit code (\d+)\s*$', re.M)
 
 
-# The options that name where a command runs; the binaries and exec_timeout apply to every runtime.
-TARGET_OPTIONS = ('container', 'namespace', 'pod', 'pod_selector', 'kubeconfig', 'context')
+# The options that name where a command runs (the binaries and exec_timeout apply to every runtime); all but
+# container are kubectl's alone.
 KUBECTL_ONLY_OPTIONS = ('namespace', 'pod', 'pod_selector', 'kubeconfig', 'context')
+TARGET_OPTIONS = ('container',) + KUBECTL_ONLY_OPTIONS
 
 
 def _first_lines(stderr, count=3):

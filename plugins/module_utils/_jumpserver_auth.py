@@ -16,16 +16,13 @@ is written down in the project's api-notes (JumpServer v2.28 to v4.10).
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import datetime
-import re
-import time
 import uuid
 from email.utils import formatdate
 
 from ansible_collections.opsauth.tokens.plugins.module_utils._http import bearer_auth, cookie_auth
 from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver_errors import (
     LOGIN_ERROR_HINTS, AuthOptionsError, LoginConfirmError, MfaError, describe_body, login_answer, login_error)
-from ansible_collections.opsauth.tokens.plugins.module_utils._time import UTC, parse_datetime
+from ansible_collections.opsauth.tokens.plugins.module_utils._time import expiry_fields
 from ansible_collections.opsauth.tokens.plugins.module_utils._totp import TotpSecretError, decode_secret, totp
 from ansible_collections.opsauth.tokens.plugins.module_utils._transport import RETRY_CONNECT, clean_credential, origin
 
@@ -50,38 +47,6 @@ def _httpsig_auth_class():
         raise AuthOptionsError('access keys need the Python library httpsig, which cannot be imported here (%s): '
                                'pip install pyhttpsig' % exc)
     return HTTPSignatureAuth
-
-
-def parse_date_expired(value):
-    """An aware datetime out of a login's ``date_expired``; None when it carries no usable date.
-
-    JumpServer sends '%Y/%m/%d %H:%M:%S %z' in the server's TIME_ZONE; older servers ISO 8601; an epoch is
-    accepted too. A date without an offset is refused: guessing the server's time zone could be off by hours.
-    """
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return datetime.datetime.fromtimestamp(value, UTC)
-    if not isinstance(value, str) or not value.strip():
-        return None
-    text = value.strip()
-    if re.match(r'^\d{9,11}(\.\d+)?$', text):
-        return datetime.datetime.fromtimestamp(float(text), UTC)
-    parsed = parse_datetime(text)
-    if parsed is None:
-        try:
-            parsed = datetime.datetime.fromisoformat(text.replace('Z', '+00:00').replace('/', '-'))
-        except ValueError:
-            return None
-    return parsed if parsed.tzinfo is not None else None
-
-
-def expiry_fields(date_expired, now=None):
-    """``date_expired`` (ISO 8601 with the server's offset), ``expires_at`` (epoch) and ``expires_in`` (seconds)."""
-    parsed = parse_date_expired(date_expired)
-    if parsed is None:
-        return dict(date_expired=date_expired if date_expired else None, expires_at=None, expires_in=None)
-    expires_at = int(parsed.timestamp())
-    moment = time.time() if now is None else now
-    return dict(date_expired=parsed.isoformat(), expires_at=expires_at, expires_in=max(0, int(expires_at - moment)))
 
 
 def _given(value):

@@ -59,3 +59,35 @@ def seconds_left(expires_at, at=None):
     if expires_at is None:
         return None
     return float(expires_at) - (now() if at is None else at)
+
+
+def parse_date_expired(value):
+    """An aware datetime out of a login's ``date_expired``; None when it carries no usable date.
+
+    JumpServer sends '%Y/%m/%d %H:%M:%S %z' in the server's TIME_ZONE; older servers ISO 8601; an epoch is
+    accepted too. A date without an offset is refused: guessing the server's time zone could be off by hours.
+    """
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return datetime.datetime.fromtimestamp(value, UTC)
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip()
+    if re.match(r'^\d{9,11}(\.\d+)?$', text):
+        return datetime.datetime.fromtimestamp(float(text), UTC)
+    parsed = parse_datetime(text)
+    if parsed is None:
+        try:
+            parsed = datetime.datetime.fromisoformat(text.replace('Z', '+00:00').replace('/', '-'))
+        except ValueError:
+            return None
+    return parsed if parsed.tzinfo is not None else None
+
+
+def expiry_fields(date_expired, now=None):
+    """``date_expired`` (ISO 8601 with the server's offset), ``expires_at`` (epoch) and ``expires_in`` (seconds)."""
+    parsed = parse_date_expired(date_expired)
+    if parsed is None:
+        return dict(date_expired=date_expired if date_expired else None, expires_at=None, expires_in=None)
+    expires_at = int(parsed.timestamp())
+    moment = time.time() if now is None else now
+    return dict(date_expired=parsed.isoformat(), expires_at=expires_at, expires_in=max(0, int(expires_at - moment)))

@@ -5,7 +5,6 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import datetime
 import itertools
 
 import pytest
@@ -21,8 +20,6 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver_auth im
     PasswordAuth,
     PrivateTokenAuth,
     SessionAuth,
-    expiry_fields,
-    parse_date_expired,
     select_auth,
 )
 from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver_errors import (
@@ -65,37 +62,6 @@ def make_client(session, clock=None, **options):
 
 def password_client(session, clock=None, **extra):
     return make_client(session, clock, username='alice', password='Alice-Pass-1', **extra)
-
-
-# --- dates -----------------------------------------------------------------------------------------------------------
-
-@pytest.mark.parametrize('value, epoch', [
-    ('2026/08/22 10:00:00 +0800', 1787364000),
-    ('2026/08/22 02:00:00 +0000', 1787364000),
-    ('2026-08-22 10:00:00 +0800', 1787364000),
-    ('2026-08-22T10:00:00+08:00', 1787364000),
-    ('2026-08-22T02:00:00Z', 1787364000),
-    ('2026-08-22T02:00:00.250000Z', 1787364000),
-    ('2026-08-22T10:00:00.5+08:00', 1787364000),
-    (1787364000, 1787364000),
-    ('1787364000', 1787364000),
-])
-def test_date_expired_formats(value, epoch):
-    assert int(parse_date_expired(value).timestamp()) == epoch
-
-
-@pytest.mark.parametrize('value', ['2026/08/22 10:00:00', 'tomorrow', '', None, True, {'a': 1}])
-def test_dates_without_offset_or_garbage_are_unknown(value):
-    # A date without an offset would have to guess the server's time zone: better unknown than hours off.
-    assert parse_date_expired(value) is None
-
-
-def test_expiry_fields_keep_the_server_offset():
-    fields = expiry_fields('2026/08/22 10:00:00 +0800', now=NOW)
-    assert fields == {'date_expired': '2026-08-22T10:00:00+08:00', 'expires_at': 1787364000, 'expires_in': 3600}
-    assert datetime.datetime.fromisoformat(fields['date_expired']).utcoffset() == datetime.timedelta(hours=8)
-    assert expiry_fields('2026/08/22 10:00:00 +0800', now=1787364000 + 5)['expires_in'] == 0
-    assert expiry_fields('soon', now=NOW) == {'date_expired': 'soon', 'expires_at': None, 'expires_in': None}
 
 
 def test_bearer_token_result_says_what_is_left_and_gives_the_headers(monkeypatch):

@@ -7,13 +7,11 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import ast
-import os
-import subprocess
-import sys
 
 import pytest
 
 from ansible_collections.opsauth.tokens.plugins.module_utils import _jumpserver_auth, _jumpserver_errors
+from ansible_collections.opsauth.tokens.tests.unit.plugins.imports import loaded_modules
 
 PACKAGE = 'ansible_collections.opsauth.tokens.plugins.module_utils'
 # Each file, and the JumpServer files it must never import (at import time or inside a function).
@@ -49,15 +47,7 @@ def test_no_import_of_a_file_above(module):
 @pytest.mark.parametrize('name', sorted(BELOW))
 def test_imported_alone_in_a_fresh_interpreter(name):
     # A fresh interpreter, so that what other tests imported does not hide a cycle or a missing import.
-    code = ('import importlib, sys\n'
-            'importlib.import_module("%s.%s")\n'
-            'print(" ".join(sorted(m.rsplit(".", 1)[-1] for m in sys.modules if m.startswith("%s._jumpserver"))))'
-            % (PACKAGE, name, PACKAGE))
-    collections_root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(
-        os.path.dirname(os.path.dirname(os.path.abspath(__file__))))))))
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([collections_root] + sys.path))
-    proc = subprocess.run([sys.executable, '-c', code], env=env, capture_output=True, text=True, timeout=60, check=False)
-    assert proc.returncode == 0, proc.stderr[-800:]
-    loaded = proc.stdout.split()
+    loaded = [module.rsplit('.', maxsplit=1)[-1] for module in loaded_modules('import %s.%s' % (PACKAGE, name))
+              if module.startswith(PACKAGE + '._jumpserver')]
     assert name in loaded
     assert [other for other in BELOW[name] if other in loaded] == []

@@ -6,6 +6,8 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import datetime
+
 import pytest
 
 from ansible_collections.opsauth.tokens.plugins.module_utils import _time
@@ -40,3 +42,35 @@ def test_seconds_left_counts_from_the_clock_or_a_given_moment(monkeypatch):
     assert _time.seconds_left(EPOCH) == 60
     assert _time.seconds_left(EPOCH, at=EPOCH + 5) == -5
     assert _time.seconds_left(None) is None
+
+
+# --- a JumpServer login's date_expired ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize('value, epoch', [
+    ('2026/08/22 10:00:00 +0800', 1787364000),
+    ('2026/08/22 02:00:00 +0000', 1787364000),
+    ('2026-08-22 10:00:00 +0800', 1787364000),
+    ('2026-08-22T10:00:00+08:00', 1787364000),
+    ('2026-08-22T02:00:00Z', 1787364000),
+    ('2026-08-22T02:00:00.250000Z', 1787364000),
+    ('2026-08-22T10:00:00.5+08:00', 1787364000),
+    (1787364000, 1787364000),
+    ('1787364000', 1787364000),
+])
+def test_date_expired_formats(value, epoch):
+    assert int(_time.parse_date_expired(value).timestamp()) == epoch
+
+
+@pytest.mark.parametrize('value', ['2026/08/22 10:00:00', 'tomorrow', '', None, True, {'a': 1}])
+def test_dates_without_offset_or_garbage_are_unknown(value):
+    # A date without an offset would have to guess the server's time zone: better unknown than hours off.
+    assert _time.parse_date_expired(value) is None
+
+
+def test_expiry_fields_keep_the_server_offset():
+    # A login's date_expired: the ISO form keeps the server's offset; expires_at and expires_in are what code uses.
+    fields = _time.expiry_fields('2026/08/22 10:00:00 +0800', now=EPOCH - 3600)
+    assert fields == {'date_expired': '2026-08-22T10:00:00+08:00', 'expires_at': 1787364000, 'expires_in': 3600}
+    assert datetime.datetime.fromisoformat(fields['date_expired']).utcoffset() == datetime.timedelta(hours=8)
+    assert _time.expiry_fields('2026/08/22 10:00:00 +0800', now=1787364000 + 5)['expires_in'] == 0
+    assert _time.expiry_fields('soon', now=EPOCH - 3600) == {'date_expired': 'soon', 'expires_at': None, 'expires_in': None}
