@@ -22,24 +22,23 @@ OPSAUTH_SIM_STATE="$state" OPSAUTH_TOKENS_CACHE_DIR="$results/cache" timed "$res
     -e "work_dir=$results/work" -e "fake_bin=$collection/tests/fakes"
 sims requests --sim jms >"$results/jms_requests.json"
 sims requests --sim deepflow >"$results/deepflow_requests.json"
+sims state --sim jms >"$results/jms_state.json"
 
 # The collection's own cache reader checks the cache files below.
-PYTHONPATH="$ANSIBLE_COLLECTIONS_PATH" python - "$rc" "$seconds" "$SIM_JMS_URL" "$results" <<'EOF'
-import collections, json, os, re, stat, sys, urllib.request
+PYTHONPATH="$ANSIBLE_COLLECTIONS_PATH" python - "$rc" "$seconds" "$results" <<'EOF'
+import collections, json, os, re, stat, sys
 
 from ansible_collections.opsauth.tokens.plugins.plugin_utils import _token_cache
 
-rc, seconds, jms_url, results = sys.argv[1:]
+rc, seconds, results = sys.argv[1:]
 
 
-def request_log(name):
-    with open(os.path.join(results, name + '_requests.json')) as handle:
-        return json.load(handle)['requests']
+def read(name):
+    with open(os.path.join(results, name + '.json')) as handle:
+        return json.load(handle)
 
 
-jms_log, df_log = request_log('jms'), request_log('deepflow')
-with urllib.request.urlopen(jms_url + '/_sim/state', timeout=10) as answer:
-    jms_state = json.load(answer)
+jms_log, df_log, jms_state = read('jms_requests')['requests'], read('deepflow_requests')['requests'], read('jms_state')
 logins = collections.Counter()
 for entry in jms_log:
     if entry['method'] == 'POST' and entry['path'] == '/api/v1/authentication/auth/':

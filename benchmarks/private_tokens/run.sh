@@ -32,13 +32,14 @@ PY
     users=$(python -c 'import json, sys; print(json.dumps(["user%04d" % i for i in range(1, int(sys.argv[1]) + 1)]))' "$n")
     OPSAUTH_FAKE_STATE="$results/world.json" timed "$results/$mode-$n.log" ansible-playbook "$bench/playbook.yml" \
         -e "mode=$mode" -e "{\"users\": $users}" -e "fake_bin_dir=$collection/tests/fakes"
-    python - "$mode" "$n" "$rc" "$seconds" "$results/$mode-$n.calls" "$SIM_JMS_URL" >"$results/$mode-$n.json" <<'PY'
-import json, sys, urllib.request
-mode, n, rc, seconds, log, url = sys.argv[1:]
+    sims state --sim jms >"$results/$mode-$n.state.json"
+    python - "$mode" "$n" "$rc" "$seconds" "$results/$mode-$n.calls" "$results/$mode-$n.state.json" >"$results/$mode-$n.json" <<'PY'
+import json, sys
+mode, n, rc, seconds, log, state = sys.argv[1:]
 with open(log) as handle:
     calls = [json.loads(line) for line in handle if line.strip()]
-with urllib.request.urlopen(url + '/_sim/state', timeout=10) as answer:
-    tokens = len(json.load(answer)['private_tokens'])
+with open(state) as handle:
+    tokens = len(json.load(handle)['private_tokens'])
 print(json.dumps({'mode': mode, 'n': int(n), 'rc': int(rc), 'seconds': float(seconds),
                   'execs': sum(1 for call in calls if call.get('prog') == 'docker'),
                   'tokens': tokens - 1}))  # the simulator seeds admin's token

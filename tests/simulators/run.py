@@ -11,6 +11,7 @@ DeepFlow fauths + fuser).
   python tests/simulators/run.py fault    --state-dir DIR --sim NAME '{"path": "/login", "kind": "html"}'
   python tests/simulators/run.py requests --state-dir DIR --sim NAME [--count] [FIELD=VALUE ...]
   python tests/simulators/run.py issued   --state-dir DIR --sim NAME       # every secret it handed out, one a line
+  python tests/simulators/run.py state    --state-dir DIR --sim NAME       # its users, tokens, lockouts... as JSON
   python tests/simulators/run.py exec     --state-dir DIR [start arguments] -- CMD [ARG...]
 
 ``start`` writes DIR/pids.json and DIR/endpoints.json and prints the endpoints:
@@ -304,6 +305,8 @@ def _parser():
     sub.add_argument('filters', nargs='*', metavar='FIELD=VALUE', help='method=POST, path=/login, since=SEQ, ...')
     sub = actions.add_parser('issued', parents=[common], help='print every secret the simulator handed out, one a line')
     sub.add_argument('--sim', required=True, choices=SIMULATOR_NAMES)
+    sub = actions.add_parser('state', parents=[common], help="print the simulator's state (users, tokens...) as JSON")
+    sub.add_argument('--sim', required=True, choices=SIMULATOR_NAMES)
     sub = actions.add_parser('exec', parents=[common, starting], help='start them, run CMD, stop them')
     sub.add_argument('command', nargs=argparse.REMAINDER, help='-- CMD [ARG...]')
     return parser
@@ -335,6 +338,8 @@ def main(argv=None):
         elif args.action == 'issued':
             sys.stdout.writelines('%s\n' % secret for secret in control(args.state_dir, args.sim, 'issued')['secrets'])
             return 0
+        elif args.action == 'state':
+            result = control(args.state_dir, args.sim, 'state')
         elif args.action == 'fault':
             result = fault(args.state_dir, args.sim, args.spec)
         else:

@@ -1,7 +1,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 """tests/simulators/run.py's subcommands, for real: exec starts the simulators around a command (their endpoints in
-its environment), returns its status and stops them; endpoint, fault, requests, issued and reset act on the running
+its environment), returns its status and stops them; endpoint, fault, requests, issued, state and reset act on the running
 simulators through their /_sim API."""
 from __future__ import annotations
 
@@ -35,6 +35,7 @@ seen['then'] = login()
 seen['count'] = int(sims('requests', '--sim', 'deepflow', '--count', 'method=POST', 'path=/api/fauths/login'))
 seen['statuses'] = [entry['status'] for entry in json.loads(sims('requests', '--sim', 'deepflow'))['requests']]
 seen['issued'] = len(sims('issued', '--sim', 'deepflow').split())
+seen['users'] = json.loads(sims('state', '--sim', 'deepflow'))['users']
 sims('reset', '--sim', 'deepflow')
 seen['after_reset'] = int(sims('requests', '--sim', 'deepflow', '--count'))
 print(json.dumps(seen))
@@ -56,6 +57,7 @@ def test_exec_runs_the_command_between_start_and_stop_and_returns_its_status(tmp
     assert seen['faulted'] == [200, 'text/html'] and seen['then'] == [200, 'application/json']
     assert seen['count'] == 2 and seen['statuses'] == [200, 200]
     assert seen['issued'] >= 2  # the access and refresh token of the second login
+    assert 'ops@example.com' in seen['users']
     assert seen['after_reset'] == 0
     status = run('status', '--state-dir', state)
     assert status.returncode == 3 and json.loads(status.stdout)['running'] is False
