@@ -1,0 +1,113 @@
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The import map in docs/architecture.md (one line per file: what it holds, what it imports), and the code it maps.
+
+  python tests/unit/plugins/architecture_doc.py          # print the map as the code has it
+  python tests/unit/plugins/architecture_doc.py --write  # rewrite the map in docs/architecture.md, keeping the
+                                                         # "Holds" column; a new file gets a placeholder to fill in
+
+test_architecture.py fails when the map and the code disagree, and when a file says nothing of what it holds.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import ast
+import os
+import re
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.normpath(os.path.join(HERE, '..', '..', '..'))
+PLUGINS = os.path.join(ROOT, 'plugins')
+ARCHITECTURE_DOC = os.path.join(ROOT, 'docs', 'architecture.md')
+PREFIX = 'ansible_collections.opsauth.tokens.plugins.'
+# Doc fragments are documentation only: they import nothing and nothing imports them in Python.
+MAPPED_FOLDERS = ('module_utils', 'plugin_utils', 'modules', 'action', 'lookup', 'filter')
+BEGIN = '<!-- import map: checked by tests/unit/plugins/test_architecture.py, rewritten by architecture_doc.py --write -->'
+END = '<!-- end of the import map -->'
+PLACEHOLDER = 'TO DESCRIBE'
+HEADER = ['| File | Holds | Imports from the collection |', '|---|---|---|']
+_ROW = re.compile(r'^\| `([^`]+)` \| (.*) \| (.*) \|$')
+
+
+def plugin_files():
+    """Every mapped Python file, as 'folder/name' without '.py', in a stable order."""
+    names = []
+    for folder in MAPPED_FOLDERS:
+        for entry in sorted(os.listdir(os.path.join(PLUGINS, folder))):
+            if entry.endswith('.py') and entry != '__init__.py':
+                names.append('%s/%s' % (folder, entry[:-3]))
+    return names
+
+
+def _targets(module, names):
+    rel = module[len(PREFIX):].replace('.', '/')
+    if rel in MAPPED_FOLDERS:  # from ...plugins.module_utils import _options
+        return ['%s/%s' % (rel, name) for name in names]
+    return [rel]
+
+
+def _imported(node):
+    if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith(PREFIX):
+        return _targets(node.module, [alias.name for alias in node.names])
+    if isinstance(node, ast.Import):
+        return [alias.name[len(PREFIX):].replace('.', '/') for alias in node.names if alias.name.startswith(PREFIX)]
+    return []
+
+
+def imports_of(name, top_level_only=False):
+    """The collection files ``name`` imports (anywhere in the file, or only at module level)."""
+    with open(os.path.join(PLUGINS, name + '.py')) as handle:
+        tree = ast.parse(handle.read())
+    nodes = tree.body if top_level_only else ast.walk(tree)
+    found = set()
+    for node in nodes:
+        if top_level_only and isinstance(node, ast.Try):  # try: import ... except ImportError: still module level
+            nodes_in = [inner for block in [node.body] + [h.body for h in node.handlers] for inner in block]
+        else:
+            nodes_in = [node]
+        for inner in nodes_in:
+            found.update(_imported(inner))
+    known = set(plugin_files())
+    return sorted(target for target in found if target in known and target != name)
+
+
+def documented_rows(path=ARCHITECTURE_DOC):
+    """{file: (holds, [imports])} as docs/architecture.md says, or None without the markers."""
+    with open(path) as handle:
+        text = handle.read()
+    if BEGIN not in text or END not in text:
+        return None
+    rows = {}
+    for line in text.split(BEGIN, 1)[1].split(END, 1)[0].splitlines():
+        match = _ROW.match(line.strip())
+        if match and match.group(1) != 'File':
+            imports = [item.strip(' `') for item in match.group(3).split(',') if item.strip(' `-')]
+            rows[match.group(1)] = (match.group(2).strip(), imports)
+    return rows
+
+
+def render(holds):
+    lines = list(HEADER)
+    for name in plugin_files():
+        imports = ', '.join('`%s`' % target for target in imports_of(name)) or '-'
+        lines.append('| `%s` | %s | %s |' % (name, holds.get(name) or PLACEHOLDER, imports))
+    return '\n'.join(lines) + '\n'
+
+
+def write(path=ARCHITECTURE_DOC):
+    with open(path) as handle:
+        text = handle.read()
+    holds = dict((name, row[0]) for name, row in (documented_rows(path) or {}).items())
+    head, rest = text.split(BEGIN, 1)
+    tail = rest.split(END, 1)[1]
+    with open(path, 'w') as handle:
+        handle.write(head + BEGIN + '\n' + render(holds) + END + tail)
+
+
+if __name__ == '__main__':
+    if sys.argv[1:] == ['--write']:
+        write()
+    else:
+        sys.stdout.write(render(dict((n, r[0]) for n, r in (documented_rows() or {}).items())))
