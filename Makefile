@@ -39,21 +39,21 @@ $(BIN)/ansible-test: requirements-dev.txt requirements.txt
 venv: $(BIN)/ansible-test
 	@# ansible-test bootstraps pip in its venvs with a script from a host CI cannot reach: give it ours.
 	@v=$$($(BIN)/python -c 'from ansible_test._internal.python_requirements import get_venv_packages as g; print(g(type("P", (), {"version": "3.11"})())["pip"])') && \
-	  mkdir -p $$HOME/.ansible/test/cache && cp tests/utils/get_pip.py $$HOME/.ansible/test/cache/get_pip_$${v//./_}.py
+	  mkdir -p $$HOME/.ansible/test/cache && cp tests/staging/get_pip.py $$HOME/.ansible/test/cache/get_pip_$${v//./_}.py
 
 stage: venv
 	rm -rf $(STAGE) && mkdir -p $(COLLECTION)
-	$(BIN)/python tests/utils/stage_collection.py $(CURDIR) $(COLLECTION)
+	$(BIN)/python tests/staging/stage_collection.py $(CURDIR) $(COLLECTION)
 
 demo: stage
-	PATH=$(BIN):$$PATH tests/utils/demo.sh $(COLLECTION) $(SIM_STATE)
+	PATH=$(BIN):$$PATH tests/make/demo.sh $(COLLECTION) $(SIM_STATE)
 
 test: sanity units integration lint tooling package ee awx docs-test
 
-# Tests of the repository's own tooling, and the changelog fragment check (tests/utils/check_fragments.py).
+# Tests of the repository's own tooling, and the changelog fragment check (tests/make/check_fragments.py).
 tooling: stage
-	$(BIN)/python tests/utils/check_fragments.py $(CURDIR)
-	$(BIN)/python tests/utils/check_changelog.py $(CURDIR) $(CURDIR)/build/changelog
+	$(BIN)/python tests/make/check_fragments.py $(CURDIR)
+	$(BIN)/python tests/make/check_changelog.py $(CURDIR) $(CURDIR)/build/changelog
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests/tooling
 
 # A maintainer's release: the fragments go into changelogs/changelog.yaml and CHANGELOG.md, and the fragment check's
@@ -64,7 +64,7 @@ release-changelog: venv
 
 # Build the tarball from the repository, check its file list, install it into a clean path, run the demo from there.
 package: venv
-	PATH=$(BIN):$$PATH tests/utils/package.sh $(CURDIR) $(CURDIR)/build/package
+	PATH=$(BIN):$$PATH tests/make/package.sh $(CURDIR) $(CURDIR)/build/package
 
 # The AWX path: credential types rendered as AWX does, jobs run through ansible-runner with the installed tarball.
 awx: package
@@ -72,28 +72,28 @@ awx: package
 
 # The HTML docs site (antsibull-docs sphinx-init + sphinx-build): build/docs/build/html/index.html
 docs: stage
-	PATH=$(BIN):$$PATH tests/utils/docs.sh $(CURDIR) $(CURDIR)/build/docs
+	PATH=$(BIN):$$PATH tests/make/docs.sh $(CURDIR) $(CURDIR)/build/docs
 
 # Every page of the site opened in headless Chromium (Debian's package; installed here when missing and root).
 docs-test: docs
 	@command -v chromium >/dev/null || [ "$$(id -u)" != 0 ] || { apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; } || \
 	  { echo "make docs-test: could not install Debian's chromium package with apt-get" >&2; exit 1; }
-	$(BIN)/python tests/utils/check_docs_site.py $(CURDIR)/build/docs/build/html $(COLLECTION)
+	$(BIN)/python tests/make/check_docs_site.py $(CURDIR)/build/docs/build/html $(COLLECTION)
 
 # ansible-builder introspect and create (docs/execution-environment.yml) with the tarball make package built.
 ee: package
-	$(BIN)/python tests/utils/check_ee.py $(CURDIR) $(CURDIR)/build/package/dist/opsauth-tokens-*.tar.gz $(CURDIR)/build/ee
+	$(BIN)/python tests/make/check_ee.py $(CURDIR) $(CURDIR)/build/package/dist/opsauth-tokens-*.tar.gz $(CURDIR)/build/ee
 
 sanity: stage
 	$(ANSIBLE_TEST) sanity --venv --python 3.11 --color no
-	$(BIN)/python tests/utils/check_target_syntax.py $(COLLECTION)
+	$(BIN)/python tests/make/check_target_syntax.py $(COLLECTION)
 
 units: stage
 	$(ANSIBLE_TEST) units --local --python 3.11 --color no
 
 integration: stage
-	PATH=$(BIN):$$PATH tests/utils/integration.sh $(COLLECTION) $(SIM_STATE)
+	PATH=$(BIN):$$PATH tests/make/integration.sh $(COLLECTION) $(SIM_STATE)
 
 lint: stage
 	cd $(COLLECTION) && PATH=$(BIN):$$PATH antsibull-changelog lint
@@ -102,26 +102,26 @@ lint: stage
 	cd $(COLLECTION) && PATH=$(BIN):$$PATH ANSIBLE_HOME=$(CURDIR)/build/ansible-home ansible-lint --profile production
 
 test-matrix:
-	MATRIX_INTEGRATION="$(MATRIX_INTEGRATION)" tests/utils/matrix.sh $(MATRIX)
+	MATRIX_INTEGRATION="$(MATRIX_INTEGRATION)" tests/make/matrix.sh $(MATRIX)
 
 test-cells:
-	MATRIX_INTEGRATION="$(MATRIX_INTEGRATION)" tests/utils/matrix.sh $(CELLS)
+	MATRIX_INTEGRATION="$(MATRIX_INTEGRATION)" tests/make/matrix.sh $(CELLS)
 
 benchmark: benchmark-cache benchmark-load benchmark-tokens
 
 benchmark-cache: stage
-	PATH=$(BIN):$$PATH tests/utils/benchmark.sh $(COLLECTION) $(SIM_STATE)
+	PATH=$(BIN):$$PATH benchmarks/lookup_cache/run.sh $(COLLECTION) $(SIM_STATE)
 
 benchmark-load: stage
-	PATH=$(BIN):$$PATH tests/utils/load_benchmark.sh $(COLLECTION) $(SIM_STATE)
+	PATH=$(BIN):$$PATH benchmarks/load/run.sh $(COLLECTION) $(SIM_STATE)
 
 # A cache hit's imports, the modules' logins in a 70-host play, and a cached lookup next to a plain string;
 # BENCHMARK_TOKENS passes options, e.g. BENCHMARK_TOKENS="lookups --sizes 20:5 --pairs 5".
 benchmark-tokens: stage
-	PATH=$(BIN):$$PATH $(BIN)/python tests/utils/benchmark_tokens.py $(COLLECTION) $(SIM_STATE) $(BENCHMARK_TOKENS)
+	PATH=$(BIN):$$PATH $(BIN)/python benchmarks/tokens.py $(COLLECTION) $(SIM_STATE) $(BENCHMARK_TOKENS)
 
 benchmark-private-tokens: stage
-	PATH=$(BIN):$$PATH tests/utils/benchmark_private_tokens.sh $(COLLECTION) $(SIM_STATE)
+	PATH=$(BIN):$$PATH benchmarks/private_tokens/run.sh $(COLLECTION) $(SIM_STATE)
 
 clean:
 	rm -rf build .venv

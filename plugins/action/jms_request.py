@@ -18,8 +18,3 @@ class ActionModule(RunLoginAction):
     SOURCE = 'jumpserver'
     MODULE_FIELDS = ('token', 'keyword')
     SECRET_FIELDS = ('token',)
-
-    def failure(self, exc):
-        from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import error_details
-
-        return dict(error_details(exc, body=True), msg=str(exc))

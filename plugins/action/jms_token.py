@@ -25,8 +25,3 @@ class ActionModule(RunLoginAction):
     def hand_over(self, args):
         # With dest, the module may reuse the stored token and need no login at all: ask it first.
         return 'wanted' if args.get('dest') else 'token'
-
-    def failure(self, exc):
-        from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import error_details
-
-        return dict(error_details(exc), msg=str(exc))

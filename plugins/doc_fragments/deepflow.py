@@ -17,25 +17,25 @@ options:
     description:
       - The DeepFlow controller, for example V(https://deepflow.example.com).
       - The login-free page URLs are built on it, and fauths is reached at C(<url>/api/fauths) unless O(fauths_url) is set.
-      - If not set, the environment variable E(DEEPFLOW_URL) is used.
+      - If not set, the value of the E(DEEPFLOW_URL) environment variable is used.
     type: str
   fauths_url:
     description:
       - Base URL of fauths, the DeepFlow token service, when it is not reached through the controller.
       - Inside the cluster V(http://fauths:20822); on an rpm install, on the controller host, V(http://127.0.0.1:20822).
       - Defaults to C(<url>/api/fauths). One of O(url) and O(fauths_url) is needed to log in, refresh or log out.
-      - If not set, the environment variable E(DEEPFLOW_FAUTHS_URL) is used.
+      - If not set, the value of the E(DEEPFLOW_FAUTHS_URL) environment variable is used.
     type: str
   email:
     description:
       - The e-mail address of the DeepFlow account.
-      - If not set, the environment variable E(DEEPFLOW_EMAIL) is used.
+      - If not set, the value of the E(DEEPFLOW_EMAIL) environment variable is used.
     type: str
   password:
     description:
       - The password of the DeepFlow account.
       - A failed password login is never retried, because DeepFlow locks accounts after repeated failures.
-      - If not set, the environment variable E(DEEPFLOW_PASSWORD) is used.
+      - If not set, the value of the E(DEEPFLOW_PASSWORD) environment variable is used.
     type: str
   account_type:
     description:
@@ -49,20 +49,20 @@ options:
         named by the E(REQUESTS_CA_BUNDLE) or E(CURL_CA_BUNDLE) environment variable > the default CA store. The
         choice is passed on every request, so these environment variables never override O(ca_path) or
         O(validate_certs=false).'
-      - If not set, the environment variable E(DEEPFLOW_VALIDATE_CERTS) is used.
+      - If not set, the value of the E(DEEPFLOW_VALIDATE_CERTS) environment variable is used.
     type: bool
     default: true
   ca_path:
     description:
       - CA bundle (PEM) to verify the server's certificate with, for a private CA. It wins over E(REQUESTS_CA_BUNDLE)
         and E(CURL_CA_BUNDLE); O(validate_certs=false) wins over it.
-      - If not set, the environment variable E(DEEPFLOW_CA_PATH) is used.
+      - If not set, the value of the E(DEEPFLOW_CA_PATH) environment variable is used.
     type: path
   timeout:
     description:
       - Seconds one request may take, from connecting to the last byte of the answer; also the longest wait for
         any single read. A server that keeps sending (an endless body) fails the request after this time.
-      - If not set, the environment variable E(DEEPFLOW_TIMEOUT) is used.
+      - If not set, the value of the E(DEEPFLOW_TIMEOUT) environment variable is used.
     type: int
     default: 30
   retries:
@@ -70,14 +70,14 @@ options:
       - Extra tries after a connection error or an HTTP 429, 502, 503 or 504, with exponential backoff.
       - Only requests that are safe to repeat are retried; a login, a refresh, a logout or a permanent token creation
         is tried again only when it never reached the server.
-      - If not set, the environment variable E(DEEPFLOW_RETRIES) is used.
+      - If not set, the value of the E(DEEPFLOW_RETRIES) environment variable is used.
     type: int
     default: 3
   max_response_size:
     description:
       - The largest answer, in bytes, a request may return; a larger one fails the task with a clear message and is
         never held in memory whole. Raise it for a list endpoint with unusually large pages.
-      - If not set, the environment variable E(DEEPFLOW_MAX_RESPONSE_SIZE) is used.
+      - If not set, the value of the E(DEEPFLOW_MAX_RESPONSE_SIZE) environment variable is used.
     type: int
     default: 8388608
 '''
@@ -90,7 +90,7 @@ options:
       - Base URL of fuser, the DeepFlow user service that manages permanent tokens.
       - fuser is reachable only inside the DeepFlow cluster (DeepFlow's own documentation runs these calls inside the
         C(front-end) pod).
-      - If not set, the environment variable E(DEEPFLOW_FUSER_URL) is used.
+      - If not set, the value of the E(DEEPFLOW_FUSER_URL) environment variable is used.
     type: str
     default: http://fuser:20824
   user_id:

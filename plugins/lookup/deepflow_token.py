@@ -130,7 +130,7 @@ _raw:
 
 # Only what a cache hit needs is imported here: the client (and requests) is imported by token_source() and
 # render(), when the cache cannot answer alone (docs/token-cache.md, "What a cache hit costs").
-from ansible_collections.opsauth.tokens.plugins.module_utils._common import OpsAuthError
+from ansible_collections.opsauth.tokens.plugins.module_utils._errors import OpsAuthError
 from ansible_collections.opsauth.tokens.plugins.plugin_utils._bytecode import load
 
 # With its bytecode kept for the run, in the run's cache directory: see plugin_utils/_bytecode.py.
@@ -142,6 +142,7 @@ class LookupModule(_lookup_base.OpsAuthLookupBase):
 
     OPTION_SPEC = 'DEEPFLOW_FAUTHS_SPEC'
     STABLE_OUTPUTS = ('token', 'pages')
+    SOURCE = 'deepflow'
 
     def check_output(self, options, output):
         from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow import controller_url
@@ -151,18 +152,14 @@ class LookupModule(_lookup_base.OpsAuthLookupBase):
             raise OpsAuthError('output=pages needs url, the DeepFlow controller the pages live under (fauths_url '
                                'alone names the token service, not the web UI)')
 
-    def token_source(self, options):
-        from ansible_collections.opsauth.tokens.plugins.plugin_utils._token_sources import deepflow
-
-        return deepflow(options)
-
     def render(self, result, options, output):
         data = result.data
         if output == 'token':
             return data['access_token']
-        from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow import controller_url, page_urls, token_result
+        from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow import controller_url, token_set_result
+        from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow_pages import page_urls
 
         pages_base = controller_url(options)
         if output == 'pages':
             return page_urls(pages_base, data['access_token'], data.get('refresh_token'))
-        return dict(token_result(data, pages_base), reused=result.hit)
+        return dict(token_set_result(data, pages_base), reused=result.hit)

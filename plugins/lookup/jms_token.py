@@ -135,16 +135,12 @@ class LookupModule(_lookup_base.OpsAuthLookupBase):
 
     OPTION_SPEC = 'JMS_COMMON_SPEC'
     STABLE_OUTPUTS = ('token', 'headers')
-
-    def token_source(self, options):
-        from ansible_collections.opsauth.tokens.plugins.plugin_utils._token_sources import jumpserver
-
-        return jumpserver(options)
+    SOURCE = 'jumpserver'
 
     def after_login(self, cache, source, result, options):
         # JumpServer acts on the Default org for an org it does not know: check it, once per run for each URL and org
         # (an unknown org is remembered for the run; a connection error is not).
-        from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import UnknownOrganization
+        from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver_errors import UnknownOrganization
 
         client = source.client
 
@@ -160,9 +156,9 @@ class LookupModule(_lookup_base.OpsAuthLookupBase):
     def render(self, result, options, output):
         if output == 'token':
             return result.data['token']
-        from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import token_result
+        from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import bearer_token_result
 
-        full = token_result(result.data, options.get('org_id'))
+        full = bearer_token_result(result.data, options.get('org_id'))
         if output == 'headers':
             return full['headers']
         return dict(full, reused=result.hit)

@@ -3,46 +3,56 @@
 # Simplified BSD License (see LICENSES/BSD-2-Clause.txt or https://opensource.org/licenses/BSD-2-Clause)
 # SPDX-License-Identifier: BSD-2-Clause
 
-"""One HTTP layer for every client and transport of the collection.
+"""The direct transport: a requests client bound to one server.
 
 FOR INTERNAL COLLECTION USE ONLY: this module may change without notice.
 
-It owns the requests.Session, TLS settings, timeouts, JSON decoding and the retry policy, and the rules every
-transport keeps (the direct one here and curl inside a pod in _exec.py), written once:
+It owns the requests.Session, the timeouts and the retry policy; the rules it shares with the other transport (curl
+inside a pod, _exec) are in _transport.
 
-- ``join_url``: a request goes only to the origin (scheme, host, port) of the configured URL; an absolute or
-  protocol-relative path, or a server-given URL, to another origin is refused before anything is sent.
-- ``tls_verify``: validate_certs=false > ca_path > REQUESTS_CA_BUNDLE/CURL_CA_BUNDLE > the default store, passed as
-  ``verify=`` on every request (requests would otherwise let the environment's bundle override session.verify).
+- ``tls_verify`` is passed as ``verify=`` on every request (requests would otherwise let the environment's bundle
+  override session.verify).
 - Credentials travel in a requests auth object (``HeaderAuth``, ``CookieAuth``, ``NO_AUTH``), never as a plain
   header: requests applies ~/.netrc (or $NETRC) to any request sent without an auth object and would replace our
   Authorization header with Basic auth. ``trust_env`` stays on, so HTTPS_PROXY/NO_PROXY keep working.
-- ``clean_credential``: a credential is trimmed, and a control character inside it is refused with a message that
-  names the option and never the value; ``redact`` removes known secrets from any text built from an exception.
 - ``read_body``: an answer is streamed with a size cap and an overall deadline; ``decode_body`` turns it into JSON.
-It knows nothing about JumpServer or DeepFlow: it returns ``HttpResponse`` objects and the platform clients decide
-what a status or a body means.
+It returns ``HttpResponse`` objects and the platform clients decide what a status or a body means.
 """
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import json
-import os
 import random
 import re
 import time
 import traceback
 
-from urllib.parse import urlsplit
-
-# Defined without requests, so that the token cache can use them without it; exported from here as before.
-from ansible_collections.opsauth.tokens.plugins.module_utils._common import (
+from ansible_collections.opsauth.tokens.plugins.module_utils._errors import ConnectionFailed, CredentialError, OpsAuthError
+from ansible_collections.opsauth.tokens.plugins.module_utils._transport import (
     DEFAULT_MAX_RESPONSE_SIZE,
     DEFAULT_RETRIES,
     DEFAULT_TIMEOUT,
-    OpsAuthError,
+    IDEMPOTENT_METHODS,
+    MAX_BACKOFF,
+    REDIRECT_STATUSES,
+    RETRY_CONNECT,
+    RETRY_IDEMPOTENT,
+    RETRY_NEVER,
+    RETRY_STATUSES,
+    HttpResponse,
+    charset,
+    clean_credential,
+    deadline_error,
+    decode_body,
+    join_url,
+    origin,
+    parse_origin,
+    redact,
+    redirect_error,
+    tls_verify,
+    too_large_error,
 )
+
 
 try:
     import requests
@@ -55,198 +65,7 @@ except ImportError:  # pragma: no cover - exercised by ansible-test sanity impor
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
     AuthBase = object
 
-
-class ConnectionFailed(OpsAuthError):
-    """The server could not be reached (DNS, refused, TLS, timeout) or dropped the connection."""
-
-
-class InvalidResponse(OpsAuthError):
-    """The server answered, but not with the JSON the API documents (an HTML error page, say)."""
-
-    def __init__(self, message, status=None):
-        super(InvalidResponse, self).__init__(message)
-        self.status = status
-
-
-class OriginRefused(OpsAuthError):
-    """A URL points at another server than the configured one: nothing was sent, credentials stay home."""
-
-
-class RedirectRefused(InvalidResponse):
-    """The server answered with a redirect; redirects are never followed (the credential would follow them)."""
-
-
-class ResponseTooLarge(InvalidResponse):
-    """The answer is larger than max_response_size; reading stopped there."""
-
-
-class DeadlineExceeded(ConnectionFailed):
-    """The whole request (connect, every read, the whole body) took longer than the timeout."""
-
-
-class CredentialError(OpsAuthError):
-    """A credential cannot be sent (a control character in it); the message names the option, never the value."""
-
-
-# Why these: 429 is the server's throttle (JumpServer: 60 anonymous requests a minute per IP) and 502/503/504
-# come from a proxy or a restarting backend. Any other status is an answer that a retry would only repeat.
-RETRY_STATUSES = frozenset([429, 502, 503, 504])
-REDIRECT_STATUSES = frozenset([301, 302, 303, 307, 308])
-IDEMPOTENT_METHODS = frozenset(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE'])
-# Never sleep longer than this between two tries, whatever Retry-After says.
-MAX_BACKOFF = 30.0
 CHUNK_SIZE = 64 * 1024
-DEFAULT_PORTS = {'http': 80, 'https': 443}
-# Environment variables requests (and curl) read a CA bundle from, in requests' order.
-CA_BUNDLE_ENV = ('REQUESTS_CA_BUNDLE', 'CURL_CA_BUNDLE')
-
-# Retry policies a caller can ask for.
-RETRY_IDEMPOTENT = 'idempotent'   # default: connection errors and RETRY_STATUSES, for idempotent methods only
-RETRY_CONNECT = 'connect'         # only when the request never reached the server (safe for a password login)
-RETRY_NEVER = 'never'
-
-REDACTED = '********'
-# The C0 and C1 control characters, DEL and the Unicode line and paragraph separators: CR and LF would split a header,
-# NUL truncates it, the rest have no business in a credential, which goes into a header (bearer, private token,
-# cookie) or next to one.
-_CONTROL = re.compile(u'[\x00-\x1f\x7f-\x9f\u2028\u2029]')
-
-
-def one_line(text, limit=120):
-    """``text`` on one line, white space folded, cut at ``limit`` characters: for quoting a server in a message."""
-    text = ' '.join(str(text or '').split())
-    return text[:limit] + ('...' if len(text) > limit else '')
-
-
-def strip_html(text, limit=120):
-    """A short, single-line excerpt of a body that is not JSON, for an error message."""
-    return one_line(re.sub(r'<[^>]+>', ' ', text or ''), limit)
-
-
-# --- secrets ---------------------------------------------------------------------------------------------------------
-
-def clean_credential(name, value):
-    """``value`` without surrounding white space; CredentialError naming ``name`` when a control character is inside.
-
-    The one check every module, lookup and auth object uses. A vaulted string often ends with a newline: trimmed,
-    it works. A CR/LF/NUL inside would split or cut a header: refused, and the value never appears in the message.
-    """
-    if value is None:
-        return None
-    text = str(value).strip()
-    if _CONTROL.search(text):
-        raise CredentialError('%s contains a control character (such as a line break) inside the value; give the '
-                              'credential on one line, without control characters' % name)
-    return text
-
-
-def clean_credentials(options, names):
-    """A copy of ``options`` with each credential in ``names`` that is given passed through clean_credential."""
-    cleaned = dict(options)
-    for name in names:
-        if cleaned.get(name) is not None and cleaned.get(name) != '':
-            cleaned[name] = clean_credential(name, cleaned[name])
-    return cleaned
-
-
-def secret_variants(secret):
-    """The forms a secret takes in text: as is, trimmed, JSON-escaped and repr-escaped (exceptions quote with repr)."""
-    text = str(secret)
-    forms = set([text, text.strip(), json.dumps(text)[1:-1], repr(text)[1:-1], repr(text.encode('utf-8'))[2:-1]])
-    return [form for form in forms if len(form) >= 4]
-
-
-def redact(text, secrets):
-    """``text`` with every secret replaced, in all the forms secret_variants knows."""
-    text = text or ''
-    variants = set()
-    for secret in secrets or ():
-        if secret:
-            variants.update(secret_variants(secret))
-    # Longest first, so that a secret containing another one is replaced whole.
-    for variant in sorted(variants, key=len, reverse=True):
-        text = text.replace(variant, REDACTED)
-    return text
-
-
-# --- origins ---------------------------------------------------------------------------------------------------------
-
-def parse_origin(url):
-    """``(scheme, host, port)`` of an absolute http(s) URL, the default port filled in; None for anything else."""
-    try:
-        parts = urlsplit(str(url or '').strip())
-        port = parts.port
-    except ValueError:
-        return None
-    scheme = parts.scheme.lower()
-    if scheme not in DEFAULT_PORTS or not parts.hostname:
-        return None
-    return scheme, parts.hostname.lower(), port or DEFAULT_PORTS[scheme]
-
-
-def format_origin(parsed):
-    """``scheme://host:port`` of a parse_origin tuple (a default port left out)."""
-    scheme, host, port = parsed
-    host = '[%s]' % host if ':' in host else host
-    return '%s://%s%s' % (scheme, host, '' if DEFAULT_PORTS.get(scheme) == port else ':%d' % port)
-
-
-def origin(url):
-    """``scheme://host[:port]`` of ``url``, to name a server without the path (or 'the server')."""
-    parsed = parse_origin(url)
-    return format_origin(parsed) if parsed else 'the server'
-
-
-def same_origin(first, second):
-    parsed = parse_origin(first)
-    return parsed is not None and parsed == parse_origin(second)
-
-
-_ABSOLUTE = re.compile(r'^[A-Za-z][A-Za-z0-9+.-]*:')
-
-
-def join_url(base_url, path, what='path'):
-    """The URL for ``path`` under ``base_url``; OriginRefused when it would leave ``base_url``'s origin.
-
-    The one place that decides where a request, and so a credential, goes. ``path`` is a path (a query may follow);
-    an absolute URL is accepted only on the same scheme, host and port (default ports normalised); a
-    protocol-relative ``//host/x`` is refused whatever host it names. ``what`` names the value in the message
-    (``path``, ``the MFA challenge URL the server gave``, ...).
-    """
-    text = '' if path is None else str(path)
-    base = parse_origin(base_url)
-    if text.startswith('//') or text.startswith('\\\\') or text.startswith('/\\'):
-        raise OriginRefused('%s must be a path on %s, not a protocol-relative URL (it starts with //); give a path '
-                            'such as /api/v1/users/users/' % (what, format_origin(base)))
-    if _ABSOLUTE.match(text):
-        target = parse_origin(text)
-        if target is None or target != base:
-            raise OriginRefused('%s points at %s, not at the configured server %s: credentials are sent only to the '
-                                'scheme, host and port of url; give a path such as /api/v1/users/users/ (or change url)'
-                                % (what, format_origin(target) if target else 'a URL that is not http(s)',
-                                   format_origin(base)))
-        return text
-    return base_url.rstrip('/') + '/' + text.lstrip('/')
-
-
-# --- TLS -------------------------------------------------------------------------------------------------------------
-
-def tls_verify(validate_certs=True, ca_path=None, environ=None):
-    """What to pass as requests' ``verify=``: validate_certs=false > ca_path > the environment's bundle > True.
-
-    Given explicitly on every request: requests' merge_environment_settings lets REQUESTS_CA_BUNDLE or CURL_CA_BUNDLE
-    replace a verify that is unset or True, so session.verify alone is silently overridden (ca_path ignored,
-    validate_certs=false verifying anyway) on the many hosts that set them.
-    """
-    if validate_certs is False:
-        return False
-    if ca_path:
-        return ca_path
-    env = os.environ if environ is None else environ
-    for name in CA_BUNDLE_ENV:
-        if env.get(name):
-            return env[name]
-    return True
 
 
 # --- credentials as requests auth objects ----------------------------------------------------------------------------
@@ -309,35 +128,6 @@ def cookie_auth(cookies):
     return CookieAuth(values, secrets=secrets)
 
 
-# --- answers ---------------------------------------------------------------------------------------------------------
-
-class HttpResponse:
-    """What the server answered: ``status``, ``headers``, ``json`` (None when the body is empty) and ``text``."""
-
-    def __init__(self, status, headers, text, json_body, url, cookies=None):
-        self.status = status
-        self.headers = headers
-        self.text = text
-        self.json = json_body
-        self.url = url
-        self.cookies = cookies or {}
-
-    @property
-    def ok(self):
-        return 200 <= self.status < 300
-
-
-def too_large_error(where, limit):
-    return ResponseTooLarge('%s answered with more than %d bytes (max_response_size); nothing was kept: raise '
-                            'max_response_size if this answer is expected, or ask for less (a smaller page)'
-                            % (where, limit))
-
-
-def deadline_error(method, url, timeout):
-    return DeadlineExceeded('%s %s did not complete within %s s (timeout bounds the whole request, the body included)'
-                            % (method, url, timeout))
-
-
 def read_body(resp, limit, deadline, clock, method, url, timeout):
     """The body of a streamed requests answer as bytes, refused past ``limit`` bytes or past ``deadline``.
 
@@ -359,59 +149,6 @@ def read_body(resp, limit, deadline, clock, method, url, timeout):
         if clock() > deadline:
             raise deadline_error(method, url, timeout)
     return b''.join(chunks)
-
-
-def charset(headers):
-    """The charset of a Content-Type; utf-8 when none is given (JSON is UTF-8 by RFC 8259)."""
-    match = re.search(r'charset=["\']?([\w.:-]+)', (headers or {}).get('Content-Type') or '', re.I)
-    return match.group(1) if match else 'utf-8'
-
-
-def decode_body(text, status, where, content_type=None, expect_json=True, secrets=()):
-    """``(json or None, text)`` of a body; InvalidResponse when JSON was expected and the body is something else.
-
-    Shared by every transport, so an HTML page from a proxy reads the same whether it came directly or through curl.
-    The excerpt quoted in the message has ``secrets`` removed (an error page may echo what it was sent).
-    """
-    if not text.strip():
-        return None, text
-    try:
-        return json.loads(text), text
-    except ValueError:
-        if not expect_json:
-            return None, text
-    ctype = (content_type or 'no content type').split(';')[0]
-    what = 'invalid JSON' if 'json' in ctype else '%s instead of JSON' % ctype
-    raise InvalidResponse('%s answered HTTP %d with %s: "%s"; check that url points at the API and not at a proxy or '
-                          'a login page' % (where, status, what, strip_html(redact(text, secrets))), status=status)
-
-
-def redirect_error(method, url, status, location):
-    """The one message for a redirect we do not follow: where it points and the two usual causes."""
-    target = location or '(no Location header)'
-    hint = ''
-    if location:
-        joined = join_url_lenient(url, location)
-        if joined.startswith('https://') and url.startswith('http://'):
-            hint = '; the server wants https: use an https:// url'
-        elif joined.rstrip('/') == url.split('?')[0].rstrip('/') and joined.split('?')[0].endswith('/'):
-            hint = '; the path needs a trailing slash'
-    return RedirectRefused('%s %s answered HTTP %d, a redirect to %s; redirects are not followed, so that credentials '
-                           'go only to url: fix url or path%s' % (method, url, status, target, hint), status=status)
-
-
-def join_url_lenient(url, location):
-    """Where a Location header points, as an absolute URL (for the message only; nothing is sent there)."""
-    if _ABSOLUTE.match(location):
-        return location
-    parsed = parse_origin(url)
-    if not parsed:
-        return location
-    if location.startswith('//'):
-        return parsed[0] + ':' + location
-    if location.startswith('/'):
-        return format_origin(parsed) + location
-    return url.rsplit('/', 1)[0] + '/' + location
 
 
 # --- the client ------------------------------------------------------------------------------------------------------

@@ -22,14 +22,15 @@ unit-tested against the simulator without Ansible.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.opsauth.tokens.plugins.module_utils._http import RETRY_NEVER, OpsAuthError
-from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import (
+from ansible_collections.opsauth.tokens.plugins.module_utils._errors import OpsAuthError
+from ansible_collections.opsauth.tokens.plugins.module_utils._transport import RETRY_NEVER
+from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import JumpServerClient
+from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver_errors import (
     CredentialRejected,
-    JumpServerClient,
     JumpServerError,
     describe_body,
 )
-from ansible_collections.opsauth.tokens.plugins.module_utils._store import (
+from ansible_collections.opsauth.tokens.plugins.module_utils._token_file import (
     check_token_dest,
     read_token_file,
     remove_token_file,

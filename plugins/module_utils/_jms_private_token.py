@@ -29,8 +29,9 @@ import binascii
 import json
 import os
 
-from ansible_collections.opsauth.tokens.plugins.module_utils._exec import ExecCommandFailed, stderr_excerpt
-from ansible_collections.opsauth.tokens.plugins.module_utils._http import OpsAuthError
+from ansible_collections.opsauth.tokens.plugins.module_utils._errors import OpsAuthError
+from ansible_collections.opsauth.tokens.plugins.module_utils._exec_errors import ExecCommandFailed
+from ansible_collections.opsauth.tokens.plugins.module_utils._exec_process import stderr_excerpt
 
 DEFAULT_APPS_DIR = '/opt/jumpserver/apps'
 # JumpServer's images (v3, v4) keep their virtualenv in /opt/py3; older installs have python3 or python on PATH.
@@ -192,7 +193,7 @@ def run_private_tokens_job(target, usernames, state='present', rotate=False, che
     """Do the whole job for every user in ONE exec in ``target`` (an _exec.ExecTarget).
 
     Returns {username: {changed, existed, created, token, date_created}}. Raises UserNotFound (naming every unknown
-    user; nothing was done), FailedMidway (with what was done before), PrivateTokenError or an _exec error.
+    user; nothing was done), FailedMidway (with what was done before), PrivateTokenError or an _exec_errors error.
     """
     usernames = list(usernames or [])
     if not usernames or not all(usernames):

@@ -7,9 +7,11 @@
 
 FOR INTERNAL COLLECTION USE ONLY: this module may change without notice.
 
-Modules build their argument_spec from these dicts; lookups read the same names with get_option()
-(their env/vars/ini sources are documented in plugins/doc_fragments). Clients are built from a plain
-dict of these names, whoever collected it, so a module and a lookup share one code path.
+This file sits above the components: it imports their defaults (the clients, the exec target, the transport) and
+assembles the specs; no component imports it. Modules build their argument_spec with generate_argspec() (the pattern
+of community.hashi_vault's HashiVaultModule.generate_argspec); lookups read the same names with get_option() (their
+env/vars/ini sources are documented in plugins/doc_fragments, kept equal by tests/unit/plugins/test_env_vars.py).
+Clients are built from a plain dict of these names, whoever collected it, so a module and a lookup share one code path.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -17,18 +19,33 @@ __metaclass__ = type
 
 from ansible.module_utils.basic import env_fallback
 
-from ansible_collections.opsauth.tokens.plugins.module_utils._common import DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_RETRIES, DEFAULT_TIMEOUT
-
-DEFAULT_ORG_ID = '00000000-0000-0000-0000-000000000002'
-DEFAULT_FUSER_URL = 'http://fuser:20824'
-DEFAULT_EXEC_TIMEOUT = 120
-# JumpServer translates msg/detail by Accept-Language (v3.10 defaults to Chinese, v4 to English): one language for
-# every client, so the server's words quoted in our messages are predictable. Errors are matched on codes only.
-DEFAULT_JMS_LANGUAGE = 'en'
+# The defaults belong to the components that use them; this file only assembles the specs.
+from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow import DEFAULT_FUSER_URL
+from ansible_collections.opsauth.tokens.plugins.module_utils._exec import DEFAULT_EXEC_TIMEOUT
+from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import DEFAULT_JMS_LANGUAGE, DEFAULT_ORG_ID
+from ansible_collections.opsauth.tokens.plugins.module_utils._transport import (
+    DEFAULT_MAX_RESPONSE_SIZE,
+    DEFAULT_RETRIES,
+    DEFAULT_TIMEOUT,
+)
 
 
 def _env(*names):
     return (env_fallback, list(names))
+
+
+def generate_argspec(*specs, **options):
+    """A module's argument_spec: the shared ``specs`` it takes, then its own ``options``.
+
+    An option declared twice is a mistake (the later declaration would silently win): ValueError names it.
+    """
+    argspec = {}
+    for spec in specs + (options,):
+        twice = sorted(set(argspec) & set(spec))
+        if twice:
+            raise ValueError('option(s) declared twice: %s' % ', '.join(twice))
+        argspec.update(spec)
+    return argspec
 
 
 # TLS, timeouts and retries: the same for both platforms, only the environment variables differ.
@@ -40,15 +57,6 @@ def _transport_spec(prefix):
         retries=dict(type='int', default=DEFAULT_RETRIES, fallback=_env(prefix + '_RETRIES')),
         max_response_size=dict(type='int', default=DEFAULT_MAX_RESPONSE_SIZE, fallback=_env(prefix + '_MAX_RESPONSE_SIZE')),
     )
-
-
-# Credentials that travel in a header or a cookie (or beside one): trimmed of surrounding white space and refused with
-# a control character inside, by _http.clean_credential, for every module and lookup. Passwords are sent as typed in
-# a JSON body: a space at either end may be part of them.
-CREDENTIAL_OPTIONS = ('token', 'private_token', 'access_key_id', 'access_key_secret', 'session_id', 'csrf_token',
-                      'mfa_code', 'mfa_totp_secret', 'access_token', 'refresh_token')
-# Values removed from any text built from an exception (_http.redact), on top of what an auth object carries.
-SECRET_OPTIONS = CREDENTIAL_OPTIONS + ('password',)
 
 
 JMS_CONNECTION_SPEC = dict(
@@ -87,10 +95,6 @@ JMS_SESSION_SPEC = dict(
 #   _run_login_info  the rest: {"data": the answer's other fields, "reused": bool}, or {"wanted": true}: do not log in,
 #                    answer RUN_LOGIN_WANTED when a login is needed, and nothing else
 RUN_LOGIN_SPEC = dict(_run_login=dict(type='dict', no_log=True), _run_login_info=dict(type='dict'))
-# What a module answers the action plugin beside its result: the server refused the run's token (HTTP 401), or it
-# needs a login (with {"wanted": true}). The action plugin removes them from the result.
-RUN_LOGIN_REJECTED = '_run_login_rejected'
-RUN_LOGIN_WANTED = '_run_login_wanted'
 
 # fauths (short-lived tokens) is reached directly or through the controller at <url>/api/fauths.
 DEEPFLOW_CONNECTION_SPEC = dict(
@@ -139,8 +143,3 @@ EXEC_SPEC = dict(
     kubectl_binary=dict(type='path', default='kubectl'),
     exec_timeout=dict(type='int', default=DEFAULT_EXEC_TIMEOUT),
 )
-
-
-def pick(params, spec):
-    """The values of ``spec``'s options out of ``params`` (module.params, or a dict a lookup built)."""
-    return dict((name, params.get(name)) for name in spec)

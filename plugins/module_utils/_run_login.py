@@ -13,9 +13,10 @@ The controller side, and why, is plugins/plugin_utils/_run_login.py.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.opsauth.tokens.plugins.module_utils._options import RUN_LOGIN_WANTED
-
-
+# What a module answers the action plugin beside its result: the server refused the run's token (HTTP 401), or it
+# needs a login (with {"wanted": true}). The action plugin removes them from the result.
+RUN_LOGIN_REJECTED = '_run_login_rejected'
+RUN_LOGIN_WANTED = '_run_login_wanted'
 # What AnsibleModule puts in place of a no_log value.
 MASK = 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'
 

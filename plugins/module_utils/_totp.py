@@ -21,7 +21,7 @@ import hmac
 import struct
 import time
 
-from ansible_collections.opsauth.tokens.plugins.module_utils._http import OpsAuthError
+from ansible_collections.opsauth.tokens.plugins.module_utils._errors import OpsAuthError
 
 
 class TotpSecretError(OpsAuthError):

@@ -185,28 +185,58 @@ pages:
         - DeepFlow's login-free page document repeats the application path in its network example by mistake.
       type: str
       sample: https://deepflow.example.com/platformOverview/instance/index?token=eyJ...&refreshToken=eyJ...
+error_code:
+  description: DeepFlow's C(OPT_STATUS) of the failed answer; null without one.
+  returned: failure
+  type: str
+  sample: NO_PERMISSIONS
+status:
+  description: The HTTP status of the answer that failed the task; null when no answer came.
+  returned: failure
+  type: int
+  sample: 200
+json:
+  description: C(OPT_STATUS) and C(DESCRIPTION) of DeepFlow's failed answer (never its C(DATA)); null when there is none.
+  returned: failure
+  type: raw
+  sample: {"OPT_STATUS": "NO_PERMISSIONS", "DESCRIPTION": "email or password wrong"}
 '''
 
 import os
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
-from ansible_collections.opsauth.tokens.plugins.module_utils._http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, OpsAuthError
-from ansible_collections.opsauth.tokens.plugins.module_utils._options import DEEPFLOW_FAUTHS_SPEC, RUN_LOGIN_SPEC, TOKEN_FILE_SPEC
-from ansible_collections.opsauth.tokens.plugins.module_utils._run_login import handed_over
-from ansible_collections.opsauth.tokens.plugins.module_utils._store import (
-    TokenFileError, TokenNotStored, check_token_dest, read_token_file, remove_token_file, write_issued_token)
-from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow import (
-    LOGIN, REFRESH, REUSE, DeepFlowClient, check_stored_origin, controller_url, fauths_base_url, is_refusal, plan_present,
-    token_result)
-
-ARGUMENT_SPEC = dict(
+from ansible_collections.opsauth.tokens.plugins.module_utils._errors import OpsAuthError
+from ansible_collections.opsauth.tokens.plugins.module_utils._http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
+from ansible_collections.opsauth.tokens.plugins.module_utils._options import (
     DEEPFLOW_FAUTHS_SPEC,
+    RUN_LOGIN_SPEC,
+    TOKEN_FILE_SPEC,
+    generate_argspec,
+)
+from ansible_collections.opsauth.tokens.plugins.module_utils._run_login import handed_over
+from ansible_collections.opsauth.tokens.plugins.module_utils._token_file import (
+    TokenFileError,
+    check_token_dest,
+    read_token_file,
+    remove_token_file,
+    write_issued_token,
+)
+from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow import (
+    DeepFlowClient,
+    check_stored_origin,
+    controller_url,
+    fauths_base_url,
+    token_set_result,
+)
+from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow_tokens import LOGIN, REFRESH, REUSE, is_refusal, plan_present
+
+ARGUMENT_SPEC = generate_argspec(
+    DEEPFLOW_FAUTHS_SPEC, TOKEN_FILE_SPEC, RUN_LOGIN_SPEC,
     state=dict(type='str', default='present', choices=['present', 'refreshed', 'absent']),
     min_ttl=dict(type='int', default=300),
     access_token=dict(type='str', no_log=True),
     refresh_token=dict(type='str', no_log=True),
-    **dict(TOKEN_FILE_SPEC, **RUN_LOGIN_SPEC)
 )
 
 
@@ -255,7 +285,7 @@ class LoginRun:
         """A new token: store it and return it. Changed, unless it is the run's token, obtained by another task or
         host (the server issued nothing for this task), and there is no dest to write."""
         tokens = dict(tokens, fauths_url=fauths_base_url(self.params))
-        result = dict(token_result(tokens, controller_url(self.params), just_issued=not reused),
+        result = dict(token_set_result(tokens, controller_url(self.params), just_issued=not reused),
                       changed=bool(self.dest) or not reused)
         if self.dest:
             write_issued_token(self.dest, tokens, 'fauths issued new tokens', result)
@@ -269,7 +299,7 @@ class LoginRun:
         return self.issued(self.client.login())
 
     def result(self, tokens, changed):
-        return dict(token_result(tokens, controller_url(self.params), just_issued=changed), changed=changed)
+        return dict(token_set_result(tokens, controller_url(self.params), just_issued=changed), changed=changed)
 
     def present(self):
         stored = self.stored()
@@ -293,7 +323,7 @@ class LoginRun:
                 if not (is_refusal(exc) and self.params['email'] and self.params['password']):
                     raise
                 self.module.warn('DeepFlow rejected the stored refresh token (%s); logged in with the password instead'
-                                 % exc.opt_status)
+                                 % exc.code)
         return self.login()
 
     def refreshed(self):
@@ -330,10 +360,8 @@ def main():
     run = LoginRun(module)
     try:
         result = getattr(run, module.params['state'])()
-    except TokenNotStored as exc:
-        module.fail_json(**dict(exc.result, msg=str(exc)))
     except OpsAuthError as exc:
-        module.fail_json(msg=str(exc))
+        module.fail_json(**exc.failure())
     module.exit_json(**result)
 
 

@@ -151,27 +151,57 @@ pages:
       description: The network page, C(/platformOverview/instance/index).
       type: str
       sample: https://deepflow.example.com/platformOverview/instance/index?token=gAAAA...
+error_code:
+  description: fuser's C(OPT_STATUS) of the failed answer; null without one.
+  returned: failure
+  type: str
+  sample: RESOURCE_ALREADY_EXIST
+status:
+  description: The HTTP status of the answer that failed the task; null when no answer came.
+  returned: failure
+  type: int
+  sample: 400
+json:
+  description: C(OPT_STATUS) and C(DESCRIPTION) of fuser's failed answer (never its C(DATA)); null when there is none.
+  returned: failure
+  type: raw
+  sample: {"OPT_STATUS": "RESOURCE_ALREADY_EXIST", "DESCRIPTION": "permanent token exists"}
 '''
 
 import os
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
-from ansible_collections.opsauth.tokens.plugins.module_utils._exec import CurlTransport, ExecTarget
-from ansible_collections.opsauth.tokens.plugins.module_utils._http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, OpsAuthError
-from ansible_collections.opsauth.tokens.plugins.module_utils._options import DEEPFLOW_COMMON_SPEC, EXEC_SPEC, TOKEN_FILE_SPEC
-from ansible_collections.opsauth.tokens.plugins.module_utils._store import (
-    TokenFileError, TokenNotStored, check_token_dest, now, iso_from_epoch, read_token_file, remove_token_file,
-    write_issued_token)
-from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow import (
-    PERMANENT_TOKEN_PATH, PermanentTokenClient, controller_url, page_urls)
-
-ARGUMENT_SPEC = dict(
+from ansible_collections.opsauth.tokens.plugins.module_utils._errors import OpsAuthError
+from ansible_collections.opsauth.tokens.plugins.module_utils._exec import ExecTarget
+from ansible_collections.opsauth.tokens.plugins.module_utils._exec_curl import CurlTransport
+from ansible_collections.opsauth.tokens.plugins.module_utils._http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
+from ansible_collections.opsauth.tokens.plugins.module_utils._options import (
     DEEPFLOW_COMMON_SPEC,
+    EXEC_SPEC,
+    TOKEN_FILE_SPEC,
+    generate_argspec,
+)
+from ansible_collections.opsauth.tokens.plugins.module_utils._time import iso_from_epoch, now
+from ansible_collections.opsauth.tokens.plugins.module_utils._token_file import (
+    TokenFileError,
+    check_token_dest,
+    read_token_file,
+    remove_token_file,
+    write_issued_token,
+)
+from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow import (
+    PERMANENT_TOKEN_PATH,
+    PermanentTokenClient,
+    controller_url,
+)
+from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow_pages import page_urls
+
+ARGUMENT_SPEC = generate_argspec(
+    DEEPFLOW_COMMON_SPEC, EXEC_SPEC, TOKEN_FILE_SPEC,
     state=dict(type='str', default='present', choices=['present', 'absent']),
     regenerate=dict(type='bool', default=False),
     api_path=dict(type='str', default=PERMANENT_TOKEN_PATH),
-    **dict(EXEC_SPEC, **TOKEN_FILE_SPEC)
 )
 
 
@@ -277,13 +307,11 @@ def main():
         run = PermanentTokenRun(module, PermanentTokenClient.from_options(params, transport=transport, path=params['api_path']))
         token = getattr(run, params['state'])()
     except OpsAuthError as exc:
-        msg = str(exc)
-        if getattr(exc, 'opt_status', None) == 'RESOURCE_ALREADY_EXIST':
-            msg += ' (the account already has a permanent token: use regenerate=true to replace it)'
-        result = dict(changed=bool(run and run.changed), deleted=run.deleted if run else [])
-        if isinstance(exc, TokenNotStored):
-            result.update(exc.result)  # the new key: it exists nowhere else now
-        module.fail_json(msg=msg, **result)
+        # TokenNotStored: the new key is in the failure, it exists nowhere else now.
+        result = exc.failure(changed=bool(run and run.changed), deleted=run.deleted if run else [])
+        if exc.code == 'RESOURCE_ALREADY_EXIST':
+            result['msg'] += ' (the account already has a permanent token: use regenerate=true to replace it)'
+        module.fail_json(**result)
     result = dict(changed=run.changed, deleted=run.deleted)
     if transport is not None and transport.target.pod_name:
         result['pod'] = transport.target.pod_name

@@ -194,24 +194,38 @@ msg:
   returned: always
   type: str
   sample: kept access key 8f1a1c2e-0000-4000-8000-000000000001
+error_code:
+  description: JumpServer's error code (C(error) or C(code) of its answer); null when the failure has none.
+  returned: failure
+  type: str
+  sample: password_failed
+status:
+  description: The HTTP status of the answer that failed the task; null when no answer came.
+  returned: failure
+  type: int
+  sample: 400
+json:
+  description: JumpServer's answer to the request that failed; null when there is none.
+  returned: failure
+  type: raw
+  sample: {"error": "password_failed", "msg": "The username or password you entered is incorrect"}
 '''
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
-from ansible_collections.opsauth.tokens.plugins.module_utils._http import HAS_REQUESTS, OpsAuthError
-from ansible_collections.opsauth.tokens.plugins.module_utils._jms_access_keys import AccessKeyApi, AccessKeyJob, OldKeyLeft
-from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import error_details
-from ansible_collections.opsauth.tokens.plugins.module_utils._options import JMS_COMMON_SPEC, TOKEN_FILE_SPEC
+from ansible_collections.opsauth.tokens.plugins.module_utils._errors import OpsAuthError
+from ansible_collections.opsauth.tokens.plugins.module_utils._http import HAS_REQUESTS
+from ansible_collections.opsauth.tokens.plugins.module_utils._jms_access_keys import AccessKeyApi, AccessKeyJob
+from ansible_collections.opsauth.tokens.plugins.module_utils._options import JMS_COMMON_SPEC, TOKEN_FILE_SPEC, generate_argspec
 
-ARGUMENT_SPEC = dict(
-    JMS_COMMON_SPEC,
+ARGUMENT_SPEC = generate_argspec(
+    JMS_COMMON_SPEC, TOKEN_FILE_SPEC,
     state=dict(type='str', default='present', choices=['present', 'rotated', 'absent']),
     id=dict(type='str'),
     ip_group=dict(type='list', elements='str'),
     is_active=dict(type='bool'),
     prune_inactive=dict(type='bool', default=False),
     confirm_password=dict(type='str', no_log=True, fallback=(env_fallback, ['JMS_CONFIRM_PASSWORD'])),
-    **TOKEN_FILE_SPEC
 )
 
 
@@ -230,13 +244,11 @@ def main():
         for message in job.warnings:
             module.warn(message)
         result['changed'] = result['changed'] or bool(job.warnings)  # dest's mode was narrowed to 0600
-    except OldKeyLeft as exc:
-        # The new key is in dest: return it (this result is as no_log'd as a success) with the failure.
-        result = dict(exc.result, msg=str(exc))
+    except OpsAuthError as exc:
+        # OldKeyLeft: the new key is in dest, and in the failure (this result is as no_log'd as a success).
+        result = exc.failure()
         result.pop('diff', None)
         module.fail_json(**result)
-    except OpsAuthError as exc:
-        module.fail_json(msg=str(exc), **error_details(exc))
     if not module._diff:
         result.pop('diff', None)
     module.exit_json(**result)

@@ -242,12 +242,28 @@ msg:
   returned: always
   type: str
   sample: created a private token for automation
+error_code:
+  description: JumpServer's error code where a check against O(url) failed with one; null otherwise.
+  returned: failure
+  type: str
+  sample: null
+status:
+  description: The HTTP status of the answer that failed the task; null when no answer came.
+  returned: failure
+  type: int
+  sample: null
+json:
+  description: The answer that failed the task; null when there is none (a failed command in the container has none).
+  returned: failure
+  type: raw
+  sample: null
 '''
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.opsauth.tokens.plugins.module_utils._exec import ExecTarget
-from ansible_collections.opsauth.tokens.plugins.module_utils._http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, OpsAuthError
+from ansible_collections.opsauth.tokens.plugins.module_utils._errors import OpsAuthError
+from ansible_collections.opsauth.tokens.plugins.module_utils._http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 from ansible_collections.opsauth.tokens.plugins.module_utils._jms_private_token import (
     DEFAULT_APPS_DIR,
     FailedMidway,
@@ -255,10 +271,11 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._jms_private_token 
     run_private_tokens_job,
 )
 from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import JumpServerClient
-from ansible_collections.opsauth.tokens.plugins.module_utils._options import EXEC_SPEC, JMS_CONNECTION_SPEC
+from ansible_collections.opsauth.tokens.plugins.module_utils._options import EXEC_SPEC, JMS_CONNECTION_SPEC, generate_argspec
 
-ARGUMENT_SPEC = dict(
+ARGUMENT_SPEC = generate_argspec(
     EXEC_SPEC,
+    dict((name, JMS_CONNECTION_SPEC[name]) for name in ('validate_certs', 'ca_path', 'timeout', 'language')),
     username=dict(type='str'),
     usernames=dict(type='list', elements='str'),
     state=dict(type='str', default='present', choices=['present', 'absent']),
@@ -266,7 +283,6 @@ ARGUMENT_SPEC = dict(
     apps_dir=dict(type='str', default=DEFAULT_APPS_DIR),
     python=dict(type='str'),
     url=dict(type='str'),
-    **dict((name, JMS_CONNECTION_SPEC[name]) for name in ('validate_certs', 'ca_path', 'timeout', 'language'))
 )
 
 
@@ -366,7 +382,7 @@ def main():
         except FailedMidway as exc:
             # Tokens made before the failure exist now: return them (as no_log'd as a success) with the failure.
             done = dict((name, user_result(item, name, params, module.check_mode)) for name, item in exc.results.items())
-            module.fail_json(**dict(combine(done, dict(params, username=None), module.check_mode, None), msg=str(exc)))
+            module.fail_json(**exc.failure(**combine(done, dict(params, username=None), module.check_mode, None)))
         results = dict((name, user_result(data[name], name, params, module.check_mode)) for name in names)
         pod = target.pod_name if target.runtime == 'kubectl' else None
         failures = verify_all(params, results) if params['url'] else []
@@ -384,7 +400,7 @@ def main():
             module.fail_json(**result)
         module.exit_json(**result)
     except OpsAuthError as exc:
-        module.fail_json(msg=str(exc), **who)
+        module.fail_json(**exc.failure(**who))
 
 
 if __name__ == '__main__':

@@ -139,15 +139,24 @@ EXAMPLES = r'''
 
 RETURN = r'''
 status:
-  description: The HTTP status of the answer (of the last page with O(paginate=true)).
-  returned: when a request was sent
+  description:
+    - The HTTP status of the answer (of the last page with O(paginate=true)).
+    - On failure, the status of the answer that failed the task; null when no answer came.
+  returned: when a request was sent, and on failure
   type: int
   sample: 200
 json:
-  description: The JSON answer; null when the body was empty.
-  returned: when a request was sent and O(paginate=false)
+  description:
+    - The JSON answer; null when the body was empty.
+    - On failure, the server's error answer; null when there is none.
+  returned: when O(paginate=false), and on failure
   type: raw
   sample: {"id": "8a3e0d6c-0000-4000-8000-000000000001", "username": "admin"}
+error_code:
+  description: The server's error code (its C(error) or C(code)); null when the failure has none.
+  returned: failure
+  type: str
+  sample: object_does_not_exist
 results:
   description: Every item of the list endpoint.
   returned: O(paginate=true) and a request was sent
@@ -165,26 +174,25 @@ import json
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
-from ansible_collections.opsauth.tokens.plugins.module_utils._http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, OpsAuthError
+from ansible_collections.opsauth.tokens.plugins.module_utils._errors import OpsAuthError
+from ansible_collections.opsauth.tokens.plugins.module_utils._http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import (
     DEFAULT_MAX_ITEMS,
     DEFAULT_MAX_PAGES,
-    SAFE_METHODS,
-    CredentialRejected,
     JumpServerClient,
-    PasswordAuth,
-    error_details,
 )
+from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver_auth import SAFE_METHODS, PasswordAuth
+from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver_errors import CredentialRejected
 from ansible_collections.opsauth.tokens.plugins.module_utils._options import (
     JMS_COMMON_SPEC,
     JMS_SESSION_SPEC,
-    RUN_LOGIN_REJECTED,
     RUN_LOGIN_SPEC,
+    generate_argspec,
 )
-from ansible_collections.opsauth.tokens.plugins.module_utils._run_login import handed_over
+from ansible_collections.opsauth.tokens.plugins.module_utils._run_login import RUN_LOGIN_REJECTED, handed_over
 
-ARGUMENT_SPEC = dict(
-    JMS_COMMON_SPEC,
+ARGUMENT_SPEC = generate_argspec(
+    JMS_COMMON_SPEC, JMS_SESSION_SPEC, RUN_LOGIN_SPEC,
     method=dict(type='str', default='GET', choices=['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']),
     path=dict(type='str', required=True),
     query=dict(type='dict'),
@@ -193,7 +201,6 @@ ARGUMENT_SPEC = dict(
     paginate=dict(type='bool', default=False),
     max_pages=dict(type='int', default=DEFAULT_MAX_PAGES),
     max_items=dict(type='int', default=DEFAULT_MAX_ITEMS),
-    **dict(JMS_SESSION_SPEC, **RUN_LOGIN_SPEC)
 )
 
 
@@ -244,13 +251,13 @@ def main():
             client.adopt_login(run_login[0])
         module.exit_json(**send(module, client))
     except OpsAuthError as exc:
-        details = error_details(exc, body=True)
+        details = exc.failure()
         # The action plugin logs in again once for the run and sends the request again: only when that is safe, as
         # for the module's own login (a method that changes nothing, or a 401 of the authentication, before the view).
         if run_login and isinstance(exc, CredentialRejected) and (
                 module.params['method'] in SAFE_METHODS or exc.code in ('not_authenticated', 'authentication_failed')):
             details[RUN_LOGIN_REJECTED] = True
-        module.fail_json(msg=str(exc), **details)
+        module.fail_json(**details)
 
 
 if __name__ == '__main__':

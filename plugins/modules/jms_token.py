@@ -155,35 +155,50 @@ msg:
   returned: always
   type: str
   sample: logged in as automation and wrote /var/lib/automation/jms-token.json
+error_code:
+  description: JumpServer's error code (C(error) of its answer); null when the failure has none.
+  returned: failure
+  type: str
+  sample: password_failed
+status:
+  description: The HTTP status of the answer that failed the task; null when no answer came.
+  returned: failure
+  type: int
+  sample: 400
+json:
+  description: JumpServer's answer to the failed login; null when there is none.
+  returned: failure
+  type: raw
+  sample: {"error": "password_failed", "msg": "The username or password you entered is incorrect"}
 '''
 
 import os
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
-from ansible_collections.opsauth.tokens.plugins.module_utils._http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, OpsAuthError
-from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import (
-    CredentialRejected,
-    JumpServerClient,
-    error_details,
-    token_result,
+from ansible_collections.opsauth.tokens.plugins.module_utils._errors import OpsAuthError
+from ansible_collections.opsauth.tokens.plugins.module_utils._http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
+from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import JumpServerClient, bearer_token_result
+from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver_errors import CredentialRejected
+from ansible_collections.opsauth.tokens.plugins.module_utils._options import (
+    JMS_COMMON_SPEC,
+    RUN_LOGIN_SPEC,
+    TOKEN_FILE_SPEC,
+    generate_argspec,
 )
-from ansible_collections.opsauth.tokens.plugins.module_utils._options import JMS_COMMON_SPEC, RUN_LOGIN_SPEC, TOKEN_FILE_SPEC
 from ansible_collections.opsauth.tokens.plugins.module_utils._run_login import handed_over
-from ansible_collections.opsauth.tokens.plugins.module_utils._store import (
-    TokenNotStored,
+from ansible_collections.opsauth.tokens.plugins.module_utils._time import seconds_left
+from ansible_collections.opsauth.tokens.plugins.module_utils._token_file import (
     check_token_dest,
     read_token_file,
     remove_token_file,
-    seconds_left,
     write_issued_token,
 )
 
-ARGUMENT_SPEC = dict(
-    JMS_COMMON_SPEC,
+ARGUMENT_SPEC = generate_argspec(
+    JMS_COMMON_SPEC, TOKEN_FILE_SPEC, RUN_LOGIN_SPEC,
     state=dict(type='str', default='present', choices=['present', 'absent']),
     min_ttl=dict(type='int', default=300),
-    **dict(TOKEN_FILE_SPEC, **RUN_LOGIN_SPEC)
 )
 
 # What the token file holds; the diff shows all of it but the token.
@@ -239,7 +254,7 @@ def present(module, client):
             # Once per task: RV(headers) carry org_id, and with an unknown one every request would act on Default.
             client.check_org(token=stored['token'], keyword=stored.get('keyword'))
             return dict(changed=bool(fixed), reused=True, dest=dest, msg='reused the token in %s' % dest,
-                        **token_result(stored, org_id))
+                        **bearer_token_result(stored, org_id))
         except CredentialRejected:
             why_not = 'the server refused the stored token'
 
@@ -262,7 +277,7 @@ def present(module, client):
                     date_expired=login['date_expired'], expires_at=login['expires_at'], user=login['user'])
         done = "used the run's login as %s" % username if reused else 'logged in as %s' % username
         result = dict(changed=bool(dest) or not reused, reused=False, msg=done + (' and wrote %s' % dest if dest else ''),
-                      **token_result(data, org_id))
+                      **bearer_token_result(data, org_id))
         if not reused:
             result['expires_in'] = login['expires_in']
         if dest:
@@ -285,10 +300,8 @@ def main():
             module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
         client = JumpServerClient.from_options(module.params, methods=('password',))
         module.exit_json(**present(module, client))
-    except TokenNotStored as exc:
-        module.fail_json(**dict(exc.result, msg=str(exc)))
     except OpsAuthError as exc:
-        module.fail_json(msg=str(exc), **error_details(exc))
+        module.fail_json(**exc.failure())
 
 
 if __name__ == '__main__':

@@ -24,7 +24,7 @@ import os
 import stat
 import time
 
-from ansible_collections.opsauth.tokens.plugins.module_utils._common import OpsAuthError
+from ansible_collections.opsauth.tokens.plugins.module_utils._errors import OpsAuthError
 
 DIR_MODE = 0o700
 RUN_SUBDIR = 'opsauth_tokens_cache'  # also in _bytecode, which loads this module
@@ -126,7 +126,7 @@ def _digest(key, *parts):
 def read_json(path):
     """The JSON object in the regular file ``path``, or None on any doubt: never raises, never waits on a FIFO.
 
-    Only for the fast path, where None means "take the full path", which reads the same files with ``_store``'s
+    Only for the fast path, where None means "take the full path", which reads the same files with ``_token_file``'s
     checks and reports what is wrong.
     """
     try:

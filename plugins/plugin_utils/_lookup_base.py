@@ -36,7 +36,7 @@ from ansible.errors import AnsibleError, AnsibleLookupError
 from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
 
-from ansible_collections.opsauth.tokens.plugins.module_utils._common import OpsAuthError
+from ansible_collections.opsauth.tokens.plugins.module_utils._errors import OpsAuthError
 from ansible_collections.opsauth.tokens.plugins.plugin_utils._bytecode import load
 
 # The one other module a cache hit needs, with its bytecode kept for the run (see _bytecode).
@@ -102,7 +102,7 @@ def keep_definitions(module_name, path, name):
     target = _definitions_path(module_name, path)
     if target is None or os.path.exists(target):
         return
-    from ansible_collections.opsauth.tokens.plugins.module_utils._store import TokenFileError, write_token_file
+    from ansible_collections.opsauth.tokens.plugins.module_utils._token_file import TokenFileError, write_token_file
 
     options = C.config.get_configuration_definitions('lookup', name)
     if not options:
@@ -114,13 +114,6 @@ def keep_definitions(module_name, path, name):
         pass  # only the shortcut is lost
 
 
-_HOW = {
-    'cache': 'reused the cached token',
-    'login': 'logged in',
-    'refresh': 'refreshed the cached token',
-}
-
-
 class OpsAuthLookupBase(LookupBase):
     """A lookup that returns a token. Subclasses implement ``lookup_token()`` and set ``OPTION_NAMES``."""
 
@@ -129,6 +122,8 @@ class OpsAuthLookupBase(LookupBase):
     # The outputs that depend on the token and the options alone (not on the clock), so that a cache hit can return
     # what the same options returned before.
     STABLE_OUTPUTS = ()
+    # The plugin_utils/_token_sources function that builds the cache key and the TokenSource (as the action plugins').
+    SOURCE = None
 
     def run(self, terms, variables=None, **kwargs):
         results = []
@@ -172,7 +167,9 @@ class OpsAuthLookupBase(LookupBase):
 
     def token_source(self, options):
         """(cache key, TokenSource) for ``options``; checks them (no network). Imports the platform client."""
-        raise NotImplementedError
+        from ansible_collections.opsauth.tokens.plugins.plugin_utils import _token_sources
+
+        return getattr(_token_sources, self.SOURCE)(options)
 
     def render(self, result, options, output):
         """The lookup's answer for ``output`` out of a CacheResult."""
@@ -243,6 +240,6 @@ class OpsAuthLookupBase(LookupBase):
             result = CacheResult(data, 'login', source.expiry(data)[0])
         else:
             result = cache.get(key, source)
-        display.vvv('%s: %s for %s at %s%s' % (self.ansible_name, _HOW[result.source], key.identity, key.url,
+        display.vvv('%s: %s for %s at %s%s' % (self.ansible_name, result.describe(), key.identity, key.url,
                                                '' if cache else ' (cache disabled)'))
         return result

@@ -34,9 +34,8 @@ from ansible.plugins.loader import lookup_loader
 from ansible.utils.display import Display
 from ansible.utils.vars import merge_hash
 
-from ansible_collections.opsauth.tokens.plugins.module_utils import _options
-from ansible_collections.opsauth.tokens.plugins.module_utils._common import OpsAuthError
-from ansible_collections.opsauth.tokens.plugins.module_utils._options import RUN_LOGIN_REJECTED, RUN_LOGIN_WANTED
+from ansible_collections.opsauth.tokens.plugins.module_utils._errors import OpsAuthError
+from ansible_collections.opsauth.tokens.plugins.module_utils._run_login import RUN_LOGIN_REJECTED, RUN_LOGIN_WANTED
 from ansible_collections.opsauth.tokens.plugins.plugin_utils._cache_core import CacheError
 from ansible_collections.opsauth.tokens.plugins.plugin_utils._lookup_base import cache_from_options
 
@@ -44,8 +43,6 @@ display = Display()
 
 RUN_LOGIN = '_run_login'
 RUN_LOGIN_INFO = '_run_login_info'
-_HOW = {'cache': "reused the run's token", 'login': 'logged in once for the run',
-        'refresh': "refreshed the run's token"}
 
 
 class SharedLogin:
@@ -92,7 +89,7 @@ class RunLoginAction(ActionBase):
             answer = self._run_module(args, shared, task_vars, wrap_async)
         except OpsAuthError as exc:
             # The run's login failed (refused, remembered, unreachable): what the module would have said.
-            answer = dict(self.failure(exc), failed=True)
+            answer = dict(exc.failure(), failed=True)
         finally:
             if not wrap_async:
                 self._remove_tmp_path(self._connection._shell.tmpdir)
@@ -108,14 +105,13 @@ class RunLoginAction(ActionBase):
         """'token' to hand the token over at once; 'wanted' when the module may not need a login (a stored token)."""
         return 'token'
 
-    def failure(self, exc):
-        """The failed result for an error of the run's login: the module's own msg and details."""
-        return dict(msg=str(exc))
-
     # --- the run's login ---------------------------------------------------------------------------------------------
 
     def _shared_login(self, args, task_vars):
         """A SharedLogin, or None when the module should log in itself (see the module docstring)."""
+        # Imported here: the specs import the clients' defaults, and with them the clients (and requests).
+        from ansible_collections.opsauth.tokens.plugins.module_utils import _options
+
         spec = getattr(_options, self.OPTION_SPEC)
         # The module's own rules (types, defaults), but no environment fallbacks: those are read where the module runs.
         validator = ArgumentSpecValidator(dict((name, dict((k, v) for k, v in option.items() if k != 'fallback'))
@@ -183,7 +179,8 @@ class RunLoginAction(ActionBase):
 
     def _obtain(self, shared):
         result = shared.obtain()
-        display.vvv('%s: %s for %s at %s' % (self._task.action, _HOW[result.source], shared.key.identity, shared.key.url))
+        display.vvv("%s: %s for %s at %s (the run's login)"
+                    % (self._task.action, result.describe("the run's token"), shared.key.identity, shared.key.url))
         return result
 
     def _payload(self, result):

@@ -17,7 +17,7 @@ Worker processes are forked from ansible-playbook, so they all see the same path
 arithmetic, no /proc (macOS controllers have none) and no environment variable that a lookup could only set after the
 forks exist. ansible-core keeps its own per-run cache of built modules (``ansiballz_cache``) there for the same reason.
 
-Layout of a cache directory (0700, owned by the user; files 0600 written atomically by ``_store.write_token_file``):
+Layout of a cache directory (0700, owned by the user; files 0600 written atomically by ``_token_file.write_token_file``):
   .hmac_key               random key that names the entries (so a file name reveals nothing about the credentials)
   <service>-<name>.json   one token entry: the client's login answer plus where and when it was obtained
   <service>-<name>.lock   flock()ed while one process logs in, so that concurrent forks log in once
@@ -41,11 +41,11 @@ import hashlib
 import os
 import time
 
-from ansible_collections.opsauth.tokens.plugins.module_utils._common import OpsAuthError
-from ansible_collections.opsauth.tokens.plugins.module_utils._store import (
+from ansible_collections.opsauth.tokens.plugins.module_utils._errors import OpsAuthError
+from ansible_collections.opsauth.tokens.plugins.module_utils._time import now
+from ansible_collections.opsauth.tokens.plugins.module_utils._token_file import (
     FILE_MODE,
     TokenFileError,
-    now,
     read_token_file,
     remove_token_file,
     write_token_file,
@@ -156,17 +156,25 @@ class TokenSource:
 
 
 class CacheResult:
-    """The token data the source returned, and where it came from this time: 'cache', 'login' or 'refresh'."""
+    """The token data a TokenSource returned, and how it was obtained this time (``obtained_by``): 'cache' (an entry
+    reused), 'login' or 'refresh' (the source asked the server)."""
 
-    def __init__(self, data, source, expires_at=None, obtained_at=None):
+    # How each way reads in a -vvv line; {token} names the token ("the cached token", "the run's token").
+    _DESCRIPTIONS = {'cache': 'reused {token}', 'login': 'logged in', 'refresh': 'refreshed {token}'}
+
+    def __init__(self, data, obtained_by, expires_at=None, obtained_at=None):
         self.data = data
-        self.source = source
+        self.obtained_by = obtained_by
         self.expires_at = expires_at
         self.obtained_at = obtained_at
 
     @property
     def hit(self):
-        return self.source == 'cache'
+        return self.obtained_by == 'cache'
+
+    def describe(self, token='the cached token'):
+        """How the token was obtained, for the lookups' and the action plugins' -vvv line."""
+        return self._DESCRIPTIONS[self.obtained_by].format(token=token)
 
 
 class TokenCache(RunCache):
@@ -317,8 +325,8 @@ class TokenCache(RunCache):
         refresh_expires_at = entry.get('refresh_expires_at')
         return refresh_expires_at is None or float(refresh_expires_at) - self._clock() > 60
 
-    def _result(self, entry, source):
-        return CacheResult(dict(entry['data']), source, entry.get('expires_at'), entry['obtained_at'])
+    def _result(self, entry, obtained_by):
+        return CacheResult(dict(entry['data']), obtained_by, entry.get('expires_at'), entry['obtained_at'])
 
     def _read_entry(self, key):
         return self._read_path(self.entry_path(key))

@@ -15,13 +15,11 @@ This module imports the platform clients (and so ``requests``): import it only w
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow import DeepFlowApiError, DeepFlowClient, is_refusal
-from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import (
-    CredentialRejected,
-    JumpServerClient,
-    LoginFailed,
-)
-from ansible_collections.opsauth.tokens.plugins.module_utils._store import epoch_from_iso
+from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow import DeepFlowClient
+from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow_tokens import DeepFlowApiError, is_refusal
+from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import JumpServerClient
+from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver_errors import CredentialRejected, LoginFailed
+from ansible_collections.opsauth.tokens.plugins.module_utils._time import epoch_from_iso
 from ansible_collections.opsauth.tokens.plugins.plugin_utils._token_cache import TokenCache, TokenRejected, TokenSource
 
 

@@ -70,7 +70,7 @@ def run_job(out, name, jms_inputs, tags, scheme, endpoints, collections_path, wo
     env.update(ANSIBLE_COLLECTIONS_PATH=collections_path, OPSAUTH_FAKE_STATE=world, ANSIBLE_FORCE_COLOR='0')
     pdd = os.path.join(out, 'job-' + name.replace(' ', '-'))
     inventory = 'localhost ansible_connection=local ansible_python_interpreter=%s\n' % sys.executable
-    awx_rules.write_private_data_dir(pdd, os.path.join(HERE, 'project'), env, {'fake_bin': os.path.join(ROOT, 'tests', 'bin')},
+    awx_rules.write_private_data_dir(pdd, os.path.join(HERE, 'project'), env, {'fake_bin': os.path.join(ROOT, 'tests', 'fakes')},
                                      inventory)
     for url in (endpoints['jms_url'], endpoints['deepflow_url']):
         sim_reset(url)
@@ -112,7 +112,7 @@ def main(out, collections_path):
         with open(os.path.join(state, 'endpoints.json'), encoding='utf-8') as handle:
             endpoints = json.load(handle)
         world = os.path.join(out, 'world.json')
-        subprocess.run([sys.executable, os.path.join(ROOT, 'tests', 'bin', 'fake_world.py'),
+        subprocess.run([sys.executable, os.path.join(ROOT, 'tests', 'fakes', 'fake_world.py'),
                         os.path.join(state, 'endpoints.json'), world], check=True, stdout=subprocess.DEVNULL)
         results = [run_job(out, name, inputs, tags, scheme, endpoints, os.path.abspath(collections_path), world)
                    for name, inputs, tags, scheme in JOBS]

@@ -1,6 +1,6 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""tests/utils/check_fragments.py on throwaway git repositories: a branch, and a clean clone with only main."""
+"""tests/make/check_fragments.py on throwaway git repositories: a branch, and a clean clone with only main."""
 from __future__ import annotations
 
 import os
@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-CHECK = os.path.join(os.path.dirname(__file__), '..', 'utils', 'check_fragments.py')
+CHECK = os.path.join(os.path.dirname(__file__), '..', 'make', 'check_fragments.py')
 
 
 def git(repo, *argv):

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The deepflow_page_url filter: the plugin edge over module_utils._deepflow.page_url."""
+"""The deepflow_page_url filter: the plugin edge over module_utils._deepflow_pages.page_url."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
@@ -11,6 +11,7 @@ import pytest
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.opsauth.tokens.plugins.filter.deepflow_page_url import FilterModule
+from ansible_collections.opsauth.tokens.tests.unit.plugins.imports import http_stack, loaded_modules
 
 BASE = 'https://deepflow.example.com'
 ACCESS = 'eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJleHAiOjE1NzE4MjMwNzB9.sig'
@@ -73,3 +74,12 @@ def test_a_token_given_as_the_base_url_is_not_echoed(page_url, token):
         page_url(token, 'views', token=BASE)
     assert token not in str(caught.value)
     assert 'not an absolute http(s) URL' in str(caught.value)
+
+
+def test_the_filter_builds_urls_without_the_http_client():
+    # A filter runs in every templating worker: it needs the page rules, not requests or the DeepFlow client.
+    modules = loaded_modules('from ansible_collections.opsauth.tokens.plugins.filter.deepflow_page_url import FilterModule\n'
+                             'FilterModule().filters()["deepflow_page_url"]("https://d.example.com", "views", "T")')
+    assert 'ansible_collections.opsauth.tokens.plugins.module_utils._deepflow_pages' in modules
+    assert http_stack(modules) == []
+    assert 'ansible_collections.opsauth.tokens.plugins.module_utils._deepflow' not in modules

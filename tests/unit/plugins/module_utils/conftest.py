@@ -14,7 +14,7 @@ import json
 from requests.cookies import RequestsCookieJar
 from requests.structures import CaseInsensitiveDict
 
-from ansible_collections.opsauth.tokens.plugins.module_utils._http import NO_AUTH, CookieAuth, HeaderAuth
+from ansible_collections.opsauth.tokens.plugins.module_utils._http import CookieAuth, HeaderAuth, NO_AUTH
 
 URL = 'http://127.0.0.1:9'
 AUTH = '/api/v1/authentication/auth/'

@@ -11,9 +11,11 @@ import json
 
 import pytest
 
-from ansible_collections.opsauth.tokens.plugins.module_utils import _deepflow as df, _store
-from ansible_collections.opsauth.tokens.plugins.module_utils._http import HttpResponse, InvalidResponse
-from ansible_collections.opsauth.tokens.plugins.module_utils._store import epoch_from_iso, iso_from_epoch
+from ansible_collections.opsauth.tokens.plugins.module_utils import _deepflow as df, _time
+from ansible_collections.opsauth.tokens.plugins.module_utils import _deepflow_pages as dfp, _deepflow_tokens as dft
+from ansible_collections.opsauth.tokens.plugins.module_utils._errors import InvalidResponse
+from ansible_collections.opsauth.tokens.plugins.module_utils._transport import HttpResponse
+from ansible_collections.opsauth.tokens.plugins.module_utils._time import epoch_from_iso, iso_from_epoch
 from ansible_collections.opsauth.tokens.tests.unit.plugins.module_utils.conftest import FakeSession
 
 NOW = 1700000000
@@ -51,7 +53,7 @@ def login_data(**extra):
 # --- the envelope ------------------------------------------------------------------------------------------------------
 
 def test_success_needs_2xx_and_opt_status_success():
-    assert df.unwrap(HttpResponse(200, {}, '', envelope([1]), 'u'), 'x') == [1]
+    assert dft.unwrap(HttpResponse(200, {}, '', envelope([1]), 'u'), 'x') == [1]
 
 
 @pytest.mark.parametrize('status, body', [
@@ -61,37 +63,37 @@ def test_success_needs_2xx_and_opt_status_success():
     (400, envelope(None, 'INVALID_PARAMETERS', 'email or password wrong')),
 ])
 def test_anything_else_fails_with_opt_status_and_description(status, body):
-    with pytest.raises(df.DeepFlowApiError) as caught:
-        df.unwrap(HttpResponse(status, {}, '', body, 'u'), 'DeepFlow login')
-    assert caught.value.opt_status == body['OPT_STATUS']
+    with pytest.raises(dft.DeepFlowApiError) as caught:
+        dft.unwrap(HttpResponse(status, {}, '', body, 'u'), 'DeepFlow login')
+    assert caught.value.code == body['OPT_STATUS']
     assert caught.value.status == status
     assert body['OPT_STATUS'] in str(caught.value) and 'email or password wrong' in str(caught.value)
 
 
 def test_bare_body_is_data_only_where_allowed():
     bare = {'access_token': 'a'}
-    assert df.unwrap(HttpResponse(200, {}, '', bare, 'u'), 'login', allow_bare=True) == bare
+    assert dft.unwrap(HttpResponse(200, {}, '', bare, 'u'), 'login', allow_bare=True) == bare
     with pytest.raises(InvalidResponse, match='without the OPT_STATUS envelope'):
-        df.unwrap(HttpResponse(200, {}, '', bare, 'u'), 'lookup')
+        dft.unwrap(HttpResponse(200, {}, '', bare, 'u'), 'lookup')
 
 
 def test_error_without_envelope_quotes_the_body():
-    with pytest.raises(df.DeepFlowApiError, match='no DeepFlow envelope.*upstream timed out') as caught:
-        df.unwrap(HttpResponse(504, {}, '{"message": "upstream timed out"}', {'message': 'upstream timed out'}, 'u'),
-                  'login', allow_bare=True)
-    assert caught.value.opt_status is None
+    with pytest.raises(dft.DeepFlowApiError, match='no DeepFlow envelope.*upstream timed out') as caught:
+        dft.unwrap(HttpResponse(504, {}, '{"message": "upstream timed out"}', {'message': 'upstream timed out'}, 'u'),
+                   'login', allow_bare=True)
+    assert caught.value.code is None
 
 
 def test_a_200_failure_from_the_server_fails_the_login():
     client, dummy = fauths((200, envelope(None, 'FAIL', 'account locked')))
-    with pytest.raises(df.DeepFlowApiError, match='FAIL: account locked'):
+    with pytest.raises(dft.DeepFlowApiError, match='FAIL: account locked'):
         client.login()
 
 
 # --- expiry --------------------------------------------------------------------------------------------------------
 
 def test_jwt_exp_is_read_without_verifying():
-    assert df.jwt_exp(jwt({'exp': 1571823070, 'iat': 1})) == 1571823070
+    assert dft.jwt_exp(jwt({'exp': 1571823070, 'iat': 1})) == 1571823070
 
 
 @pytest.mark.parametrize('token', [
@@ -99,27 +101,27 @@ def test_jwt_exp_is_read_without_verifying():
     '%s.%s.c' % ('e30', base64.urlsafe_b64encode(b'[1, 2]').decode()),
 ])
 def test_jwt_exp_is_none_when_unreadable(token):
-    assert df.jwt_exp(token) is None
+    assert dft.jwt_exp(token) is None
 
 
 def test_expiry_is_the_earlier_of_expires_in_and_exp():
-    later_exp = df.token_set(dict(access_token=jwt({'exp': NOW + 9999}), expires_in=60), NOW, 'x')
-    earlier_exp = df.token_set(dict(access_token=jwt({'exp': NOW + 30}), expires_in=60), NOW, 'x')
-    opaque = df.token_set(dict(access_token='opaque', expires_in=60), NOW, 'x')
+    later_exp = dft.token_set(dict(access_token=jwt({'exp': NOW + 9999}), expires_in=60), NOW, 'x')
+    earlier_exp = dft.token_set(dict(access_token=jwt({'exp': NOW + 30}), expires_in=60), NOW, 'x')
+    opaque = dft.token_set(dict(access_token='opaque', expires_in=60), NOW, 'x')
     assert epoch_from_iso(later_exp['expires_at']) == NOW + 60
     assert epoch_from_iso(earlier_exp['expires_at']) == NOW + 30
     assert epoch_from_iso(opaque['expires_at']) == NOW + 60
-    assert df.token_set(dict(access_token='opaque'), NOW, 'x')['expires_at'] is None
+    assert dft.token_set(dict(access_token='opaque'), NOW, 'x')['expires_at'] is None
 
 
 def test_refresh_expiry_from_its_jwt_else_the_documented_30_days():
-    assert epoch_from_iso(df.token_set(login_data(refresh_token=jwt({'exp': NOW + 5})), NOW, 'x')['refresh_expires_at']) == NOW + 5
-    assert epoch_from_iso(df.token_set(login_data(refresh_token='opaque'), NOW, 'x')['refresh_expires_at']) == NOW + 30 * 86400
+    assert epoch_from_iso(dft.token_set(login_data(refresh_token=jwt({'exp': NOW + 5})), NOW, 'x')['refresh_expires_at']) == NOW + 5
+    assert epoch_from_iso(dft.token_set(login_data(refresh_token='opaque'), NOW, 'x')['refresh_expires_at']) == NOW + 30 * 86400
 
 
 def test_success_without_access_token_is_an_invalid_response():
     with pytest.raises(InvalidResponse, match='without an access_token'):
-        df.token_set({'refresh_token': 'r'}, NOW, 'DeepFlow login')
+        dft.token_set({'refresh_token': 'r'}, NOW, 'DeepFlow login')
 
 
 def stored(access_left=None, refresh_left=None):
@@ -132,18 +134,18 @@ def stored(access_left=None, refresh_left=None):
 
 
 @pytest.mark.parametrize('tokens, plan', [
-    (None, df.LOGIN),
-    ({}, df.LOGIN),
-    (stored(access_left=301, refresh_left=1000), df.REUSE),
-    (stored(access_left=300, refresh_left=1000), df.REFRESH),
-    (stored(access_left=-5, refresh_left=1000), df.REFRESH),
-    (stored(access_left=-5, refresh_left=-1), df.LOGIN),
-    (stored(access_left=-5), df.LOGIN),
-    (stored(refresh_left=1000), df.REFRESH),                   # unknown access expiry: never reused
-    ({'refresh_token': 'given-as-option'}, df.REFRESH),      # unknown refresh expiry: worth one try
+    (None, dft.LOGIN),
+    ({}, dft.LOGIN),
+    (stored(access_left=301, refresh_left=1000), dft.REUSE),
+    (stored(access_left=300, refresh_left=1000), dft.REFRESH),
+    (stored(access_left=-5, refresh_left=1000), dft.REFRESH),
+    (stored(access_left=-5, refresh_left=-1), dft.LOGIN),
+    (stored(access_left=-5), dft.LOGIN),
+    (stored(refresh_left=1000), dft.REFRESH),                   # unknown access expiry: never reused
+    ({'refresh_token': 'given-as-option'}, dft.REFRESH),      # unknown refresh expiry: worth one try
 ])
 def test_plan_present(tokens, plan):
-    assert df.plan_present(tokens, 300, at=NOW) == plan
+    assert dft.plan_present(tokens, 300, at=NOW) == plan
 
 
 # --- fauths: login, refresh, logout --------------------------------------------------------------------------------
@@ -178,20 +180,20 @@ def test_fauths_url_wins_and_no_identity_headers_go_to_fauths():
 
 def test_a_failed_password_login_is_never_retried():
     client, session = fauths((503, envelope(None, 'SERVICE_UNAVAILABLE', 'busy')), (200, envelope(login_data())))
-    with pytest.raises(df.DeepFlowApiError, match='SERVICE_UNAVAILABLE'):
+    with pytest.raises(dft.DeepFlowApiError, match='SERVICE_UNAVAILABLE'):
         client.login()
     assert len(session.calls) == 1
 
 
 def test_login_without_credentials_fails_before_any_request():
     client, session = fauths(password=None)
-    with pytest.raises(df.DeepFlowOptionError, match='email and password'):
+    with pytest.raises(dft.DeepFlowOptionError, match='email and password'):
         client.login()
     assert session.calls == []
 
 
 def test_no_url_at_all_is_a_clear_error():
-    with pytest.raises(df.DeepFlowOptionError, match='set url'):
+    with pytest.raises(dft.DeepFlowOptionError, match='set url'):
         df.DeepFlowClient.from_options({'email': 'e', 'password': 'p'})
 
 
@@ -204,7 +206,7 @@ def test_refresh_sends_no_password_and_keeps_a_rotated_token():
     assert session.calls[0]['json'] == {'grant_type': 'refresh_token', 'refresh_token': 'old-refresh'}
     assert 'dev-pwd' not in json.dumps(session.calls)
     assert tokens['refresh_token'] == new_refresh and tokens['token_type'] == 'refresh_token'
-    merged = df.merge_refreshed(tokens, {'email': 'dev@yunshan.net.cn', 'license': True})
+    merged = dft.merge_refreshed(tokens, {'email': 'dev@yunshan.net.cn', 'license': True})
     assert merged['email'] == 'dev@yunshan.net.cn' and merged['license'] is True
 
 
@@ -212,12 +214,12 @@ def test_refresh_without_rotation_keeps_the_token_sent():
     client, dummy = fauths((200, envelope({'access_token': 'a2', 'expires_in': 60})))
     tokens = client.refresh('opaque-refresh')
     assert tokens['refresh_token'] == 'opaque-refresh'
-    assert df.merge_refreshed(tokens, {'refresh_token': 'opaque-refresh', 'refresh_expires_at': 'X'})['refresh_expires_at'] == 'X'
+    assert dft.merge_refreshed(tokens, {'refresh_token': 'opaque-refresh', 'refresh_expires_at': 'X'})['refresh_expires_at'] == 'X'
 
 
 def test_refresh_is_not_retried_either():
     client, session = fauths((502, envelope(None, 'SERVER_ERROR', '')), (200, envelope(login_data())))
-    with pytest.raises(df.DeepFlowApiError):
+    with pytest.raises(dft.DeepFlowApiError):
         client.refresh('r')
     assert len(session.calls) == 1
 
@@ -229,7 +231,7 @@ def test_logout_uses_bearer_and_tells_revoked_from_already_invalid():
     assert session.calls[0]['headers']['Authorization'] == 'Bearer tok-1'
     assert session.calls[0]['url'].endswith('/api/fauths/logout')
     assert client.logout('tok-1') is False
-    with pytest.raises(df.DeepFlowApiError, match='db down'):
+    with pytest.raises(dft.DeepFlowApiError, match='db down'):
         client.logout('tok-2')
 
 
@@ -260,19 +262,19 @@ def test_revoke_with_everything_dead_revokes_nothing_and_server_trouble_is_raise
     assert client.revoke(None, None) is False
     assert len(session.calls) == 2
     client, dummy = fauths((503, envelope(None, 'SERVICE_UNAVAILABLE', 'busy')))
-    with pytest.raises(df.DeepFlowApiError, match='busy'):
+    with pytest.raises(dft.DeepFlowApiError, match='busy'):
         client.revoke(None, 'refresh-1')
 
 
-def test_token_result_says_what_is_left_of_a_reused_token(monkeypatch):
-    monkeypatch.setattr(_store, 'now', lambda: NOW)
-    tokens = df.token_set(login_data(), NOW - 600, 'login')
-    reused = df.token_result(tokens, 'https://d.example.com')
+def test_token_set_result_says_what_is_left_of_a_reused_token(monkeypatch):
+    monkeypatch.setattr(_time, 'now', lambda: NOW)
+    tokens = dft.token_set(login_data(), NOW - 600, 'login')
+    reused = df.token_set_result(tokens, 'https://d.example.com')
     assert reused['expires_in'] == 3000 and reused['access_token'] == tokens['access_token']
     assert sorted(reused['pages']) == ['applications', 'network', 'views']
-    issued = df.token_result(tokens, None, just_issued=True)
+    issued = df.token_set_result(tokens, None, just_issued=True)
     assert issued['expires_in'] == 3600 and issued['pages'] == {}
-    assert sorted(issued) == sorted(df.RESULT_KEYS + ('pages',))
+    assert sorted(issued) == sorted(dft.RESULT_KEYS + ('pages',))
 
 
 def test_controller_url():
@@ -326,11 +328,11 @@ def test_fuser_envelope_failures():
         (200, envelope({'unexpected': 1})),
     )
     client = df.PermanentTokenClient(transport, path='v2/token/')
-    with pytest.raises(df.DeepFlowApiError, match='RESOURCE_ALREADY_EXIST') as caught:
+    with pytest.raises(dft.DeepFlowApiError, match='RESOURCE_ALREADY_EXIST') as caught:
         client.create('a@b.c', 'S3cret-Pw')
     assert 'S3cret-Pw' not in str(caught.value)
     assert client.delete('gone') is False
-    with pytest.raises(df.DeepFlowApiError, match='FAIL: boom'):
+    with pytest.raises(dft.DeepFlowApiError, match='FAIL: boom'):
         client.delete('x')
     with pytest.raises(InvalidResponse, match='DATA is not a list'):
         client.find('a@b.c')
@@ -344,7 +346,7 @@ def test_default_transport_is_http_to_fuser_with_identity_headers():
     assert session.calls[0]['url'] == 'http://127.0.0.1:20824/v1/user/permanent_token'
     assert session.calls[0]['params'] == {'email': 'a@b.c'}
     assert session.calls[0]['headers'] == {'X-User-Id': '1', 'X-User-Type': '1'}
-    with pytest.raises(df.DeepFlowApiError):
+    with pytest.raises(dft.DeepFlowApiError):
         client.create('a@b.c', 'pw')
     assert len(session.calls) == 2  # the POST carries a password: not retried once it reached the server
 
@@ -358,18 +360,18 @@ def test_default_transport_is_http_to_fuser_with_identity_headers():
     ('/custom/page', '/custom/page'),
 ])
 def test_page_url_for_each_page(page, path):
-    assert (df.page_url('https://deepflow.example.com', page, 'T', 'R')
+    assert (dfp.page_url('https://deepflow.example.com', page, 'T', 'R')
             == 'https://deepflow.example.com%s?token=T&refreshToken=R' % path)
 
 
 def test_page_url_keeps_query_encodes_values_and_omits_refresh_for_permanent():
-    url = df.page_url('https://d.example.com/prefix/', '/appPerformance/instance/index?noBack=true', 'gAAAA+/=', None)
+    url = dfp.page_url('https://d.example.com/prefix/', '/appPerformance/instance/index?noBack=true', 'gAAAA+/=', None)
     assert url == 'https://d.example.com/prefix/appPerformance/instance/index?noBack=true&token=gAAAA%2B%2F%3D'
-    assert 'refreshToken' not in df.page_url('https://d.example.com', 'views', 'T', '')
+    assert 'refreshToken' not in dfp.page_url('https://d.example.com', 'views', 'T', '')
 
 
 def test_page_url_replaces_a_token_already_there():
-    url = df.page_url('http://d:8080', '/monitor/list?token=old&a=%20b&refreshToken=old#frag', 'new', 'r')
+    url = dfp.page_url('http://d:8080', '/monitor/list?token=old&a=%20b&refreshToken=old#frag', 'new', 'r')
     assert url == 'http://d:8080/monitor/list?a=%20b&token=new&refreshToken=r#frag'
 
 
@@ -389,20 +391,20 @@ def test_page_url_replaces_a_token_already_there():
     ('https://d.example.com', 'views', 'T', 42, 'refresh_token must be a string'),
 ])
 def test_page_url_bad_input(base, page, token, refresh, message):
-    with pytest.raises(df.PageUrlError) as caught:
-        df.page_url(base, page, token, refresh)
+    with pytest.raises(dfp.PageUrlError) as caught:
+        dfp.page_url(base, page, token, refresh)
     assert message in str(caught.value)
 
 
 def test_a_token_passed_as_page_is_not_echoed():
     token = jwt({'exp': NOW})
-    with pytest.raises(df.PageUrlError) as caught:
-        df.page_url('https://d.example.com', token, 'T')
+    with pytest.raises(dfp.PageUrlError) as caught:
+        dfp.page_url('https://d.example.com', token, 'T')
     assert token not in str(caught.value) and 'character value' in str(caught.value)
 
 
 def test_page_urls_all_three_or_none():
-    pages = df.page_urls('https://d.example.com', 'T', 'R')
+    pages = dfp.page_urls('https://d.example.com', 'T', 'R')
     assert sorted(pages) == ['applications', 'network', 'views']
     assert pages['network'] == 'https://d.example.com/platformOverview/instance/index?token=T&refreshToken=R'
-    assert df.page_urls(None, 'T') == {} and df.page_urls('https://d.example.com', None) == {}
+    assert dfp.page_urls(None, 'T') == {} and dfp.page_urls('https://d.example.com', None) == {}

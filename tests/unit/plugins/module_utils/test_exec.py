@@ -1,9 +1,9 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The exec transport: argv building, error recognition, pod discovery and curl-in-a-pod.
+"""The exec transport: argv building, error recognition, pod discovery, the bounded process runner.
 
-Commands really run, through the fake docker/podman/kubectl/curl of tests/bin (always by explicit path); the one
-layer faked is the container runtime. HTTP goes to a small server on 127.0.0.1 started here.
+Commands really run, through the fake docker/podman/kubectl of tests/fakes (always by explicit path); the one layer
+faked is the container runtime. Curl inside a pod is tested in test_exec_curl.py.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -12,34 +12,26 @@ __metaclass__ = type
 import json
 import os
 import sys
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 
-from ansible_collections.opsauth.tokens.plugins.module_utils._exec import (
-    CurlTransport,
+from ansible_collections.opsauth.tokens.plugins.module_utils._exec import ExecTarget
+from ansible_collections.opsauth.tokens.plugins.module_utils._exec_errors import (
     ExecBinaryNotFound,
     ExecCommandFailed,
     ExecError,
     ExecOptionsError,
     ExecOutputTooLarge,
-    ExecResult,
     ExecRuntimeUnavailable,
-    ExecTarget,
     ExecTargetNotFound,
     ExecTargetNotRunning,
     ExecTimeout,
     NoRunningPod,
 )
-from ansible_collections.opsauth.tokens.plugins.module_utils._http import (
-    REDACTED,
-    ConnectionFailed,
-    InvalidResponse,
-    OpsAuthError,
-    redact,
-)
+from ansible_collections.opsauth.tokens.plugins.module_utils._exec_process import ExecResult
+from ansible_collections.opsauth.tokens.plugins.module_utils._errors import OpsAuthError
+from ansible_collections.opsauth.tokens.plugins.module_utils._transport import REDACTED, redact
 from ansible_collections.opsauth.tokens.tests.unit.plugins.conftest import FAKE_BIN
 
 DOCKER, PODMAN, KUBECTL = (os.path.join(FAKE_BIN, name) for name in ('docker', 'podman', 'kubectl'))
@@ -349,135 +341,6 @@ def test_find_running_pod_with_a_container_skips_pods_without_it(world):
     world.save()
     target = ExecTarget(runtime='kubectl', namespace='apps', pod_selector='app=web', container='core', kubectl_binary=KUBECTL)
     assert target.resolve_pod() == 'b'
-
-
-# --- curl inside a pod ------------------------------------------------------------------------------------------------
-
-class _Handler(BaseHTTPRequestHandler):
-    seen = []
-
-    def _answer(self):
-        length = int(self.headers.get('Content-Length') or 0)
-        body = self.rfile.read(length).decode() if length else ''
-        self.seen.append({'method': self.command, 'path': self.path, 'headers': dict(self.headers), 'body': body})
-        if self.path.startswith('/html'):
-            payload, ctype, status = b'<html><body>Bad Gateway</body></html>', 'text/html', 502
-        else:
-            payload, ctype, status = json.dumps({'OPT_STATUS': 'SUCCESS', 'DATA': {'echo': body}}).encode(), 'application/json', 200
-            if self.path.startswith('/created'):
-                status = 201
-        self.send_response(status)
-        self.send_header('Content-Type', ctype)
-        self.send_header('Content-Length', str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
-
-    do_GET = do_POST = do_DELETE = _answer
-
-    def log_message(self, *args):  # keep pytest's output clean
-        pass
-
-
-@pytest.fixture
-def http_server():
-    server = HTTPServer(('127.0.0.1', 0), _Handler)
-    _Handler.seen = []
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield 'http://127.0.0.1:%d' % server.server_address[1], _Handler.seen
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture
-def curl_pod(world, http_server):
-    url, seen = http_server
-    world.state['kubernetes']['pods'] = [pod('front-end-1', namespace='deepflow', labels={'app': 'front-end'},
-                                             hosts={'fuser:20824': url})]
-    world.save()
-    target = ExecTarget(runtime='kubectl', namespace='deepflow', pod_selector='app=front-end', kubectl_binary=KUBECTL)
-    return CurlTransport(target, 'http://fuser:20824', timeout=10), seen
-
-
-def test_curl_sends_the_body_on_stdin_and_parses_the_answer(world, curl_pod):
-    transport, seen = curl_pod
-    resp = transport.request('POST', '/v1/user/permanent_token', json_body={'email': 'a@b.c', 'password': SECRET},
-                             headers={'X-User-Id': '1', 'X-User-Type': '1'}, secrets=[SECRET])
-    assert resp.status == 200 and resp.ok
-    assert json.loads(resp.json['DATA']['echo']) == {'email': 'a@b.c', 'password': SECRET}
-    assert seen[-1]['method'] == 'POST' and seen[-1]['path'] == '/v1/user/permanent_token'
-    assert seen[-1]['headers']['X-User-Id'] == '1' and seen[-1]['headers']['Content-Type'] == 'application/json'
-    assert world.calls()[-1]['argv'] == [
-        'kubectl', '-n', 'deepflow', 'exec', '-i', 'front-end-1', '--', 'curl', '-sS', '-X', 'POST', '--max-time', '10',
-        '--max-filesize', '8388608',
-        '-H', 'X-User-Id: 1', '-H', 'X-User-Type: 1', '-H', 'Content-Type: application/json', '--data-binary', '@-',
-        '-w', '\\n%{redirect_url}\\n%{http_code}', 'http://fuser:20824/v1/user/permanent_token']
-    assert SECRET not in json.dumps(world.calls())
-
-
-def test_curl_takes_the_positional_order_of_the_deepflow_client(world, curl_pod):
-    # _deepflow.PermanentTokenClient calls transport.request(method, path, params, json_body, headers)
-    transport, seen = curl_pod
-    resp = transport.request('POST', '/v1/user/permanent_token', None, {'email': 'a@b.c', 'password': SECRET},
-                             {'X-User-Id': '1', 'X-User-Type': '1'})
-    assert resp.status == 200 and seen[-1]['headers']['X-User-Type'] == '1'
-    assert json.loads(seen[-1]['body'])['password'] == SECRET
-
-
-def test_curl_errors_never_show_the_password_of_the_body(tmp_path):
-    # A "curl" that fails and echoes its stdin (the body) to stderr: the error must not carry the password.
-    fake = tmp_path / 'echoing-curl'
-    fake.write_text(u'#!/bin/sh\necho "curl: (22) The requested URL returned error: $(cat)" >&2\nexit 22\n')
-    fake.chmod(0o700)
-    transport = CurlTransport(ExecTarget(), 'http://fuser:20824', curl=str(fake))
-    with pytest.raises(ExecCommandFailed) as info:
-        transport.request('POST', '/v1/user/permanent_token', None, {'email': 'a@b.c', 'password': SECRET})
-    assert info.value.rc == 22 and 'The requested URL returned error' in str(info.value)
-    assert SECRET not in str(info.value) and json.dumps(SECRET)[1:-1] not in str(info.value)
-    assert SECRET not in info.value.stderr and 'a@b.c' in str(info.value)
-
-
-def test_curl_query_status_and_no_body(world, curl_pod):
-    transport, seen = curl_pod
-    resp = transport.request('GET', '/created', params={'email': 'a b@c.d'})
-    assert resp.status == 201
-    assert seen[-1]['path'] == '/created?email=a+b%40c.d' and seen[-1]['body'] == ''
-    assert '--data-binary' not in world.calls()[-1]['argv']
-    assert transport.attempts == 1
-
-
-def test_curl_html_answer_is_an_invalid_response(curl_pod):
-    transport, _seen = curl_pod
-    with pytest.raises(InvalidResponse, match='HTTP 502 .*Bad Gateway'):
-        transport.request('GET', '/html')
-    assert transport.request('GET', '/html', expect_json=False).status == 502
-
-
-def test_curl_unknown_host_or_closed_port_is_a_connection_failure(world, curl_pod):
-    transport, _seen = curl_pod
-    with pytest.raises(ConnectionFailed, match='Could not resolve host: elsewhere'):
-        CurlTransport(transport.target, 'http://elsewhere:1').request('GET', '/x')
-    world.state['kubernetes']['pods'][0]['hosts'] = {'fuser:20824': 'http://127.0.0.1:9'}
-    world.save()
-    with pytest.raises(ConnectionFailed, match="Couldn't connect"):
-        transport.request('GET', '/x')
-
-
-def test_curl_refuses_a_secret_header_on_its_command_line(curl_pod):
-    transport, seen = curl_pod
-    for name in ('Authorization', 'Cookie', 'X-Api-Key', 'X-Auth-Token'):
-        with pytest.raises(ExecOptionsError, match='refusing to send header %s' % name):
-            transport.request('GET', '/x', headers={name: 'secret'})
-    assert not seen
-
-
-def test_curl_pod_not_running_is_the_runtime_error(world, curl_pod):
-    transport, _seen = curl_pod
-    assert transport.request('GET', '/x').status == 200  # finds the pod, once
-    world.state['kubernetes']['pods'][0]['phase'] = 'Failed'
-    world.save()
-    with pytest.raises(ExecTargetNotRunning, match='front-end-1 in namespace deepflow has completed'):
-        transport.request('GET', '/x')
 
 
 # --- bounded output (issue 8, defect 5) --------------------------------------------------------------------------------

@@ -10,14 +10,13 @@ import socket
 import pytest
 import requests
 
-from ansible_collections.opsauth.tokens.plugins.module_utils._http import (
-    MAX_BACKOFF,
-    RETRY_CONNECT,
+from ansible_collections.opsauth.tokens.plugins.module_utils._errors import (
     ConnectionFailed,
-    HttpClient,
     InvalidResponse,
     OpsAuthError,
 )
+from ansible_collections.opsauth.tokens.plugins.module_utils._http import HttpClient
+from ansible_collections.opsauth.tokens.plugins.module_utils._transport import MAX_BACKOFF, RETRY_CONNECT
 from ansible_collections.opsauth.tokens.tests.unit.plugins.module_utils.conftest import FakeResponse, FakeSession
 
 REFUSED = requests.exceptions.ConnectionError(

@@ -19,18 +19,20 @@ import pytest
 import requests
 
 from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow import DeepFlowClient, check_stored_origin
-from ansible_collections.opsauth.tokens.plugins.module_utils._exec import CurlTransport, ExecTarget
-from ansible_collections.opsauth.tokens.plugins.module_utils._http import (
-    DeadlineExceeded,
+from ansible_collections.opsauth.tokens.plugins.module_utils._exec import ExecTarget
+from ansible_collections.opsauth.tokens.plugins.module_utils._exec_curl import CurlTransport
+from ansible_collections.opsauth.tokens.plugins.module_utils._errors import (
     ConnectionFailed,
     CredentialError,
-    HeaderAuth,
-    HttpClient,
+    DeadlineExceeded,
     InvalidResponse,
     OpsAuthError,
     OriginRefused,
     RedirectRefused,
     ResponseTooLarge,
+)
+from ansible_collections.opsauth.tokens.plugins.module_utils._http import HeaderAuth, HttpClient
+from ansible_collections.opsauth.tokens.plugins.module_utils._transport import (
     join_url,
     parse_origin,
     redact,
@@ -45,7 +47,7 @@ from ansible_collections.opsauth.tokens.tests.unit.plugins.module_utils.loopback
 )
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-FAKE_CURL = os.path.normpath(os.path.join(HERE, '..', '..', '..', 'bin', 'curl'))
+FAKE_CURL = os.path.normpath(os.path.join(HERE, '..', '..', '..', 'fakes', 'curl'))
 NETRC_BASIC = 'Basic ' + base64.b64encode(b'netrc-user:netrc-password').decode()
 PROFILE = '/api/v1/users/profile/'
 
@@ -91,7 +93,7 @@ def jms(url, **options):
 
 
 def curl(url, **options):
-    """curl "in a pod": the fake curl of tests/bin, run on this host, talking to the loopback server for real."""
+    """curl "in a pod": the fake curl of tests/fakes, run on this host, talking to the loopback server for real."""
     return CurlTransport(ExecTarget(), url, curl=FAKE_CURL, **dict(dict(timeout=20), **options))
 
 

@@ -20,8 +20,9 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._jms_access_keys im
     KeyLimitReached,
     OldKeyLeft,
 )
-from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import CredentialRejected, JumpServerClient
-from ansible_collections.opsauth.tokens.plugins.module_utils._store import TokenFileError
+from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import JumpServerClient
+from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver_errors import CredentialRejected
+from ansible_collections.opsauth.tokens.plugins.module_utils._token_file import TokenFileError
 
 CONFIRM_PATH = '/api/v1/authentication/confirm/'
 

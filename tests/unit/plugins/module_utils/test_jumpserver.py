@@ -5,33 +5,30 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import datetime
 import itertools
 
 import pytest
 import requests
 from httpsig.verify import HeaderVerifier
 
-from ansible_collections.opsauth.tokens.plugins.module_utils import _store
-from ansible_collections.opsauth.tokens.plugins.module_utils._http import InvalidResponse, OriginRefused
-from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import (
+from ansible_collections.opsauth.tokens.plugins.module_utils import _time
+from ansible_collections.opsauth.tokens.plugins.module_utils._errors import InvalidResponse, OriginRefused
+from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import JumpServerClient, bearer_token_result
+from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver_auth import (
     AccessKeyAuth,
-    ApiError,
-    AuthOptionsError,
     BearerAuth,
-    CredentialRejected,
-    JumpServerClient,
-    LoginConfirmError,
-    LoginFailed,
-    MfaError,
     PasswordAuth,
     PrivateTokenAuth,
     SessionAuth,
-    error_details,
-    expiry_fields,
-    parse_date_expired,
     select_auth,
-    token_result,
+)
+from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver_errors import (
+    ApiError,
+    AuthOptionsError,
+    CredentialRejected,
+    LoginConfirmError,
+    LoginFailed,
+    MfaError,
 )
 from ansible_collections.opsauth.tokens.plugins.module_utils._totp import totp
 from ansible_collections.opsauth.tokens.tests.unit.plugins.module_utils.conftest import URL, FakeResponse, FakeSession
@@ -67,54 +64,15 @@ def password_client(session, clock=None, **extra):
     return make_client(session, clock, username='alice', password='Alice-Pass-1', **extra)
 
 
-# --- dates -----------------------------------------------------------------------------------------------------------
-
-@pytest.mark.parametrize('value, epoch', [
-    ('2026/08/22 10:00:00 +0800', 1787364000),
-    ('2026/08/22 02:00:00 +0000', 1787364000),
-    ('2026-08-22 10:00:00 +0800', 1787364000),
-    ('2026-08-22T10:00:00+08:00', 1787364000),
-    ('2026-08-22T02:00:00Z', 1787364000),
-    ('2026-08-22T02:00:00.250000Z', 1787364000),
-    ('2026-08-22T10:00:00.5+08:00', 1787364000),
-    (1787364000, 1787364000),
-    ('1787364000', 1787364000),
-])
-def test_date_expired_formats(value, epoch):
-    assert int(parse_date_expired(value).timestamp()) == epoch
-
-
-@pytest.mark.parametrize('value', ['2026/08/22 10:00:00', 'tomorrow', '', None, True, {'a': 1}])
-def test_dates_without_offset_or_garbage_are_unknown(value):
-    # A date without an offset would have to guess the server's time zone: better unknown than hours off.
-    assert parse_date_expired(value) is None
-
-
-def test_expiry_fields_keep_the_server_offset():
-    fields = expiry_fields('2026/08/22 10:00:00 +0800', now=NOW)
-    assert fields == {'date_expired': '2026-08-22T10:00:00+08:00', 'expires_at': 1787364000, 'expires_in': 3600}
-    assert datetime.datetime.fromisoformat(fields['date_expired']).utcoffset() == datetime.timedelta(hours=8)
-    assert expiry_fields('2026/08/22 10:00:00 +0800', now=1787364000 + 5)['expires_in'] == 0
-    assert expiry_fields('soon', now=NOW) == {'date_expired': 'soon', 'expires_at': None, 'expires_in': None}
-
-
-def test_token_result_says_what_is_left_and_gives_the_headers(monkeypatch):
-    monkeypatch.setattr(_store, 'now', lambda: NOW)
+def test_bearer_token_result_says_what_is_left_and_gives_the_headers(monkeypatch):
+    monkeypatch.setattr(_time, 'now', lambda: NOW)
     data = dict(token='t' * 36, keyword=None, date_expired='2026-08-22T10:00:00+08:00', expires_at=NOW + 100,
                 user={'username': 'alice'})
-    result = token_result(data, 'org-1')
+    result = bearer_token_result(data, 'org-1')
     assert result == dict(token='t' * 36, keyword='Bearer', date_expired='2026-08-22T10:00:00+08:00', expires_in=100,
                           user={'username': 'alice'},
                           headers={'Authorization': 'Bearer ' + 't' * 36, 'X-JMS-ORG': 'org-1'})
-    assert token_result(dict(data, expires_at=None))['expires_in'] is None
-
-
-def test_error_details_keep_what_is_known_and_the_answer_only_when_asked():
-    exc = LoginFailed('login as alice failed', code='password_failed', status=400, body={'error': 'password_failed'})
-    assert error_details(exc) == {'error_code': 'password_failed', 'status': 400}
-    assert error_details(exc, body=True) == {'error_code': 'password_failed', 'status': 400,
-                                             'json': {'error': 'password_failed'}}
-    assert error_details(InvalidResponse('not JSON')) == {}
+    assert bearer_token_result(dict(data, expires_at=None))['expires_in'] is None
 
 
 # --- choosing the auth method ----------------------------------------------------------------------------------------

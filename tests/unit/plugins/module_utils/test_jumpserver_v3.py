@@ -7,11 +7,8 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import (
-    CredentialRejected,
-    JumpServerClient,
-    LoginFailed,
-)
+from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import JumpServerClient
+from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver_errors import CredentialRejected, LoginFailed
 
 
 def login(server, **options):

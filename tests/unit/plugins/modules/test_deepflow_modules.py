@@ -139,8 +139,8 @@ def test_absent_with_everything_dead_is_not_a_change_on_the_server(df, run_modul
 
 
 # --- deepflow_permanent_token over exec: curl in the front-end pod ---------------------------------------------------
-# The one layer faked is the container runtime (tests/bin/kubectl and docker, by explicit path); the curl "in the pod"
-# is tests/bin/curl, which reaches the in-process simulator as http://fuser:20824.
+# The one layer faked is the container runtime (tests/fakes/kubectl and docker, by explicit path); the curl "in the pod"
+# is tests/fakes/curl, which reaches the in-process simulator as http://fuser:20824.
 
 FRONT_END_POD = 'front-end-6c9d7b8f5-abcde'
 LCUUID = re.compile(r'[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}')
@@ -272,11 +272,11 @@ def test_over_exec_failures_name_deepflows_status_or_curls_error_never_the_passw
 
 def fail_renames(monkeypatch):
     """Make the rename that puts a token file in place fail, as a full disk or a vanished folder would."""
-    from ansible_collections.opsauth.tokens.plugins.module_utils import _store
+    from ansible_collections.opsauth.tokens.plugins.module_utils import _token_file
 
     def no_space(src, dst):
         raise OSError(28, 'No space left on device')
-    monkeypatch.setattr(_store.os, 'replace', no_space)
+    monkeypatch.setattr(_token_file.os, 'replace', no_space)
 
 
 @pytest.mark.parametrize('where', ['missing/key.json', 'a-directory'])

@@ -160,11 +160,11 @@ def test_a_fifo_dest_is_refused_without_blocking(jms, run_module, tmp_path):
 
 
 def test_a_login_whose_write_fails_returns_the_token(jms, run_module, tmp_path, monkeypatch):
-    from ansible_collections.opsauth.tokens.plugins.module_utils import _store
+    from ansible_collections.opsauth.tokens.plugins.module_utils import _token_file
 
     def no_space(src, dst):
         raise OSError(28, 'No space left on device')
-    monkeypatch.setattr(_store.os, 'replace', no_space)
+    monkeypatch.setattr(_token_file.os, 'replace', no_space)
     result = run_module(jms_token, args(jms, dest=str(tmp_path / 'jms.json')))
     assert result['failed'] is True and result['changed'] is True
     assert len(result['token']) == 36 and result['headers']['Authorization'] == 'Bearer ' + result['token']

@@ -14,8 +14,8 @@ import time
 
 import pytest
 
-from ansible_collections.opsauth.tokens.plugins.module_utils._http import OpsAuthError
-from ansible_collections.opsauth.tokens.plugins.module_utils._store import write_token_file
+from ansible_collections.opsauth.tokens.plugins.module_utils._errors import OpsAuthError
+from ansible_collections.opsauth.tokens.plugins.module_utils._token_file import write_token_file
 from ansible_collections.opsauth.tokens.plugins.plugin_utils import _token_cache
 from ansible_collections.opsauth.tokens.plugins.plugin_utils._token_cache import (
     CacheError,
@@ -227,13 +227,13 @@ def test_reuses_until_min_ttl_then_logs_in_again(dirs):
     cache = TokenCache(dirs['run'], min_ttl=300, clock=clock)
     server = FakeServer(dirs['base'], lifetime=3600, clock=clock)
     first = cache.get(key_for(), server)
-    assert first.source == 'login'
+    assert first.obtained_by == 'login'
     clock.value += 3600 - 301
     again = cache.get(key_for(), server)
     assert again.hit and again.data['token'] == first.data['token']
     clock.value += 2
     renewed = cache.get(key_for(), server)
-    assert renewed.source == 'login' and renewed.data['token'] != first.data['token']
+    assert renewed.obtained_by == 'login' and renewed.data['token'] != first.data['token']
     assert len(server.calls('login')) == 2
 
 
@@ -245,7 +245,7 @@ def test_min_ttl_longer_than_half_the_lifetime_is_capped(dirs):
     clock.value += 1000
     assert cache.get(key_for(), server).hit
     clock.value += 900  # 1700 s left: less than half of 3600
-    assert cache.get(key_for(), server).source == 'login'
+    assert cache.get(key_for(), server).obtained_by == 'login'
 
 
 def test_stale_token_with_refresh_token_is_refreshed_not_logged_in(dirs):
@@ -255,7 +255,7 @@ def test_stale_token_with_refresh_token_is_refreshed_not_logged_in(dirs):
     cache.get(key_for(), server)
     clock.value += 3600
     result = cache.get(key_for(), server)
-    assert result.source == 'refresh' and result.data['token'].startswith('refreshed-')
+    assert result.obtained_by == 'refresh' and result.data['token'].startswith('refreshed-')
     assert cache.get(key_for(), server).hit
     assert server.calls() == ['login', 'refresh']
 
@@ -267,7 +267,7 @@ def test_expired_refresh_token_is_not_used(dirs):
     write_token_file(cache.entry_path(key_for()), {
         'version': 1, 'run': cache.run_id, 'obtained_at': clock() - 7200, 'expires_at': clock() - 3600,
         'refresh_expires_at': clock() - 1, 'data': {'token': 'old', 'refresh_token': 'r'}})
-    assert cache.get(key_for(), server).source == 'login'
+    assert cache.get(key_for(), server).obtained_by == 'login'
     assert server.calls() == ['login']
 
 
@@ -277,7 +277,7 @@ def test_rejected_refresh_token_falls_back_to_one_login(dirs):
     server = FakeServer(dirs['base'], clock=clock, refresh='reject')
     cache.get(key_for(), server)
     clock.value += 3600
-    assert cache.get(key_for(), server).source == 'login'
+    assert cache.get(key_for(), server).obtained_by == 'login'
     assert cache.get(key_for(), server).hit
     assert server.calls() == ['login', 'refresh', 'login']
 
@@ -287,7 +287,7 @@ def test_damaged_entry_costs_a_login_not_a_failure(dirs):
     server = FakeServer(dirs['base'])
     with open(cache.entry_path(key_for()), 'w') as handle:
         handle.write('{"version": 1, "data": {"tok')
-    assert cache.get(key_for(), server).source == 'login'
+    assert cache.get(key_for(), server).obtained_by == 'login'
     assert cache.get(key_for(), server).hit
 
 
@@ -321,7 +321,7 @@ def test_failure_is_per_identity_a_corrected_password_logs_in(dirs):
     cache = TokenCache(dirs['run'])
     with pytest.raises(LoginRefused):
         cache.get(key_for(password='typo'), FakeServer(dirs['base'], fail=True))
-    assert cache.get(key_for(), FakeServer(dirs['base'])).source == 'login'
+    assert cache.get(key_for(), FakeServer(dirs['base'])).obtained_by == 'login'
 
 
 def test_failures_are_not_persisted_across_runs(dirs):
@@ -351,7 +351,7 @@ def test_token_rejected_with_401_is_replaced_by_exactly_one_login(dirs):
     old = TokenCache(dirs['run'], cache_dir=dirs['persist']).get(key_for(), server)
     second_run = TokenCache(dirs['run2'], cache_dir=dirs['persist'])
     new = second_run.get(key_for(), server)
-    assert new.source == 'login' and new.data['token'] != old.data['token']
+    assert new.obtained_by == 'login' and new.data['token'] != old.data['token']
     # the replacement is trusted for the rest of the run: a server that rejects everything costs one login, no loop
     for dummy in range(3):
         assert second_run.get(key_for(), server).hit
@@ -362,7 +362,7 @@ def test_earlier_runs_token_is_refreshed_once_when_it_cannot_be_verified(dirs):
     server = FakeServer(dirs['base'], refresh='ok')
     TokenCache(dirs['run'], cache_dir=dirs['persist']).get(key_for(), server)
     second_run = TokenCache(dirs['run2'], cache_dir=dirs['persist'])
-    assert second_run.get(key_for(), server).source == 'refresh'
+    assert second_run.get(key_for(), server).obtained_by == 'refresh'
     assert second_run.get(key_for(), server).hit
     assert server.calls() == ['login', 'refresh']
 
@@ -371,7 +371,7 @@ def test_earlier_runs_rejected_refresh_token_costs_one_login(dirs):
     server = FakeServer(dirs['base'], refresh='reject')
     TokenCache(dirs['run'], cache_dir=dirs['persist']).get(key_for(), server)
     second_run = TokenCache(dirs['run2'], cache_dir=dirs['persist'])
-    assert second_run.get(key_for(), server).source == 'login'
+    assert second_run.get(key_for(), server).obtained_by == 'login'
     assert second_run.get(key_for(), server).hit
     assert server.calls() == ['login', 'refresh', 'login']
 
@@ -473,7 +473,7 @@ def test_recheck_of_a_dropped_token_costs_one_login(dirs):
     first = cache.get(key_for(), server)
     clock.value += 61
     second = cache.get(key_for(), server)
-    assert second.source == 'login' and second.data['token'] != first.data['token']
+    assert second.obtained_by == 'login' and second.data['token'] != first.data['token']
     assert cache.get(key_for(), server).hit
     assert len(server.calls('login')) == 2 and len(server.calls('verify')) == 1
 
@@ -499,7 +499,7 @@ def test_recheck_refreshes_where_the_platform_cannot_check(dirs):
     server = FakeServer(dirs['base'], clock=clock, refresh='ok')
     cache.get(key_for(), server)
     clock.value += 61
-    assert cache.get(key_for(), server).source == 'refresh'
+    assert cache.get(key_for(), server).obtained_by == 'refresh'
     assert server.calls('login') == ['login'] and server.calls('refresh') == ['refresh']
 
 
@@ -520,7 +520,7 @@ def test_reject_drops_the_entry_once_for_all_forks(dirs):
     seen = cache.get(key_for(), server).data
     cache.reject(key_for(), seen)
     fresh = cache.get(key_for(), server)
-    assert fresh.source == 'login'
+    assert fresh.obtained_by == 'login'
     # a second fork reports the same old token: the replacement stays, no second login
     cache.reject(key_for(), seen)
     assert cache.get(key_for(), server).data == fresh.data

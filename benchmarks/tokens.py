@@ -1,0 +1,243 @@
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The token benchmarks of benchmarks/README.md that compare runs: what a cached lookup costs next to a plain string,
+and how many logins a large play of modules makes.
+
+Usage: python benchmark_tokens.py COLLECTION_DIR STATE_DIR [lookups|modules|importtime ...] [--sizes 20:5,100:20]
+       [--pairs 5] [--module-hosts 70] [--module-forks 10]
+
+lookups    benchmarks/lookup_cost/playbook.yml on N local hosts with F forks (--sizes N:F[:TASKS],...; 10 tasks per
+           host by default, 2 at 500 hosts so that a run takes seconds, not minutes), three runs per round in rotating
+           order: the variable as a jms_token lookup, as a deepflow_token lookup, and as a plain string. Wall and
+           CPU (ansible-playbook and all its workers, from getrusage) per run;
+           the ratio of each lookup run to the plain run of the same round; medians over the rounds. Logins are read
+           from the simulators' request logs (/_sim/requests), not from Ansible's output. JumpServer's throttle is off
+           here, so that the runs compare (the cache makes one login per run anyway).
+modules    benchmarks/module_login/playbook.yml on 70 local hosts with -f 10, JumpServer's default throttle on: logins
+           per service, answers 429, hosts failed, wall time.
+importtime the modules a cache hit imports, and their cumulative import time from python -X importtime
+           (tests/target_helpers/lookup_once.py), for each lookup.
+
+Raw figures of every run (JSON) and Ansible's output are kept in STATE_DIR/benchmark_tokens/.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import resource
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+
+PLAIN, JMS, DEEPFLOW = 'plain', 'jms', 'deepflow'
+JMS_LOGIN = ('POST', '/api/v1/authentication/auth/')
+DEEPFLOW_LOGIN = ('POST', '/api/fauths/login')
+
+
+class Simulators:
+    def __init__(self, collection, state):
+        sys.path.insert(0, os.path.join(collection, 'tests', 'simulators'))
+        import run  # pylint: disable=import-error
+        self.run, self.state, self.endpoints = run, state, None
+
+    def start(self, jms_args=()):
+        self.run.stop(self.state)
+        self.endpoints = self.run.start(self.state, jms_args=list(jms_args))
+        return self
+
+    def stop(self):
+        self.run.stop(self.state)
+
+    def _call(self, url, path, body=None):
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(url + path, data=data, method='GET' if body is None else 'POST',
+                                         headers={'Content-Type': 'application/json'})
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            return json.load(answer)
+
+    def reset(self):
+        for url in (self.endpoints['jms_url'], self.endpoints['deepflow_url']):
+            self._call(url, '/_sim/reset', {'state': True})
+
+    def requests(self, which, method, path):
+        url = self.endpoints['jms_url' if which == 'jms' else 'deepflow_url']
+        return self._call(url, '/_sim/requests?method=%s&path=%s' % (method, path))['requests']
+
+
+def inventory(results, hosts):
+    path = os.path.join(results, 'inventory-%d.ini' % hosts)
+    with open(path, 'w') as handle:
+        handle.write('[bench]\nbench[001:%03d]\n\n[bench:vars]\nansible_connection=local\n'
+                     'ansible_python_interpreter={{ ansible_playbook_python }}\n' % hosts)
+    return path
+
+
+def play(sims, results, name, playbook, hosts, forks, extra=(), env=None):
+    """Run ansible-playbook once against freshly reset simulators; its figures as a dict."""
+    sims.reset()
+    log = os.path.join(results, name + '.log')
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.monotonic()
+    with open(log, 'w') as handle:
+        rc = subprocess.call(['ansible-playbook', '-i', inventory(results, hosts), '-f', str(forks), playbook,
+                              '-e', 'jms_url=' + sims.endpoints['jms_url'],
+                              '-e', 'deepflow_url=' + sims.endpoints['deepflow_url']] + list(extra),
+                             stdout=handle, stderr=subprocess.STDOUT, env=dict(os.environ, **(env or {})))
+    wall = time.monotonic() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    with open(log) as handle:
+        recap = re.findall(r'^bench\d+\s+: ok=(\d+).*failed=(\d+)', handle.read(), re.M)
+    jms = sims.requests('jms', *JMS_LOGIN)
+    figures = dict(name=name, rc=rc, wall=round(wall, 2), cpu=round(cpu, 2), hosts=hosts, forks=forks,
+                   jms_logins=len(jms), jms_throttled=sum(1 for r in jms if r['status'] == 429),
+                   deepflow_logins=len(sims.requests('deepflow', *DEEPFLOW_LOGIN)),
+                   hosts_failed=sum(1 for ok, failed in recap if int(failed)), hosts_seen=len(recap),
+                   tasks_ok=sum(int(ok) for ok, failed in recap))
+    with open(os.path.join(results, name + '.json'), 'w') as handle:
+        json.dump(figures, handle)
+    return figures
+
+
+def lookups(sims, collection, results, sizes, pairs):
+    sims.start(jms_args=['--anon-rate=0'])
+    playbook = os.path.join(collection, 'benchmarks', 'lookup_cost', 'playbook.yml')
+    rows = []
+    for hosts, forks, tasks in sizes:
+        tags = ','.join('t%02d' % number for number in range(1, tasks + 1))
+        runs = {PLAIN: [], JMS: [], DEEPFLOW: []}
+        for number in range(pairs):
+            # Rotate the order, so that a slow moment of the machine does not always hit the same kind of run.
+            order = [PLAIN, JMS, DEEPFLOW]
+            order = order[number % 3:] + order[:number % 3]
+            for mode in order:
+                name = 'lookups-%d-%s-%d' % (hosts, mode, number + 1)
+                runs[mode].append(play(sims, results, name, playbook, hosts, forks, ['-e', 'mode=' + mode, '--tags', tags]))
+                print('  %s: %.1f s wall, %.1f s CPU, rc %d' % (name, runs[mode][-1]['wall'], runs[mode][-1]['cpu'],
+                                                                runs[mode][-1]['rc']), flush=True)
+        rows.append(summary(hosts, forks, tasks, runs))
+    return rows
+
+
+def summary(hosts, forks, tasks, runs):
+    evaluations = hosts * tasks
+    row = dict(hosts=hosts, forks=forks, tasks=tasks, evaluations=evaluations, rounds=len(runs[PLAIN]),
+               plain_wall=statistics.median(r['wall'] for r in runs[PLAIN]),
+               plain_cpu=statistics.median(r['cpu'] for r in runs[PLAIN]),
+               plain_failed=sum(r['hosts_failed'] for r in runs[PLAIN]))
+    for mode, login in ((JMS, 'jms_logins'), (DEEPFLOW, 'deepflow_logins')):
+        pairs = list(zip(runs[mode], runs[PLAIN]))
+        row[mode] = dict(
+            wall=statistics.median(r['wall'] for r in runs[mode]),
+            cpu=statistics.median(r['cpu'] for r in runs[mode]),
+            wall_ratio=round(statistics.median(r['wall'] / p['wall'] for r, p in pairs), 3),
+            cpu_ratio=round(statistics.median(r['cpu'] / p['cpu'] for r, p in pairs), 3),
+            cpu_ms_per_evaluation=round(statistics.median((r['cpu'] - p['cpu']) * 1000.0 / evaluations for r, p in pairs), 1),
+            logins=sorted(set(r[login] for r in runs[mode])),
+            hosts_failed=sum(r['hosts_failed'] for r in runs[mode]))
+    return row
+
+
+def print_lookups(rows):
+    print()
+    print('| hosts | forks | tasks/host | lookup | wall lookup / plain (s) | wall ratio | CPU lookup / plain (s) '
+          '| CPU ratio | CPU ms per evaluation | logins per run | hosts failed |')
+    print('|---:|---:|---:|---|---:|---:|---:|---:|---:|---|---:|')
+    for row in rows:
+        for mode in (JMS, DEEPFLOW):
+            data = row[mode]
+            print('| %d | %d | %d | %s_token | %.1f / %.1f | **%.3f** | %.1f / %.1f | %.3f | %.1f | %s | %d |' % (
+                row['hosts'], row['forks'], row['tasks'], 'jms' if mode == JMS else 'deepflow', data['wall'],
+                row['plain_wall'], data['wall_ratio'], data['cpu'], row['plain_cpu'], data['cpu_ratio'],
+                data['cpu_ms_per_evaluation'], ', '.join(str(n) for n in data['logins']),
+                data['hosts_failed'] + row['plain_failed']))
+    print('(medians over %s rounds; a ratio is the median of the per-round ratios)' % ', '.join(
+        sorted(set(str(row['rounds']) for row in rows))))
+
+
+def modules(sims, collection, results, hosts, forks):
+    sims.start()  # JumpServer's default throttle: 60 anonymous requests a minute per address
+    playbook = os.path.join(collection, 'benchmarks', 'module_login', 'playbook.yml')
+    figures = play(sims, results, 'modules-%d' % hosts, playbook, hosts, forks)
+    print()
+    print('| %d hosts, forks %d, one jms_request and one deepflow_login task per host, password auth | |' % (hosts, forks))
+    print('|---|---:|')
+    for label, key in (('JumpServer logins (POST /api/v1/authentication/auth/)', 'jms_logins'),
+                       ('JumpServer logins answered 429 (throttled)', 'jms_throttled'),
+                       ('DeepFlow logins (POST /api/fauths/login)', 'deepflow_logins'),
+                       ('tasks ok (of %d)' % (2 * hosts), 'tasks_ok'),
+                       ('hosts failed (of %d)' % hosts, 'hosts_failed'),
+                       ('wall time, seconds', 'wall')):
+        print('| %s | %s |' % (label, figures[key]))
+    return figures
+
+
+def importtime(sims, collection, results):
+    """The imports of a cache hit, per lookup: the second of two evaluations in one run directory."""
+    sims.start(jms_args=['--anon-rate=0'])
+    collections_path = os.path.abspath(os.path.join(collection, '..', '..', '..'))
+    script = os.path.join(collection, 'tests', 'target_helpers', 'lookup_once.py')
+    marker = '-- opsauth.tokens: the lookup evaluation starts here --'
+    print()
+    print('| lookup (cache hit) | modules imported | cumulative import time (ms) | requests imported |')
+    print('|---|---:|---:|---|')
+    lookups = (('opsauth.tokens.jms_token', ['url=' + sims.endpoints['jms_url'], 'username=admin', 'password=Adm1n-Pass!']),
+               ('opsauth.tokens.deepflow_token', ['url=' + sims.endpoints['deepflow_url'], 'email=ops@example.com',
+                                                  'password=Ops-Pass-1']))
+    for name, options in lookups:
+        run_dir = os.path.join(results, 'importtime-' + name.rsplit('.', maxsplit=1)[-1])
+        os.makedirs(run_dir, mode=0o700, exist_ok=True)
+        command = [sys.executable, '-X', 'importtime', script, collections_path, run_dir, name] + options
+        subprocess.run(command, check=True, capture_output=True)  # the login
+        out = subprocess.run(command, check=True, capture_output=True, text=True)
+        lines = out.stderr.split(marker, 1)[1].splitlines()
+        with open(run_dir + '.txt', 'w') as handle:
+            handle.write('\n'.join(lines) + '\n')
+        total = 0
+        for line in lines:
+            match = re.match(r'import time:\s+\d+ \|\s+(\d+) \| (\s*)(\S+)', line)
+            if match and not match.group(2):  # top-level imports only: their cumulative time includes the rest
+                total += int(match.group(1))
+        imported = json.loads(out.stdout.strip().splitlines()[-1])['modules']
+        print('| %s | %d | %.1f | %s |' % (name, len(imported), total / 1000.0, 'yes' if 'requests' in imported else 'no'))
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split('\n\n', maxsplit=1)[0])
+    parser.add_argument('collection')
+    parser.add_argument('state')
+    parser.add_argument('parts', nargs='*', default=['importtime', 'modules', 'lookups'])
+    parser.add_argument('--sizes', default='20:5,100:20,500:50:2',
+                        help='HOSTS:FORKS[:TASKS],... for the lookup comparison (10 tasks per host by default)')
+    parser.add_argument('--pairs', type=int, default=5, help='rounds of (plain, jms, deepflow) runs per size')
+    parser.add_argument('--module-hosts', type=int, default=70)
+    parser.add_argument('--module-forks', type=int, default=10)
+    args = parser.parse_args(argv)
+    collection = os.path.abspath(args.collection)
+    results = os.path.join(os.path.abspath(args.state), 'benchmark_tokens')
+    os.makedirs(results, exist_ok=True)
+    os.environ['ANSIBLE_COLLECTIONS_PATH'] = os.path.abspath(os.path.join(collection, '..', '..', '..'))
+    os.environ.update(ANSIBLE_FORCE_COLOR='0', ANSIBLE_NOCOLOR='1')
+    sims = Simulators(collection, os.path.abspath(args.state))
+    try:
+        if 'importtime' in args.parts:
+            importtime(sims, collection, results)
+        if 'modules' in args.parts:
+            modules(sims, collection, results, args.module_hosts, args.module_forks)
+        if 'lookups' in args.parts:
+            sizes = [tuple(int(n) for n in (size.split(':') + ['10'])[:3]) for size in args.sizes.split(',')]
+            rows = lookups(sims, collection, results, sizes, args.pairs)
+            with open(os.path.join(results, 'lookups.json'), 'w') as handle:
+                json.dump(rows, handle, indent=1)
+            print_lookups(rows)
+    finally:
+        sims.stop()
+    print('raw figures and the Ansible output: %s' % results)
+
+
+if __name__ == '__main__':
+    main()

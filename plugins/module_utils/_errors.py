@@ -1,0 +1,88 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) opsauth.tokens contributors
+# Simplified BSD License (see LICENSES/BSD-2-Clause.txt or https://opensource.org/licenses/BSD-2-Clause)
+# SPDX-License-Identifier: BSD-2-Clause
+
+"""The collection's base error, the errors every transport raises, and what a failed task returns.
+
+FOR INTERNAL COLLECTION USE ONLY: this module may change without notice.
+
+Standard library only: the token files, the TOTP code, the token cache and the lookups need an error class, not the
+HTTP layer (a lookup answering from the cache must not import ``requests``). Errors of one platform or component stay
+with it (JumpServerError, DeepFlowError, ExecError, TokenFileError) and derive from ``OpsAuthError``.
+
+Errors are raised as exceptions and turned into a task failure only at the edge, in one way:
+``module.fail_json(**exc.failure())`` in a module, ``exc.failure()`` in an action plugin, ``str(exc)`` in a lookup.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+
+# The fields every failed module returns beside msg, None when unknown (documented in docs/ and the changelog):
+# error_code  the server's error code (JumpServer's "error"/"code", DeepFlow's OPT_STATUS)
+# status      the HTTP status of the answer that failed the task
+# json        the server's (error) answer, decoded
+FAILURE_FIELDS = ('error_code', 'status', 'json')
+
+
+class OpsAuthError(Exception):
+    """Base of every error the collection raises; the message is one line meant for the user.
+
+    A subclass that knows more sets ``code``, ``status`` and ``body`` (the server's answer); ``result`` holds what a
+    module must still return although it fails (a new token that could not be stored exists nowhere else).
+    """
+
+    code = None
+    status = None
+    body = None
+    result = None
+
+    def failure(self, **context):
+        """What a module returns when this error fails it: ``context`` (what the module knows, e.g. ``changed``), the
+        FAILURE_FIELDS, this error's ``result`` and ``msg``; the same keys for every module."""
+        fields = dict(context)
+        fields.update(error_details(self))
+        fields.update(self.result or {})
+        fields['msg'] = str(self)
+        return fields
+
+
+def error_details(exc):
+    """The FAILURE_FIELDS of any exception: the server's error code, HTTP status and answer, None where unknown."""
+    return dict(error_code=getattr(exc, 'code', None), status=getattr(exc, 'status', None),
+                json=getattr(exc, 'body', None))
+
+
+# --- what every transport raises (the direct one in _http, curl inside a pod in _exec) -------------------------------
+
+class ConnectionFailed(OpsAuthError):
+    """The server could not be reached (DNS, refused, TLS, timeout) or dropped the connection."""
+
+
+class InvalidResponse(OpsAuthError):
+    """The server answered, but not with the JSON the API documents (an HTML error page, say)."""
+
+    def __init__(self, message, status=None):
+        super(InvalidResponse, self).__init__(message)
+        self.status = status
+
+
+class OriginRefused(OpsAuthError):
+    """A URL points at another server than the configured one: nothing was sent, credentials stay home."""
+
+
+class RedirectRefused(InvalidResponse):
+    """The server answered with a redirect; redirects are never followed (the credential would follow them)."""
+
+
+class ResponseTooLarge(InvalidResponse):
+    """The answer is larger than max_response_size; reading stopped there."""
+
+
+class DeadlineExceeded(ConnectionFailed):
+    """The whole request (connect, every read, the whole body) took longer than the timeout."""
+
+
+class CredentialError(OpsAuthError):
+    """A credential cannot be sent (a control character in it); the message names the option, never the value."""
