@@ -3,10 +3,11 @@
 """The import map in docs/architecture.md (one line per file: what it holds, what it imports), and the code it maps.
 
   python tests/unit/plugins/architecture_doc.py          # print the map as the code has it
-  python tests/unit/plugins/architecture_doc.py --write  # rewrite the map in docs/architecture.md, keeping the
-                                                         # "Holds" column; a new file gets a placeholder to fill in
+  python tests/unit/plugins/architecture_doc.py --write  # rewrite it between the markers in docs/architecture.md
 
-test_architecture.py fails when the map and the code disagree, and when a file says nothing of what it holds.
+What a file holds is said once, by the file: the first paragraph of its docstring (a plugin without one: the
+short_description of its DOCUMENTATION). test_architecture.py fails when the map in docs/architecture.md is not exactly
+what this renders, and when a file does not say what it holds.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -14,8 +15,9 @@ __metaclass__ = type
 
 import ast
 import os
-import re
 import sys
+
+import yaml
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, '..', '..', '..'))
@@ -26,9 +28,8 @@ PREFIX = 'ansible_collections.opsauth.tokens.plugins.'
 MAPPED_FOLDERS = ('module_utils', 'plugin_utils', 'modules', 'action', 'lookup', 'filter')
 BEGIN = '<!-- import map: checked by tests/unit/plugins/test_architecture.py, rewritten by architecture_doc.py --write -->'
 END = '<!-- end of the import map -->'
-PLACEHOLDER = 'TO DESCRIBE'
+PLACEHOLDER = '(says nothing: give the file a docstring)'
 HEADER = ['| File | Holds | Imports from the collection |', '|---|---|---|']
-_ROW = re.compile(r'^\| `([^`]+)` \| (.*) \| (.*) \|$')
 
 
 def plugin_files():
@@ -73,41 +74,45 @@ def imports_of(name, top_level_only=False):
     return sorted(target for target in found if target in known and target != name)
 
 
-def documented_rows(path=ARCHITECTURE_DOC):
-    """{file: (holds, [imports])} as docs/architecture.md says, or None without the markers."""
+def holds(name):
+    """What ``name`` says it holds, on one line; None when it says nothing."""
+    with open(os.path.join(PLUGINS, name + '.py')) as handle:
+        tree = ast.parse(handle.read())
+    summary = ast.get_docstring(tree)
+    if not summary:
+        for node in tree.body:
+            if isinstance(node, ast.Assign) and [t.id for t in node.targets if isinstance(t, ast.Name)] == ['DOCUMENTATION']:
+                summary = (yaml.safe_load(node.value.value) or {}).get('short_description')
+    return ' '.join(summary.split('\n\n')[0].split()).replace('|', '\\|') if summary else None
+
+
+def render():
+    lines = list(HEADER)
+    for name in plugin_files():
+        imports = ', '.join('`%s`' % target for target in imports_of(name)) or '-'
+        lines.append('| `%s` | %s | %s |' % (name, holds(name) or PLACEHOLDER, imports))
+    return '\n'.join(lines) + '\n'
+
+
+def documented_map(path=ARCHITECTURE_DOC):
     with open(path) as handle:
         text = handle.read()
     if BEGIN not in text or END not in text:
         return None
-    rows = {}
-    for line in text.split(BEGIN, 1)[1].split(END, 1)[0].splitlines():
-        match = _ROW.match(line.strip())
-        if match and match.group(1) != 'File':
-            imports = [item.strip(' `') for item in match.group(3).split(',') if item.strip(' `-')]
-            rows[match.group(1)] = (match.group(2).strip(), imports)
-    return rows
-
-
-def render(holds):
-    lines = list(HEADER)
-    for name in plugin_files():
-        imports = ', '.join('`%s`' % target for target in imports_of(name)) or '-'
-        lines.append('| `%s` | %s | %s |' % (name, holds.get(name) or PLACEHOLDER, imports))
-    return '\n'.join(lines) + '\n'
+    return text.split(BEGIN, 1)[1].split(END, 1)[0].strip('\n') + '\n'
 
 
 def write(path=ARCHITECTURE_DOC):
     with open(path) as handle:
         text = handle.read()
-    holds = dict((name, row[0]) for name, row in (documented_rows(path) or {}).items())
     head, rest = text.split(BEGIN, 1)
     tail = rest.split(END, 1)[1]
     with open(path, 'w') as handle:
-        handle.write(head + BEGIN + '\n' + render(holds) + END + tail)
+        handle.write(head + BEGIN + '\n' + render() + END + tail)
 
 
 if __name__ == '__main__':
     if sys.argv[1:] == ['--write']:
         write()
     else:
-        sys.stdout.write(render(dict((n, r[0]) for n, r in (documented_rows() or {}).items())))
+        sys.stdout.write(render())
