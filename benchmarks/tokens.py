@@ -3,7 +3,7 @@
 """The token benchmarks of benchmarks/README.md that compare runs: what a cached lookup costs next to a plain string,
 and how many logins a large play of modules makes.
 
-Usage: python benchmark_tokens.py COLLECTION_DIR STATE_DIR [lookups|modules|importtime ...] [--sizes 20:5,100:20]
+Usage: python benchmarks/tokens.py COLLECTION_DIR STATE_DIR [lookups|modules|importtime ...] [--sizes 20:5,100:20]
        [--pairs 5] [--module-hosts 70] [--module-forks 10]
 
 lookups    benchmarks/lookup_cost/playbook.yml on N local hosts with F forks (--sizes N:F[:TASKS],...; 10 tasks per
@@ -31,7 +31,6 @@ import statistics
 import subprocess
 import sys
 import time
-import urllib.request
 
 PLAIN, JMS, DEEPFLOW = 'plain', 'jms', 'deepflow'
 JMS_LOGIN = ('POST', '/api/v1/authentication/auth/')
@@ -52,20 +51,11 @@ class Simulators:
     def stop(self):
         self.run.stop(self.state)
 
-    def _call(self, url, path, body=None):
-        data = None if body is None else json.dumps(body).encode()
-        request = urllib.request.Request(url + path, data=data, method='GET' if body is None else 'POST',
-                                         headers={'Content-Type': 'application/json'})
-        with urllib.request.urlopen(request, timeout=30) as answer:
-            return json.load(answer)
-
     def reset(self):
-        for url in (self.endpoints['jms_url'], self.endpoints['deepflow_url']):
-            self._call(url, '/_sim/reset', {'state': True})
+        self.run.reset(self.state, (JMS, DEEPFLOW), state=True)
 
     def requests(self, which, method, path):
-        url = self.endpoints['jms_url' if which == 'jms' else 'deepflow_url']
-        return self._call(url, '/_sim/requests?method=%s&path=%s' % (method, path))['requests']
+        return self.run.requests_log(self.state, which, {'method': method, 'path': path})['requests']
 
 
 def inventory(results, hosts):

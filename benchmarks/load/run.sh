@@ -6,46 +6,40 @@
 # the fake docker of tests/fakes. Everything is counted from the simulators' request logs (/_sim/requests) and state,
 # and every token and cache file left behind is checked: it must be a regular file of mode 0600 holding a JSON
 # object (the cache entries are read with the cache's own reader). Prints one table; exits 1 when a check fails.
-# Usage: load_benchmark.sh COLLECTION_DIR STATE_DIR   (part of make benchmark)
+# Usage: benchmarks/load/run.sh COLLECTION_DIR STATE_DIR   (make benchmark-load)
 set -euo pipefail
 collection=$(cd "$1" && pwd) state=$2
 results="$state/load_benchmark"
-# The directory that holds ansible_collections/opsauth/tokens, for ansible-playbook and for the checks below.
-export ANSIBLE_COLLECTIONS_PATH="${collection%/ansible_collections/*}" ANSIBLE_FORCE_COLOR=0 ANSIBLE_NOCOLOR=1
-simulators() { python "$collection/tests/simulators/run.py" "$1" --state-dir "$state" >/dev/null; }
-simulators stop 2>/dev/null || true
-trap 'simulators stop 2>/dev/null || true' EXIT
+# shellcheck source=../common.sh
+source "$collection/benchmarks/common.sh"
+# This script runs inside `run.py exec`, which starts the simulators around it and stops them after it.
+[ "${SIM_STATE_DIR:-}" = "$(realpath -m "$state")" ] || exec python "$collection/tests/simulators/run.py" exec --state-dir "$state" -- bash "$0" "$@"
 rm -rf "$results" && mkdir -m 0700 -p "$results/work" "$results/cache"
-simulators start
-endpoint() {
-    python -c 'import json, sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$state/endpoints.json" "$1"
-}
 
-started=$(python -c 'import time; print(time.time())')
-rc=0
-OPSAUTH_SIM_STATE="$state" OPSAUTH_TOKENS_CACHE_DIR="$results/cache" \
+OPSAUTH_SIM_STATE="$state" OPSAUTH_TOKENS_CACHE_DIR="$results/cache" timed "$results/playbook.log" \
     ansible-playbook -i "$collection/benchmarks/load/inventory.ini" -f 10 "$collection/benchmarks/load/playbook.yml" \
-    -e "jms_url=$(endpoint jms_url)" -e "deepflow_url=$(endpoint deepflow_url)" \
-    -e "deepflow_fuser_url=$(endpoint deepflow_fuser_url)" -e "work_dir=$results/work" \
-    -e "fake_bin=$collection/tests/fakes" >"$results/playbook.log" 2>&1 || rc=$?
-ended=$(python -c 'import time; print(time.time())')
+    -e "jms_url=$SIM_JMS_URL" -e "deepflow_url=$SIM_DEEPFLOW_URL" -e "deepflow_fuser_url=$SIM_DEEPFLOW_FUSER_URL" \
+    -e "work_dir=$results/work" -e "fake_bin=$collection/tests/fakes"
+sims requests --sim jms >"$results/jms_requests.json"
+sims requests --sim deepflow >"$results/deepflow_requests.json"
 
-PYTHONPATH="$ANSIBLE_COLLECTIONS_PATH" python - "$rc" "$started" "$ended" "$(endpoint jms_url)" "$(endpoint deepflow_url)" "$results" <<'EOF'
+# The collection's own cache reader checks the cache files below.
+PYTHONPATH="$ANSIBLE_COLLECTIONS_PATH" python - "$rc" "$seconds" "$SIM_JMS_URL" "$results" <<'EOF'
 import collections, json, os, re, stat, sys, urllib.request
 
 from ansible_collections.opsauth.tokens.plugins.plugin_utils import _token_cache
 
-rc, started, ended, jms_url, deepflow_url, results = sys.argv[1:]
+rc, seconds, jms_url, results = sys.argv[1:]
 
 
-def get(url, path):
-    with urllib.request.urlopen(url + path, timeout=10) as answer:
-        return json.load(answer)
+def request_log(name):
+    with open(os.path.join(results, name + '_requests.json')) as handle:
+        return json.load(handle)['requests']
 
 
-jms_log = get(jms_url, '/_sim/requests')['requests']
-df_log = get(deepflow_url, '/_sim/requests')['requests']
-jms_state = get(jms_url, '/_sim/state')
+jms_log, df_log = request_log('jms'), request_log('deepflow')
+with urllib.request.urlopen(jms_url + '/_sim/state', timeout=10) as answer:
+    jms_state = json.load(answer)
 logins = collections.Counter()
 for entry in jms_log:
     if entry['method'] == 'POST' and entry['path'] == '/api/v1/authentication/auth/':
@@ -95,7 +89,7 @@ for label, value in (
         ('DeepFlow requests (all)', len(df_log)),
         ('JumpServer answers 429', sum(1 for e in jms_log if e['status'] == 429)),
         ('token and cache files checked (0600, JSON object)', files),
-        ('wall time, seconds', round(float(ended) - float(started), 1))):
+        ('wall time, seconds', float(seconds))):
     print('| %s | %s |' % (label, value))
 for problem in problems:
     print('FAILED: ' + problem)

@@ -4,7 +4,7 @@
 # The lookup cache benchmark (benchmarks/README.md): benchmarks/lookup_cache/playbook.yml on 20 local hosts, forks 5,
 # 10 tasks per host each evaluating both lookups, run once with the cache and once without, against the simulators
 # on 127.0.0.1. Logins are counted from the simulators' request logs (/_sim/requests), not from Ansible's output.
-# Usage: benchmark.sh COLLECTION_DIR STATE_DIR   (make benchmark)
+# Usage: benchmarks/lookup_cache/run.sh COLLECTION_DIR STATE_DIR   (make benchmark-cache)
 #
 # Phase 1 switches the JumpServer simulator's throttle off, so that both runs do the same work and their wall times
 # compare. The simulators answer a login in about a millisecond; a real server checks the password first (Django's
@@ -14,78 +14,41 @@
 set -euo pipefail
 collection=$(cd "$1" && pwd)
 state=$2
+phase=${3:-}  # set when this script runs itself inside `run.py exec`, once per simulator set-up (see the end)
 bench="$collection/benchmarks/lookup_cache"
 results="$state/benchmark"
-sims=(python "$collection/tests/simulators/run.py")
-# ANSIBLE_COLLECTIONS_PATH: the directory that holds ansible_collections/opsauth/tokens.
-export ANSIBLE_COLLECTIONS_PATH
-ANSIBLE_COLLECTIONS_PATH=$(cd "$collection/../../.." && pwd)
-export ANSIBLE_FORCE_COLOR=0 ANSIBLE_NOCOLOR=1
+# shellcheck source=../common.sh
+source "$collection/benchmarks/common.sh"
+LOGIN_COST=${LOGIN_COST:-0.15}
 
-"${sims[@]}" stop --state-dir "$state" >/dev/null 2>&1 || true
-trap '"${sims[@]}" stop --state-dir "$state" >/dev/null 2>&1 || true' EXIT
-rm -rf "$results" && mkdir -p "$results"
-
-start_simulators() {  # start_simulators [run.py start arguments...]
-    "${sims[@]}" stop --state-dir "$state" >/dev/null 2>&1 || true
-    "${sims[@]}" start --state-dir "$state" "$@" >/dev/null
-    cp "$state/endpoints.json" "$results/endpoints.json"
-}
-
-endpoint() {
-    python -c 'import json, sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$results/endpoints.json" "$1"
-}
-
-reset_simulators() {  # fresh users, tokens, lockouts, throttle and request log
-    for url in "$(endpoint jms_url)" "$(endpoint deepflow_url)"; do
-        python - "$url" <<'EOF'
-import json, sys, urllib.request
-request = urllib.request.Request(sys.argv[1] + '/_sim/reset', data=b'{"state": true}', method='POST',
-                                 headers={'Content-Type': 'application/json'})
-urllib.request.urlopen(request, timeout=10).read()
-EOF
-    done
-}
-
-add_login_cost() {  # every login waits $1 seconds before it is answered, until the next reset
-    python - "$(endpoint jms_url)" "$(endpoint deepflow_url)" "$1" <<'EOF'
-import json, sys, urllib.request
-jms_url, deepflow_url, delay = sys.argv[1], sys.argv[2], float(sys.argv[3])
-for url, path in ((jms_url, '/api/v1/authentication/auth/'), (deepflow_url, '/api/fauths/login')):
-    body = json.dumps({'method': 'POST', 'path': path, 'kind': 'delay', 'delay': delay, 'count': 0}).encode()
-    request = urllib.request.Request(url + '/_sim/faults', data=body, method='POST',
-                                     headers={'Content-Type': 'application/json'})
-    urllib.request.urlopen(request, timeout=10).read()
-EOF
+login_cost() {  # login_cost SECONDS: every login waits that long before it is answered, until the next reset
+    sims fault --sim jms "{\"method\": \"POST\", \"path\": \"/api/v1/authentication/auth/\", \"kind\": \"delay\", \"delay\": $1, \"count\": 0}" >/dev/null
+    sims fault --sim deepflow "{\"method\": \"POST\", \"path\": \"/api/fauths/login\", \"kind\": \"delay\", \"delay\": $1, \"count\": 0}" >/dev/null
 }
 
 measure() {  # measure NAME CACHE(true|false) [LOGIN_COST]: run the playbook once, write $results/NAME.json
-    local name=$1 cache=$2 login_cost=${3:-0} started ended rc=0
-    reset_simulators
-    if [ "$login_cost" != 0 ]; then
-        add_login_cost "$login_cost"
-    fi
-    started=$(python -c 'import time; print(time.time())')
-    OPSAUTH_TOKENS_CACHE=$cache ansible-playbook -i "$bench/inventory.ini" -f 5 "$bench/playbook.yml" \
-        -e "jms_url=$(endpoint jms_url)" -e "deepflow_url=$(endpoint deepflow_url)" >"$results/$name.log" 2>&1 || rc=$?
-    ended=$(python -c 'import time; print(time.time())')
-    python - "$name" "$cache" "$rc" "$started" "$ended" "$(endpoint jms_url)" "$(endpoint deepflow_url)" \
-        "$results/$name.log" >"$results/$name.json" <<'EOF'
-import json, re, sys, urllib.request
-name, cache, rc, started, ended, jms_url, deepflow_url, log = sys.argv[1:]
+    local name=$1 cache=$2 cost=${3:-0}
+    sims reset --sim jms --sim deepflow --state >/dev/null  # fresh users, tokens, lockouts, throttle and request log
+    [ "$cost" = 0 ] || login_cost "$cost"
+    OPSAUTH_TOKENS_CACHE=$cache timed "$results/$name.log" ansible-playbook -i "$bench/inventory.ini" -f 5 \
+        "$bench/playbook.yml" -e "jms_url=$SIM_JMS_URL" -e "deepflow_url=$SIM_DEEPFLOW_URL"
+    sims requests --sim jms method=POST path=/api/v1/authentication/auth/ >"$results/$name.jms.json"
+    sims requests --sim deepflow method=POST path_prefix=/api/fauths/ >"$results/$name.fauths.json"
+    python - "$results" "$name" "$cache" "$rc" "$seconds" >"$results/$name.json" <<'EOF'
+import json, os, re, sys
+results, name, cache, rc, seconds = sys.argv[1:]
 
 
-def requests(url, query):
-    with urllib.request.urlopen('%s/_sim/requests?%s' % (url, query), timeout=10) as answer:
-        return json.load(answer)['requests']
+def read(suffix):
+    with open(os.path.join(results, name + suffix)) as handle:
+        return handle.read()
 
 
-jms = requests(jms_url, 'method=POST&path=/api/v1/authentication/auth/')
-fauths = requests(deepflow_url, 'method=POST&path_prefix=/api/fauths/')
-with open(log) as handle:
-    recap = re.findall(r'^bench\d+\s+: ok=(\d+).*failed=(\d+)', handle.read(), re.M)
+jms = json.loads(read('.jms.json'))['requests']
+fauths = json.loads(read('.fauths.json'))['requests']
+recap = re.findall(r'^bench\d+\s+: ok=(\d+).*failed=(\d+)', read('.log'), re.M)
 print(json.dumps({
-    'name': name, 'cache': cache == 'true', 'rc': int(rc), 'seconds': round(float(ended) - float(started), 1),
+    'name': name, 'cache': cache == 'true', 'rc': int(rc), 'seconds': float(seconds),
     'jms_logins': len(jms), 'jms_logins_ok': sum(1 for r in jms if r['status'] == 201),
     'jms_throttled': sum(1 for r in jms if r['status'] == 429),
     'deepflow_logins': sum(1 for r in fauths if r['path'].endswith('/login')),
@@ -96,18 +59,25 @@ print(json.dumps({
 EOF
 }
 
-LOGIN_COST=${LOGIN_COST:-0.15}
+case "$phase" in
+    unthrottled)
+        measure cached true
+        measure uncached false
+        echo "phase 2: every login costs the server ${LOGIN_COST} s"
+        measure costly_cached true "$LOGIN_COST"
+        measure costly_uncached false "$LOGIN_COST"
+        exit 0;;
+    throttled)
+        measure throttled_cached true
+        measure throttled_uncached false
+        exit 0;;
+esac
+
+rm -rf "$results" && mkdir -p "$results"
 echo "phase 1: the simulators as they are (JumpServer throttle off), with and without the cache"
-start_simulators --jms-arg=--anon-rate=0
-measure cached true
-measure uncached false
-echo "phase 2: every login costs the server ${LOGIN_COST} s"
-measure costly_cached true "$LOGIN_COST"
-measure costly_uncached false "$LOGIN_COST"
+sims exec --jms-arg=--anon-rate=0 -- bash "$0" "$collection" "$state" unthrottled
 echo "phase 3: JumpServer's default throttle (60 anonymous requests a minute per address)"
-start_simulators
-measure throttled_cached true
-measure throttled_uncached false
+sims exec -- bash "$0" "$collection" "$state" throttled
 
 python - "$results" "$LOGIN_COST" <<'EOF'
 import json, os, sys

@@ -6,33 +6,23 @@
 # the JumpServer simulator on 127.0.0.1. The execs are counted from the fakes' call log, the tokens from the simulator.
 # A real `manage.py shell` boots JumpServer for about 7 s; the fake waits BOOT_COST seconds per exec (default 0.7, a
 # tenth of that: half before the job, half after it, like a boot and a shutdown).
-# Usage: benchmark_private_tokens.sh COLLECTION_DIR STATE_DIR   (make benchmark-private-tokens)
+# Usage: benchmarks/private_tokens/run.sh COLLECTION_DIR STATE_DIR   (make benchmark-private-tokens)
 set -euo pipefail
 collection=$(cd "$1" && pwd)
 state=$2
 bench="$collection/benchmarks/private_tokens"
 results="$state/benchmark_private_tokens"
-sims=(python "$collection/tests/simulators/run.py")
-export ANSIBLE_COLLECTIONS_PATH
-ANSIBLE_COLLECTIONS_PATH=$(cd "$collection/../../.." && pwd)
-export ANSIBLE_FORCE_COLOR=0 ANSIBLE_NOCOLOR=1
+# shellcheck source=../common.sh
+source "$collection/benchmarks/common.sh"
+# This script runs inside `run.py exec`, which starts the simulators around it and stops them after it.
+[ "${SIM_STATE_DIR:-}" = "$(realpath -m "$state")" ] || exec python "$collection/tests/simulators/run.py" exec --state-dir "$state" -- bash "$0" "$@"
 BOOT_COST=${BOOT_COST:-0.7}
-
-"${sims[@]}" stop --state-dir "$state" >/dev/null 2>&1 || true
-trap '"${sims[@]}" stop --state-dir "$state" >/dev/null 2>&1 || true' EXIT
 rm -rf "$results" && mkdir -p "$results"
-"${sims[@]}" start --state-dir "$state" >/dev/null
-jms_url=$(python -c 'import json, sys; print(json.load(open(sys.argv[1]))["jms_url"])' "$state/endpoints.json")
 
 measure() {  # measure MODE N: one run of the playbook on fresh simulator state, writes $results/MODE-N.json
-    local mode=$1 n=$2 started ended rc=0
-    python - "$jms_url" <<'PY'
-import sys, urllib.request
-request = urllib.request.Request(sys.argv[1] + '/_sim/reset', data=b'{"state": true}', method='POST',
-                                 headers={'Content-Type': 'application/json'})
-urllib.request.urlopen(request, timeout=10).read()
-PY
-    python - "$results/world.json" "$results/$mode-$n.calls" "$jms_url" "$BOOT_COST" <<'PY'
+    local mode=$1 n=$2 users
+    sims reset --sim jms --state >/dev/null
+    python - "$results/world.json" "$results/$mode-$n.calls" "$SIM_JMS_URL" "$BOOT_COST" <<'PY'
 import json, sys
 path, log, url, cost = sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4])
 open(log, 'w').close()
@@ -40,18 +30,16 @@ with open(path, 'w') as handle:
     json.dump({'delay': cost / 2, 'log': log, 'containers': {'jms_core': {'status': 'running', 'jms_url': url}}}, handle)
 PY
     users=$(python -c 'import json, sys; print(json.dumps(["user%04d" % i for i in range(1, int(sys.argv[1]) + 1)]))' "$n")
-    started=$(python -c 'import time; print(time.time())')
-    OPSAUTH_FAKE_STATE="$results/world.json" ansible-playbook "$bench/playbook.yml" -e "mode=$mode" \
-        -e "{\"users\": $users}" -e "fake_bin_dir=$collection/tests/fakes" >"$results/$mode-$n.log" 2>&1 || rc=$?
-    ended=$(python -c 'import time; print(time.time())')
-    python - "$mode" "$n" "$rc" "$started" "$ended" "$results/$mode-$n.calls" "$jms_url" >"$results/$mode-$n.json" <<'PY'
+    OPSAUTH_FAKE_STATE="$results/world.json" timed "$results/$mode-$n.log" ansible-playbook "$bench/playbook.yml" \
+        -e "mode=$mode" -e "{\"users\": $users}" -e "fake_bin_dir=$collection/tests/fakes"
+    python - "$mode" "$n" "$rc" "$seconds" "$results/$mode-$n.calls" "$SIM_JMS_URL" >"$results/$mode-$n.json" <<'PY'
 import json, sys, urllib.request
-mode, n, rc, started, ended, log, url = sys.argv[1:]
+mode, n, rc, seconds, log, url = sys.argv[1:]
 with open(log) as handle:
     calls = [json.loads(line) for line in handle if line.strip()]
 with urllib.request.urlopen(url + '/_sim/state', timeout=10) as answer:
     tokens = len(json.load(answer)['private_tokens'])
-print(json.dumps({'mode': mode, 'n': int(n), 'rc': int(rc), 'seconds': round(float(ended) - float(started), 1),
+print(json.dumps({'mode': mode, 'n': int(n), 'rc': int(rc), 'seconds': float(seconds),
                   'execs': sum(1 for call in calls if call.get('prog') == 'docker'),
                   'tokens': tokens - 1}))  # the simulator seeds admin's token
 PY

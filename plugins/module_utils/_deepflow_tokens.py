@@ -117,9 +117,12 @@ def _int_or_none(value):
 def token_set(data, issued_at, action):
     """Normalise a login/refresh DATA into the plain dict the modules return and store.
 
-    ``expires_at`` is the EARLIER of issue time + ``expires_in`` and the JWT ``exp``: ``expires_in`` is immune to
-    clock skew between us and the server, ``exp`` to a slow answer; taking the earlier one never keeps a dead token.
-    ``issued_at`` is taken before the request was sent for the same reason.
+    The access token expires at the EARLIER of issue time + ``expires_in`` and the JWT ``exp``: ``expires_in`` is
+    immune to clock skew between us and the server, ``exp`` to a slow answer; taking the earlier one never keeps a dead
+    token. ``issued_at`` (epoch) is taken before the request was sent for the same reason.
+    The times are epochs here, as everywhere inside the collection; the token set holds them as ISO 8601 strings
+    (``expires_at``, ``refresh_expires_at``, ``issued_at``) because that is what deepflow_login and the deepflow_token
+    lookup return and what token files hold: a user contract (read them with access_seconds_left/refresh_seconds_left).
     """
     if not isinstance(data, dict) or not isinstance(data.get('access_token'), str) or not data['access_token']:
         raise InvalidResponse('%s: DeepFlow answered SUCCESS without an access_token' % action)
@@ -128,17 +131,17 @@ def token_set(data, issued_at, action):
     expires_in = _int_or_none(data.get('expires_in'))
     candidates = [exp for exp in (jwt_exp(access_token), None if expires_in is None else int(issued_at) + expires_in)
                   if exp is not None]
-    expires_at = min(candidates) if candidates else None
-    refresh_expires_at = None
+    access_expiry = min(candidates) if candidates else None
+    refresh_expiry = None
     if refresh_token:
-        refresh_expires_at = jwt_exp(refresh_token) or int(issued_at) + DEFAULT_REFRESH_TTL
+        refresh_expiry = jwt_exp(refresh_token) or int(issued_at) + DEFAULT_REFRESH_TTL
     return dict(
         access_token=access_token,
         refresh_token=refresh_token,
         token_type=data.get('token_type'),
         expires_in=expires_in,
-        expires_at=None if expires_at is None else iso_from_epoch(expires_at),
-        refresh_expires_at=None if refresh_expires_at is None else iso_from_epoch(refresh_expires_at),
+        expires_at=None if access_expiry is None else iso_from_epoch(access_expiry),
+        refresh_expires_at=None if refresh_expiry is None else iso_from_epoch(refresh_expiry),
         issued_at=iso_from_epoch(issued_at),
         email=data.get('email'),
         license=data.get('license'),

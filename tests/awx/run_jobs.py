@@ -17,15 +17,15 @@ import json
 import os
 import subprocess
 import sys
-import urllib.request
 
 import yaml
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
-sys.path.insert(0, HERE)
+sys.path[:0] = [HERE, os.path.join(ROOT, 'tests', 'simulators')]
 import awx_rules  # noqa: E402  pylint: disable=wrong-import-position
 import ansible_runner  # noqa: E402  pylint: disable=wrong-import-position
+import run as simulators  # noqa: E402  pylint: disable=wrong-import-position,import-error
 
 # The simulators' seeded accounts (tests/simulators): what an admin would type into the credentials.
 JMS_ADMIN = {'username': 'admin', 'password': 'Adm1n-Pass!'}
@@ -46,18 +46,11 @@ def load_type(name):
         return yaml.safe_load(handle)
 
 
-def sim_requests(url, query=''):
-    with urllib.request.urlopen('%s/_sim/requests?%s' % (url, query), timeout=10) as answer:
-        return json.load(answer)['requests']
+def sim_requests(state, sim, **filters):
+    return simulators.requests_log(state, sim, filters)['requests']
 
 
-def sim_reset(url):
-    request = urllib.request.Request(url + '/_sim/reset', data=b'{"state": true}', method='POST',
-                                     headers={'Content-Type': 'application/json'})
-    urllib.request.urlopen(request, timeout=10).read()
-
-
-def run_job(out, name, jms_inputs, tags, scheme, endpoints, collections_path, world):
+def run_job(out, name, jms_inputs, tags, scheme, state, endpoints, collections_path, world):
     jumpserver, deepflow = load_type('jumpserver.yml'), load_type('deepflow.yml')
     jms_inputs = dict(jms_inputs, url=endpoints['jms_url'], validate_certs=True)
     df_inputs = dict(DEEPFLOW_ADMIN, url=endpoints['deepflow_url'], validate_certs=True)
@@ -72,8 +65,7 @@ def run_job(out, name, jms_inputs, tags, scheme, endpoints, collections_path, wo
     inventory = 'localhost ansible_connection=local ansible_python_interpreter=%s\n' % sys.executable
     awx_rules.write_private_data_dir(pdd, os.path.join(HERE, 'project'), env, {'fake_bin': os.path.join(ROOT, 'tests', 'fakes')},
                                      inventory)
-    for url in (endpoints['jms_url'], endpoints['deepflow_url']):
-        sim_reset(url)
+    simulators.reset(state, ('jms', 'deepflow'), state=True)
     result = ansible_runner.run(private_data_dir=pdd, playbook='awx_job.yml', tags=tags, quiet=True)
     stdout = result.stdout.read()
     events = '\n'.join(json.dumps(event) for event in result.events)
@@ -84,13 +76,13 @@ def run_job(out, name, jms_inputs, tags, scheme, endpoints, collections_path, wo
     leaked = [s for s in secrets if s in stdout or s in events]
     if leaked:
         problems.append('%d secret input(s) appear in the job output or events' % len(leaked))
-    profile = sim_requests(endpoints['jms_url'], 'path=/api/v1/users/profile/&status=200')
+    profile = sim_requests(state, 'jms', path='/api/v1/users/profile/', status=200)
     schemes = sorted(set(r['headers'].get('authorization', r['headers'].get('Authorization', '')).split(' ')[0]
                          for r in profile))
     if scheme not in schemes:
         problems.append('the profile call carried %s, not %s' % (schemes, scheme))
-    logins = len(sim_requests(endpoints['jms_url'], 'method=POST&path=/api/v1/authentication/auth/'))
-    df_logins = sum(1 for r in sim_requests(endpoints['deepflow_url'], 'method=POST') if r['path'].endswith('/login'))
+    logins = len(sim_requests(state, 'jms', method='POST', path='/api/v1/authentication/auth/'))
+    df_logins = sum(1 for r in sim_requests(state, 'deepflow', method='POST') if r['path'].endswith('/login'))
     tasks = sum(1 for e in result.events if e.get('event') == 'runner_on_ok')
     print('AWX job "%s": %s, %d tasks ok, JumpServer logins %d, DeepFlow logins %d, profile auth %s%s'
           % (name, result.status, tasks, logins, df_logins, '/'.join(schemes),
@@ -105,19 +97,16 @@ def main(out, collections_path):
         if name.startswith(('JMS_', 'DEEPFLOW_')):
             del os.environ[name]  # the job sees only what the credentials inject
     state = os.path.join(out, 'simulators')
-    sims = [sys.executable, os.path.join(ROOT, 'tests', 'simulators', 'run.py')]
-    subprocess.run(sims + ['stop', '--state-dir', state], capture_output=True, check=False)
-    subprocess.run(sims + ['start', '--state-dir', state], check=True, stdout=subprocess.DEVNULL)
+    simulators.stop(state)
+    endpoints = simulators.start(state)
     try:
-        with open(os.path.join(state, 'endpoints.json'), encoding='utf-8') as handle:
-            endpoints = json.load(handle)
         world = os.path.join(out, 'world.json')
         subprocess.run([sys.executable, os.path.join(ROOT, 'tests', 'fakes', 'fake_world.py'),
                         os.path.join(state, 'endpoints.json'), world], check=True, stdout=subprocess.DEVNULL)
-        results = [run_job(out, name, inputs, tags, scheme, endpoints, os.path.abspath(collections_path), world)
+        results = [run_job(out, name, inputs, tags, scheme, state, endpoints, os.path.abspath(collections_path), world)
                    for name, inputs, tags, scheme in JOBS]
     finally:
-        subprocess.run(sims + ['stop', '--state-dir', state], capture_output=True, check=False)
+        simulators.stop(state)
     # AWX's private data dir holds the secrets (env/envvars, and ansible-runner's artifacts/*/command): owner only.
     secret_files = glob.glob(os.path.join(out, 'job-*', 'env', '*'))
     secret_files += glob.glob(os.path.join(out, 'job-*', 'artifacts', '*', 'command'))

@@ -9,11 +9,9 @@
 # OPSAUTH_SECRET_SCAN=always (then the targets run must have used both simulators, or the scan fails closed).
 set -euo pipefail
 collection=$1 state=$2
+# This script runs inside `run.py exec`, which starts the simulators around it and stops them after it.
+[ "${SIM_STATE_DIR:-}" = "$(realpath -m "$state")" ] || exec python "$collection/tests/simulators/run.py" exec --state-dir "$state" -- bash "$0" "$@"
 shift 2
-run=("python" "$collection/tests/simulators/run.py")
-"${run[@]}" stop --state-dir "$state" >/dev/null 2>&1 || true
-"${run[@]}" start --state-dir "$state" >/dev/null
-trap '"${run[@]}" stop --state-dir "$state" >/dev/null' EXIT
 python "$collection/tests/staging/integration_config.py" "$state" "$collection"
 log="$state/integration.log"
 status=0

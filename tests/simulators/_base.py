@@ -68,6 +68,8 @@ HTML_502 = ('<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n
             '<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n')
 FAULT_KINDS = ('status', 'delay', 'html', 'invalid_json', 'drop', 'body', 'truncate', 'big', 'endless')
 FAULT_DEFAULT_STATUS = {'status': 503, 'html': 200, 'invalid_json': 200, 'body': 200, 'truncate': 200, 'big': 200, 'endless': 200}
+FAULT_FIELDS = ('kind', 'method', 'path', 'path_prefix', 'status', 'count', 'delay', 'retry_after', 'size', 'interval',
+                'body', 'content_type')
 # Faults that write their answer themselves, straight to the socket (a body too large to build, or a broken one).
 STREAM_FAULTS = ('truncate', 'big', 'endless')
 STREAM_CHUNK = 64 * 1024
@@ -441,60 +443,89 @@ class SimApp:
                 with open(self.args.log_file, 'a') as stream:
                     stream.write(json.dumps(entry, ensure_ascii=False) + '\n')
 
+    # ---- control: reset, faults, request log ----------------------------------------------------
+    # Written once, here: the /_sim HTTP API below, the unit-test fixtures (tests/unit/plugins/conftest.py, in-process)
+    # and run.py's reset / fault / requests subcommands (through the HTTP API) all go through these methods, so a
+    # fault has the same defaults (FAULT_DEFAULT_STATUS) wherever a test adds it.
+    def reset(self, state=False):
+        """Clear the request log and the faults; ``state`` also reseeds users, tokens, lockouts and throttles."""
+        with self.lock:
+            self.requests = []
+            self.faults = []
+            if state:
+                self.reset_state()
+
+    def clear_log(self):
+        """Clear the request log only (the faults and the state stay)."""
+        with self.lock:
+            self.requests = []
+
+    def add_fault(self, kind='status', method=None, path=None, path_prefix=None, status=None, count=1, delay=None,
+                  retry_after=None, size=None, interval=None, body=None, content_type=None):
+        """Add a fault (see the module docstring for the kinds and their defaults); returns it. ValueError if bad."""
+        kind = kind or 'status'
+        if kind not in FAULT_KINDS:
+            raise ValueError('kind must be one of %s' % ', '.join(FAULT_KINDS))
+        with self.lock:
+            self.fault_seq += 1
+            fault = {
+                'id': self.fault_seq,
+                'kind': kind,
+                'method': (method or '').upper() or None,
+                'path': path or None,
+                'path_prefix': path_prefix or None,
+                'status': to_int(status, FAULT_DEFAULT_STATUS.get(kind)),
+                'count': to_int(count, 1),
+                'delay': float(delay if delay is not None else 1.0),
+                'retry_after': retry_after,
+                'size': to_int(size),
+                'interval': float(interval or 0),
+                'body': body,
+                'content_type': content_type,
+            }
+            self.faults.append(fault)
+        return fault
+
+    def clear_faults(self):
+        with self.lock:
+            self.faults = []
+
+    def find_requests(self, method=None, path=None, path_prefix=None, status=None, since=0, **fields):
+        """The logged requests after seq ``since`` that match every filter given (``status`` and ``fields``, such as
+        ``service``, compare as text, as they arrive in a query string)."""
+        method = (method or '').upper()
+        since = to_int(since, 0)
+        with self.lock:
+            return [entry for entry in self.requests
+                    if entry['seq'] > since and (not method or entry['method'] == method)
+                    and (path is None or entry['path'] == path)
+                    and (path_prefix is None or entry['path'].startswith(path_prefix))
+                    and (status is None or str(entry['status']) == str(status))
+                    and all(str(entry.get(key)) == str(value) for key, value in fields.items())]
+
+    # ---- the /_sim HTTP API over those methods ----------------------------------------------------
     def ctl_requests(self, req):
-        special = {'method', 'path', 'path_prefix', 'status', 'since'}
-        since = to_int(req.q('since'), 0)
-        method = (req.q('method') or '').upper()
-        found = []
-        for entry in self.requests:
-            if entry['seq'] <= since or (method and entry['method'] != method):
-                continue
-            if req.q('path') is not None and entry['path'] != req.q('path'):
-                continue
-            if req.q('path_prefix') is not None and not entry['path'].startswith(req.q('path_prefix')):
-                continue
-            if req.q('status') is not None and str(entry['status']) != req.q('status'):
-                continue
-            if any(str(entry.get(key)) != values[0] for key, values in req.query.items() if key not in special):
-                continue
-            found.append(entry)
+        found = self.find_requests(**{key: values[0] for key, values in req.query.items()})
         return 200, {}, {'count': len(found), 'requests': found}
 
     def ctl_reset(self, req):
         body = req.data if isinstance(req.data, dict) else {}
-        self.requests = []
-        self.faults = []
-        if body.get('state'):
-            self.reset_state()
+        self.reset(state=bool(body.get('state')))
         return 200, {}, {'ok': True, 'state_reset': bool(body.get('state'))}
 
-    # ---- faults ---------------------------------------------------------------------------
     def ctl_add_fault(self, req):
         body = req.data if isinstance(req.data, dict) else {}
-        kind = body.get('kind') or 'status'
-        if kind not in FAULT_KINDS:
-            return 400, {}, {'error': 'kind must be one of %s' % ', '.join(FAULT_KINDS)}
-        self.fault_seq += 1
-        fault = {
-            'id': self.fault_seq,
-            'kind': kind,
-            'method': (body.get('method') or '').upper() or None,
-            'path': body.get('path') or None,
-            'path_prefix': body.get('path_prefix') or None,
-            'status': to_int(body.get('status'), FAULT_DEFAULT_STATUS.get(kind)),
-            'count': to_int(body.get('count'), 1),
-            'delay': float(body.get('delay') if body.get('delay') is not None else 1.0),
-            'retry_after': body.get('retry_after'),
-            'size': to_int(body.get('size')),
-            'interval': float(body.get('interval') or 0),
-            'body': body.get('body'),
-            'content_type': body.get('content_type'),
-        }
-        self.faults.append(fault)
+        unknown = sorted(set(body) - set(FAULT_FIELDS))
+        if unknown:
+            return 400, {}, {'error': 'unknown fault field(s) %s: known are %s' % (', '.join(unknown), ', '.join(FAULT_FIELDS))}
+        try:
+            fault = self.add_fault(**body)
+        except (TypeError, ValueError) as exc:  # an unknown field, a bad kind or a number that is not one
+            return 400, {}, {'error': str(exc)}
         return 201, {}, {'ok': True, 'fault': fault}
 
     def ctl_clear_faults(self, req):
-        self.faults = []
+        self.clear_faults()
         return 200, {}, {'ok': True}
 
     def _take_faults(self, req):

@@ -2,26 +2,16 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # What the runme.sh of the lookup targets (lookup_jms_token, lookup_deepflow_token) share; sourced from the target's
 # directory, where ansible-test copies this file at ../../../target_helpers/ because the target's aliases say
-# needs/file/tests/target_helpers/lookup_target.sh. Each target is a script target, because one login per run only means
-# something with many hosts and forks: each playbook runs on the 12 local hosts of inventory.ini with -f 5, and each
-# ansible-playbook run is one "run" of the cache. The checks themselves are in the target's playbooks.
+# needs/file/tests/target_helpers/lookup_target.sh (and script_target.sh, which it sources). Each target is a script
+# target, because one login per run only means something with many hosts and forks: each playbook runs on the 12
+# local hosts of inventory.ini with -f 5, and each ansible-playbook run is one "run" of the cache. The checks
+# themselves are in the target's playbooks.
 
-# ansible-test copies tests/integration/integration_config.yml (the simulators' URLs) to ../../ of the target but
-# passes it only to role targets (-e @file); a script target gets nothing, so it passes the file on itself.
-vars_file="$(cd ../.. && pwd)/integration_config.yml"
-if [ ! -f "$vars_file" ]; then
-    echo "missing $vars_file: run this target with tests/make/integration.sh, which starts the simulators" >&2
-    exit 1
-fi
-work="${OUTPUT_DIR:?run this target with ansible-test}/$(basename "$PWD")"
-rm -rf "$work" && mkdir -m 0700 -p "$work"
+# shellcheck source=script_target.sh
+source ../../../target_helpers/script_target.sh
 # Ansible's per-run local_tmp holds the run's cache; pointing it here lets the playbooks find and check it.
 export ANSIBLE_LOCAL_TEMP="$work/local_tmp"
 cache_dir="$work/cache"
-
-config() {  # config NAME: a value of integration_config.yml, such as jms_url
-    python -c 'import json, sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$vars_file" "$1"
-}
 
 playbook() {
     ansible-playbook -i inventory.ini -f 5 -e "@$vars_file" -e "local_tmp_root=$ANSIBLE_LOCAL_TEMP" \

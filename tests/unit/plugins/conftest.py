@@ -23,31 +23,24 @@ FAKE_BIN = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', '
 
 
 class Simulator:
-    """A simulator app and the URL of each of its listeners; reads its request log and adds faults."""
+    """A simulator app and the URL of each of its listeners. Reset, faults and the request log are the app's own
+    control methods (tests/simulators/_base.py), the ones its /_sim HTTP API runs: same defaults everywhere."""
 
     def __init__(self, app, urls):
         self.app = app
         self.urls = urls
 
     def reset(self):
-        with self.app.lock:
-            self.app.requests = []
-            self.app.faults = []
-            self.app.reset_state()
+        self.app.reset(state=True)
 
     def clear_log(self):
-        with self.app.lock:
-            self.app.requests = []
+        self.app.clear_log()
 
     def requests(self, method=None, path=None):
-        with self.app.lock:
-            return [entry for entry in self.app.requests
-                    if (method is None or entry['method'] == method) and (path is None or entry['path'] == path)]
+        return self.app.find_requests(method=method, path=path)
 
     def fault(self, **fault):
-        with self.app.lock:
-            self.app.faults.append(dict(dict(id=0, kind='status', method=None, path=None, path_prefix=None, status=503,
-                                             count=1, delay=0, retry_after=None), **fault))
+        return self.app.add_fault(**fault)
 
 
 class JumpServer(Simulator):
@@ -72,13 +65,11 @@ class DeepFlow(Simulator):
         return self.urls['fuser']
 
     def log(self, service=None):
-        with self.app.lock:
-            return [(entry['method'], entry['path'], entry['status']) for entry in self.app.requests
-                    if service is None or entry.get('service') == service]
+        found = self.app.find_requests(**({} if service is None else {'service': service}))
+        return [(entry['method'], entry['path'], entry['status']) for entry in found]
 
     def bodies(self):
-        with self.app.lock:
-            return json.dumps([entry['body'] for entry in self.app.requests])
+        return json.dumps([entry['body'] for entry in self.app.find_requests()])
 
 
 def _serve(handle_cls, module_name, app_name, listeners, argv):

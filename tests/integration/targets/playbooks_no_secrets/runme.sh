@@ -7,25 +7,18 @@
 # secret they handed out, GET /_sim/issued; the seed passwords and the wrong values of tests/target_helpers/test_secrets.txt are known).
 set -euo pipefail
 
-vars_file="$(cd ../.. && pwd)/integration_config.yml"   # ansible-test copies it there; script targets must read it
-config() { python -c "import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])" "$vars_file" "$1"; }
-collection=$(config collection_dir) state=$(config sim_state_dir)
-work="${OUTPUT_DIR:?run this target with ansible-test}/playbooks_no_secrets"
-rm -rf "$work" && mkdir -m 0700 -p "$work"
+# shellcheck source=../../../target_helpers/script_target.sh
+source ../../../target_helpers/script_target.sh
 demo_dir="$work/demo"
 # shellcheck source=/dev/null
 source "$collection/tests/target_helpers/demo_env.sh"
 
-python - "$JMS_URL" "$DEEPFLOW_URL" <<'PY'  # start from the simulators' seed state
-import sys, urllib.request
-for url in sys.argv[1:]:
-    urllib.request.urlopen(urllib.request.Request(url + '/_sim/reset', data=b'{"state": true}', method='POST',
-                                                  headers={'Content-Type': 'application/json'})).close()
-PY
+# Start from the simulators' seed state.
+python "$collection/tests/simulators/run.py" reset --state-dir "$state" --sim jms --sim deepflow --state >/dev/null
 
 for playbook in $(cat "$collection/playbooks/demo.list"); do
     echo "== ansible-playbook -vvv playbooks/$playbook"
-    if ! ansible-playbook -vvv "$collection/playbooks/$playbook" > "$work/$playbook.log" 2>&1; then
+    if ! ansible-playbook -vvv -e "@$demo_vars" "$collection/playbooks/$playbook" > "$work/$playbook.log" 2>&1; then
         cat "$work/$playbook.log"
         exit 1
     fi
@@ -38,7 +31,7 @@ for playbook in "$collection"/playbooks/*.yml; do
 done
 
 echo "== ansible-playbook -vvv wrong_input.yml (each module fed wrong input)"
-if ! ansible-playbook -vvv wrong_input.yml > "$work/wrong_input.log" 2>&1; then
+if ! ansible-playbook -vvv -e "@$demo_vars" wrong_input.yml > "$work/wrong_input.log" 2>&1; then
     cat "$work/wrong_input.log"
     exit 1
 fi

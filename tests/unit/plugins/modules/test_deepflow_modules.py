@@ -105,8 +105,7 @@ def test_a_key_file_for_a_deleted_token_is_not_returned(df, run_module, tmp_path
 def test_custom_api_path_and_identity_headers(df, run_module):
     result = run_module(deepflow_permanent_token, fuser_args(df, api_path='/v2/tokens/', user_id=5, user_type=3))
     assert result['failed'] is True and 'RESOURCE_NOT_FOUND' in result['msg']
-    with df.app.lock:
-        entry = df.app.requests[-1]
+    entry = df.requests()[-1]
     assert entry['path'] == '/v2/tokens'
     assert entry['headers']['x-user-id'] == '5' and entry['headers']['x-user-type'] == '3'
 
@@ -207,8 +206,7 @@ def test_over_exec_the_module_does_exactly_what_it_does_over_http(df, front_end,
 def test_over_exec_curl_in_the_pod_sends_the_password_on_stdin_only(df, front_end, run_module):
     result = run_module(deepflow_permanent_token, kubectl_args())
     assert result['changed'] is True and result['pod'] == FRONT_END_POD
-    with df.app.lock:
-        entries = [dict(entry) for entry in df.app.requests]
+    entries = df.requests()
     # It really was curl in the pod asking for fuser:20824, with the identity headers and the body it read on stdin.
     assert [entry['headers']['host'] for entry in entries] == ['fuser:20824', 'fuser:20824']
     assert all(entry['headers']['user-agent'].startswith('curl/') for entry in entries)
