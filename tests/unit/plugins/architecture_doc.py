@@ -6,7 +6,7 @@
   python tests/unit/plugins/architecture_doc.py --write  # rewrite it between the markers in docs/architecture.md
 
 What a file holds is said once, by the file: the first paragraph of its docstring (a plugin without one: the
-short_description of its DOCUMENTATION). test_architecture.py fails when the map in docs/architecture.md is not exactly
+short_description of its DOCUMENTATION, in the file or in the .yml beside it). test_architecture.py fails when the map in docs/architecture.md is not exactly
 what this renders, and when a file does not say what it holds.
 """
 
@@ -79,10 +79,13 @@ def holds(name):
     with open(os.path.join(PLUGINS, name + '.py')) as handle:
         tree = ast.parse(handle.read())
     summary = ast.get_docstring(tree)
-    if not summary:
-        for node in tree.body:
-            if isinstance(node, ast.Assign) and [t.id for t in node.targets if isinstance(t, ast.Name)] == ['DOCUMENTATION']:
-                summary = (yaml.safe_load(node.value.value) or {}).get('short_description')
+    for node in tree.body if not summary else ():
+        if isinstance(node, ast.Assign) and [t.id for t in node.targets if isinstance(t, ast.Name)] == ['DOCUMENTATION']:
+            summary = (yaml.safe_load(node.value.value) or {}).get('short_description')
+    sidecar = os.path.join(PLUGINS, name + '.yml')  # a filter's documentation lives beside it
+    if not summary and os.path.exists(sidecar):
+        with open(sidecar) as handle:
+            summary = ((yaml.safe_load(handle) or {}).get('DOCUMENTATION') or {}).get('short_description')
     return ' '.join(summary.split('\n\n')[0].split()).replace('|', '\\|') if summary else None
 
 
