@@ -1,0 +1,121 @@
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The import map in docs/architecture.md (one line per file: what it holds, what it imports), and the code it maps.
+
+  python tests/unit/plugins/architecture_doc.py          # print the map as the code has it
+  python tests/unit/plugins/architecture_doc.py --write  # rewrite it between the markers in docs/architecture.md
+
+What a file holds is said once, by the file: the first paragraph of its docstring (a plugin without one: the
+short_description of its DOCUMENTATION, in the file or in the .yml beside it). test_architecture.py fails when the map in docs/architecture.md is not exactly
+what this renders, and when a file does not say what it holds.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import ast
+import os
+import sys
+
+import yaml
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.normpath(os.path.join(HERE, '..', '..', '..'))
+PLUGINS = os.path.join(ROOT, 'plugins')
+ARCHITECTURE_DOC = os.path.join(ROOT, 'docs', 'architecture.md')
+PREFIX = 'ansible_collections.opsauth.tokens.plugins.'
+# Doc fragments are documentation only: they import nothing and nothing imports them in Python.
+MAPPED_FOLDERS = ('module_utils', 'plugin_utils', 'modules', 'action', 'lookup', 'filter')
+BEGIN = '<!-- import map: checked by tests/unit/plugins/test_architecture.py, rewritten by architecture_doc.py --write -->'
+END = '<!-- end of the import map -->'
+PLACEHOLDER = '(says nothing: give the file a docstring)'
+HEADER = ['| File | Holds | Imports from the collection |', '|---|---|---|']
+
+
+def plugin_files():
+    """Every mapped Python file, as 'folder/name' without '.py', in a stable order."""
+    names = []
+    for folder in MAPPED_FOLDERS:
+        for entry in sorted(os.listdir(os.path.join(PLUGINS, folder))):
+            if entry.endswith('.py') and entry != '__init__.py':
+                names.append('%s/%s' % (folder, entry[:-3]))
+    return names
+
+
+def _targets(module, names):
+    rel = module[len(PREFIX):].replace('.', '/')
+    if rel in MAPPED_FOLDERS:  # from ...plugins.module_utils import _options
+        return ['%s/%s' % (rel, name) for name in names]
+    return [rel]
+
+
+def _imported(node):
+    if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith(PREFIX):
+        return _targets(node.module, [alias.name for alias in node.names])
+    if isinstance(node, ast.Import):
+        return [alias.name[len(PREFIX):].replace('.', '/') for alias in node.names if alias.name.startswith(PREFIX)]
+    return []
+
+
+def imports_of(name, top_level_only=False):
+    """The collection files ``name`` imports (anywhere in the file, or only at module level)."""
+    with open(os.path.join(PLUGINS, name + '.py')) as handle:
+        tree = ast.parse(handle.read())
+    nodes = tree.body if top_level_only else ast.walk(tree)
+    found = set()
+    for node in nodes:
+        if top_level_only and isinstance(node, ast.Try):  # try: import ... except ImportError: still module level
+            nodes_in = [inner for block in [node.body] + [h.body for h in node.handlers] for inner in block]
+        else:
+            nodes_in = [node]
+        for inner in nodes_in:
+            found.update(_imported(inner))
+    known = set(plugin_files())
+    return sorted(target for target in found if target in known and target != name)
+
+
+def holds(name):
+    """What ``name`` says it holds, on one line; None when it says nothing."""
+    with open(os.path.join(PLUGINS, name + '.py')) as handle:
+        tree = ast.parse(handle.read())
+    summary = ast.get_docstring(tree)
+    for node in tree.body if not summary else ():
+        if isinstance(node, ast.Assign) and [t.id for t in node.targets if isinstance(t, ast.Name)] == ['DOCUMENTATION']:
+            summary = (yaml.safe_load(node.value.value) or {}).get('short_description')
+    sidecar = os.path.join(PLUGINS, name + '.yml')  # a filter's documentation lives beside it
+    if not summary and os.path.exists(sidecar):
+        with open(sidecar) as handle:
+            summary = ((yaml.safe_load(handle) or {}).get('DOCUMENTATION') or {}).get('short_description')
+    return ' '.join(summary.split('\n\n')[0].split()).replace('|', '\\|') if summary else None
+
+
+def render():
+    lines = list(HEADER)
+    for name in plugin_files():
+        imports = ', '.join('`%s`' % target for target in imports_of(name)) or '-'
+        lines.append('| `%s` | %s | %s |' % (name, holds(name) or PLACEHOLDER, imports))
+    return '\n'.join(lines) + '\n'
+
+
+def documented_map(path=ARCHITECTURE_DOC):
+    with open(path) as handle:
+        text = handle.read()
+    if BEGIN not in text or END not in text:
+        return None
+    return text.split(BEGIN, 1)[1].split(END, 1)[0].strip('\n') + '\n'
+
+
+def write(path=ARCHITECTURE_DOC):
+    with open(path) as handle:
+        text = handle.read()
+    head, rest = text.split(BEGIN, 1)
+    tail = rest.split(END, 1)[1]
+    with open(path, 'w') as handle:
+        handle.write(head + BEGIN + '\n' + render() + END + tail)
+
+
+if __name__ == '__main__':
+    if sys.argv[1:] == ['--write']:
+        write()
+    else:
+        sys.stdout.write(render())
