@@ -104,7 +104,11 @@ _raw:
       type: int
       sample: 3599
     expires_at:
-      description: When the access token expires, ISO 8601 in UTC.
+      description: When the access token expires, in seconds since the epoch (C(*_at) is an epoch across the collection).
+      type: int
+      sample: 1738324800
+    date_expired:
+      description: When the access token expires, ISO 8601 in UTC (the same time as C(expires_at)).
       type: str
       sample: '2025-01-31T12:00:00+00:00'
     token_type:

@@ -28,10 +28,11 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow_tokens im
     merge_refreshed,
     token_set,
     unwrap,
+    with_dates,
 )
 from ansible_collections.opsauth.tokens.plugins.module_utils._errors import InvalidResponse, OriginRefused
 from ansible_collections.opsauth.tokens.plugins.module_utils._http import HttpClient, bearer_auth
-from ansible_collections.opsauth.tokens.plugins.module_utils._time import iso_from_epoch, now
+from ansible_collections.opsauth.tokens.plugins.module_utils._time import now
 from ansible_collections.opsauth.tokens.plugins.module_utils._transport import (
     CREDENTIAL_OPTIONS,
     DEFAULT_MAX_RESPONSE_SIZE,
@@ -164,7 +165,7 @@ class DeepFlowClient:
             # The server did not rotate it: the one we sent stays valid until its own expiry (unknown unless a JWT).
             tokens['refresh_token'] = refresh_token
             exp = jwt_exp(refresh_token)
-            tokens['refresh_expires_at'] = None if exp is None else iso_from_epoch(exp)
+            tokens['refresh_expires_at'] = exp
         return merge_refreshed(tokens, previous)
 
     def logout(self, access_token):
@@ -283,6 +284,7 @@ def token_set_result(tokens, controller=None, just_issued=False):
     ``expires_in`` is the server's for a token ``just_issued``, else what is left of it now: a reused token does not
     claim its first lifetime.
     """
+    tokens = with_dates(tokens)
     result = dict((name, tokens.get(name)) for name in RESULT_KEYS)
     left = access_seconds_left(tokens)
     if not just_issued and left is not None:

@@ -29,7 +29,12 @@ DEFAULT_REFRESH_TTL = 30 * 24 * 3600
 # nothing left to revoke; a login answered so is a verdict on the password. A 429 or a 5xx is the server's state.
 _REFUSAL_STATUSES = frozenset([400, 401, 403])
 # What deepflow_login and the deepflow_token lookup return of a token set (plus the page URLs).
-RESULT_KEYS = ('access_token', 'refresh_token', 'expires_in', 'expires_at', 'token_type', 'email', 'license')
+RESULT_KEYS = ('access_token', 'refresh_token', 'expires_in', 'expires_at', 'date_expired', 'token_type', 'email',
+               'license')
+# The collection's naming rule (issue 12): ``*_at`` is an epoch (int), ``date_*`` its ISO 8601 form, ``expires_in``
+# seconds left. These are the times a token set holds, and the ISO form shown beside each expiry.
+_EPOCH_FIELDS = ('expires_at', 'refresh_expires_at', 'issued_at')
+_DATE_FIELDS = (('expires_at', 'date_expired'), ('refresh_expires_at', 'refresh_date_expired'))
 
 
 class DeepFlowError(OpsAuthError):
@@ -120,9 +125,8 @@ def token_set(data, issued_at, action):
     The access token expires at the EARLIER of issue time + ``expires_in`` and the JWT ``exp``: ``expires_in`` is
     immune to clock skew between us and the server, ``exp`` to a slow answer; taking the earlier one never keeps a dead
     token. ``issued_at`` (epoch) is taken before the request was sent for the same reason.
-    The times are epochs here, as everywhere inside the collection; the token set holds them as ISO 8601 strings
-    (``expires_at``, ``refresh_expires_at``, ``issued_at``) because that is what deepflow_login and the deepflow_token
-    lookup return and what token files hold: a user contract (read them with access_seconds_left/refresh_seconds_left).
+    The times are epochs (``expires_at``, ``refresh_expires_at``, ``issued_at``) with their ISO 8601 forms beside
+    (``date_expired``, ``refresh_date_expired``): see with_dates.
     """
     if not isinstance(data, dict) or not isinstance(data.get('access_token'), str) or not data['access_token']:
         raise InvalidResponse('%s: DeepFlow answered SUCCESS without an access_token' % action)
@@ -135,17 +139,46 @@ def token_set(data, issued_at, action):
     refresh_expiry = None
     if refresh_token:
         refresh_expiry = jwt_exp(refresh_token) or int(issued_at) + DEFAULT_REFRESH_TTL
-    return dict(
+    return with_dates(dict(
         access_token=access_token,
         refresh_token=refresh_token,
         token_type=data.get('token_type'),
         expires_in=expires_in,
-        expires_at=None if access_expiry is None else iso_from_epoch(access_expiry),
-        refresh_expires_at=None if refresh_expiry is None else iso_from_epoch(refresh_expiry),
-        issued_at=iso_from_epoch(issued_at),
+        expires_at=access_expiry,
+        refresh_expires_at=refresh_expiry,
+        issued_at=int(issued_at),
         email=data.get('email'),
         license=data.get('license'),
-    )
+    ))
+
+
+def _epoch(value):
+    """An int epoch out of a stored time, None when unknown; an ISO 8601 string (what a token file held before the
+    naming rule) is converted, so such a file is read as it was meant."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return int(value)
+    epoch = epoch_from_iso(value)
+    return None if epoch is None else int(epoch)
+
+
+def with_dates(tokens):
+    """A copy of ``tokens`` with every ``*_at`` an int epoch and each expiry's ISO 8601 form beside it.
+
+    Applied to what we build and to what we read back (a token file, a cache entry, a previous token set): the
+    ``date_*`` keys are derived, so they never disagree with the epochs the expiry decisions use.
+    """
+    if not tokens:
+        return tokens
+    result = dict(tokens)
+    for name in _EPOCH_FIELDS:
+        if name in result:
+            result[name] = _epoch(result[name])
+    for epoch_name, date_name in _DATE_FIELDS:
+        epoch = result.get(epoch_name)
+        result[date_name] = None if epoch is None else iso_from_epoch(epoch)
+    return result
 
 
 def merge_refreshed(tokens, previous):
@@ -156,19 +189,19 @@ def merge_refreshed(tokens, previous):
             merged[name] = previous.get(name)
     if previous and merged.get('refresh_expires_at') is None and merged.get('refresh_token') == previous.get('refresh_token'):
         merged['refresh_expires_at'] = previous.get('refresh_expires_at')
-    return merged
+    return with_dates(merged)
 
 
 def access_seconds_left(tokens, at=None):
     """Seconds the stored access token still lives; None when unknown."""
-    return seconds_left(epoch_from_iso((tokens or {}).get('expires_at')), at)
+    return seconds_left(_epoch((tokens or {}).get('expires_at')), at)
 
 
 def refresh_seconds_left(tokens, at=None):
     """Seconds the stored refresh token still lives; None when there is none or its expiry is unknown."""
     if not (tokens or {}).get('refresh_token'):
         return None
-    return seconds_left(epoch_from_iso(tokens.get('refresh_expires_at')), at)
+    return seconds_left(_epoch(tokens.get('refresh_expires_at')), at)
 
 
 # What state=present does with what it holds; the names are the module's vocabulary.

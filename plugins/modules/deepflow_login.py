@@ -145,7 +145,12 @@ expires_in:
   type: int
   sample: 3600
 expires_at:
-  description: When the access token expires, ISO 8601 in UTC.
+  description: When the access token expires, in seconds since the epoch (C(*_at) is an epoch across the collection).
+  returned: when O(state) is V(present) or V(refreshed), except in check mode when a new token would be issued
+  type: int
+  sample: 1738324800
+date_expired:
+  description: When the access token expires, ISO 8601 in UTC (the same time as RV(expires_at)).
   returned: when O(state) is V(present) or V(refreshed), except in check mode when a new token would be issued
   type: str
   sample: '2025-01-31T12:00:00+00:00'
@@ -229,7 +234,14 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow import (
     fauths_base_url,
     token_set_result,
 )
-from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow_tokens import LOGIN, REFRESH, REUSE, is_refusal, plan_present
+from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow_tokens import (
+    LOGIN,
+    REFRESH,
+    REUSE,
+    is_refusal,
+    plan_present,
+    with_dates,
+)
 
 ARGUMENT_SPEC = generate_argspec(
     DEEPFLOW_FAUTHS_SPEC, TOKEN_FILE_SPEC, RUN_LOGIN_SPEC,
@@ -279,12 +291,13 @@ class LoginRun:
         # Tokens from another fauths, or from a file that does not say where they come from, are not ours to send.
         if stored.get('fauths_url') != fauths_base_url(self.params):
             return None
-        return stored
+        # A file written before the naming rule holds ISO 8601 strings in expires_at: read as epochs from here on.
+        return with_dates(stored)
 
     def issued(self, tokens, reused=False):
         """A new token: store it and return it. Changed, unless it is the run's token, obtained by another task or
         host (the server issued nothing for this task), and there is no dest to write."""
-        tokens = dict(tokens, fauths_url=fauths_base_url(self.params))
+        tokens = with_dates(dict(tokens, fauths_url=fauths_base_url(self.params)))
         result = dict(token_set_result(tokens, controller_url(self.params), just_issued=not reused),
                       changed=bool(self.dest) or not reused)
         if self.dest:

@@ -16,10 +16,9 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow import DeepFlowClient
-from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow_tokens import DeepFlowApiError, is_refusal
+from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow_tokens import DeepFlowApiError, is_refusal, with_dates
 from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import JumpServerClient
 from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver_errors import CredentialRejected, LoginFailed
-from ansible_collections.opsauth.tokens.plugins.module_utils._time import epoch_from_iso
 from ansible_collections.opsauth.tokens.plugins.plugin_utils._token_cache import TokenCache, TokenRejected, TokenSource
 
 
@@ -58,7 +57,9 @@ class DeepFlowTokenSource(TokenSource):
         return is_refusal(exc)
 
     def expiry(self, data):
-        return epoch_from_iso(data.get('expires_at')), epoch_from_iso(data.get('refresh_expires_at'))
+        # Epochs, as the cache wants them; an entry written before the naming rule held ISO 8601 strings.
+        data = with_dates(data)
+        return data.get('expires_at'), data.get('refresh_expires_at')
 
 
 def jumpserver(options):

@@ -108,15 +108,39 @@ def test_expiry_is_the_earlier_of_expires_in_and_exp():
     later_exp = dft.token_set(dict(access_token=jwt({'exp': NOW + 9999}), expires_in=60), NOW, 'x')
     earlier_exp = dft.token_set(dict(access_token=jwt({'exp': NOW + 30}), expires_in=60), NOW, 'x')
     opaque = dft.token_set(dict(access_token='opaque', expires_in=60), NOW, 'x')
-    assert epoch_from_iso(later_exp['expires_at']) == NOW + 60
-    assert epoch_from_iso(earlier_exp['expires_at']) == NOW + 30
-    assert epoch_from_iso(opaque['expires_at']) == NOW + 60
+    assert later_exp['expires_at'] == NOW + 60
+    assert earlier_exp['expires_at'] == NOW + 30
+    assert opaque['expires_at'] == NOW + 60
     assert dft.token_set(dict(access_token='opaque'), NOW, 'x')['expires_at'] is None
 
 
 def test_refresh_expiry_from_its_jwt_else_the_documented_30_days():
-    assert epoch_from_iso(dft.token_set(login_data(refresh_token=jwt({'exp': NOW + 5})), NOW, 'x')['refresh_expires_at']) == NOW + 5
-    assert epoch_from_iso(dft.token_set(login_data(refresh_token='opaque'), NOW, 'x')['refresh_expires_at']) == NOW + 30 * 86400
+    assert dft.token_set(login_data(refresh_token=jwt({'exp': NOW + 5})), NOW, 'x')['refresh_expires_at'] == NOW + 5
+    assert dft.token_set(login_data(refresh_token='opaque'), NOW, 'x')['refresh_expires_at'] == NOW + 30 * 86400
+
+
+def test_times_are_int_epochs_with_their_iso_dates_beside():
+    tokens = dft.token_set(login_data(refresh_token=jwt({'exp': NOW + 5})), NOW + 0.75, 'x')
+    for name in ('expires_at', 'refresh_expires_at', 'issued_at'):
+        assert isinstance(tokens[name], int) and not isinstance(tokens[name], bool), name
+    assert tokens['issued_at'] == NOW
+    assert tokens['date_expired'] == iso_from_epoch(NOW + 3600)
+    assert epoch_from_iso(tokens['date_expired']) == tokens['expires_at']
+    assert tokens['refresh_date_expired'] == iso_from_epoch(NOW + 5)
+    unknown = dft.token_set(dict(access_token='opaque'), NOW, 'x')
+    assert unknown['date_expired'] is None and unknown['refresh_date_expired'] is None
+
+
+def test_a_token_set_stored_with_iso_times_is_read_as_epochs():
+    # What deepflow_login wrote before the naming rule (issue 12): ISO 8601 strings under *_at.
+    legacy = dict(access_token='a', refresh_token='r', expires_at=iso_from_epoch(NOW + 600),
+                  refresh_expires_at=iso_from_epoch(NOW + 7200), issued_at=iso_from_epoch(NOW))
+    tokens = dft.with_dates(legacy)
+    assert (tokens['expires_at'], tokens['refresh_expires_at'], tokens['issued_at']) == (NOW + 600, NOW + 7200, NOW)
+    assert tokens['date_expired'] == legacy['expires_at'] and tokens['refresh_date_expired'] == legacy['refresh_expires_at']
+    assert dft.access_seconds_left(legacy, NOW) == 600 and dft.refresh_seconds_left(legacy, NOW) == 7200
+    assert dft.plan_present(legacy, 300, NOW) == dft.REUSE and dft.plan_present(legacy, 900, NOW) == dft.REFRESH
+    assert dft.with_dates(dict(legacy, expires_at='not a date'))['expires_at'] is None
 
 
 def test_success_without_access_token_is_an_invalid_response():
@@ -127,9 +151,9 @@ def test_success_without_access_token_is_an_invalid_response():
 def stored(access_left=None, refresh_left=None):
     tokens = dict(access_token='a', refresh_token='r' if refresh_left is not None else None)
     if access_left is not None:
-        tokens['expires_at'] = iso_from_epoch(NOW + access_left)
+        tokens['expires_at'] = NOW + access_left
     if refresh_left is not None:
-        tokens['refresh_expires_at'] = iso_from_epoch(NOW + refresh_left)
+        tokens['refresh_expires_at'] = NOW + refresh_left
     return tokens
 
 
@@ -159,7 +183,7 @@ def test_login_sends_the_documented_body_to_the_external_path():
                                         'email': 'dev@yunshan.net.cn', 'password': 'dev-pwd'}
     assert tokens['access_token'] == login_data()['access_token']
     assert tokens['expires_in'] == 3600 and tokens['license'] is True and tokens['token_type'] == 'password'
-    assert epoch_from_iso(tokens['expires_at']) == NOW + 3600
+    assert tokens['expires_at'] == NOW + 3600
     assert isinstance(tokens, dict)
 
 
@@ -214,7 +238,8 @@ def test_refresh_without_rotation_keeps_the_token_sent():
     client, dummy = fauths((200, envelope({'access_token': 'a2', 'expires_in': 60})))
     tokens = client.refresh('opaque-refresh')
     assert tokens['refresh_token'] == 'opaque-refresh'
-    assert dft.merge_refreshed(tokens, {'refresh_token': 'opaque-refresh', 'refresh_expires_at': 'X'})['refresh_expires_at'] == 'X'
+    merged = dft.merge_refreshed(tokens, {'refresh_token': 'opaque-refresh', 'refresh_expires_at': NOW + 50})
+    assert merged['refresh_expires_at'] == NOW + 50 and merged['refresh_date_expired'] == iso_from_epoch(NOW + 50)
 
 
 def test_refresh_is_not_retried_either():
@@ -274,6 +299,7 @@ def test_token_set_result_says_what_is_left_of_a_reused_token(monkeypatch):
     assert sorted(reused['pages']) == ['applications', 'network', 'views']
     issued = df.token_set_result(tokens, None, just_issued=True)
     assert issued['expires_in'] == 3600 and issued['pages'] == {}
+    assert issued['expires_at'] == NOW + 3000 and issued['date_expired'] == iso_from_epoch(NOW + 3000)
     assert sorted(issued) == sorted(dft.RESULT_KEYS + ('pages',))
 
 

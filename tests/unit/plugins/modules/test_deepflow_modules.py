@@ -16,6 +16,7 @@ import stat
 
 import pytest
 
+from ansible_collections.opsauth.tokens.plugins.module_utils._time import iso_from_epoch
 from ansible_collections.opsauth.tokens.plugins.modules import deepflow_login, deepflow_permanent_token
 from ansible_collections.opsauth.tokens.tests.unit.plugins.conftest import FAKE_BIN
 
@@ -46,13 +47,51 @@ def test_expired_access_token_is_refreshed_without_the_password(df, run_module, 
     with open(dest) as handle:
         stored = json.load(handle)
     with open(dest, 'w') as handle:
-        json.dump(dict(stored, expires_at='2000-01-01T00:00:00+00:00'), handle)
+        json.dump(dict(stored, expires_at=946684800), handle)  # 2000-01-01
     df.clear_log()
     result = run_module(deepflow_login, login_args(df, dest=dest))
     assert result['changed'] is True and result['token_type'] == 'refresh_token'
     assert result['email'] == 'dev@yunshan.net.cn' and result['license'] is True  # kept from the login
     assert df.log() == [('POST', '/api/fauths/refresh_token', 200)]
     assert 'dev-pwd' not in df.bodies()
+
+
+def test_the_token_file_holds_epochs_and_their_iso_dates(df, run_module, tmp_path):
+    dest = str(tmp_path / 'df.json')
+    first = run_module(deepflow_login, login_args(df, dest=dest))
+    with open(dest) as handle:
+        stored = json.load(handle)
+    for name in ('expires_at', 'refresh_expires_at', 'issued_at'):
+        assert isinstance(stored[name], int) and not isinstance(stored[name], bool), name
+    assert stored['date_expired'] == iso_from_epoch(stored['expires_at']) == first['date_expired']
+    assert stored['refresh_date_expired'] == iso_from_epoch(stored['refresh_expires_at'])
+    assert first['expires_at'] == stored['expires_at']
+
+
+def test_a_token_file_written_with_iso_times_is_still_read(df, run_module, tmp_path):
+    # Before the naming rule (issue 12) deepflow_login stored ISO 8601 strings under expires_at/refresh_expires_at.
+    dest = str(tmp_path / 'df.json')
+    run_module(deepflow_login, login_args(df, dest=dest))
+    with open(dest) as handle:
+        stored = json.load(handle)
+    legacy = dict((key, value) for key, value in stored.items() if not key.startswith(('date_', 'refresh_date_')))
+    legacy.update(expires_at=iso_from_epoch(stored['expires_at']), refresh_expires_at=iso_from_epoch(stored['refresh_expires_at']),
+                  issued_at=iso_from_epoch(stored['issued_at']))
+    with open(dest, 'w') as handle:
+        json.dump(legacy, handle)
+    df.clear_log()
+    reused = run_module(deepflow_login, login_args(df, dest=dest))
+    assert reused['changed'] is False and reused['access_token'] == stored['access_token']
+    assert reused['expires_at'] == stored['expires_at'] and reused['date_expired'] == legacy['expires_at']
+    assert df.log() == []
+    # An expired one (ISO as well) is still refreshed, not logged in again, and stored the new way.
+    with open(dest, 'w') as handle:
+        json.dump(dict(legacy, expires_at='2000-01-01T00:00:00+00:00'), handle)
+    refreshed = run_module(deepflow_login, login_args(df, dest=dest))
+    assert refreshed['changed'] is True and df.log() == [('POST', '/api/fauths/refresh_token', 200)]
+    with open(dest) as handle:
+        rewritten = json.load(handle)
+    assert isinstance(rewritten['expires_at'], int) and rewritten['date_expired'] == iso_from_epoch(rewritten['expires_at'])
 
 
 def test_a_token_file_of_another_fauths_is_not_reused(df, run_module, tmp_path):
