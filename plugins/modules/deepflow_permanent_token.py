@@ -288,7 +288,7 @@ class PermanentTokenRun:
         created = self.client.create(self.email, self.module.params['password'])
         self.changed = True
         if self.dest:
-            write_issued_token(self.dest, dict(created, email=self.email, created_at=iso_from_epoch(now())),
+            write_issued_token(self.dest, dict(created, email=self.email, date_created=iso_from_epoch(now())),
                                'DeepFlow created a new permanent token for %s (lcuuid %s)' % (self.email, created['lcuuid']),
                                dict(created, deleted=self.deleted))
         return created

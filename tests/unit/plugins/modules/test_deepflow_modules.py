@@ -9,6 +9,7 @@ file of another fauths); the happy paths are in the integration targets.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import datetime
 import json
 import os
 import re
@@ -139,6 +140,17 @@ def test_a_key_file_for_a_deleted_token_is_not_returned(df, run_module, tmp_path
     assert result['changed'] is False and result['lcuuid'] != first['lcuuid']
     assert result['access_key'] is None
     assert len(warnings) == 1 and 'regenerate=true' in warnings[0] and result['lcuuid'] in warnings[0]
+
+
+def test_the_key_file_names_its_date_as_a_date(df, run_module, tmp_path):
+    # One meaning per name: *_at is an epoch in every file of the collection, date_* the ISO 8601 form.
+    dest = str(tmp_path / 'key.json')
+    created = run_module(deepflow_permanent_token, fuser_args(df, dest=dest))
+    with open(dest) as handle:
+        stored = json.load(handle)
+    assert stored['lcuuid'] == created['lcuuid'] and stored['access_key'] == created['access_key']
+    assert not [name for name in stored if name.endswith('_at')]
+    assert datetime.datetime.fromisoformat(stored['date_created']).utcoffset() == datetime.timedelta(0)
 
 
 def test_custom_api_path_and_identity_headers(df, run_module):
