@@ -13,15 +13,8 @@ from ansible_collections.opsauth.tokens.plugins.plugin_utils._run_login import R
 
 class ActionModule(RunLoginAction):
 
-    LOOKUP = 'opsauth.tokens.deepflow_token'
-    OPTION_SPEC = 'DEEPFLOW_FAUTHS_SPEC'
     SOURCE = 'deepflow'
-    SECRET_FIELDS = ('access_token', 'refresh_token')
-
-    def uses_password(self, args):
-        # Only state=present logs in; refreshed and absent use the refresh or access token.
-        return bool(args.get('password')) and args.get('state', 'present') == 'present'
-
-    def hand_over(self, args):
-        # With dest or a refresh token, the module may reuse or refresh a token and need no login: ask it first.
-        return 'wanted' if args.get('dest') or args.get('refresh_token') else 'token'
+    # Only state=present logs in; refreshed and absent use the refresh or access token. With dest or a refresh token
+    # the module may reuse or refresh a token and need no login.
+    LOGIN_STATES = ('present',)
+    ASK_FIRST_WITH = ('dest', 'refresh_token')

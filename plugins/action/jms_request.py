@@ -13,8 +13,5 @@ from ansible_collections.opsauth.tokens.plugins.plugin_utils._run_login import R
 
 class ActionModule(RunLoginAction):
 
-    LOOKUP = 'opsauth.tokens.jms_token'
-    OPTION_SPEC = 'JMS_COMMON_SPEC'
     SOURCE = 'jumpserver'
     MODULE_FIELDS = ('token', 'keyword')
-    SECRET_FIELDS = ('token',)

@@ -13,15 +13,7 @@ from ansible_collections.opsauth.tokens.plugins.plugin_utils._run_login import R
 
 class ActionModule(RunLoginAction):
 
-    LOOKUP = 'opsauth.tokens.jms_token'
-    OPTION_SPEC = 'JMS_COMMON_SPEC'
     SOURCE = 'jumpserver'
-    SECRET_FIELDS = ('token',)
-
-    def uses_password(self, args):
-        # state=absent only removes dest.
-        return bool(args.get('password')) and args.get('state', 'present') == 'present'
-
-    def hand_over(self, args):
-        # With dest, the module may reuse the stored token and need no login at all: ask it first.
-        return 'wanted' if args.get('dest') else 'token'
+    # state=absent only removes dest; with dest the module may reuse the stored token and need no login at all.
+    LOGIN_STATES = ('present',)
+    ASK_FIRST_WITH = ('dest',)

@@ -144,7 +144,6 @@ _lookup_base.preload_definitions(__name__, __file__)
 
 class LookupModule(_lookup_base.OpsAuthLookupBase):
 
-    OPTION_SPEC = 'DEEPFLOW_FAUTHS_SPEC'
     STABLE_OUTPUTS = ('token', 'pages')
     SOURCE = 'deepflow'
 

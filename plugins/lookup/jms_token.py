@@ -133,7 +133,6 @@ _lookup_base.preload_definitions(__name__, __file__)
 
 class LookupModule(_lookup_base.OpsAuthLookupBase):
 
-    OPTION_SPEC = 'JMS_COMMON_SPEC'
     STABLE_OUTPUTS = ('token', 'headers')
     SOURCE = 'jumpserver'
 

@@ -114,15 +114,25 @@ def keep_definitions(module_name, path, name):
         pass  # only the shortcut is lost
 
 
-class OpsAuthLookupBase(LookupBase):
-    """A lookup that returns a token. Subclasses implement ``lookup_token()`` and set ``OPTION_NAMES``."""
+# What the lookup and the action plugins of one platform share, by the name of its plugin_utils/_token_sources
+# function: the lookup whose cache options (cache, cache_dir, min_ttl, recheck_interval, with all their sources) the
+# action plugins use, the option spec in module_utils/_options.py whose options are handed to the platform client, and
+# which fields of a cache entry are secrets (an action plugin hands them to the module no_log).
+PLATFORMS = {
+    'jumpserver': dict(lookup='opsauth.tokens.jms_token', option_spec='JMS_COMMON_SPEC', secret_fields=('token',)),
+    'deepflow': dict(lookup='opsauth.tokens.deepflow_token', option_spec='DEEPFLOW_FAUTHS_SPEC',
+                     secret_fields=('access_token', 'refresh_token')),
+}
 
-    # The name of the option spec in module_utils/_options.py whose options are handed to the platform client.
-    OPTION_SPEC = None
+
+class OpsAuthLookupBase(LookupBase):
+    """A lookup that returns a token. Subclasses set ``SOURCE`` and ``STABLE_OUTPUTS`` and implement ``render()``."""
+
     # The outputs that depend on the token and the options alone (not on the clock), so that a cache hit can return
     # what the same options returned before.
     STABLE_OUTPUTS = ()
-    # The plugin_utils/_token_sources function that builds the cache key and the TokenSource (as the action plugins').
+    # The platform: the plugin_utils/_token_sources function that builds the cache key and the TokenSource, and its
+    # PLATFORMS entry.
     SOURCE = None
 
     def run(self, terms, variables=None, **kwargs):
@@ -217,7 +227,7 @@ class OpsAuthLookupBase(LookupBase):
         """The shared options as the platform clients take them: a plain dict, like module.params."""
         from ansible_collections.opsauth.tokens.plugins.module_utils import _options
 
-        return dict((name, self.get_option(name)) for name in getattr(_options, self.OPTION_SPEC))
+        return dict((name, self.get_option(name)) for name in getattr(_options, PLATFORMS[self.SOURCE]['option_spec']))
 
     # --- cache -------------------------------------------------------------------------------------------------------
 

@@ -37,7 +37,7 @@ from ansible.utils.vars import merge_hash
 from ansible_collections.opsauth.tokens.plugins.module_utils._errors import OpsAuthError
 from ansible_collections.opsauth.tokens.plugins.module_utils._run_login import RUN_LOGIN_REJECTED, RUN_LOGIN_WANTED
 from ansible_collections.opsauth.tokens.plugins.plugin_utils._cache_core import CacheError
-from ansible_collections.opsauth.tokens.plugins.plugin_utils._lookup_base import cache_from_options
+from ansible_collections.opsauth.tokens.plugins.plugin_utils._lookup_base import PLATFORMS, cache_from_options
 
 display = Display()
 
@@ -61,19 +61,19 @@ class SharedLogin:
 
 
 class RunLoginAction(ActionBase):
-    """Run the module with the run's login. Subclasses name the platform and what the module needs of the token."""
+    """Run the module with the run's login. Subclasses name the platform, when the module logs in and what it needs."""
 
     _supports_check_mode = True
     _supports_async = True
 
-    # The lookup whose cache options (cache, cache_dir, min_ttl, recheck_interval, with all their sources) apply.
-    LOOKUP = None
-    # The _options spec of the login options, and the _token_sources function that builds the key and the source.
-    OPTION_SPEC = None
+    # The platform: the _token_sources function that builds the key and the source, and its PLATFORMS entry.
     SOURCE = None
-    # The fields of the cache entry the module needs (None: all), and which of them are secrets (handed over no_log).
+    # The fields of the cache entry the module needs (None: all of them).
     MODULE_FIELDS = None
-    SECRET_FIELDS = ()
+    # The states in which the module logs in with a password (None: every state).
+    LOGIN_STATES = None
+    # The options with which the module may need no login at all (a stored token, a refresh token): it is asked first.
+    ASK_FIRST_WITH = ()
 
     def run(self, tmp=None, task_vars=None):
         result = super(RunLoginAction, self).run(tmp, task_vars)
@@ -99,11 +99,11 @@ class RunLoginAction(ActionBase):
 
     def uses_password(self, args):
         """Whether the module would log in with a password for these arguments."""
-        return bool(args.get('password'))
+        return bool(args.get('password')) and (self.LOGIN_STATES is None or args.get('state', 'present') in self.LOGIN_STATES)
 
     def hand_over(self, args):
         """'token' to hand the token over at once; 'wanted' when the module may not need a login (a stored token)."""
-        return 'token'
+        return 'wanted' if any(args.get(name) for name in self.ASK_FIRST_WITH) else 'token'
 
     # --- the run's login ---------------------------------------------------------------------------------------------
 
@@ -112,7 +112,7 @@ class RunLoginAction(ActionBase):
         # Imported here: the specs import the clients' defaults, and with them the clients (and requests).
         from ansible_collections.opsauth.tokens.plugins.module_utils import _options
 
-        spec = getattr(_options, self.OPTION_SPEC)
+        spec = getattr(_options, PLATFORMS[self.SOURCE]['option_spec'])
         # The module's own rules (types, defaults), but no environment fallbacks: those are read where the module runs.
         validator = ArgumentSpecValidator(dict((name, dict((k, v) for k, v in option.items() if k != 'fallback'))
                                                for name, option in spec.items()))
@@ -139,7 +139,7 @@ class RunLoginAction(ActionBase):
         """The run's TokenCache with the options of the lookup (and their sources); None with cache=false."""
         from ansible_collections.opsauth.tokens.plugins.plugin_utils._token_cache import TokenCache
 
-        lookup = lookup_loader.get(self.LOOKUP, loader=self._loader, templar=self._templar)
+        lookup = lookup_loader.get(PLATFORMS[self.SOURCE]['lookup'], loader=self._loader, templar=self._templar)
         # Only the cache options' variables (opsauth_tokens_*): the login options are the task's arguments.
         names = [name for name in C.config.get_plugin_vars('lookup', lookup._load_name)
                  if name.startswith('opsauth_tokens_') and name in task_vars]
@@ -188,7 +188,7 @@ class RunLoginAction(ActionBase):
         needs) in the clear, so that the module does not mask them in its result."""
         data = dict((name, value) for name, value in result.data.items()
                     if self.MODULE_FIELDS is None or name in self.MODULE_FIELDS)
-        secrets = dict((name, data.pop(name)) for name in self.SECRET_FIELDS if data.get(name))
+        secrets = dict((name, data.pop(name)) for name in PLATFORMS[self.SOURCE]['secret_fields'] if data.get(name))
         return {RUN_LOGIN: secrets, RUN_LOGIN_INFO: {'data': data, 'reused': result.hit}}
 
     @staticmethod

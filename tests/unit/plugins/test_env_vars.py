@@ -25,6 +25,7 @@ from ansible.module_utils.basic import env_fallback
 from ansible_collections.opsauth.tokens.plugins.lookup import deepflow_token as deepflow_token_lookup
 from ansible_collections.opsauth.tokens.plugins.lookup import jms_token as jms_token_lookup
 from ansible_collections.opsauth.tokens.plugins.module_utils import _options
+from ansible_collections.opsauth.tokens.plugins.plugin_utils._lookup_base import PLATFORMS
 from ansible_collections.opsauth.tokens.plugins.modules import (
     deepflow_login,
     deepflow_permanent_token,
@@ -99,7 +100,7 @@ def test_a_modules_documented_variables_are_those_its_argument_spec_reads(module
 def test_a_lookup_reads_the_variables_of_the_modules_spec(lookup):
     docs = documented_options(lookup)
     # The spec whose options the lookup hands to the platform client, as a module does.
-    spec_name = lookup.LookupModule.OPTION_SPEC
+    spec_name = PLATFORMS[lookup.LookupModule.SOURCE]['option_spec']
     spec = getattr(_options, spec_name)
     lookup_only = LOOKUP_ONLY[lookup.__name__.rsplit('.', 1)[-1]]
     for name, option in spec.items():
