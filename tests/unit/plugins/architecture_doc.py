@@ -19,6 +19,11 @@ import sys
 
 import yaml
 
+try:
+    from ansible_collections.opsauth.tokens.tests.unit.plugins.generated_doc import read_part, write_part
+except ImportError:  # run as a script from a checkout (--write), where the collection is not importable
+    from generated_doc import read_part, write_part
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, '..', '..', '..'))
 PLUGINS = os.path.join(ROOT, 'plugins')
@@ -98,20 +103,11 @@ def render():
 
 
 def documented_map(path=ARCHITECTURE_DOC):
-    with open(path) as handle:
-        text = handle.read()
-    if BEGIN not in text or END not in text:
-        return None
-    return text.split(BEGIN, 1)[1].split(END, 1)[0].strip('\n') + '\n'
+    return read_part(path, BEGIN, END)
 
 
 def write(path=ARCHITECTURE_DOC):
-    with open(path) as handle:
-        text = handle.read()
-    head, rest = text.split(BEGIN, 1)
-    tail = rest.split(END, 1)[1]
-    with open(path, 'w') as handle:
-        handle.write(head + BEGIN + '\n' + render() + END + tail)
+    write_part(path, BEGIN, END, render())
 
 
 if __name__ == '__main__':

@@ -16,6 +16,11 @@ import sys
 
 import yaml
 
+try:
+    from ansible_collections.opsauth.tokens.tests.unit.plugins.generated_doc import read_part, write_part
+except ImportError:  # run as a script from a checkout (--write), where the collection is not importable
+    from generated_doc import read_part, write_part
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 MATRIX_FILE = os.path.join(HERE, 'fault_matrix.yml')
 SECURITY_DOC = os.path.join(HERE, '..', '..', '..', 'docs', 'security.md')
@@ -41,20 +46,11 @@ def render(rows):
 
 
 def documented_table(path=SECURITY_DOC):
-    with open(path) as handle:
-        text = handle.read()
-    if BEGIN not in text or END not in text:
-        return None
-    return text.split(BEGIN, 1)[1].split(END, 1)[0].strip('\n') + '\n'
+    return read_part(path, BEGIN, END)
 
 
 def write(path=SECURITY_DOC):
-    with open(path) as handle:
-        text = handle.read()
-    head, rest = text.split(BEGIN, 1)
-    tail = rest.split(END, 1)[1]
-    with open(path, 'w') as handle:
-        handle.write(head + BEGIN + '\n' + render(load_rows()) + END + tail)
+    write_part(path, BEGIN, END, render(load_rows()))
 
 
 if __name__ == '__main__':
