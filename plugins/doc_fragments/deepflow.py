@@ -15,27 +15,24 @@ class ModuleDocFragment(object):
 options:
   url:
     description:
-      - The DeepFlow controller, for example V(https://deepflow.example.com).
-      - The login-free page URLs are built on it, and fauths is reached at C(<url>/api/fauths) unless O(fauths_url) is set.
-      - If not set, the value of the E(DEEPFLOW_URL) environment variable is used.
+      - The DeepFlow controller, for example V(https://deepflow.example.com); page URLs are built on it, and fauths
+        is reached at C(<url>/api/fauths) unless O(fauths_url) is set.
+      - Environment variable E(DEEPFLOW_URL).
     type: str
   fauths_url:
     description:
-      - Base URL of fauths, the DeepFlow token service, when it is not reached through the controller.
-      - Inside the cluster V(http://fauths:20822); on an rpm install, on the controller host, V(http://127.0.0.1:20822).
-      - Defaults to C(<url>/api/fauths). One of O(url) and O(fauths_url) is needed to log in, refresh or log out.
-      - If not set, the value of the E(DEEPFLOW_FAUTHS_URL) environment variable is used.
+      - Base URL of fauths, the token service, when not reached through O(url) (in the cluster V(http://fauths:20822)).
+      - Environment variable E(DEEPFLOW_FAUTHS_URL).
     type: str
   email:
     description:
       - The e-mail address of the DeepFlow account.
-      - If not set, the value of the E(DEEPFLOW_EMAIL) environment variable is used.
+      - Environment variable E(DEEPFLOW_EMAIL).
     type: str
   password:
     description:
-      - The password of the DeepFlow account.
-      - A failed password login is never retried, because DeepFlow locks accounts after repeated failures.
-      - If not set, the value of the E(DEEPFLOW_PASSWORD) environment variable is used.
+      - The password of the account. A failed password login is never retried (DeepFlow locks accounts).
+      - Environment variable E(DEEPFLOW_PASSWORD).
     type: str
   account_type:
     description:
@@ -44,40 +41,31 @@ options:
     default: deepflow
   validate_certs:
     description:
-      - Verify the server's TLS certificate. Set to V(false) only for a test server.
-      - 'Which certificates are trusted, first match wins: O(validate_certs=false) (no check) > O(ca_path) > the bundle
-        named by the E(REQUESTS_CA_BUNDLE) or E(CURL_CA_BUNDLE) environment variable > the default CA store. The
-        choice is passed on every request, so these environment variables never override O(ca_path) or
-        O(validate_certs=false).'
-      - If not set, the value of the E(DEEPFLOW_VALIDATE_CERTS) environment variable is used.
+      - Verify the server's TLS certificate (see the notes). V(false) only for a test server.
+      - Environment variable E(DEEPFLOW_VALIDATE_CERTS).
     type: bool
     default: true
   ca_path:
     description:
-      - CA bundle (PEM) to verify the server's certificate with, for a private CA. It wins over E(REQUESTS_CA_BUNDLE)
-        and E(CURL_CA_BUNDLE); O(validate_certs=false) wins over it.
-      - If not set, the value of the E(DEEPFLOW_CA_PATH) environment variable is used.
+      - CA bundle (PEM) of a private CA to verify the server's certificate with.
+      - Environment variable E(DEEPFLOW_CA_PATH).
     type: path
   timeout:
     description:
-      - Seconds one request may take, from connecting to the last byte of the answer; also the longest wait for
-        any single read. A server that keeps sending (an endless body) fails the request after this time.
-      - If not set, the value of the E(DEEPFLOW_TIMEOUT) environment variable is used.
+      - Seconds one request may take, from connecting to the last byte of the answer.
+      - Environment variable E(DEEPFLOW_TIMEOUT).
     type: int
     default: 30
   retries:
     description:
-      - Extra tries after a connection error or an HTTP 429, 502, 503 or 504, with exponential backoff.
-      - Only requests that are safe to repeat are retried; a login, a refresh, a logout or a permanent token creation
-        is tried again only when it never reached the server.
-      - If not set, the value of the E(DEEPFLOW_RETRIES) environment variable is used.
+      - Extra tries of a request that is safe to repeat (see the notes).
+      - Environment variable E(DEEPFLOW_RETRIES).
     type: int
     default: 3
   max_response_size:
     description:
-      - The largest answer, in bytes, a request may return; a larger one fails the task with a clear message and is
-        never held in memory whole. Raise it for a list endpoint with unusually large pages.
-      - If not set, the value of the E(DEEPFLOW_MAX_RESPONSE_SIZE) environment variable is used.
+      - The largest answer, in bytes, a request may return; a larger one fails the task.
+      - Environment variable E(DEEPFLOW_MAX_RESPONSE_SIZE).
     type: int
     default: 8388608
 '''
@@ -87,16 +75,13 @@ options:
 options:
   fuser_url:
     description:
-      - Base URL of fuser, the DeepFlow user service that manages permanent tokens.
-      - fuser is reachable only inside the DeepFlow cluster (DeepFlow's own documentation runs these calls inside the
-        C(front-end) pod).
-      - If not set, the value of the E(DEEPFLOW_FUSER_URL) environment variable is used.
+      - Base URL of fuser, the user service that keeps permanent tokens; reachable only inside the cluster.
+      - Environment variable E(DEEPFLOW_FUSER_URL).
     type: str
     default: http://fuser:20824
   user_id:
     description:
-      - Sent to fuser as the C(X-User-Id) identity header (V(1) is the super administrator).
-      - Only fuser, an internal service, receives the identity headers; fauths never does.
+      - Sent to fuser as the C(X-User-Id) identity header (V(1) is the super administrator); never to fauths.
     type: int
     default: 1
   user_type:

@@ -12,13 +12,8 @@ class ModuleDocFragment(object):
 options:
   runtime:
     description:
-      - How to reach the container the job must run in.
-      - V(docker) and V(podman) run C(<binary> exec -i CONTAINER ...) with O(container).
-      - V(kubectl) runs C(kubectl [--kubeconfig K] [--context C] [-n NAMESPACE] exec -i POD [-c CONTAINER] -- ...)
-        with O(pod) or O(pod_selector).
-      - Not set means run the program directly on the target host, for a task that is already delegated into the
-        container or runs on a host where the platform is installed.
-      - The program's input, secrets included, always goes on its standard input, never on a command line.
+      - How to reach the container - V(docker) or V(podman) C(exec -i) O(container); V(kubectl) C(exec -i) O(pod)
+        (or O(pod_selector)). Not set runs the program on the target host itself. Secrets go on standard input only.
     type: str
     choices: [docker, podman, kubectl]
   container:
@@ -36,9 +31,8 @@ options:
     type: str
   pod_selector:
     description:
-      - With O(runtime=kubectl), a label selector (for example V(app=front-end)) that finds the pod instead of O(pod).
-      - The pod is found with C(kubectl get pods -l SELECTOR -o json); a pod in phase Running that is not being deleted is
-        used, preferring one whose containers are all ready. The task fails when no pod matching it is Running.
+      - With O(runtime=kubectl), a label selector (for example V(app=front-end)) that finds a Running pod instead
+        of O(pod), preferring one whose containers are all ready.
     type: str
   kubeconfig:
     description:
@@ -65,10 +59,8 @@ options:
     default: kubectl
   exec_timeout:
     description:
-      - Seconds to wait for the program in the container to finish; it is stopped after that and the task fails.
-        One deadline for the whole run (writing its input, reading its output, its exit), not for each read.
-      - A program that prints more than 4 MiB on its standard output or on its standard error is stopped too, and
-        the task fails with a message that says so.
+      - Seconds the program in the container may take in all; it is stopped after that (or after 4 MiB of output)
+        and the task fails.
     type: int
     default: 120
 '''

@@ -12,129 +12,95 @@ class ModuleDocFragment(object):
 options:
   url:
     description:
-      - Base URL of JumpServer, for example V(https://jumpserver.example.com).
-      - If not set, the value of the E(JMS_URL) environment variable is used.
+      - Base URL of JumpServer, for example V(https://jumpserver.example.com), without C(/api/v1).
+      - Environment variable E(JMS_URL).
     type: str
     required: true
   org_id:
     description:
-      - Organization the requests act in, sent as the C(X-JMS-ORG) header on every request.
-      - JumpServer silently treats an unknown organization as the Default organization, so an O(org_id) that is not
-        a built-in id (C(...0000), C(...0002), C(...0004)) or word (C(default), C(root), C(system), C(GLOBAL)) is
-        checked once per task with C(GET /api/v1/orgs/orgs/<id>/), and an unknown one fails the task. An organization
-        name is accepted too, matched exactly (case-sensitive) as the server does; the check needs a user allowed to
-        read organizations.
-      - If not set, the value of the E(JMS_ORG_ID) environment variable is used.
+      - Organization to act in (the C(X-JMS-ORG) header), by id or exact name. One that is not built in is checked
+        once per task (C(GET /api/v1/orgs/orgs/<id>/)), because JumpServer silently treats an unknown one as Default.
+      - Environment variable E(JMS_ORG_ID).
     type: str
     default: 00000000-0000-0000-0000-000000000002
   language:
     description:
-      - Language of the server's messages, sent as the C(Accept-Language) header on every request, for example
-        V(en) or V(zh-hans). JumpServer v3.10 answers in Chinese unless asked otherwise, v4 in English.
-      - The collection recognises errors by the server's error codes, never by these messages; the language only
-        decides how the server's own words read when a message quotes them.
-      - If not set, the value of the E(JMS_LANGUAGE) environment variable is used.
+      - Language of the server's own messages (C(Accept-Language)), for example V(en) or V(zh-hans).
+      - Environment variable E(JMS_LANGUAGE).
     type: str
     default: en
   validate_certs:
     description:
-      - Verify the server's TLS certificate. Set to V(false) only for a test server.
-      - 'Which certificates are trusted, first match wins: O(validate_certs=false) (no check) > O(ca_path) > the bundle
-        named by the E(REQUESTS_CA_BUNDLE) or E(CURL_CA_BUNDLE) environment variable > the default CA store. The
-        choice is passed on every request, so these environment variables never override O(ca_path) or
-        O(validate_certs=false).'
-      - If not set, the value of the E(JMS_VALIDATE_CERTS) environment variable is used.
+      - Verify the server's TLS certificate (see the notes). V(false) only for a test server.
+      - Environment variable E(JMS_VALIDATE_CERTS).
     type: bool
     default: true
   ca_path:
     description:
-      - CA bundle (PEM) to verify the server's certificate with, for a private CA. It wins over E(REQUESTS_CA_BUNDLE)
-        and E(CURL_CA_BUNDLE); O(validate_certs=false) wins over it.
-      - If not set, the value of the E(JMS_CA_PATH) environment variable is used.
+      - CA bundle (PEM) of a private CA to verify the server's certificate with.
+      - Environment variable E(JMS_CA_PATH).
     type: path
   timeout:
     description:
-      - Seconds one request may take, from connecting to the last byte of the answer; also the longest wait for
-        any single read. A server that keeps sending (an endless body) fails the request after this time.
-      - If not set, the value of the E(JMS_TIMEOUT) environment variable is used.
+      - Seconds one request may take, from connecting to the last byte of the answer.
+      - Environment variable E(JMS_TIMEOUT).
     type: int
     default: 30
   retries:
     description:
-      - How many times to retry a request that is safe to repeat after a connection error, HTTP 429, 502, 503 or 504,
-        with jittered exponential backoff; a C(Retry-After) header from the server is honoured.
-      - A password login is retried only when it never reached the server, since every failed login counts toward
-        JumpServer's lockout.
-      - If not set, the value of the E(JMS_RETRIES) environment variable is used.
+      - Extra tries of a request that is safe to repeat (see the notes).
+      - Environment variable E(JMS_RETRIES).
     type: int
     default: 3
   max_response_size:
     description:
-      - The largest answer, in bytes, a request may return; a larger one fails the task with a clear message and is
-        never held in memory whole. Raise it for a list endpoint with unusually large pages.
-      - If not set, the value of the E(JMS_MAX_RESPONSE_SIZE) environment variable is used.
+      - The largest answer, in bytes, a request may return; a larger one fails the task.
+      - Environment variable E(JMS_MAX_RESPONSE_SIZE).
     type: int
     default: 8388608
   username:
     description:
       - User to log in as, with O(password).
-      - If not set, the value of the E(JMS_USERNAME) environment variable is used.
+      - Environment variable E(JMS_USERNAME).
     type: str
   password:
     description:
-      - Password of O(username). A password login returns a bearer token.
-      - Give exactly one of O(password), O(token), O(private_token) or O(access_key_id) and O(access_key_secret).
-      - If not set, the value of the E(JMS_PASSWORD) environment variable is used.
+      - Password of O(username). Give one auth method - O(password), O(token), O(private_token) or an access key.
+      - Environment variable E(JMS_PASSWORD).
     type: str
   token:
     description:
-      - A bearer token from an earlier login, for example from M(opsauth.tokens.jms_token).
-      - If not set, the value of the E(JMS_TOKEN) environment variable is used.
-      - Surrounding white space (the trailing newline of a vaulted string) is removed; a control character inside the
-        value is refused with a message that names the option, never the value.
+      - A bearer token from an earlier login (M(opsauth.tokens.jms_token)).
+      - Environment variable E(JMS_TOKEN).
     type: str
   private_token:
     description:
-      - 'A permanent private token, sent as C(Authorization: Token ...).'
-      - If not set, the value of the E(JMS_PRIVATE_TOKEN) environment variable is used.
-      - Surrounding white space (the trailing newline of a vaulted string) is removed; a control character inside the
-        value is refused with a message that names the option, never the value.
+      - A permanent private token (M(opsauth.tokens.jms_private_token)).
+      - Environment variable E(JMS_PRIVATE_TOKEN).
     type: str
   access_key_id:
     description:
-      - The id (a UUID) of an access key; requests are signed with O(access_key_secret) (HTTP Signature, hmac-sha256
-        over the request target and the C(Accept) and C(Date) headers). Needs the Python library C(pyhttpsig)
-        (imported as C(httpsig)).
-      - If not set, the value of the E(JMS_ACCESS_KEY_ID) environment variable is used.
-      - Surrounding white space (the trailing newline of a vaulted string) is removed; a control character inside the
-        value is refused with a message that names the option, never the value.
+      - The id of an access key; requests are signed with O(access_key_secret) (HTTP Signatures; needs C(pyhttpsig)).
+      - Environment variable E(JMS_ACCESS_KEY_ID).
     type: str
   access_key_secret:
     description:
       - The secret of the access key O(access_key_id).
-      - If not set, the value of the E(JMS_ACCESS_KEY_SECRET) environment variable is used.
-      - Surrounding white space (the trailing newline of a vaulted string) is removed; a control character inside the
-        value is refused with a message that names the option, never the value.
+      - Environment variable E(JMS_ACCESS_KEY_SECRET).
     type: str
   mfa_code:
     description:
-      - A one-time code (OTP) to answer the server's MFA challenge during a password login.
-      - Mutually exclusive with O(mfa_totp_secret).
-      - Surrounding white space (the trailing newline of a vaulted string) is removed; a control character inside the
-        value is refused with a message that names the option, never the value.
+      - A one-time code that answers the server's MFA challenge. Not with O(mfa_totp_secret).
     type: str
   mfa_totp_secret:
     description:
-      - The base32 TOTP secret of the user's MFA device; the module computes the current code (RFC 6238, SHA1, 30 s,
-        6 digits) when the server asks for MFA. The clock of the host running the task must be right.
-      - If not set, the value of the E(JMS_MFA_TOTP_SECRET) environment variable is used.
-      - Surrounding white space (the trailing newline of a vaulted string) is removed; a control character inside the
-        value is refused with a message that names the option, never the value.
+      - The base32 TOTP secret of the user's MFA device; the code is computed when the server asks (the clock must be right).
+      - Environment variable E(JMS_MFA_TOTP_SECRET).
     type: str
   login_confirm_timeout:
     description:
-      - When the login needs an administrator's approval (login confirm), how many seconds to wait for it.
-      - With V(0), fail at once and name the ticket to approve.
+      - Seconds to wait for an administrator to approve a login that needs confirmation; V(0) fails at once and
+        names the ticket to approve.
     type: int
     default: 0
 '''

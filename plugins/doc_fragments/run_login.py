@@ -7,22 +7,11 @@ __metaclass__ = type
 
 
 class ModuleDocFragment(object):
-    # The hidden options by which a module's action plugin hands over the run's login (module_utils/_options.py
-    # RUN_LOGIN_SPEC; plugins/plugin_utils/_run_login.py). Documented because they are part of the argument spec.
+    # A module whose action plugin hands it the run's login (plugins/plugin_utils/_run_login.py). The hand-over travels
+    # in hidden arguments that module_utils/_run_login.py (RunLoginModule) takes out before validation: they are in
+    # no argument spec, so they are documented nowhere (a user never sets them).
     DOCUMENTATION = r'''
-options:
-  _run_login:
-    description:
-      - Internal, set only by the module's action plugin; never set it in a task (the action plugin replaces it).
-      - The secrets of the run's password login (the token), from the per-run token cache the lookups share, so that
-        the module does not log in itself. See C(docs/token-cache.md) of the collection.
-    type: dict
-  _run_login_info:
-    description:
-      - Internal, set only by the module's action plugin; never set it in a task (the action plugin replaces it).
-      - What goes with O(_run_login) and is not secret - the rest of the login answer and whether it was reused - or a
-        request to answer whether a login is needed at all.
-    type: dict
+options: {}
 attributes:
   action:
     description: Indicates this has a corresponding action plugin so some parts of the options can be executed on the controller.

@@ -13,17 +13,12 @@ class ModuleDocFragment(object):
 options:
   dest:
     description:
-      - A JSON file that keeps the credential between runs (the notes say what is kept and when it is reused). Its
-        folder must exist.
-      - Written atomically with mode 0600 (a temporary file in the same folder, fsync, rename), so a crash never
-        leaves half a file.
-      - Before any request that creates, replaces, refreshes or deletes a credential, the module checks that O(dest)
-        can be written (its folder exists and is writable, and what is there is a regular file) and fails before the
-        request when it cannot. If the write still fails after the server issued a credential, the task fails with
-        C(changed=true) and the new credential in its result (no_log), and the message says so.
-      - An empty file counts as no credential. A file other users can read is narrowed to 0600 when it is read, even
-        in check mode, with a warning (replace the credential if others may have read it) and C(changed=true).
-        A directory, FIFO, socket or device (also behind a symlink) and a file over 1 MiB are refused with one line,
-        without blocking.
+      - A JSON file that keeps the credential between runs (the notes say what is kept and when it is reused).
+        Its folder must exist.
+      - Written atomically with mode 0600. The module checks it can write O(dest) before any request that changes a
+        credential; if the write still fails after the server issued one, the task fails with C(changed=true) and
+        the credential in its result (no_log).
+      - A file others can read is narrowed to 0600 with a warning and C(changed=true); anything but a regular file
+        under 1 MiB is refused. C(docs/security.md) of the collection has the details.
     type: path
 '''

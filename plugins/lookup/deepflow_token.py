@@ -10,6 +10,8 @@ name: deepflow_token
 short_description: A DeepFlow access token, logging in once per playbook run
 version_added: 0.1.0
 author: opsauth.tokens developers (@opsauth)
+requirements:
+  - requests >= 2.25 (Python library) on the controller
 description:
   - Returns a DeepFlow access token for O(email) and O(password), from DeepFlow's token service (fauths,
     C(POST /login)), or the login-free URLs of DeepFlow's pages for it.
@@ -37,6 +39,7 @@ extends_documentation_fragment:
   - opsauth.tokens.deepflow
   - opsauth.tokens.deepflow.plugins
   - opsauth.tokens.token_cache
+  - opsauth.tokens.http_layer
 notes:
   - This lookup returns secrets - the access token, and with O(output=pages) or O(output=full) the refresh token and
     page URLs that log in anyone who holds them. Set C(no_log) to V(true) on tasks that print them or pass them to a module.

@@ -10,6 +10,8 @@ name: jms_token
 short_description: A JumpServer bearer token, logging in once per playbook run
 version_added: 0.1.0
 author: opsauth.tokens developers (@opsauth)
+requirements:
+  - requests >= 2.25 (Python library) on the controller
 description:
   - Returns a JumpServer bearer token for O(username) and O(password), logging in with C(POST /api/v1/authentication/auth/)
     and answering an MFA challenge with a code computed from O(mfa_totp_secret) (or given in O(mfa_code)).
@@ -36,6 +38,7 @@ extends_documentation_fragment:
   - opsauth.tokens.jumpserver
   - opsauth.tokens.jumpserver.plugins
   - opsauth.tokens.token_cache
+  - opsauth.tokens.http_layer
 notes:
   - This lookup returns a secret. Set C(no_log) to V(true) on tasks that print it or pass it to a module; for example
     M(ansible.builtin.uri) shows its O(ansible.builtin.uri#module:headers) at C(-v) and more.

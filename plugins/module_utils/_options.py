@@ -87,15 +87,6 @@ JMS_SESSION_SPEC = dict(
     csrf_token=dict(type='str', no_log=True, fallback=_env('JMS_CSRF_TOKEN')),
 )
 
-# Set only by the modules' action plugins (plugins/plugin_utils/_run_login.py), never by a user: the run's password
-# login from the token cache the lookups share, so that a play of many hosts logs in once per run
-# (docs/token-cache.md, "The modules share the run's login"). Hidden options (their names start with "_").
-#   _run_login       no_log: the secrets of the login answer only (the token; DeepFlow: access and refresh token).
-#                    Only secrets: a module masks every value of a no_log option wherever it appears in its result.
-#   _run_login_info  the rest: {"data": the answer's other fields, "reused": bool}, or {"wanted": true}: do not log in,
-#                    answer RUN_LOGIN_WANTED when a login is needed, and nothing else
-RUN_LOGIN_SPEC = dict(_run_login=dict(type='dict', no_log=True), _run_login_info=dict(type='dict'))
-
 # fauths (short-lived tokens) is reached directly or through the controller at <url>/api/fauths.
 DEEPFLOW_CONNECTION_SPEC = dict(
     url=dict(type='str', fallback=_env('DEEPFLOW_URL')),

@@ -11,6 +11,8 @@ module: deepflow_login
 short_description: Get, refresh and revoke DeepFlow access tokens
 version_added: 0.1.0
 author: opsauth.tokens developers (@opsauth)
+requirements:
+  - requests >= 2.25 (Python library) on the host that runs the module
 description:
   - Logs in to DeepFlow's token service (fauths) with an e-mail address and a password and returns the short-lived
     access token, its refresh token and the login-free URLs of the documented pages.
@@ -20,6 +22,7 @@ description:
 extends_documentation_fragment:
   - opsauth.tokens.deepflow
   - opsauth.tokens.token_file
+  - opsauth.tokens.http_layer
   - opsauth.tokens.attributes
   - opsauth.tokens.attributes.actiongroup_deepflow
   - opsauth.tokens.run_login
@@ -209,17 +212,16 @@ json:
 
 import os
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.basic import missing_required_lib
 
 from ansible_collections.opsauth.tokens.plugins.module_utils._errors import OpsAuthError
 from ansible_collections.opsauth.tokens.plugins.module_utils._http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 from ansible_collections.opsauth.tokens.plugins.module_utils._options import (
     DEEPFLOW_FAUTHS_SPEC,
-    RUN_LOGIN_SPEC,
     TOKEN_FILE_SPEC,
     generate_argspec,
 )
-from ansible_collections.opsauth.tokens.plugins.module_utils._run_login import handed_over
+from ansible_collections.opsauth.tokens.plugins.module_utils._run_login import RunLoginModule, handed_over
 from ansible_collections.opsauth.tokens.plugins.module_utils._token_file import (
     TokenFileError,
     check_token_dest,
@@ -244,7 +246,7 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow_tokens im
 )
 
 ARGUMENT_SPEC = generate_argspec(
-    DEEPFLOW_FAUTHS_SPEC, TOKEN_FILE_SPEC, RUN_LOGIN_SPEC,
+    DEEPFLOW_FAUTHS_SPEC, TOKEN_FILE_SPEC,
     state=dict(type='str', default='present', choices=['present', 'refreshed', 'absent']),
     min_ttl=dict(type='int', default=300),
     access_token=dict(type='str', no_log=True),
@@ -327,7 +329,7 @@ class LoginRun:
         if self.module.check_mode:
             return dict(changed=True)
         # A run's login handed over means this module said it needs a login (its refresh was refused): not again.
-        if plan == REFRESH and not self.params['_run_login']:
+        if plan == REFRESH and not self.module.run_login:
             try:
                 return self.issued(self.client.refresh(stored['refresh_token'], previous=stored))
             except OpsAuthError as exc:
@@ -369,7 +371,7 @@ class LoginRun:
 
 
 def main():
-    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
+    module = RunLoginModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
     run = LoginRun(module)
     try:
         result = getattr(run, module.params['state'])()

@@ -11,6 +11,9 @@ module: deepflow_permanent_token
 short_description: Manage the permanent token of a DeepFlow account
 version_added: 0.1.0
 author: opsauth.tokens developers (@opsauth)
+requirements:
+  - requests >= 2.25 (Python library) on the host that runs the module
+  - C(docker), C(podman) or C(kubectl) on that host with O(runtime)
 description:
   - Creates, replaces or deletes the permanent token (C(ACCESS_KEY)) of a DeepFlow account through fuser, the
     internal DeepFlow user service, sending the identity headers C(X-User-Id) and C(X-User-Type).
@@ -25,6 +28,7 @@ extends_documentation_fragment:
   - opsauth.tokens.deepflow.fuser
   - opsauth.tokens.exec
   - opsauth.tokens.token_file
+  - opsauth.tokens.http_layer
   - opsauth.tokens.attributes
   - opsauth.tokens.attributes.actiongroup_deepflow
 attributes:

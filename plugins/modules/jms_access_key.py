@@ -11,6 +11,9 @@ module: jms_access_key
 short_description: Create, check, rotate or delete the caller's JumpServer access key
 version_added: 0.1.0
 author: opsauth.tokens developers (@opsauth)
+requirements:
+  - requests >= 2.25 (Python library) on the host that runs the module
+  - pyhttpsig >= 1.3.0 (imported as C(httpsig)) to sign with an access key
 description:
   - An access key (an id and a secret) signs each API request (HTTP Signatures) instead of sending a secret, does not
     expire like a bearer token, and can be limited to source addresses. This module manages the keys of the user it
@@ -26,6 +29,7 @@ description:
 extends_documentation_fragment:
   - opsauth.tokens.jumpserver
   - opsauth.tokens.token_file
+  - opsauth.tokens.http_layer
   - opsauth.tokens.attributes
   - opsauth.tokens.attributes.actiongroup_jumpserver
 attributes:
@@ -70,7 +74,7 @@ options:
     description:
       - The user's password, for the confirmation JumpServer asks before it creates a key, when the module
         authenticates with O(token), O(private_token) or an access key. With O(password), that one is used.
-      - If not set, the value of the E(JMS_CONFIRM_PASSWORD) environment variable is used.
+      - Environment variable E(JMS_CONFIRM_PASSWORD).
     type: str
 notes:
   - O(dest) holds the key (id, secret, is_active, ip_group, url) and is required with O(state=present) and

@@ -11,6 +11,9 @@ module: jms_private_token
 short_description: Get, rotate or delete a JumpServer user's permanent private token inside the core container
 version_added: 0.1.0
 author: opsauth.tokens developers (@opsauth)
+requirements:
+  - C(docker), C(podman) or C(kubectl) on the host that runs the module, per O(runtime)
+  - requests >= 2.25 (Python library) when O(url) is set
 description:
   - JumpServer has no REST endpoint for permanent private tokens; they are only reachable from Django inside the
     JumpServer core container (C(jms_core) in the official installer). This module runs
@@ -87,25 +90,25 @@ options:
   validate_certs:
     description:
       - With O(url), verify the server's TLS certificate. Set to V(false) only for a test server.
-      - If not set, the value of the E(JMS_VALIDATE_CERTS) environment variable is used.
+      - Environment variable E(JMS_VALIDATE_CERTS).
     type: bool
     default: true
   ca_path:
     description:
       - With O(url), a CA bundle (PEM) to verify the server's certificate with.
-      - If not set, the value of the E(JMS_CA_PATH) environment variable is used.
+      - Environment variable E(JMS_CA_PATH).
     type: path
   timeout:
     description:
       - With O(url), seconds to wait for the server to connect and to answer.
-      - If not set, the value of the E(JMS_TIMEOUT) environment variable is used.
+      - Environment variable E(JMS_TIMEOUT).
     type: int
     default: 30
   language:
     description:
       - With O(url), the language of the server's messages, sent as C(Accept-Language) (JumpServer v3.10 answers in
         Chinese unless asked otherwise). Errors are recognised by their codes, whatever the language.
-      - If not set, the value of the E(JMS_LANGUAGE) environment variable is used.
+      - Environment variable E(JMS_LANGUAGE).
     type: str
     default: en
 notes:

@@ -11,6 +11,9 @@ module: jms_request
 short_description: Call any JumpServer API with any of its authentication methods
 version_added: 0.1.0
 author: opsauth.tokens developers (@opsauth)
+requirements:
+  - requests >= 2.25 (Python library) on the host that runs the module
+  - pyhttpsig >= 1.3.0 (imported as C(httpsig)) for access keys
 description:
   - Sends one request to the JumpServer API and returns the status and the JSON answer.
   - Authenticates with a password (a login first), a bearer token, a private token, an access key (HTTP signature)
@@ -19,6 +22,7 @@ description:
     size (1000) and returns all the items.
 extends_documentation_fragment:
   - opsauth.tokens.jumpserver
+  - opsauth.tokens.http_layer
   - opsauth.tokens.attributes
   - opsauth.tokens.attributes.actiongroup_jumpserver
   - opsauth.tokens.run_login
@@ -79,14 +83,14 @@ options:
   session_id:
     description:
       - The C(jms_sessionid) cookie of a web login session.
-      - If not set, the value of the E(JMS_SESSION_ID) environment variable is used.
+      - Environment variable E(JMS_SESSION_ID).
       - Surrounding white space (the trailing newline of a vaulted string) is removed; a control character inside the
         value is refused with a message that names the option, never the value.
     type: str
   csrf_token:
     description:
       - The C(jms_csrftoken) cookie of the same session; needed for methods other than C(GET), C(HEAD) and C(OPTIONS).
-      - If not set, the value of the E(JMS_CSRF_TOKEN) environment variable is used.
+      - Environment variable E(JMS_CSRF_TOKEN).
       - Surrounding white space (the trailing newline of a vaulted string) is removed; a control character inside the
         value is refused with a message that names the option, never the value.
     type: str
@@ -172,7 +176,7 @@ msg:
 
 import json
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.basic import missing_required_lib
 
 from ansible_collections.opsauth.tokens.plugins.module_utils._errors import OpsAuthError
 from ansible_collections.opsauth.tokens.plugins.module_utils._http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
@@ -186,13 +190,12 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver_errors 
 from ansible_collections.opsauth.tokens.plugins.module_utils._options import (
     JMS_COMMON_SPEC,
     JMS_SESSION_SPEC,
-    RUN_LOGIN_SPEC,
     generate_argspec,
 )
-from ansible_collections.opsauth.tokens.plugins.module_utils._run_login import RUN_LOGIN_REJECTED, handed_over
+from ansible_collections.opsauth.tokens.plugins.module_utils._run_login import RUN_LOGIN_REJECTED, RunLoginModule, handed_over
 
 ARGUMENT_SPEC = generate_argspec(
-    JMS_COMMON_SPEC, JMS_SESSION_SPEC, RUN_LOGIN_SPEC,
+    JMS_COMMON_SPEC, JMS_SESSION_SPEC,
     method=dict(type='str', default='GET', choices=['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']),
     path=dict(type='str', required=True),
     query=dict(type='dict'),
@@ -239,7 +242,7 @@ def send(module, client):
 
 
 def main():
-    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
+    module = RunLoginModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
     if not HAS_REQUESTS:
         module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
     # The run's login, handed over by the action plugin (plugins/action/jms_request.py) instead of a login per host.

@@ -11,6 +11,8 @@ module: jms_token
 short_description: Log in to JumpServer and get, store and reuse a bearer token
 version_added: 0.1.0
 author: opsauth.tokens developers (@opsauth)
+requirements:
+  - requests >= 2.25 (Python library) on the host that runs the module
 description:
   - Logs in to JumpServer with O(username) and O(password) (answering MFA and waiting for a login confirmation when
     needed) and returns the bearer token, its expiry and the headers to call the API with.
@@ -19,6 +21,7 @@ description:
 extends_documentation_fragment:
   - opsauth.tokens.jumpserver
   - opsauth.tokens.token_file
+  - opsauth.tokens.http_layer
   - opsauth.tokens.attributes
   - opsauth.tokens.attributes.actiongroup_jumpserver
   - opsauth.tokens.run_login
@@ -174,7 +177,7 @@ json:
 
 import os
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.basic import missing_required_lib
 
 from ansible_collections.opsauth.tokens.plugins.module_utils._errors import OpsAuthError
 from ansible_collections.opsauth.tokens.plugins.module_utils._http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
@@ -182,11 +185,10 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import 
 from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver_errors import CredentialRejected
 from ansible_collections.opsauth.tokens.plugins.module_utils._options import (
     JMS_COMMON_SPEC,
-    RUN_LOGIN_SPEC,
     TOKEN_FILE_SPEC,
     generate_argspec,
 )
-from ansible_collections.opsauth.tokens.plugins.module_utils._run_login import handed_over
+from ansible_collections.opsauth.tokens.plugins.module_utils._run_login import RunLoginModule, handed_over
 from ansible_collections.opsauth.tokens.plugins.module_utils._time import seconds_left
 from ansible_collections.opsauth.tokens.plugins.module_utils._token_file import (
     check_token_dest,
@@ -196,7 +198,7 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._token_file import 
 )
 
 ARGUMENT_SPEC = generate_argspec(
-    JMS_COMMON_SPEC, TOKEN_FILE_SPEC, RUN_LOGIN_SPEC,
+    JMS_COMMON_SPEC, TOKEN_FILE_SPEC,
     state=dict(type='str', default='present', choices=['present', 'absent']),
     min_ttl=dict(type='int', default=300),
 )
@@ -291,8 +293,8 @@ def present(module, client):
 
 
 def main():
-    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True,
-                           required_if=[('state', 'absent', ('dest',))])
+    module = RunLoginModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True,
+                            required_if=[('state', 'absent', ('dest',))])
     try:
         if module.params['state'] == 'absent':
             module.exit_json(**remove(module, module.params['dest']))

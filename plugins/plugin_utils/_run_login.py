@@ -11,7 +11,8 @@ Why an action plugin: a module runs in its own process, on the target, for every
 other hosts did. Ansible runs a module's action plugin on the controller first, in a worker of the same
 ``ansible-playbook`` run, where the lookups' token cache (``_token_cache``) lives. So the action plugin obtains the
 token there (one login per run and identity, however many hosts and forks: the cache's lock) and hands it to the module
-in the hidden options ``_run_login`` (the secrets, no_log) and ``_run_login_info`` (the rest; ``_options.RUN_LOGIN_SPEC``),
+in the hidden arguments ``_run_login`` (the secrets) and ``_run_login_info`` (the rest; ``module_utils/_run_login.py``, which
+takes them out of the module's parameters before validation, so they are in no argument spec and no documentation),
 through Ansible's normal module transfer, which works for any connection. The module then skips its own login; everything else (the request, ``dest``, the
 result) stays the module's. The guide is docs/token-cache.md, "The modules share the run's login".
 
@@ -35,14 +36,16 @@ from ansible.utils.display import Display
 from ansible.utils.vars import merge_hash
 
 from ansible_collections.opsauth.tokens.plugins.module_utils._errors import OpsAuthError
-from ansible_collections.opsauth.tokens.plugins.module_utils._run_login import RUN_LOGIN_REJECTED, RUN_LOGIN_WANTED
+from ansible_collections.opsauth.tokens.plugins.module_utils._run_login import (
+    RUN_LOGIN,
+    RUN_LOGIN_INFO,
+    RUN_LOGIN_REJECTED,
+    RUN_LOGIN_WANTED,
+)
 from ansible_collections.opsauth.tokens.plugins.plugin_utils._cache_core import CacheError
 from ansible_collections.opsauth.tokens.plugins.plugin_utils._lookup_base import PLATFORMS, cache_from_options
 
 display = Display()
-
-RUN_LOGIN = '_run_login'
-RUN_LOGIN_INFO = '_run_login_info'
 
 
 class SharedLogin:
@@ -157,7 +160,7 @@ class RunLoginAction(ActionBase):
             return self._execute_module(module_args=args, task_vars=task_vars, wrap_async=wrap_async)
         warnings = []
         if self.hand_over(args) == 'wanted':
-            answer = self._execute_module(module_args=dict(args, _run_login_info={'wanted': True}), task_vars=task_vars)
+            answer = self._execute_module(module_args=dict(args, **{RUN_LOGIN_INFO: {'wanted': True}}), task_vars=task_vars)
             if not answer.pop(RUN_LOGIN_WANTED, False):
                 return self._clean(answer)
             # What the module found before it asked (a refused refresh token, say) stays part of the task's story.

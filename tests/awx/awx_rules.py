@@ -8,8 +8,10 @@
   awx/main/constants.py) environment variables, and every injector template rendered in an
   ImmutableSandboxedEnvironment with StrictUndefined from a namespace of the defined fields.
 - inject(): what a job gets (awx/main/models/credential.py, CredentialType.inject_credential): a namespace of the
-  credential's non-empty inputs (booleans always, missing booleans False), each env injector rendered in an
-  ImmutableSandboxedEnvironment, extra_vars injectors too.
+  credential's non-empty inputs (booleans always, missing booleans False); each file injector rendered into a file
+  of mode 0600 in the private data dir's env/ (always, even when it renders empty), its path in
+  ``tower.filename`` (``template``) or ``tower.filename.<name>`` (``template.<name>``); each env injector rendered in
+  an ImmutableSandboxedEnvironment, extra_vars injectors too.
 - write_private_data_dir(): the ansible-runner private data dir AWX hands to ansible-runner: env/envvars,
   env/extravars, env/passwords (the prompts of a job without a machine credential), env/settings, inventory/hosts,
   project/.
@@ -20,6 +22,7 @@ import json
 import os
 import re
 import shutil
+import tempfile
 
 from jinja2 import StrictUndefined, sandbox
 from jinja2.exceptions import SecurityError, TemplateSyntaxError, UndefinedError
@@ -112,6 +115,7 @@ def validate(credential_type):
     for error in Draft4Validator(INJECTORS_SCHEMA).iter_errors(injectors):
         raise Invalid('injectors: %s' % error.message)
     namespace = dict((field_id, 'EXAMPLE') for field_id in ids)
+    namespace['tower'] = _validation_tower(injectors)
     for kind, injector in injectors.items():
         if kind == 'env':
             for name in injector:
@@ -131,8 +135,38 @@ def validate(credential_type):
                 raise Invalid('Syntax error rendering template for %s inside of %s (%s)' % (key, kind, exc))
 
 
-def inject(credential_type, inputs):
-    """(env, extra_vars) that AWX gives a job with a credential of this type and these inputs."""
+class _Exploding:
+    """AWX's stand-in for tower.filename when the type has no (unnamed) file injector."""
+
+    def __str__(self):
+        raise UndefinedError('Must define unnamed file injector in order to reference `tower.filename`.')
+
+
+class _Tower:
+    def __init__(self):
+        self.filename = _Exploding()
+
+    def __str__(self):
+        raise UndefinedError('Cannot directly reference reserved `tower` namespace container.')
+
+
+def _validation_tower(injectors):
+    """The ``tower`` namespace AWX validates templates with: EXAMPLE_FILENAME for each file injector."""
+    tower = _Tower()
+    names = [name for name in injectors.get('file', {}) if name.startswith('template')]
+    if 'template' in names:
+        if len(names) > 1:
+            raise Invalid('Must use multi-file syntax when injecting multiple files')
+        tower.filename = 'EXAMPLE_FILENAME'
+    for name in names:
+        if name != 'template':
+            setattr(tower.filename, name.split('.')[1], 'EXAMPLE_FILENAME')
+    return tower
+
+
+def inject(credential_type, inputs, private_data_dir=None):
+    """(env, extra_vars) that AWX gives a job with a credential of this type and these inputs; a type with file
+    injectors writes its files into private_data_dir/env."""
     fields = credential_type['inputs'].get('fields', [])
     namespace = {}
     for name, value in inputs.items():
@@ -143,6 +177,22 @@ def inject(credential_type, inputs):
             namespace[field['id']] = False
     environment = sandbox.ImmutableSandboxedEnvironment()
     injectors = credential_type.get('injectors', {})
+    tower = type('TowerNamespace', (), {})()
+    namespace['tower'] = tower
+    for label, template in injectors.get('file', {}).items():
+        if private_data_dir is None:
+            raise ValueError('a credential type with file injectors needs a private data dir')
+        os.makedirs(os.path.join(private_data_dir, 'env'), mode=0o700, exist_ok=True)
+        handle, path = tempfile.mkstemp(dir=os.path.join(private_data_dir, 'env'))
+        with os.fdopen(handle, 'w') as out:
+            out.write(environment.from_string(template).render(**namespace))
+        os.chmod(path, 0o600)
+        if '.' not in label:
+            tower.filename = path
+        else:
+            if not hasattr(tower, 'filename'):
+                tower.filename = type('TowerNamespace', (), {})()
+            setattr(tower.filename, label.split('.')[1], path)
     env = dict((name, environment.from_string(template).render(**namespace))
                for name, template in injectors.get('env', {}).items())
     extra_vars = dict((name, environment.from_string(template).render(**namespace))
@@ -161,12 +211,15 @@ def _write(path, data, mode=0o600):
         handle.write(data)
 
 
-def write_private_data_dir(path, project_dir, env, extra_vars, inventory):
-    """An ansible-runner private data dir laid out as AWX lays it out for a job."""
-    shutil.rmtree(path, ignore_errors=True)
-    os.makedirs(os.path.join(path, 'env'), mode=0o700)
-    os.makedirs(os.path.join(path, 'inventory'))
-    shutil.copytree(project_dir, os.path.join(path, 'project'))
+def write_private_data_dir(path, project_dir, env, extra_vars, inventory, keep_env_files=False):
+    """An ansible-runner private data dir laid out as AWX lays it out for a job. keep_env_files: the files that
+    inject() already wrote into env/ (a credential's file injectors) stay, as AWX writes them in the same dir."""
+    if not keep_env_files:
+        shutil.rmtree(path, ignore_errors=True)
+    os.makedirs(os.path.join(path, 'env'), mode=0o700, exist_ok=True)
+    os.makedirs(os.path.join(path, 'inventory'), exist_ok=True)
+    if not os.path.isdir(os.path.join(path, 'project')):
+        shutil.copytree(project_dir, os.path.join(path, 'project'))
     _write(os.path.join(path, 'env', 'envvars'), json.dumps(env))
     _write(os.path.join(path, 'env', 'extravars'), json.dumps(extra_vars))
     _write(os.path.join(path, 'env', 'passwords'), json.dumps(JOB_PASSWORD_PROMPTS))
@@ -174,9 +227,23 @@ def write_private_data_dir(path, project_dir, env, extra_vars, inventory):
     _write(os.path.join(path, 'inventory', 'hosts'), inventory)
 
 
+def _fields(template):
+    """The input fields a template names: {{ field }} and {% if field %}."""
+    found = re.findall(r'\{\{\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*\}\}', template)
+    found += re.findall(r'\{%\s*if\s+([a-zA-Z_][a-zA-Z0-9_]*)\s*%\}', template)
+    return sorted(set(found))
+
+
 def injected_names(credential_type):
-    """The environment variable names of the env injectors, and the input field each one renders."""
+    """The environment variable names of the env injectors, and the input fields each one renders (through the
+    file injector it names with tower.filename too)."""
+    injectors = credential_type.get('injectors', {})
+    files = dict((label.split('.')[-1] if '.' in label else '', _fields(template))
+                 for label, template in injectors.get('file', {}).items())
     names = {}
-    for name, template in credential_type.get('injectors', {}).get('env', {}).items():
-        names[name] = re.findall(r'\{\{\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*\}\}', template)
+    for name, template in injectors.get('env', {}).items():
+        fields = set(_fields(template))
+        for label in re.findall(r'tower\.filename(?:\.([a-zA-Z_][a-zA-Z0-9_]*))?', template):
+            fields.update(files.get(label, []))
+        names[name] = sorted(fields)
     return names

@@ -36,6 +36,8 @@ DEEPFLOW_ADMIN = {'email': 'admin@deepflow.local', 'password': 'Df-Admin-Pass-1'
 # (job name, JumpServer inputs, ansible-playbook tags, the Authorization scheme the profile call must carry)
 JOBS = [
     ('password', JMS_ADMIN, None, 'Bearer'),
+    # JumpServer over HTTPS with a private CA given in the credential's CA certificate input (a file injector).
+    ('private CA', dict(JMS_ADMIN, tls=True), 'any_auth', 'Bearer'),
     ('access key', JMS_ACCESS_KEY, 'any_auth', 'Signature'),
     ('private token', JMS_PRIVATE_TOKEN, 'any_auth', 'Token'),
 ]
@@ -53,19 +55,23 @@ def sim_requests(state, sim, **filters):
 def run_job(out, name, jms_inputs, tags, scheme, state, endpoints, collections_path, world):
     jumpserver, deepflow = load_type('jumpserver.yml'), load_type('deepflow.yml')
     jms_inputs = dict(jms_inputs, url=endpoints['jms_url'], validate_certs=True)
+    if jms_inputs.pop('tls', False):
+        with open(endpoints['jms_ca_path'], encoding='utf-8') as handle:
+            jms_inputs.update(url=endpoints['jms_tls_url'], ca_cert=handle.read())
     df_inputs = dict(DEEPFLOW_ADMIN, url=endpoints['deepflow_url'], validate_certs=True)
+    pdd = os.path.join(out, 'job-' + name.replace(' ', '-'))
+    awx_rules.write_private_data_dir(pdd, os.path.join(HERE, 'project'), {}, {}, '')
     env = {}
     for credential_type, inputs in ((jumpserver, jms_inputs), (deepflow, df_inputs)):
-        injected, extra = awx_rules.inject(credential_type, inputs)
+        injected, extra = awx_rules.inject(credential_type, inputs, pdd)  # file injectors write into pdd/env
         assert not extra
         env.update(injected)
     # What the EE provides rather than a credential: where the collection is, and the fakes' world.
     env.update(ANSIBLE_COLLECTIONS_PATH=collections_path, OPSAUTH_FAKE_STATE=world, ANSIBLE_FORCE_COLOR='0')
-    pdd = os.path.join(out, 'job-' + name.replace(' ', '-'))
     inventory = 'localhost ansible_connection=local ansible_python_interpreter=%s\n' % sys.executable
     awx_rules.write_private_data_dir(pdd, os.path.join(HERE, 'project'), env, {'fake_bin': os.path.join(ROOT, 'tests', 'fakes')},
-                                     inventory)
-    simulators.reset(state, ('jms', 'deepflow'), state=True)
+                                     inventory, keep_env_files=True)
+    simulators.reset(state, ('jms', 'jms_tls', 'deepflow'), state=True)
     result = ansible_runner.run(private_data_dir=pdd, playbook='awx_job.yml', tags=tags, quiet=True)
     stdout = result.stdout.read()
     events = '\n'.join(json.dumps(event) for event in result.events)
@@ -76,7 +82,8 @@ def run_job(out, name, jms_inputs, tags, scheme, state, endpoints, collections_p
     leaked = [s for s in secrets if s in stdout or s in events]
     if leaked:
         problems.append('%d secret input(s) appear in the job output or events' % len(leaked))
-    profile = sim_requests(state, 'jms', path='/api/v1/users/profile/', status=200)
+    sim = 'jms_tls' if jms_inputs['url'] == endpoints.get('jms_tls_url') else 'jms'
+    profile = sim_requests(state, sim, path='/api/v1/users/profile/', status=200)
     schemes = sorted(set(r['headers'].get('authorization', r['headers'].get('Authorization', '')).split(' ')[0]
                          for r in profile))
     if scheme not in schemes:

@@ -89,6 +89,11 @@ BREAKAGES = [
     ('a field without label', lambda t: t['inputs']['fields'].append({'id': 'nolabel'}), 'inputs'),
     ('dependencies', lambda t: t['inputs'].update(dependencies={'a': ['b']}), 'dependencies'),
     ('an unknown injector kind', lambda t: t['injectors'].update(files={}), 'injectors'),
+    ('a file name no file injector defines', lambda t: t['injectors']['env'].update(X='{{ tower.filename.nope }}'),
+     'undefined field'),
+    ('tower.filename without an unnamed file injector', lambda t: t['injectors']['env'].update(
+        X='{{ tower.filename }}'), 'unnamed file injector'),
+    ('both file syntaxes at once', lambda t: t['injectors']['file'].update(template='{{ url }}'), 'multi-file'),
 ]
 
 
@@ -130,8 +135,30 @@ def test_every_input_is_injected_and_required_inputs_exist(name):
     assert set(credential_type['inputs'].get('required', [])) <= set(ids)
 
 
-def test_inject_renders_like_awx():
-    env, extra_vars = awx_rules.inject(TYPES['jumpserver.yml'], {'url': 'https://j.example.com', 'password': 'p'})
+def test_inject_renders_like_awx(tmp_path):
+    env, extra_vars = awx_rules.inject(TYPES['jumpserver.yml'], {'url': 'https://j.example.com', 'password': 'p'},
+                                       str(tmp_path))
     # an input left out renders empty; a boolean left out is False; no extra_vars injectors
     assert env['JMS_URL'] == 'https://j.example.com' and env['JMS_PASSWORD'] == 'p'
     assert env['JMS_USERNAME'] == '' and env['JMS_VALIDATE_CERTS'] == 'False' and extra_vars == {}
+    # no CA certificate: AWX still writes the (empty) file, and the variable stays empty: not set for the collection
+    assert env['JMS_CA_PATH'] == ''
+
+
+PEM = '-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUZXhhbXBsZQ==\n-----END CERTIFICATE-----\n'
+
+
+@pytest.mark.parametrize('name, variable', [('jumpserver.yml', 'JMS_CA_PATH'), ('deepflow.yml', 'DEEPFLOW_CA_PATH')])
+def test_a_ca_certificate_reaches_the_job_as_a_private_file(tmp_path, name, variable):
+    inputs = {'url': 'https://x.example.com', 'email': 'e', 'password': 'p', 'ca_cert': PEM}
+    env, _extra_vars = awx_rules.inject(TYPES[name], inputs, str(tmp_path))
+    path = env[variable]
+    # a file of the job's private data dir (env/), readable by the job's user only, holding the PEM as given
+    assert os.path.dirname(path) == str(tmp_path / 'env')
+    assert os.stat(path).st_mode & 0o777 == 0o600
+    with open(path, encoding='utf-8') as handle:
+        assert handle.read() == PEM
+    # the collection reads the variable as ca_path, an option that is not a secret (nor is the input)
+    assert [option for _module, option, _no_log in module_env_options()[variable]] == \
+        ['ca_path'] * len(module_env_options()[variable])
+    assert lookup_env_names(LOOKUP_OF[variable.split('_')[0] + '_'])[variable] == 'ca_path'

@@ -5,7 +5,7 @@
 
 Modules read an environment variable through the env_fallback of their argument spec (module_utils/_options.py and
 the module's own options) and document it in the option's description ("If not set, the value of the E(NAME)
-environment variable is used."); lookups read it through Ansible's config from the ``env:`` of their documentation
+environment variable is used.", or "Environment variable E(NAME)."); lookups read it through Ansible's config from the ``env:`` of their documentation
 (the PLUGINS variants of the doc fragments). Both must name the same variables, or a variable works in one place and
 silently not in the other. The documentation is read as ansible-doc reads it: the plugin's DOCUMENTATION merged with
 its extends_documentation_fragment.
@@ -40,7 +40,8 @@ MODULES = (deepflow_login, deepflow_permanent_token, jms_access_key, jms_private
 # reads them from its task arguments only). Anything else a lookup reads from the environment, a module must too.
 LOOKUP_ONLY = {'jms_token': {'mfa_code': ['JMS_MFA_CODE'], 'login_confirm_timeout': ['JMS_LOGIN_CONFIRM_TIMEOUT']},
                'deepflow_token': {'account_type': ['DEEPFLOW_ACCOUNT_TYPE']}}
-DESCRIBED = re.compile(r'If not set, the value of the E\((\w+)\) environment variable is used')
+# "Environment variable E(NAME)." (the short form the pages use), or the long form "If not set, the value of ...".
+DESCRIBED = re.compile(r'(?:If not set, the value of the|Environment variable) E\((\w+)\)')
 PREFIX = 'opsauth.tokens.'
 
 
