@@ -12,7 +12,7 @@ ANSIBLE_TEST := cd $(COLLECTION) && PATH=$(BIN):$$PATH $(BIN)/ansible-test
 export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/build
 export ANSIBLE_FORCE_COLOR := 0
 
-.PHONY: help venv stage demo test sanity units integration lint docs benchmark benchmark-load benchmark-private-tokens clean \
+.PHONY: help venv stage demo test sanity units integration examples lint docs benchmark benchmark-load benchmark-private-tokens clean \
 	test-matrix test-cells tooling package ee awx docs-test release-changelog benchmark-cache benchmark-tokens
 # make test-matrix: every ansible-core version the collection supports (tests/requirements/ansible-core-<v>.txt say
 # which controller Python each cell uses); integration runs in the oldest and the newest cell.
@@ -24,6 +24,7 @@ CELLS ?= $(MATRIX_INTEGRATION)
 help:
 	@echo "make demo   - start the simulators on 127.0.0.1, run the example playbooks, show what you get"
 	@echo "make test   - sanity, unit, integration and lint tests (what CI runs)"
+	@echo "make examples - run every example of the plugins and docs against the simulators"
 	@echo "make benchmark - the lookup cache, load and token benchmarks (benchmarks/README.md; not part of make test)"
 	@echo "make benchmark-cache, benchmark-load, benchmark-tokens - one of them"
 	@echo "make benchmark-private-tokens - N private tokens in one exec against N execs (benchmarks/README.md)"
@@ -48,7 +49,7 @@ stage: venv
 demo: stage
 	PATH=$(BIN):$$PATH tests/make/demo.sh $(COLLECTION) $(SIM_STATE)
 
-test: sanity units integration lint tooling package ee awx docs-test
+test: sanity units integration examples lint tooling package ee awx docs-test
 
 # Tests of the repository's own tooling, and the changelog fragment check (tests/make/check_fragments.py).
 tooling: stage
@@ -94,6 +95,11 @@ units: stage
 
 integration: stage
 	PATH=$(BIN):$$PATH tests/make/integration.sh $(COLLECTION) $(SIM_STATE)
+
+# Every example of the plugins, README.md, docs/*.md and the roles' READMEs, run against the simulators
+# (tests/make/examples.py says how they are found; docs/examples.md which variables they get).
+examples: stage
+	PATH=$(BIN):$$PATH tests/make/examples.sh $(COLLECTION) $(CURDIR)/build/examples-sim
 
 lint: stage
 	cd $(COLLECTION) && PATH=$(BIN):$$PATH antsibull-changelog lint

@@ -18,9 +18,9 @@ class ModuleDocFragment(object):
 options: {}
 attributes:
   check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
+    description: Can run in check mode and say what it would change.
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
+    description: Returns what changed (or would change) in diff mode.
 '''
 
     # The action groups of meta/runtime.yml: every jms_* module is in jumpserver, every deepflow_* module in deepflow.

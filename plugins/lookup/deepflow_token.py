@@ -61,29 +61,29 @@ seealso:
 EXAMPLES = r'''
 - name: Call DeepFlow with a token the whole run shares
   ansible.builtin.uri:
-    url: https://deepflow.example.com/api/v1/some/endpoint
+    url: "{{ deepflow_url }}/api/fauths/user"
     headers:
-      Authorization: "Bearer {{ lookup('opsauth.tokens.deepflow_token', url='https://deepflow.example.com',
-                                      email='ops@example.com', password=vault_deepflow_password) }}"
+      Authorization: "Bearer {{ lookup('opsauth.tokens.deepflow_token', url=deepflow_url, email=deepflow_email,
+                                      password=deepflow_password) }}"
   no_log: true
 
 - name: Configure the connection with variables (in group_vars, say) and build the login-free page URLs
   ansible.builtin.set_fact:
     deepflow_pages: "{{ lookup('opsauth.tokens.deepflow_token', output='pages') }}"
   vars:
-    ansible_deepflow_url: https://deepflow.example.com
-    ansible_deepflow_email: ops@example.com
-    ansible_deepflow_password: "{{ vault_deepflow_password }}"
+    ansible_deepflow_url: "{{ deepflow_url }}"
+    ansible_deepflow_email: "{{ deepflow_email }}"
+    ansible_deepflow_password: "{{ deepflow_password }}"
   no_log: true
 
 - name: Inside the cluster, talk to fauths directly (DEEPFLOW_FAUTHS_URL works too)
   ansible.builtin.set_fact:
-    deepflow_token: "{{ lookup('opsauth.tokens.deepflow_token', fauths_url='http://fauths:20822') }}"
+    deepflow_token: "{{ lookup('opsauth.tokens.deepflow_token', fauths_url=deepflow_fauths_url) }}"
   no_log: true
 
 - name: Keep the tokens between runs, in a private directory
   ansible.builtin.set_fact:
-    deepflow: "{{ lookup('opsauth.tokens.deepflow_token', cache_dir='~/.cache/opsauth-tokens', output='full') }}"
+    deepflow: "{{ lookup('opsauth.tokens.deepflow_token', cache_dir=token_dir ~ '/cache', output='full') }}"
   no_log: true
 '''
 

@@ -60,25 +60,25 @@ seealso:
 EXAMPLES = r'''
 - name: Call the JumpServer API with a token the whole run shares
   ansible.builtin.uri:
-    url: https://jumpserver.example.com/api/v1/users/users/?limit=10
-    headers: "{{ lookup('opsauth.tokens.jms_token', url='https://jumpserver.example.com', username='automation',
-                 password=vault_jms_password, output='headers') }}"
+    url: "{{ jms_url }}/api/v1/users/users/?limit=10"
+    headers: "{{ lookup('opsauth.tokens.jms_token', url=jms_url, username=jms_username, password=jms_password,
+                 output='headers') }}"
   no_log: true
 
 - name: Configure the connection with variables (in group_vars, say); every host and task reuses one login
   ansible.builtin.uri:
-    url: "{{ ansible_jms_url }}/api/v1/assets/hosts/?name={{ inventory_hostname }}"
+    url: "{{ ansible_jms_url }}/api/v1/users/users/?limit=10"
     headers: "{{ lookup('opsauth.tokens.jms_token', output='headers') }}"
   vars:
-    ansible_jms_url: https://jumpserver.example.com
-    ansible_jms_username: automation
-    ansible_jms_password: "{{ vault_jms_password }}"
-    ansible_jms_mfa_totp_secret: "{{ vault_jms_totp_secret }}"
+    ansible_jms_url: "{{ jms_url }}"
+    ansible_jms_username: "{{ jms_username }}"
+    ansible_jms_password: "{{ jms_password }}"
+    ansible_jms_mfa_totp_secret: "{{ jms_totp_secret }}"
   no_log: true
 
 - name: Keep the token between runs, in a private directory
   ansible.builtin.set_fact:
-    jms_token: "{{ lookup('opsauth.tokens.jms_token', cache_dir='~/.cache/opsauth-tokens') }}"
+    jms_token: "{{ lookup('opsauth.tokens.jms_token', cache_dir=token_dir ~ '/cache') }}"
   no_log: true
 
 - name: Log in on every evaluation, with nothing written to disk

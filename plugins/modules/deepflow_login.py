@@ -74,18 +74,11 @@ notes:
     module), the task fails and sends nothing. Give O(access_token) and O(refresh_token) to log out elsewhere on purpose.
   - This module returns secrets (O(state=present) and O(state=refreshed)) - the access token, the refresh token and the
     page URLs, which log in anyone who holds them. Use C(no_log=true) on the task and do not print the result.
-  - A password login is sent at most once per run and never retried once it reached the server, because DeepFlow locks
-    accounts after repeated failed logins. When the server rejects a stored refresh token, the module logs in with the
-    password if one is given.
+  - When the server rejects a stored refresh token, the module logs in with the password if one is given.
   - O(state=absent) logs out the access token. When DeepFlow no longer accepts it but the refresh token is still valid
     (the access token expired, say), the module trades the refresh token for a new access token and logs that out,
     so that the session does not live on for the refresh token's 30 days. Then it removes O(dest).
   - O(state=absent) reports C(changed=false) when there was neither a valid token to revoke nor a file to remove.
-  - With O(state=present) and O(email) and O(password) given as task arguments or through C(module_defaults), a login
-    the module needs is the run's login - the same per-run token cache as the P(opsauth.tokens.deepflow_token#lookup)
-    lookup - so a play of many hosts logs in once, and a refused password is sent once per run. Without O(dest), only
-    the task that logged in reports C(changed=true); the others got the run's token. C(cache=false)
-    (E(OPSAUTH_TOKENS_CACHE)) turns this off. See C(docs/token-cache.md) of the collection.
 seealso:
   - module: opsauth.tokens.deepflow_permanent_token
   - plugin: opsauth.tokens.deepflow_page_url
@@ -95,39 +88,39 @@ seealso:
 EXAMPLES = r'''
 - name: Get a DeepFlow access token, reusing the stored one while it lives
   opsauth.tokens.deepflow_login:
-    url: https://deepflow.example.com
-    email: ops@example.com
-    password: "{{ vault_deepflow_password }}"
-    dest: /var/lib/portal/deepflow-token.json
+    url: "{{ deepflow_url }}"
+    email: "{{ deepflow_email }}"
+    password: "{{ deepflow_password }}"
+    dest: "{{ token_dir }}/deepflow-token.json"
   register: deepflow
   no_log: true
 
 - name: Call the DeepFlow API with it
   ansible.builtin.uri:
-    url: https://deepflow.example.com/api/v1/some/endpoint
+    url: "{{ deepflow_url }}/api/fauths/user"
     headers:
       Authorization: "Bearer {{ deepflow.access_token }}"
   no_log: true
 
 - name: Inside the cluster, talk to fauths directly
   opsauth.tokens.deepflow_login:
-    fauths_url: http://fauths:20822
-    email: ops@example.com
-    password: "{{ vault_deepflow_password }}"
+    fauths_url: "{{ deepflow_fauths_url }}"  # http://fauths:20822 inside the cluster
+    email: "{{ deepflow_email }}"
+    password: "{{ deepflow_password }}"
   register: deepflow
   no_log: true
 
 - name: Renew the access token now
   opsauth.tokens.deepflow_login:
-    url: https://deepflow.example.com
-    dest: /var/lib/portal/deepflow-token.json
+    url: "{{ deepflow_url }}"
+    dest: "{{ token_dir }}/deepflow-token.json"
     state: refreshed
   no_log: true
 
 - name: Log out and forget the tokens
   opsauth.tokens.deepflow_login:
-    url: https://deepflow.example.com
-    dest: /var/lib/portal/deepflow-token.json
+    url: "{{ deepflow_url }}"
+    dest: "{{ token_dir }}/deepflow-token.json"
     state: absent
 '''
 

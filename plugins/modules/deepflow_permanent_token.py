@@ -78,36 +78,39 @@ seealso:
 EXAMPLES = r'''
 - name: Make sure the portal account has a permanent token, and keep the key
   opsauth.tokens.deepflow_permanent_token:
-    fuser_url: http://fuser:20824
-    url: https://deepflow.example.com
-    email: portal@example.com
-    password: "{{ vault_portal_password }}"
-    dest: /var/lib/portal/deepflow-permanent.json
+    fuser_url: "{{ deepflow_fuser_url }}"  # http://fuser:20824 inside the cluster
+    url: "{{ deepflow_url }}"
+    email: "{{ deepflow_email }}"
+    password: "{{ deepflow_password }}"
+    dest: "{{ token_dir }}/deepflow-permanent.json"
   register: permanent
   no_log: true
 
 - name: The same from outside the cluster, with curl in DeepFlow's front-end pod
   opsauth.tokens.deepflow_permanent_token:
     runtime: kubectl
+    kubectl_binary: "{{ kubectl_binary | default('kubectl') }}"
     namespace: deepflow
     pod_selector: app=front-end
-    email: portal@example.com
-    password: "{{ vault_portal_password }}"
-    dest: /var/lib/portal/deepflow-permanent.json
+    email: "{{ deepflow_email }}"
+    password: "{{ deepflow_password }}"
+    dest: "{{ token_dir }}/deepflow-permanent.json"
   no_log: true
 
 - name: Replace the key (the old one stops working)
   opsauth.tokens.deepflow_permanent_token:
-    email: portal@example.com
-    password: "{{ vault_portal_password }}"
-    dest: /var/lib/portal/deepflow-permanent.json
+    fuser_url: "{{ deepflow_fuser_url }}"
+    email: "{{ deepflow_email }}"
+    password: "{{ deepflow_password }}"
+    dest: "{{ token_dir }}/deepflow-permanent.json"
     regenerate: true
   no_log: true
 
 - name: Delete the account's permanent token
   opsauth.tokens.deepflow_permanent_token:
-    email: portal@example.com
-    dest: /var/lib/portal/deepflow-permanent.json
+    fuser_url: "{{ deepflow_fuser_url }}"
+    email: "{{ deepflow_email }}"
+    dest: "{{ token_dir }}/deepflow-permanent.json"
     state: absent
 '''
 

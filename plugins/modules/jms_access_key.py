@@ -101,37 +101,45 @@ seealso:
 EXAMPLES = r'''
 - name: Make sure the automation user has an access key, kept in a 0600 file
   opsauth.tokens.jms_access_key:
-    url: https://jumpserver.example.com
-    username: automation
-    password: "{{ vault_jms_password }}"
-    dest: /etc/automation/jms-access-key.json
-    ip_group: [10.20.0.0/16]
+    url: "{{ jms_url }}"
+    username: "{{ jms_username }}"
+    password: "{{ jms_password }}"
+    dest: "{{ token_dir }}/jms-access-key.json"
+    ip_group: [127.0.0.0/8, 10.20.0.0/16]  # where the key may be used from
   register: jms_key
   no_log: true
 
 - name: Call the API with it (every request is signed)
   opsauth.tokens.jms_request:
-    url: https://jumpserver.example.com
+    url: "{{ jms_url }}"
     access_key_id: "{{ jms_key.id }}"
     access_key_secret: "{{ jms_key.secret }}"
-    path: /api/v1/users/users/
+    path: /api/v1/users/profile/
+  no_log: true
+
+- name: A bearer token, to show a key managed without a password login
+  opsauth.tokens.jms_token:
+    url: "{{ jms_url }}"
+    username: "{{ jms_username }}"
+    password: "{{ jms_password }}"
+  register: jms
   no_log: true
 
 - name: Rotate it once a quarter, confirming with the password while authenticated by a bearer token
   opsauth.tokens.jms_access_key:
-    url: https://jumpserver.example.com
-    token: "{{ jms_bearer_token }}"
-    confirm_password: "{{ vault_jms_password }}"
-    dest: /etc/automation/jms-access-key.json
+    url: "{{ jms_url }}"
+    token: "{{ jms.token }}"
+    confirm_password: "{{ jms_password }}"
+    dest: "{{ token_dir }}/jms-access-key.json"
     state: rotated
   no_log: true
 
 - name: Delete it
   opsauth.tokens.jms_access_key:
-    url: https://jumpserver.example.com
-    username: automation
-    password: "{{ vault_jms_password }}"
-    dest: /etc/automation/jms-access-key.json
+    url: "{{ jms_url }}"
+    username: "{{ jms_username }}"
+    password: "{{ jms_password }}"
+    dest: "{{ token_dir }}/jms-access-key.json"
     state: absent
 '''
 

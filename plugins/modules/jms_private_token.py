@@ -127,28 +127,29 @@ seealso:
 '''
 
 EXAMPLES = r'''
-- name: Get (or create) the private token of the automation user in the docker-compose install
+- name: Get (or create) a user's private token in the docker-compose install (on the JumpServer host)
   opsauth.tokens.jms_private_token:
     runtime: docker
+    docker_binary: "{{ docker_binary | default('docker') }}"
     container: jms_core
-    username: automation
-    url: https://jumpserver.example.com
+    username: "{{ jms_username }}"
+    url: "{{ jms_url }}"  # optional: check the token with one API call
   register: jms_private
   no_log: true
 
 - name: Use it
   ansible.builtin.uri:
-    url: https://jumpserver.example.com/api/v1/users/users/?limit=10
+    url: "{{ jms_url }}/api/v1/users/users/?limit=10"
     headers:
       Authorization: "Token {{ jms_private.token }}"
   no_log: true
 
-- name: Rotate it in a Kubernetes install, finding the core pod by its labels
+- name: Rotate it in a Kubernetes install, finding the core pod by its labels (in the context's namespace)
   opsauth.tokens.jms_private_token:
     runtime: kubectl
-    namespace: jumpserver
+    kubectl_binary: "{{ kubectl_binary | default('kubectl') }}"
     pod_selector: app.kubernetes.io/name=jumpserver,app.jumpserver.org/name=jms-core
-    username: automation
+    username: "{{ jms_username }}"
     rotate: true
   register: jms_private
   no_log: true
@@ -156,23 +157,25 @@ EXAMPLES = r'''
 - name: Delete it
   opsauth.tokens.jms_private_token:
     runtime: docker
+    docker_binary: "{{ docker_binary | default('docker') }}"
     container: jms_core
-    username: automation
+    username: "{{ jms_username }}"
     state: absent
 
-- name: The tokens of every service account, in one boot of JumpServer
+- name: The tokens of several service accounts, in one boot of JumpServer
   opsauth.tokens.jms_private_token:
     runtime: docker
+    docker_binary: "{{ docker_binary | default('docker') }}"
     container: jms_core
-    usernames: [backup-bot, inventory-sync, monitoring]
+    usernames: [alice, ops-viewer]
   register: service_tokens
   no_log: true
 
 - name: Use one of them
   ansible.builtin.uri:
-    url: https://jumpserver.example.com/api/v1/assets/assets/?limit=10
+    url: "{{ jms_url }}/api/v1/users/profile/"
     headers:
-      Authorization: "Token {{ service_tokens.tokens['inventory-sync'] }}"
+      Authorization: "Token {{ service_tokens.tokens['alice'] }}"
   no_log: true
 '''
 

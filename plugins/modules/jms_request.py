@@ -96,48 +96,45 @@ options:
     type: str
 notes:
   - A C(GET), C(HEAD) or C(OPTIONS) request reports C(changed=false); any other method reports C(changed=true).
-  - Requests that are safe to repeat are retried after connection errors and HTTP 429, 502, 503 and 504; C(POST) and
-    C(PATCH) are retried only when they never reached the server.
   - JumpServer treats an unknown O(org_id) as the Default organization, without an error; the module checks O(org_id)
     once before its request (see O(org_id)).
   - With a password, the module logs in once; if the server later forgets that token (a restart of JumpServer's Redis
     drops every bearer token) and answers HTTP 401, the module logs in again once and repeats the request when that
     is safe (a method that may be repeated, or a 401 from the server's authentication, which proves the request was
     not processed). Never for a token, key or session given in the options, never twice, never after a failed login.
-  - With O(username) and O(password) given as task arguments or through C(module_defaults), the module uses the run's
-    login - the same per-run token cache as the P(opsauth.tokens.jms_token#lookup) lookup - so a play of many hosts
-    logs in once and a refused password is sent once per run; the new login after an HTTP 401 is then one for the
-    whole play, under the same rules. C(cache=false) (E(OPSAUTH_TOKENS_CACHE)) turns this off. See
-    C(docs/token-cache.md) of the collection.
+  - With the run's login (see below), the new login after an HTTP 401 is one for the whole play, under the same rules.
 seealso:
   - module: opsauth.tokens.jms_token
 '''
 
 EXAMPLES = r'''
-- name: List every user, page by page
+- name: List every organization, page by page (a password login is the run's login, shared by all hosts)
   opsauth.tokens.jms_request:
-    url: https://jumpserver.example.com
-    token: "{{ jms.token }}"
-    path: /api/v1/users/users/
+    url: "{{ jms_url }}"
+    username: "{{ jms_username }}"
+    password: "{{ jms_password }}"
+    path: /api/v1/orgs/orgs/
     paginate: true
-  register: users
+  register: orgs
 
 - name: Read the profile with an access key
   opsauth.tokens.jms_request:
-    url: https://jumpserver.example.com
+    url: "{{ jms_url }}"
     access_key_id: "{{ jms_access_key_id }}"
-    access_key_secret: "{{ vault_jms_access_key_secret }}"
+    access_key_secret: "{{ jms_access_key_secret }}"
     path: /api/v1/users/profile/
 
-- name: Create an asset node in another organization
+- name: Create a user in another organization (by name), with a private token
   opsauth.tokens.jms_request:
-    url: https://jumpserver.example.com
-    private_token: "{{ vault_jms_private_token }}"
-    org_id: 7c4e9a1b-0000-4000-8000-000000000010
+    url: "{{ jms_url }}"
+    private_token: "{{ jms_private_token }}"
+    org_id: Ops
     method: POST
-    path: /api/v1/assets/nodes/
+    path: /api/v1/users/users/
     body:
-      value: web
+      username: report-bot
+      name: Report bot
+      email: report-bot@example.com
     status_code: [201]
 '''
 

@@ -49,17 +49,10 @@ options:
     type: int
     default: 300
 notes:
-  - With O(username) and O(password) given as task arguments or through C(module_defaults), a login the module needs
-    is the run's login - the same per-run token cache as the P(opsauth.tokens.jms_token#lookup) lookup - so a play of
-    many hosts logs in once, and a refused password is sent once per run. Without O(dest), only the task that logged
-    in reports C(changed=true). C(cache=false) (E(OPSAUTH_TOKENS_CACHE)) turns this off. See C(docs/token-cache.md) of
-    the collection.
   - O(dest) keeps the bearer token; it is reused only for the same O(url) and O(username), while it has more than
     O(min_ttl) seconds left and C(GET /api/v1/users/profile/) accepts it.
   - 'This module returns a secret, the bearer token (also inside RV(headers)). Use C(no_log: true) on the task and do
     not print the result.'
-  - A password login is sent at most once per run and never retried once the server answered it, because JumpServer
-    blocks a user after 7 failed logins in 30 minutes.
   - JumpServer has no endpoint to revoke a bearer token; O(state=absent) only removes O(dest). The token stays valid
     until it expires (C(TOKEN_EXPIRATION), 24 hours by default).
   - A login from the same address returns the same token as the previous login, with a fresh lifetime.
@@ -71,32 +64,32 @@ seealso:
 EXAMPLES = r'''
 - name: Log in and keep the token for later runs
   opsauth.tokens.jms_token:
-    url: https://jumpserver.example.com
-    username: automation
-    password: "{{ vault_jms_password }}"
-    dest: /var/lib/automation/jms-token.json
+    url: "{{ jms_url }}"
+    username: "{{ jms_username }}"
+    password: "{{ jms_password }}"
+    dest: "{{ token_dir }}/jms-token.json"
   register: jms
   no_log: true
 
 - name: Call the API with the token
   ansible.builtin.uri:
-    url: https://jumpserver.example.com/api/v1/users/users/?limit=10
+    url: "{{ jms_url }}/api/v1/users/users/?limit=10"
     headers: "{{ jms.headers }}"
   no_log: true
 
 - name: Log in as a user with MFA, computing the one-time code from the device's secret
   opsauth.tokens.jms_token:
-    url: https://jumpserver.example.com
-    username: automation
-    password: "{{ vault_jms_password }}"
-    mfa_totp_secret: "{{ vault_jms_totp_secret }}"
+    url: "{{ jms_url }}"
+    username: "{{ jms_username }}"
+    password: "{{ jms_password }}"
+    mfa_totp_secret: "{{ jms_totp_secret }}"
   register: jms
   no_log: true
 
 - name: Forget the stored token
   opsauth.tokens.jms_token:
-    url: https://jumpserver.example.com
-    dest: /var/lib/automation/jms-token.json
+    url: "{{ jms_url }}"
+    dest: "{{ token_dir }}/jms-token.json"
     state: absent
 '''
 

@@ -379,7 +379,7 @@ def test_login_whose_write_fails_returns_the_tokens(df, run_module, tmp_path, mo
 
 def test_a_world_readable_token_file_is_narrowed_and_reported(df, run_module, tmp_path, monkeypatch):
     warnings = []
-    monkeypatch.setattr(deepflow_login.AnsibleModule, 'warn', lambda self, msg: warnings.append(msg))
+    monkeypatch.setattr(deepflow_login.RunLoginModule, 'warn', lambda self, msg: warnings.append(msg))
     dest = str(tmp_path / 'df.json')
     run_module(deepflow_login, login_args(df, dest=dest))
     os.chmod(dest, 0o644)
