@@ -19,7 +19,7 @@ attributes:
 notes:
   - With a password given as task arguments or through C(module_defaults), the module's login is the run's login (the
     lookups' per-run token cache), so a play of many hosts logs in once, and a password login is sent once per run and
-    never retried once the server answered it (accounts lock after repeated failures). Without O(dest), only the task
+    never retried once the server answered it (accounts lock after repeated failures). Without C(dest), only the task
     that logged in reports C(changed=true). C(cache=false) (E(OPSAUTH_TOKENS_CACHE)) turns this off; see
     C(docs/token-cache.md) of the collection.
 '''

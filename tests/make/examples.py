@@ -84,10 +84,11 @@ class Block:
         if kind == 'tasks':
             return [dict(play, tasks=self.data)]
         # A vars snippet: each variable evaluated once (no_log: they hold tokens).
-        return [dict(play, vars=self.data['vars'], tasks=[
-            dict(name='Evaluate %s' % name, **{'ansible.builtin.assert': {'that': ['(%s | string | length) > 0' % name],
-                                                                             'quiet': True}}, no_log=True)
-            for name in self.data['vars']])]
+        tasks = []
+        for name in self.data['vars']:
+            check = {'that': ['(%s | string | length) > 0' % name], 'quiet': True}
+            tasks.append({'name': 'Evaluate %s' % name, 'ansible.builtin.assert': check, 'no_log': True})
+        return [dict(play, vars=self.data['vars'], tasks=tasks)]
 
 
 def python_examples(path):
@@ -230,9 +231,9 @@ def run(root, work, extra_vars):
                 print(''.join(handle.readlines()[-60:]))
     for problem in problems:
         print('EXAMPLE PROBLEM: ' + problem)
+    parse_only = ', '.join('%s #%d (%s)' % (s, n, why) for (s, n), why in sorted(PARSE_ONLY.items()))
     print('examples: %d source(s) run, %d failed, %d problem(s); parse-only: %s'
-          % (len(by_source), len(failed), len(problems), ', '.join('%s #%d (%s)' % (s, n, why)
-                                                                 for (s, n), why in sorted(PARSE_ONLY.items()))))
+          % (len(by_source), len(failed), len(problems), parse_only))
     return 1 if failed or problems else 0
 
 
