@@ -25,7 +25,7 @@ description:
     phases. O(state=pending) creates the new key and proves it, and O(dest) records it as pending while the current
     key stays current; write it to the store and check the store; then O(state=promoted) makes it current and retires
     the old one. O(state=reverted) deletes the pending key instead (when the store could not be written) and says
-    whether the current key still works. The role M(opsauth.tokens.credential_rotation) runs these steps.
+    whether the current key still works. The role C(opsauth.tokens.credential_rotation) runs these steps.
   - A run that finds a pending key in O(dest) (an earlier run stopped after creating it) resumes it first; it is
     promoted when it still signs a request and deleted when it does not (O(state=pending) keeps it pending). There is
     at most one pending key.
@@ -120,7 +120,7 @@ seealso:
   - module: opsauth.tokens.jms_request
   - module: opsauth.tokens.jms_token
   - name: Credential rotation
-    description: The role M(opsauth.tokens.credential_rotation) and the stores it writes (docs/rotation.md).
+    description: The role C(opsauth.tokens.credential_rotation) and the stores it writes (docs/rotation.md).
     link: https://github.com/opsauth/opsauth.tokens/blob/main/docs/rotation.md
   - name: JumpServer API authentication
     description: JumpServer's guide to API tokens, private tokens and access keys.
