@@ -25,6 +25,7 @@ __metaclass__ = type
 
 from ansible_collections.opsauth.tokens.plugins.module_utils import _time
 from ansible_collections.opsauth.tokens.plugins.module_utils._errors import OpsAuthError
+from ansible_collections.opsauth.tokens.plugins.module_utils._jms_access_key_checks import key_id_or_fail
 from ansible_collections.opsauth.tokens.plugins.module_utils._jms_access_keys import (
     KEY_FIELDS,
     AccessKeyError,
@@ -69,7 +70,7 @@ class KeySteps:
                  max_age=None, grace_period=None, check=False):
         self.api = api
         self.dest = dest
-        self.key_id = key_id
+        self.key_id = None if key_id is None else key_id_or_fail(key_id)  # before any request, the login included
         self.want = dict((name, value) for name, value in (('ip_group', ip_group), ('is_active', is_active))
                          if value is not None)
         self.prune_inactive = prune_inactive
@@ -90,7 +91,14 @@ class KeySteps:
         if data is not None and not (data.get('id') and data.get('secret')) and not isinstance(data.get('pending'), dict):
             raise AccessKeyError('%s holds no access key (id and secret); point dest at another file or remove it'
                                  % self.dest)
-        return dict(data or {})
+        data = dict(data or {})
+        # Every id of dest goes into a URL path (issue 17): a UUID or nothing is sent.
+        if data.get('id'):
+            data['id'] = key_id_or_fail(data['id'], source=self.dest)
+        for slot in ('pending', 'previous'):
+            if isinstance(data.get(slot), dict):
+                data[slot]['id'] = key_id_or_fail(data[slot].get('id'), source='%s (%s)' % (self.dest, slot))
+        return data
 
     def save(self):
         self.changed = True

@@ -23,16 +23,20 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.opsauth.tokens.plugins.module_utils._transport import RETRY_NEVER
+from ansible_collections.opsauth.tokens.plugins.module_utils._jms_access_key_checks import (
+    KEYS_PATH,
+    AccessKeyError,
+    a_key,
+    key_path,
+)
 from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import JumpServerClient
 from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver_errors import (
     CredentialRejected,
-    JumpServerError,
     describe_body,
 )
 from ansible_collections.opsauth.tokens.plugins.module_utils._time import iso_utc
 from ansible_collections.opsauth.tokens.plugins.module_utils._totp import totp
 
-KEYS_PATH = '/api/v1/authentication/access-keys/'
 CONFIRM_PATH = '/api/v1/authentication/confirm/'
 MAX_KEYS = 10
 # What a key looks like in results, diffs and dest, besides its secret (which only dest and the result hold).
@@ -41,10 +45,6 @@ KEY_FIELDS = ('id', 'is_active', 'ip_group', 'date_created', 'date_last_used')
 DIFF_FIELDS = ('id', 'is_active', 'ip_group')
 # The options that pick an auth method: cleared to build a client that signs with one key only.
 _CREDENTIALS = ('password', 'token', 'private_token', 'session_id')
-
-
-class AccessKeyError(JumpServerError):
-    """An access-key job cannot go on; the message says what to do."""
 
 
 class KeyLimitReached(AccessKeyError):
@@ -83,22 +83,24 @@ class AccessKeyApi:
         self._mfa_totp_secret = options.get('mfa_totp_secret')
 
     def list(self):
-        return self.client.paginate(KEYS_PATH)
+        return [a_key(key, 'GET %s (one of its entries)' % KEYS_PATH) for key in self.client.paginate(KEYS_PATH)]
 
     def get(self, key_id):
         """The key (no secret), or None when the caller has no key with that id."""
-        resp = self.client.request('GET', '%s%s/' % (KEYS_PATH, key_id))
+        path = key_path(key_id)
+        resp = self.client.request('GET', path)
         if resp.status == 404:
             return None
-        return self.client.check(resp, what='credentials').json
+        return a_key(self.client.check(resp, what='credentials').json, 'GET %s' % path)
 
     def patch(self, key_id, changes):
-        resp = self.client.request('PATCH', '%s%s/' % (KEYS_PATH, key_id), body=changes, retry=RETRY_NEVER)
-        return self.client.check(resp, method='PATCH').json
+        path = key_path(key_id)
+        resp = self.client.request('PATCH', path, body=changes, retry=RETRY_NEVER)
+        return a_key(self.client.check(resp, method='PATCH').json, 'PATCH %s' % path)
 
     def delete(self, key_id):
         """True when deleted, False when there was no such key (a DELETE is safe to retry)."""
-        resp = self.client.request('DELETE', '%s%s/' % (KEYS_PATH, key_id))
+        resp = self.client.request('DELETE', key_path(key_id))
         if resp.status == 404:
             return False
         self.client.check(resp, expected=(200, 204), method='DELETE')
