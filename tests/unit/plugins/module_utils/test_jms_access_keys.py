@@ -288,7 +288,7 @@ def test_an_id_from_dest_that_is_not_a_uuid_is_refused(jms, tmp_path):
 def test_an_upper_case_uuid_is_sent_in_its_canonical_form(jms, tmp_path):
     first = job_for(jms, tmp_path).run('present')
     result = AccessKeyJob(api_for(jms), key_id=first['id'].upper()).run('absent')
-    assert result['deleted'] and key_count(jms) == 0
+    assert result['deleted_ids'] == [first['id']] and key_count(jms) == 0
 
 
 @pytest.mark.parametrize('body, says', [([{'id': 'x'}], 'a JSON list, not an access key'),
