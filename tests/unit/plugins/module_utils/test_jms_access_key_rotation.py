@@ -15,30 +15,15 @@ import time
 import pytest
 
 from ansible_collections.opsauth.tokens.plugins.module_utils import _time
-from ansible_collections.opsauth.tokens.plugins.module_utils._jms_access_key_job import AccessKeyJob, PendingKeyLost
+from ansible_collections.opsauth.tokens.plugins.module_utils._jms_access_key_job import PendingKeyLost
 from ansible_collections.opsauth.tokens.plugins.module_utils._jms_access_keys import KEYS_PATH, AccessKeyApi, KeyLimitReached
-from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import JumpServerClient
-from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver_errors import CredentialRejected
+from ansible_collections.opsauth.tokens.tests.unit.plugins.module_utils.test_jms_access_keys import job_for, signs, stored
 
 DAY = 86400
 
 
 def job(server, tmp_path, check=False, **options):
-    api = AccessKeyApi(dict(url=server.url, username='alice', password='Alice-Pass-1', retries=0))
-    return AccessKeyJob(api, dest=str(tmp_path / 'key.json'), check=check, **options)
-
-
-def stored(tmp_path):
-    with open(str(tmp_path / 'key.json')) as handle:
-        return json.load(handle)
-
-
-def signs(server, key_id, secret):
-    client = JumpServerClient.from_options(dict(url=server.url, access_key_id=key_id, access_key_secret=secret, retries=0))
-    try:
-        return client.check_token()['username'] == 'alice'
-    except CredentialRejected:
-        return False
+    return job_for(server, tmp_path, state_options=dict(options, check=check))
 
 
 def creates(server):
@@ -77,7 +62,7 @@ def test_grace_period_deactivates_then_a_later_run_deletes(jms_any, tmp_path, cl
     rotated = job(jms_any, tmp_path, grace_period=7 * DAY).run('rotated')
     assert rotated['previous']['id'] == first['id'] and rotated['previous']['is_active'] is False
     assert rotated['deleted_ids'] == [] and alice_keys(jms_any)[first['id']]['is_active'] is False
-    assert not signs(jms_any, first['id'], first['secret']) and signs(jms_any, rotated['id'], rotated['secret'])
+    assert not signs(jms_any, first['id'], first['secret']) and signs(jms_any, rotated['id'], rotated['secret']) == 'alice'
     assert stored(tmp_path)['previous']['id'] == first['id']
 
     clock(6 * DAY)
