@@ -30,7 +30,7 @@ LIMIT = 250
 OVER_LIMIT = {
     'module opsauth.tokens.jms_token': 335,
     'module opsauth.tokens.jms_request': 331,
-    'module opsauth.tokens.jms_access_key': 394,
+    'module opsauth.tokens.jms_access_key': 505,
     'module opsauth.tokens.jms_private_token': 372,
     'module opsauth.tokens.deepflow_login': 358,
     'module opsauth.tokens.deepflow_permanent_token': 366,
