@@ -74,7 +74,11 @@ class CurlTransport:
         return url
 
     def curl_argv(self, method, url, headers=None, has_body=False):
-        argv = [self.curl, '-sS', '-X', method.upper()]
+        # -q must come first (curl honours it only there): no ~/.curlrc of the pod's user, whose ``location`` would
+        # make a 307 resend the body, the password, to the redirect's target, and whose ``proxy``/``netrc`` lines
+        # would change where and with what the request goes. --max-redirs 0 and no --location: a redirect is never
+        # followed (we report its Location, like the direct transport). --proto: http and https only.
+        argv = [self.curl, '-q', '-sS', '--max-redirs', '0', '--proto', '=http,https', '-X', method.upper()]
         if self.timeout:
             # curl's --max-time bounds the whole transfer, body included: the deadline of the direct transport.
             argv += ['--max-time', str(int(self.timeout))]

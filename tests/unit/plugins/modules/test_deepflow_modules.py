@@ -266,12 +266,13 @@ def test_over_exec_curl_in_the_pod_sends_the_password_on_stdin_only(df, front_en
     argvs = [call['argv'] for call in front_end.calls()]
     # The pod is looked up once per run, then one exec per request; nothing secret on any command line.
     assert argvs[0] == ['kubectl', '-n', 'deepflow', 'get', 'pods', '-l', 'app=front-end', '-o', 'json']
-    assert argvs[2] == ['kubectl', '-n', 'deepflow', 'exec', '-i', FRONT_END_POD, '--', 'curl', '-sS', '-X', 'POST',
-                        '--max-time', '30', '--max-filesize', '8388608', '-H', 'X-User-Id: 1', '-H', 'X-User-Type: 1',
+    assert argvs[2] == ['kubectl', '-n', 'deepflow', 'exec', '-i', FRONT_END_POD, '--', 'curl', '-q', '-sS', '--max-redirs',
+                        '0', '--proto', '=http,https', '-X', 'POST', '--max-time', '30', '--max-filesize', '8388608', '-H', 'X-User-Id: 1', '-H', 'X-User-Type: 1',
                         '-H', 'Content-Type: application/json', '--data-binary', '@-',
                         '-w', '\\n%{redirect_url}\\n%{http_code}',
                         'http://fuser:20824/v1/user/permanent_token']
-    assert len(argvs) == 3 and argvs[1][5:11] == [FRONT_END_POD, '--', 'curl', '-sS', '-X', 'GET']
+    assert len(argvs) == 3 and argvs[1][5:14] == [FRONT_END_POD, '--', 'curl', '-q', '-sS', '--max-redirs', '0',
+                                                  '--proto', '=http,https']
     assert argvs[1][-1] == 'http://fuser:20824/v1/user/permanent_token?email=ops%40example.com'
     assert 'Ops-Pass-1' not in json.dumps(argvs) and result['access_key'] not in json.dumps(argvs)
 
