@@ -202,7 +202,7 @@ class AccessKeyJob:
 
     # --- helpers -------------------------------------------------------------------------------------------------
     def stored(self):
-        data = read_token_file(self.dest, report=self.warnings.append) if self.dest else None
+        data = read_token_file(self.dest, report=self.warnings.append, check=self.check) if self.dest else None
         if data is not None and not (data.get('id') and data.get('secret')):
             raise AccessKeyError('%s holds no access key (id and secret); point dest at another file or remove it'
                                  % self.dest)

@@ -218,12 +218,12 @@ def fuser_transport(params):
                          ca_path=params['ca_path'], max_response_size=params['max_response_size'])
 
 
-def stored_key(dest, email, lcuuids, report=None):
+def stored_key(dest, email, lcuuids, report=None, check=False):
     """The key kept in dest for one of the account's current tokens, else None (never a stale or foreign key)."""
     if not dest:
         return None
     try:
-        stored = read_token_file(dest, report=report) or {}
+        stored = read_token_file(dest, report=report, check=check) or {}
     except TokenFileError as exc:
         if report is not None:
             report('dest is not usable: %s' % exc)
@@ -247,7 +247,7 @@ class PermanentTokenRun:
     def report(self, message):
         """A token file that had to be narrowed to 0600 (a change on disk) or cannot be used: a warning."""
         self.module.warn(message)
-        if 'changed it to 0600' in message:
+        if 'changed it to 0600' in message or 'would be changed to 0600' in message:  # check mode: what would change
             self.changed = True
 
     def delete_all(self, lcuuids):
@@ -267,7 +267,7 @@ class PermanentTokenRun:
     def present(self):
         lcuuids = self.client.find(self.email)
         if lcuuids and not self.module.params['regenerate']:
-            access_key = stored_key(self.dest, self.email, lcuuids, report=self.report)
+            access_key = stored_key(self.dest, self.email, lcuuids, report=self.report, check=self.module.check_mode)
             if not access_key:
                 self.module.warn('The DeepFlow account %s already has a permanent token (lcuuid %s), but DeepFlow shows '
                                  'its key only when it is created and dest does not hold it, so access_key is null. To get '
