@@ -92,27 +92,35 @@ class TokenRejected(OpsAuthError):
 
 
 class CacheKey:
-    """Who a token belongs to: service + url + identity + a hash of the secrets. Holds no secret itself.
+    """Who a token belongs to and what it is good for: service, url, the identity's fields, the TLS trust it was
+    obtained under (``tls``: requests' ``verify``, False, True or a CA bundle) and a hash of the secrets. Holds no
+    secret itself.
 
+    The entry name is an HMAC of these fields as JSON (``_digest``), never of a string built from them: two
+    identities cannot share an entry (issue 17: ``email (account_type)`` could), and a token obtained without
+    verification is never served to a task that verifies. ``identity`` is only the label messages show.
     ``name_in(directory)`` is the entry's base name in that directory (each directory has its own HMAC key).
     """
 
-    def __init__(self, service, url, identity, secret_digest):
+    def __init__(self, service, url, identity, secret_digest, fields=None, tls=True):
         self.service = service
         self.url = url
         self.identity = identity
+        self.fields = dict(fields) if fields else {'identity': identity}
+        self.tls = tls
         self._secret_digest = secret_digest
         self._names = {}
 
     def name_in(self, directory):
         if directory not in self._names:
-            digest = _digest(_hmac_key(directory), self.service, self.url, self.identity, self._secret_digest)
+            digest = _digest(_hmac_key(directory), 'key/2', self.service, self.url, self.fields, self.tls,
+                             self._secret_digest)
             self._names[directory] = '%s-%s' % (self.service, digest[:40])
         return self._names[directory]
 
     def describe(self):
         """What a cache entry says about its owner, in clear: nothing secret."""
-        return {'service': self.service, 'url': self.url, 'identity': self.identity}
+        return {'service': self.service, 'url': self.url, 'identity': self.fields, 'tls': self.tls}
 
 
 def normalize_url(url):
@@ -194,13 +202,15 @@ class TokenCache(RunCache):
     # --- keys --------------------------------------------------------------------------------------------------------
 
     @staticmethod
-    def key(service, url, identity, secrets=()):
+    def key(service, url, identity, secrets=(), fields=None, tls=True):
         """The cache key for ``identity`` at ``url``; ``secrets`` (password, TOTP seed, ...) only enter as a hash,
-        so a changed password is a different entry and a wrong one never shadows the right one."""
+        so a changed password is a different entry and a wrong one never shadows the right one. ``fields``: the
+        identity as separate values (default: ``identity`` alone); ``tls``: the ``verify`` the token is obtained
+        under (see CacheKey)."""
         hashed = hashlib.sha256()
         for secret in secrets:
             hashed.update(hashlib.sha256((secret or '').encode('utf-8')).digest())
-        return CacheKey(service, normalize_url(url), identity, hashed.hexdigest())
+        return CacheKey(service, normalize_url(url), identity, hashed.hexdigest(), fields=fields, tls=tls)
 
     def entry_path(self, key):
         return os.path.join(self.token_dir, key.name_in(self.token_dir) + '.json')
