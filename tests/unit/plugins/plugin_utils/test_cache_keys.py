@@ -18,24 +18,19 @@ import pytest
 from ansible_collections.opsauth.tokens.plugins.module_utils._errors import ConnectionFailed
 from ansible_collections.opsauth.tokens.plugins.plugin_utils import _token_cache, _token_sources
 from ansible_collections.opsauth.tokens.plugins.plugin_utils._token_cache import TokenCache
-from ansible_collections.opsauth.tokens.tests.unit.plugins.module_utils.loopback import Certificates, LoopbackServer
+from ansible_collections.opsauth.tokens.tests.unit.plugins.module_utils.loopback import LoopbackServer
+from ansible_collections.opsauth.tokens.tests.unit.plugins.module_utils.test_http_layer import (  # noqa: F401 (fixtures)
+    certs,
+    hostile_env,
+)
 
 PASSWORD = 'Df-Pass-1'
 
 
-@pytest.fixture(scope='module')
-def certs(tmp_path_factory):
-    return Certificates(str(tmp_path_factory.mktemp('certs')))
-
-
 @pytest.fixture(autouse=True)
-def hostile_env(monkeypatch, tmp_path, certs):
-    netrc = tmp_path / 'netrc'
-    netrc.write_text('machine 127.0.0.1 login netrc-user password netrc-password\n')
-    netrc.chmod(0o600)
-    monkeypatch.setenv('NETRC', str(netrc))
-    monkeypatch.setenv('REQUESTS_CA_BUNDLE', certs.other_ca)
-    monkeypatch.setenv('CURL_CA_BUNDLE', certs.other_ca)
+def proxies(hostile_env, monkeypatch):
+    """test_http_layer's hostile environment (CA bundles that trust nothing we serve, a .netrc for 127.0.0.1), plus
+    proxy variables that would break any request sent through them."""
     for name in ('HTTP_PROXY', 'HTTPS_PROXY', 'ALL_PROXY'):
         monkeypatch.setenv(name, 'http://127.0.0.1:9')  # nothing listens there: a proxied request would fail
         monkeypatch.setenv(name.lower(), 'http://127.0.0.1:9')
