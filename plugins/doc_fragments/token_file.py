@@ -23,8 +23,8 @@ options:
         C(changed=true) and the new credential in its result (no_log), and the message says so.
       - An empty file counts as no credential. A file other users can read is narrowed to 0600 when it is read, with
         a warning (replace the credential if others may have read it) and C(changed=true). In check mode O(dest) is
-        never touched (no chmod, no write): the warning says what would change, and C(changed=true).
-      - A symbolic link at O(dest) is refused with one line, whatever it points to, in check mode too: the module never
+        never touched (no chmod, no write); the warning says what would change, and C(changed=true).
+      - A symbolic link at O(dest) is refused with one line, whatever it points to, in check mode too. The module never
         reads, writes or changes the mode of a file through a link (the link's target might be another program's
         file). Point O(dest) at the file itself. Links in the path of its folder are followed.
       - A folder that every user may write to without the sticky bit is refused (another user could replace the

@@ -196,8 +196,8 @@ def redirecting(http_server):
 
 
 @pytest.mark.parametrize('curlrc', ['location\n', '-L\nmax-redirs = 3\n', '--location\nproto "=http,https,file"\n'])
-def test_a_curlrc_with_location_never_sends_the_password_to_a_redirect_target(fake_runtime, http_server, redirecting,
-                                                                             tmp_path, curlrc):
+def test_a_curlrc_with_location_never_sends_the_password_to_a_redirect_target(
+        fake_runtime, http_server, redirecting, tmp_path, curlrc):
     """The pod user's ~/.curlrc said ``location``: a 307 made curl resend the body (the password) to the Location."""
     home = tmp_path / 'pod-home'
     home.mkdir()

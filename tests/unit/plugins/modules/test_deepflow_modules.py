@@ -268,7 +268,8 @@ def test_over_exec_curl_in_the_pod_sends_the_password_on_stdin_only(df, front_en
     # The pod is looked up once per run, then one exec per request; nothing secret on any command line.
     assert argvs[0] == ['kubectl', '-n', 'deepflow', 'get', 'pods', '-l', 'app=front-end', '-o', 'json']
     assert argvs[2] == ['kubectl', '-n', 'deepflow', 'exec', '-i', FRONT_END_POD, '--', 'curl', '-q', '-sS', '--max-redirs',
-                        '0', '--proto', '=http,https', '-X', 'POST', '--max-time', '30', '--max-filesize', '8388608', '-H', 'X-User-Id: 1', '-H', 'X-User-Type: 1',
+                        '0', '--proto', '=http,https', '-X', 'POST', '--max-time', '30', '--max-filesize', '8388608',
+                        '-H', 'X-User-Id: 1', '-H', 'X-User-Type: 1',
                         '-H', 'Content-Type: application/json', '--data-binary', '@-',
                         '-w', '\\n%{redirect_url}\\n%{http_code}',
                         'http://fuser:20824/v1/user/permanent_token']
