@@ -408,7 +408,7 @@ def test_regenerate_with_a_wrong_password_deletes_nothing(df, front_end, run_mod
     assert failed['failed'] and failed['changed'] is False and failed['deleted'] == []
     assert 'nothing was deleted' in failed['msg'] and failed['error_code'] == 'INVALID_PARAMETERS'
     assert 'Wrong-Pass-1' not in json.dumps(failed)
-    assert [(method, path, status) for method, path, status in df.log()] == [
+    assert df.log() == [
         ('GET', '/v1/user/permanent_token', 200), ('POST', '/login', 400)]
     again = run_module(deepflow_permanent_token, dict(args, dest=dest))
     assert again['lcuuid'] == created['lcuuid'] and again['access_key'] == created['access_key']

@@ -19,7 +19,7 @@ import pytest
 
 from ansible_collections.opsauth.tokens.plugins.plugin_utils import _cache_core, _token_cache
 from ansible_collections.opsauth.tokens.plugins.plugin_utils._token_cache import CacheError, TokenCache
-from ansible_collections.opsauth.tokens.tests.unit.plugins.plugin_utils.test_token_cache import (  # noqa: F401
+from ansible_collections.opsauth.tokens.tests.unit.plugins.plugin_utils.test_token_cache import (  # noqa: F401 pylint: disable=unused-import
     FakeServer,
     dirs,
     forget_hmac_keys,
