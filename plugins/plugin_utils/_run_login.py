@@ -177,9 +177,9 @@ class RunLoginAction(ActionBase):
         the module's environment may hold credentials, endpoints or TLS settings the controller cannot see.
         """
         if self._connection.transport != 'local':
+            where = (self._play_context.remote_addr, self._connection.transport)
             return None, ('the module runs on %s over %s, in an environment the controller cannot see (it may hold '
-                          'credentials, endpoints or TLS settings)' % (self._play_context.remote_addr,
-                                                                      self._connection.transport))
+                          'credentials, endpoints or TLS settings)' % where)
         if self._play_context.become:
             return None, 'the module runs with become, as a user whose environment the controller cannot see'
         keyword = {}
