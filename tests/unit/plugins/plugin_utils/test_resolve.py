@@ -12,13 +12,11 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import importlib
-import json
 import os
 import re
 
 import pytest
 
-from ansible.module_utils.common.text.converters import to_bytes
 from ansible.parsing.dataloader import DataLoader
 from ansible.playbook.play_context import PlayContext
 from ansible.playbook.task import Task
@@ -26,22 +24,7 @@ from ansible.plugins.loader import shell_loader
 from ansible.template import Templar
 
 from ansible_collections.opsauth.tokens.plugins.module_utils._resolve import resolve_module
-
-try:
-    from ansible.module_utils.testing import patch_module_args
-except ImportError:  # ansible-core < 2.19
-    import contextlib
-
-    from ansible.module_utils import basic
-
-    @contextlib.contextmanager
-    def patch_module_args(args):
-        old = basic._ANSIBLE_ARGS
-        basic._ANSIBLE_ARGS = to_bytes(json.dumps({'ANSIBLE_MODULE_ARGS': args}))
-        try:
-            yield
-        finally:
-            basic._ANSIBLE_ARGS = old
+from ansible_collections.opsauth.tokens.tests.unit.plugins.modules.conftest import patch_module_args
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', '..', '..'))
 MODULES = ('jms_token', 'jms_request', 'jms_access_key', 'jms_private_token', 'deepflow_login', 'deepflow_permanent_token')
