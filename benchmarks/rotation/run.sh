@@ -76,10 +76,10 @@ for run in runs:
           run['seconds'] / users, run['requests'], run['requests'] / float(users)))
 print()
 names = sorted(set(key for run in runs for key in run['counts']))
-print('| request (per run, all %d keys) | %s |' % (users, ' | '.join('%9s' % run['name'] for run in runs)))
-print('|%s|%s|' % ('-' * 32, '|'.join('-' * 11 for run in runs)))
+print('| %-47s | %s |' % ('request (per run, all %d keys)' % users, ' | '.join('%9s' % run['name'] for run in runs)))
+print('|%s|%s|' % ('-' * 49, '|'.join('-' * 11 for run in runs)))
 for key in names:
-    print('| %-30s | %s |' % (key, ' | '.join('%9d' % run['counts'].get(key, 0) for run in runs)))
+    print('| %-47s | %s |' % (key, ' | '.join('%9d' % run['counts'].get(key, 0) for run in runs)))
 print()
 print('raw figures, request logs and the Ansible output: %s' % results)
 PY
