@@ -210,10 +210,12 @@ from ansible.module_utils.basic import missing_required_lib
 from ansible_collections.opsauth.tokens.plugins.module_utils._errors import OpsAuthError
 from ansible_collections.opsauth.tokens.plugins.module_utils._http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 from ansible_collections.opsauth.tokens.plugins.module_utils._options import (
+    CACHE_SPEC,
     DEEPFLOW_FAUTHS_SPEC,
     TOKEN_FILE_SPEC,
     generate_argspec,
 )
+from ansible_collections.opsauth.tokens.plugins.module_utils._resolve import resolve_module
 from ansible_collections.opsauth.tokens.plugins.module_utils._run_login import RunLoginModule, handed_over
 from ansible_collections.opsauth.tokens.plugins.module_utils._token_file import (
     TokenFileError,
@@ -239,7 +241,7 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow_tokens im
 )
 
 ARGUMENT_SPEC = generate_argspec(
-    DEEPFLOW_FAUTHS_SPEC, TOKEN_FILE_SPEC,
+    DEEPFLOW_FAUTHS_SPEC, CACHE_SPEC, TOKEN_FILE_SPEC,
     state=dict(type='str', default='present', choices=['present', 'refreshed', 'absent']),
     min_ttl=dict(type='int', default=300),
     access_token=dict(type='str', no_log=True),
@@ -277,7 +279,7 @@ class LoginRun:
 
     def stored(self):
         """The tokens in dest, unless they belong to another account or another fauths."""
-        stored = read_token_file(self.dest, report=self.report) if self.dest else None
+        stored = read_token_file(self.dest, report=self.report, check=self.module.check_mode) if self.dest else None
         if not stored:
             return None
         email = self.params['email']
@@ -364,7 +366,7 @@ class LoginRun:
 
 
 def main():
-    module = RunLoginModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
+    module = resolve_module(ARGUMENT_SPEC, module_class=RunLoginModule, supports_check_mode=True)
     run = LoginRun(module)
     try:
         result = getattr(run, module.params['state'])()

@@ -177,10 +177,12 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._http import HAS_RE
 from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import JumpServerClient, bearer_token_result
 from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver_errors import CredentialRejected
 from ansible_collections.opsauth.tokens.plugins.module_utils._options import (
+    CACHE_SPEC,
     JMS_COMMON_SPEC,
     TOKEN_FILE_SPEC,
     generate_argspec,
 )
+from ansible_collections.opsauth.tokens.plugins.module_utils._resolve import resolve_module
 from ansible_collections.opsauth.tokens.plugins.module_utils._run_login import RunLoginModule, handed_over
 from ansible_collections.opsauth.tokens.plugins.module_utils._time import seconds_left
 from ansible_collections.opsauth.tokens.plugins.module_utils._token_file import (
@@ -191,10 +193,12 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._token_file import 
 )
 
 ARGUMENT_SPEC = generate_argspec(
-    JMS_COMMON_SPEC, TOKEN_FILE_SPEC,
+    JMS_COMMON_SPEC, CACHE_SPEC, TOKEN_FILE_SPEC,
     state=dict(type='str', default='present', choices=['present', 'absent']),
     min_ttl=dict(type='int', default=300),
 )
+# The checks beside the spec; the action plugin validates with them too (plugin_utils/_run_login.py).
+ARGUMENT_RULES = dict(required_if=[('state', 'absent', ('dest',))])
 
 # What the token file holds; the diff shows all of it but the token.
 FILE_KEYS = ('url', 'username', 'token', 'keyword', 'date_expired', 'expires_at', 'user')
@@ -239,7 +243,7 @@ def present(module, client):
     params = module.params
     url, username, dest, org_id = client.base_url, params['username'], params['dest'], client.org_id
     fixed = []
-    stored = read_token_file(dest, report=fixed.append) if dest else None
+    stored = read_token_file(dest, report=fixed.append, check=module.check_mode) if dest else None
     for message in fixed:
         module.warn(message)
     why_not = reuse_refusal(stored, url, username, params['min_ttl'])
@@ -286,8 +290,7 @@ def present(module, client):
 
 
 def main():
-    module = RunLoginModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True,
-                            required_if=[('state', 'absent', ('dest',))])
+    module = resolve_module(ARGUMENT_SPEC, module_class=RunLoginModule, supports_check_mode=True, **ARGUMENT_RULES)
     try:
         if module.params['state'] == 'absent':
             module.exit_json(**remove(module, module.params['dest']))
