@@ -69,6 +69,19 @@ class Block:
             return 'invalid'
         if (self.source, self.number) in PARSE_ONLY:
             return 'parse-only'
+        shape = self.shape()
+        if shape in ('plays', 'tasks') and self.external_collections():
+            return 'external'
+        return shape
+
+    def external_collections(self):
+        """The collections other than ansible.builtin and this one that the block's tasks use (awx.awx, ...): a block
+        that needs one is parsed and its opsauth.tokens options checked, not run (they are not installed here)."""
+        plays = self.data if self.shape() == 'plays' else [dict(hosts='localhost', tasks=self.data)]
+        return sorted(set('.'.join(action.split('.')[:2]) for task in tasks_of(plays) for action in task
+                          if action.count('.') >= 2 and not action.startswith(('ansible.builtin.', PREFIX))))
+
+    def shape(self):
         data = self.data
         if isinstance(data, list) and data and all(isinstance(item, dict) for item in data):
             return 'plays' if all('hosts' in item for item in data) else 'tasks'
@@ -76,8 +89,8 @@ class Block:
             return 'vars'
         return 'unknown'
 
-    def plays(self):
-        kind = self.kind()
+    def plays(self, kind=None):
+        kind = kind or self.kind()
         if kind == 'plays':
             return self.data
         play = dict(name='Example %s' % self.name, hosts='localhost', gather_facts=False)
@@ -139,7 +152,8 @@ def tasks_of(plays):
 def check_options(block):
     """Problems with the options an example gives an opsauth.tokens module: unknown to its argument spec."""
     problems = []
-    plays = block.data if block.kind() == 'plays' else block.plays() if block.kind() in ('tasks', 'vars') else []
+    kind = block.shape() if block.kind() == 'external' else block.kind()
+    plays = block.data if kind == 'plays' else block.plays(kind) if kind in ('tasks', 'vars') else []
     for task in tasks_of(plays):
         for action, options in task.items():
             if not action.startswith(PREFIX) or not isinstance(options, dict):
@@ -231,7 +245,9 @@ def run(root, work, extra_vars):
                 print(''.join(handle.readlines()[-60:]))
     for problem in problems:
         print('EXAMPLE PROBLEM: ' + problem)
-    parse_only = ', '.join('%s #%d (%s)' % (s, n, why) for (s, n), why in sorted(PARSE_ONLY.items()))
+    parse_only = ', '.join(['%s #%d (%s)' % (s, n, why) for (s, n), why in sorted(PARSE_ONLY.items())] +
+                           ['%s (needs %s)' % (b.name, ', '.join(b.external_collections()))
+                            for b in blocks(root) if b.kind() == 'external'])
     print('examples: %d source(s) run, %d failed, %d problem(s); parse-only: %s'
           % (len(by_source), len(failed), len(problems), parse_only))
     return 1 if failed or problems else 0
