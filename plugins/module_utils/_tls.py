@@ -33,16 +33,27 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._transport import o
 # The short names of RFC 4514 for the attributes ssl.getpeercert() spells out.
 _SHORT_NAMES = {'commonName': 'CN', 'organizationName': 'O', 'organizationalUnitName': 'OU', 'countryName': 'C',
                 'localityName': 'L', 'stateOrProvinceName': 'ST', 'domainComponent': 'DC', 'emailAddress': 'E'}
+# The options that hold a server's URL, in every module.
+URL_OPTIONS = ('url', 'fauths_url', 'fuser_url')
 # How long the handshake probe may take: it only decides a hint.
 PROBE_TIMEOUT = 5
 
 
-def insecure_warning(url, validate_certs):
-    """The one warning a task gives for validate_certs=false on an https:// url (None otherwise)."""
-    if validate_certs is not False or not str(url or '').strip().lower().startswith('https://'):
+def insecure_warning(urls, validate_certs):
+    """The one warning a task gives for validate_certs=false when it talks to an https:// url (None otherwise)."""
+    urls = [urls] if urls is None or isinstance(urls, str) else urls
+    servers = sorted(set(origin(url) for url in urls if str(url or '').strip().lower().startswith('https://')))
+    if validate_certs is not False or not servers:
         return None
     return ('validate_certs=false: the TLS certificate of %s is not checked, so the credentials of this task could go '
-            'to anyone on the network path; give the CA certificate in ca_path instead' % origin(url))
+            'to anyone on the network path; give the CA certificate in ca_path instead' % ' and '.join(servers))
+
+
+def warn_insecure(module, names=URL_OPTIONS):
+    """``module.warn`` the insecure_warning of a module's url options, once per task (a module runs once per task)."""
+    message = insecure_warning([module.params.get(name) for name in names], module.params.get('validate_certs'))
+    if message:
+        module.warn(message)
 
 
 def peer_certificate(resp):

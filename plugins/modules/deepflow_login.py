@@ -220,6 +220,7 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._options import (
     generate_argspec,
 )
 from ansible_collections.opsauth.tokens.plugins.module_utils._run_login import handed_over
+from ansible_collections.opsauth.tokens.plugins.module_utils._tls import warn_insecure
 from ansible_collections.opsauth.tokens.plugins.module_utils._token_file import (
     TokenFileError,
     check_token_dest,
@@ -370,6 +371,7 @@ class LoginRun:
 
 def main():
     module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
+    warn_insecure(module)
     run = LoginRun(module)
     try:
         result = getattr(run, module.params['state'])()

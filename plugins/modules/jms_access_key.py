@@ -217,6 +217,7 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._errors import OpsA
 from ansible_collections.opsauth.tokens.plugins.module_utils._http import HAS_REQUESTS
 from ansible_collections.opsauth.tokens.plugins.module_utils._jms_access_keys import AccessKeyApi, AccessKeyJob
 from ansible_collections.opsauth.tokens.plugins.module_utils._options import JMS_COMMON_SPEC, TOKEN_FILE_SPEC, generate_argspec
+from ansible_collections.opsauth.tokens.plugins.module_utils._tls import warn_insecure
 
 ARGUMENT_SPEC = generate_argspec(
     JMS_COMMON_SPEC, TOKEN_FILE_SPEC,
@@ -233,6 +234,7 @@ def main():
     module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True,
                            required_if=[('state', 'present', ('dest',)), ('state', 'rotated', ('dest',)),
                                         ('state', 'absent', ('dest', 'id'), True)])
+    warn_insecure(module)
     if not HAS_REQUESTS:
         module.fail_json(msg=missing_required_lib('requests'))
     params = module.params

@@ -188,6 +188,7 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._options import (
 )
 from ansible_collections.opsauth.tokens.plugins.module_utils._run_login import handed_over
 from ansible_collections.opsauth.tokens.plugins.module_utils._time import seconds_left
+from ansible_collections.opsauth.tokens.plugins.module_utils._tls import warn_insecure
 from ansible_collections.opsauth.tokens.plugins.module_utils._token_file import (
     check_token_dest,
     read_token_file,
@@ -293,6 +294,7 @@ def present(module, client):
 def main():
     module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True,
                            required_if=[('state', 'absent', ('dest',))])
+    warn_insecure(module)
     try:
         if module.params['state'] == 'absent':
             module.exit_json(**remove(module, module.params['dest']))
