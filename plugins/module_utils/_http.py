@@ -264,7 +264,7 @@ class HttpClient:
         HTTP sent to a port that speaks TLS (checked with one handshake, nothing sent)."""
         text = repr(exc)
         if _DNS_FAILURE.search(text):
-            match = re.search(r"Failed to resolve '([^']+)'", text)
+            match = re.search(r"Failed to resolve \\?'([^'\\]+)", text)
             host = match.group(1) if match else parse_origin(url)[1]
             where = 'url' if host == parse_origin(url)[1] else 'the proxy variables (HTTPS_PROXY, HTTP_PROXY)'
             reason = re.search(r'\[Errno -?\d+\] ([^)\'"]+)', text)
