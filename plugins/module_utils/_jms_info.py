@@ -21,6 +21,7 @@ authentication before any view. Only v4 throttles, so a 429 also means v4.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import math
 import time
 import uuid
 from email.utils import parsedate_tz, mktime_tz
@@ -69,7 +70,7 @@ def clock_skew(date_header, local):
     parsed = parsedate_tz(date_header or '') if date_header else None
     if not parsed:
         return None
-    return int(round(mktime_tz(parsed) + 0.5 - local))
+    return int(math.floor(mktime_tz(parsed) + 0.5 - local + 0.5))
 
 
 def visible_orgs(client, profile):
