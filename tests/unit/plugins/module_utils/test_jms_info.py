@@ -44,8 +44,8 @@ def answer(status, body, headers=None):
 
 @pytest.mark.parametrize('status, body, major, words', [
     (429, {'detail': 'Request was throttled.'}, 4, 'throttles'),
-    (401, {'detail': 'Invalid token.', 'code': 'something_else'}, None, 'not detected: an unknown bearer token was '
-                                                                         'answered HTTP 401 something_else'),
+    (401, {'detail': 'Invalid token.', 'code': 'something_else'}, None,
+     'not detected: an unknown bearer token was answered HTTP 401 something_else'),
     (200, {'id': 'x'}, None, 'answered HTTP 200'),
 ])
 def test_answers_of_neither_version_are_said_as_such(status, body, major, words):
