@@ -187,7 +187,7 @@ tls:
       sample: 1804075200
 '''
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.basic import missing_required_lib
 
 from ansible_collections.opsauth.tokens.plugins.module_utils._errors import OpsAuthError
 from ansible_collections.opsauth.tokens.plugins.module_utils._http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
@@ -200,6 +200,7 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._options import (
     RUN_LOGIN_SPEC,
     generate_argspec,
 )
+from ansible_collections.opsauth.tokens.plugins.module_utils._resolve import resolve_module
 from ansible_collections.opsauth.tokens.plugins.module_utils._run_login import RUN_LOGIN_REJECTED, handed_over
 from ansible_collections.opsauth.tokens.plugins.module_utils._tls import warn_insecure
 
@@ -207,7 +208,7 @@ ARGUMENT_SPEC = generate_argspec(JMS_COMMON_SPEC, JMS_SESSION_SPEC, RUN_LOGIN_SP
 
 
 def main():
-    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
+    module = resolve_module(ARGUMENT_SPEC, supports_check_mode=True)
     warn_insecure(module)
     if not HAS_REQUESTS:
         module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
