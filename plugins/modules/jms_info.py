@@ -195,6 +195,7 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._jms_info import se
 from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import JumpServerClient
 from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver_errors import CredentialRejected
 from ansible_collections.opsauth.tokens.plugins.module_utils._options import (
+    CACHE_SPEC,
     JMS_COMMON_SPEC,
     JMS_SESSION_SPEC,
     RUN_LOGIN_SPEC,
@@ -204,7 +205,7 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._resolve import res
 from ansible_collections.opsauth.tokens.plugins.module_utils._run_login import RUN_LOGIN_REJECTED, handed_over
 from ansible_collections.opsauth.tokens.plugins.module_utils._tls import warn_insecure
 
-ARGUMENT_SPEC = generate_argspec(JMS_COMMON_SPEC, JMS_SESSION_SPEC, RUN_LOGIN_SPEC)
+ARGUMENT_SPEC = generate_argspec(JMS_COMMON_SPEC, CACHE_SPEC, JMS_SESSION_SPEC, RUN_LOGIN_SPEC)
 
 
 def main():
