@@ -285,7 +285,7 @@ class LoginRun:
 
     def stored(self):
         """The tokens in dest, unless they belong to another account or another fauths."""
-        stored = read_token_file(self.dest, report=self.report) if self.dest else None
+        stored = read_token_file(self.dest, report=self.report, check=self.module.check_mode) if self.dest else None
         if not stored:
             return None
         email = self.params['email']

@@ -47,6 +47,11 @@ options:
     description:
       - With O(state=present), delete the account's permanent token and create a new one, even if it has one.
       - Whatever still uses the old key stops working.
+      - DeepFlow checks the password only when it creates a token, and accepts a new one only after the old one is
+        deleted. So the module first proves O(password) with a fauths login (and logs out again) and deletes nothing
+        when that fails. The login goes to O(fauths_url); without it, over O(runtime) to C(http://fauths:20822) from
+        inside the pod, else to O(url) + C(/api/fauths), else (with the default O(fuser_url)) to
+        C(http://fauths:20822).
     type: bool
     default: false
   api_path:
@@ -56,13 +61,14 @@ options:
     default: /v1/user/permanent_token
 notes:
   - O(dest) keeps the key and its C(lcuuid), written when a token is created. With O(regenerate=true), O(dest) is
-    checked before the old token is deleted.
+    checked and the password proved (a fauths login) before the old token is deleted. Over O(runtime) that login is
+    not logged out (its bearer token would be on curl's command line in the pod); it expires by itself.
   - This module returns a secret - the permanent key, which never expires, and the page URLs built with it.
     Use C(no_log=true) on the task and keep O(dest) safe.
   - O(email) is required. O(password) is required only when a token is created.
   - When the account already has a token and O(dest) does not hold its key, the module returns RV(access_key=null) with
     a warning, because DeepFlow can never show the key again. Use O(regenerate=true) (with O(dest)) to get a new one.
-  - O(url) is used only to build the RV(pages) URLs.
+  - O(url) is used to build the RV(pages) URLs and, with O(regenerate=true), to prove the password (see O(regenerate)).
   - With O(runtime), the container or pod needs C(curl), and C(requests) is not needed on the host. O(retries) is not
     used there (each request is sent once); O(ca_path) is a path inside the pod, passed as C(--cacert), and without it
     curl checks TLS with the pod's own C(CURL_CA_BUNDLE) or CA certificates; O(validate_certs=false) becomes C(-k).
@@ -200,6 +206,7 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow import (
     controller_url,
 )
 from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow_pages import page_urls
+from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow_proof import prove_password
 
 ARGUMENT_SPEC = generate_argspec(
     DEEPFLOW_COMMON_SPEC, CACHE_SPEC, EXEC_SPEC, TOKEN_FILE_SPEC,
@@ -222,12 +229,12 @@ def fuser_transport(params):
                          ca_path=params['ca_path'], max_response_size=params['max_response_size'])
 
 
-def stored_key(dest, email, lcuuids, report=None):
+def stored_key(dest, email, lcuuids, report=None, check=False):
     """The key kept in dest for one of the account's current tokens, else None (never a stale or foreign key)."""
     if not dest:
         return None
     try:
-        stored = read_token_file(dest, report=report) or {}
+        stored = read_token_file(dest, report=report, check=check) or {}
     except TokenFileError as exc:
         if report is not None:
             report('dest is not usable: %s' % exc)
@@ -240,9 +247,10 @@ def stored_key(dest, email, lcuuids, report=None):
 class PermanentTokenRun:
     """One run of the module. ``changed`` and ``deleted`` say what really happened, also when a later step fails."""
 
-    def __init__(self, module, client):
+    def __init__(self, module, client, curl=None):
         self.module = module
         self.client = client
+        self.curl = curl  # the CurlTransport to fuser over exec, else None
         self.email = module.params['email']
         self.dest = module.params['dest']
         self.changed = False
@@ -251,7 +259,7 @@ class PermanentTokenRun:
     def report(self, message):
         """A token file that had to be narrowed to 0600 (a change on disk) or cannot be used: a warning."""
         self.module.warn(message)
-        if 'changed it to 0600' in message:
+        if 'changed it to 0600' in message or 'would be changed to 0600' in message:  # check mode: what would change
             self.changed = True
 
     def delete_all(self, lcuuids):
@@ -271,7 +279,7 @@ class PermanentTokenRun:
     def present(self):
         lcuuids = self.client.find(self.email)
         if lcuuids and not self.module.params['regenerate']:
-            access_key = stored_key(self.dest, self.email, lcuuids, report=self.report)
+            access_key = stored_key(self.dest, self.email, lcuuids, report=self.report, check=self.module.check_mode)
             if not access_key:
                 self.module.warn('The DeepFlow account %s already has a permanent token (lcuuid %s), but DeepFlow shows '
                                  'its key only when it is created and dest does not hold it, so access_key is null. To get '
@@ -284,7 +292,10 @@ class PermanentTokenRun:
         # The old key dies with the delete and the new one is shown once: dest must be writable before either.
         if self.dest:
             check_token_dest(self.dest, probe=not self.module.check_mode)
-        # One token per account: the old one must go before DeepFlow accepts a new one.
+        # One token per account: the old one must go before DeepFlow accepts a new one, and fuser checks the password
+        # only in the create: prove it first (a fauths login), or a wrong one leaves the account without any token.
+        if lcuuids and not self.module.check_mode:
+            prove_password(self.module.params, curl=self.curl)
         self.delete_all(lcuuids)
         if self.module.check_mode:
             self.changed = True
@@ -309,7 +320,8 @@ def main():
     run = transport = None
     try:
         transport = fuser_transport(params)
-        run = PermanentTokenRun(module, PermanentTokenClient.from_options(params, transport=transport, path=params['api_path']))
+        run = PermanentTokenRun(module, PermanentTokenClient.from_options(params, transport=transport, path=params['api_path']),
+                                curl=transport)
         token = getattr(run, params['state'])()
     except OpsAuthError as exc:
         # TokenNotStored: the new key is in the failure, it exists nowhere else now.
