@@ -278,6 +278,7 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._jms_private_token 
 from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import JumpServerClient
 from ansible_collections.opsauth.tokens.plugins.module_utils._options import EXEC_SPEC, JMS_CONNECTION_SPEC, generate_argspec
 from ansible_collections.opsauth.tokens.plugins.module_utils._resolve import resolve_module
+from ansible_collections.opsauth.tokens.plugins.module_utils._tls import warn_insecure
 
 ARGUMENT_SPEC = generate_argspec(
     EXEC_SPEC,
@@ -374,6 +375,7 @@ def diff(results, params):
 def main():
     module = resolve_module(ARGUMENT_SPEC, supports_check_mode=True,
                             mutually_exclusive=[('username', 'usernames')], required_one_of=[('username', 'usernames')])
+    warn_insecure(module)
     params = module.params
     names = [params['username']] if params['username'] is not None else params['usernames']
     who = dict(username=params['username']) if params['username'] is not None else dict(usernames=names)

@@ -23,6 +23,7 @@ description:
 extends_documentation_fragment:
   - opsauth.tokens.jumpserver
   - opsauth.tokens.http_layer
+  - opsauth.tokens.jumpserver.session
   - opsauth.tokens.attributes
   - opsauth.tokens.attributes.actiongroup_jumpserver
   - opsauth.tokens.run_login
@@ -80,20 +81,6 @@ options:
       - With O(paginate=true), fail with one line when the list has more than this many items.
     type: int
     default: 100000
-  session_id:
-    description:
-      - The C(jms_sessionid) cookie of a web login session.
-      - Environment variable E(JMS_SESSION_ID).
-      - Surrounding white space (the trailing newline of a vaulted string) is removed; a control character inside the
-        value is refused with a message that names the option, never the value.
-    type: str
-  csrf_token:
-    description:
-      - The C(jms_csrftoken) cookie of the same session; needed for methods other than C(GET), C(HEAD) and C(OPTIONS).
-      - Environment variable E(JMS_CSRF_TOKEN).
-      - Surrounding white space (the trailing newline of a vaulted string) is removed; a control character inside the
-        value is refused with a message that names the option, never the value.
-    type: str
 notes:
   - A C(GET), C(HEAD) or C(OPTIONS) request reports C(changed=false); any other method reports C(changed=true).
   - JumpServer treats an unknown O(org_id) as the Default organization, without an error; the module checks O(org_id)
@@ -192,6 +179,7 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._options import (
 )
 from ansible_collections.opsauth.tokens.plugins.module_utils._resolve import resolve_module
 from ansible_collections.opsauth.tokens.plugins.module_utils._run_login import RUN_LOGIN_REJECTED, RunLoginModule, handed_over
+from ansible_collections.opsauth.tokens.plugins.module_utils._tls import warn_insecure
 
 ARGUMENT_SPEC = generate_argspec(
     JMS_COMMON_SPEC, CACHE_SPEC, JMS_SESSION_SPEC,
@@ -242,6 +230,7 @@ def send(module, client):
 
 def main():
     module = resolve_module(ARGUMENT_SPEC, module_class=RunLoginModule, supports_check_mode=True)
+    warn_insecure(module)
     if not HAS_REQUESTS:
         module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
     # The run's login, handed over by the action plugin (plugins/action/jms_request.py) instead of a login per host.

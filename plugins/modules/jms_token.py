@@ -185,6 +185,7 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._options import (
 from ansible_collections.opsauth.tokens.plugins.module_utils._resolve import resolve_module
 from ansible_collections.opsauth.tokens.plugins.module_utils._run_login import RunLoginModule, handed_over
 from ansible_collections.opsauth.tokens.plugins.module_utils._time import seconds_left
+from ansible_collections.opsauth.tokens.plugins.module_utils._tls import warn_insecure
 from ansible_collections.opsauth.tokens.plugins.module_utils._token_file import (
     check_token_dest,
     read_token_file,
@@ -291,6 +292,7 @@ def present(module, client):
 
 def main():
     module = resolve_module(ARGUMENT_SPEC, module_class=RunLoginModule, supports_check_mode=True, **ARGUMENT_RULES)
+    warn_insecure(module)
     try:
         if module.params['state'] == 'absent':
             module.exit_json(**remove(module, module.params['dest']))
