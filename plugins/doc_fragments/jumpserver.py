@@ -112,15 +112,11 @@ options:
     description:
       - The C(jms_sessionid) cookie of a web login session.
       - If not set, the value of the E(JMS_SESSION_ID) environment variable is used.
-      - Surrounding white space (the trailing newline of a vaulted string) is removed; a control character inside the
-        value is refused with a message that names the option, never the value.
     type: str
   csrf_token:
     description:
       - The C(jms_csrftoken) cookie of the same session; needed for methods other than C(GET), C(HEAD) and C(OPTIONS).
       - If not set, the value of the E(JMS_CSRF_TOKEN) environment variable is used.
-      - Surrounding white space (the trailing newline of a vaulted string) is removed; a control character inside the
-        value is refused with a message that names the option, never the value.
     type: str
 '''
 
