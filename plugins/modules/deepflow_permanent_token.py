@@ -104,9 +104,10 @@ EXAMPLES = r'''
     dest: "{{ token_dir }}/deepflow-permanent.json"
   no_log: true
 
-- name: Replace the key (the old one stops working)
+- name: Replace the key (the old one stops working; the password is proven by a login at url first)
   opsauth.tokens.deepflow_permanent_token:
     fuser_url: "{{ deepflow_fuser_url }}"
+    url: "{{ deepflow_url }}"
     email: "{{ deepflow_email }}"
     password: "{{ deepflow_password }}"
     dest: "{{ token_dir }}/deepflow-permanent.json"

@@ -19,7 +19,7 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._errors import Conn
 from ansible_collections.opsauth.tokens.plugins.plugin_utils import _token_cache, _token_sources
 from ansible_collections.opsauth.tokens.plugins.plugin_utils._token_cache import TokenCache
 from ansible_collections.opsauth.tokens.tests.unit.plugins.module_utils.loopback import LoopbackServer
-from ansible_collections.opsauth.tokens.tests.unit.plugins.module_utils.test_http_layer import (  # noqa: F401 pylint: disable=unused-import
+from ansible_collections.opsauth.tokens.tests.unit.plugins.module_utils.conftest import (  # noqa: F401 pylint: disable=unused-import
     certs,
     hostile_env,
 )
