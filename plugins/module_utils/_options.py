@@ -125,6 +125,7 @@ DEEPFLOW_COMMON_SPEC = dict(DEEPFLOW_FAUTHS_SPEC, **DEEPFLOW_FUSER_SPEC)
 # The token file of jms_token, deepflow_login and deepflow_permanent_token; documented by opsauth.tokens.token_file.
 TOKEN_FILE_SPEC = dict(
     dest=dict(type='path'),
+    force=dict(type='bool', default=False),
 )
 
 
