@@ -125,6 +125,10 @@ DEEPFLOW_COMMON_SPEC = dict(DEEPFLOW_FAUTHS_SPEC, **DEEPFLOW_FUSER_SPEC)
 # The token file of jms_token, deepflow_login and deepflow_permanent_token; documented by opsauth.tokens.token_file.
 TOKEN_FILE_SPEC = dict(
     dest=dict(type='path'),
+)
+
+# Whose credential dest holds (module_utils/_token_identity.py); documented by opsauth.tokens.token_file.identity.
+TOKEN_OWNER_SPEC = dict(
     force=dict(type='bool', default=False),
 )
 

@@ -20,6 +20,7 @@ description:
 extends_documentation_fragment:
   - opsauth.tokens.deepflow
   - opsauth.tokens.token_file
+  - opsauth.tokens.token_file.identity
   - opsauth.tokens.attributes
   - opsauth.tokens.attributes.actiongroup_deepflow
   - opsauth.tokens.run_login
@@ -251,6 +252,7 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._options import (
     DEEPFLOW_FAUTHS_SPEC,
     RUN_LOGIN_SPEC,
     TOKEN_FILE_SPEC,
+    TOKEN_OWNER_SPEC,
     generate_argspec,
 )
 from ansible_collections.opsauth.tokens.plugins.module_utils._results import PLACEHOLDER, placeholder_expiry, succeeded
@@ -285,7 +287,7 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow_tokens im
 )
 
 ARGUMENT_SPEC = generate_argspec(
-    DEEPFLOW_FAUTHS_SPEC, TOKEN_FILE_SPEC, RUN_LOGIN_SPEC,
+    DEEPFLOW_FAUTHS_SPEC, TOKEN_FILE_SPEC, TOKEN_OWNER_SPEC, RUN_LOGIN_SPEC,
     state=dict(type='str', default='present', choices=['present', 'refreshed', 'absent']),
     min_ttl=dict(type='int', default=300),
     access_token=dict(type='str', no_log=True),

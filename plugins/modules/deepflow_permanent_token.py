@@ -25,6 +25,7 @@ extends_documentation_fragment:
   - opsauth.tokens.deepflow.fuser
   - opsauth.tokens.exec
   - opsauth.tokens.token_file
+  - opsauth.tokens.token_file.identity
   - opsauth.tokens.attributes
   - opsauth.tokens.attributes.actiongroup_deepflow
 attributes:
@@ -213,6 +214,7 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._options import (
     DEEPFLOW_COMMON_SPEC,
     EXEC_SPEC,
     TOKEN_FILE_SPEC,
+    TOKEN_OWNER_SPEC,
     generate_argspec,
 )
 from ansible_collections.opsauth.tokens.plugins.module_utils._results import PLACEHOLDER, succeeded
@@ -238,7 +240,7 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow_pages imp
 from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow_tokens import deepflow_headers
 
 ARGUMENT_SPEC = generate_argspec(
-    DEEPFLOW_COMMON_SPEC, EXEC_SPEC, TOKEN_FILE_SPEC,
+    DEEPFLOW_COMMON_SPEC, EXEC_SPEC, TOKEN_FILE_SPEC, TOKEN_OWNER_SPEC,
     state=dict(type='str', default='present', choices=['present', 'rotated', 'absent']),
     api_path=dict(type='str', default=PERMANENT_TOKEN_PATH),
 )

@@ -19,6 +19,7 @@ description:
 extends_documentation_fragment:
   - opsauth.tokens.jumpserver
   - opsauth.tokens.token_file
+  - opsauth.tokens.token_file.identity
   - opsauth.tokens.attributes
   - opsauth.tokens.attributes.actiongroup_jumpserver
   - opsauth.tokens.run_login
@@ -210,6 +211,7 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._options import (
     JMS_COMMON_SPEC,
     RUN_LOGIN_SPEC,
     TOKEN_FILE_SPEC,
+    TOKEN_OWNER_SPEC,
     generate_argspec,
 )
 from ansible_collections.opsauth.tokens.plugins.module_utils._results import PLACEHOLDER, placeholder_expiry, succeeded
@@ -228,7 +230,7 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._token_identity imp
 )
 
 ARGUMENT_SPEC = generate_argspec(
-    JMS_COMMON_SPEC, TOKEN_FILE_SPEC, RUN_LOGIN_SPEC,
+    JMS_COMMON_SPEC, TOKEN_FILE_SPEC, TOKEN_OWNER_SPEC, RUN_LOGIN_SPEC,
     state=dict(type='str', default='present', choices=['present', 'absent']),
     min_ttl=dict(type='int', default=300),
 )

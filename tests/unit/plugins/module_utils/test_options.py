@@ -14,7 +14,7 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._exec import ExecTa
 
 def test_generate_argspec_merges_the_shared_specs_and_the_modules_own_options():
     spec = _options.generate_argspec(_options.TOKEN_FILE_SPEC, _options.RUN_LOGIN_SPEC, min_ttl=dict(type='int'))
-    assert sorted(spec) == ['_run_login', '_run_login_info', 'dest', 'force', 'min_ttl']
+    assert sorted(spec) == ['_run_login', '_run_login_info', 'dest', 'min_ttl']
 
 
 def test_an_option_declared_twice_is_refused_by_name():
