@@ -24,6 +24,13 @@ __metaclass__ = type
 
 from ansible_collections.opsauth.tokens.plugins.module_utils._errors import OpsAuthError
 from ansible_collections.opsauth.tokens.plugins.module_utils._transport import RETRY_NEVER
+from ansible_collections.opsauth.tokens.plugins.module_utils._jms_access_key_checks import (
+    KEYS_PATH,
+    AccessKeyError,
+    a_key,
+    key_id_or_fail,
+    key_path,
+)
 from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import JumpServerClient
 from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver_errors import (
     CredentialRejected,
@@ -38,7 +45,6 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._token_file import 
 )
 from ansible_collections.opsauth.tokens.plugins.module_utils._totp import totp
 
-KEYS_PATH = '/api/v1/authentication/access-keys/'
 CONFIRM_PATH = '/api/v1/authentication/confirm/'
 MAX_KEYS = 10
 # What a key looks like in results, diffs and dest, besides its secret (which only dest and the result hold).
@@ -47,10 +53,6 @@ KEY_FIELDS = ('id', 'is_active', 'ip_group', 'date_created', 'date_last_used')
 DIFF_FIELDS = ('id', 'is_active', 'ip_group')
 # The options that pick an auth method: cleared to build a client that signs with one key only.
 _CREDENTIALS = ('password', 'token', 'private_token', 'session_id')
-
-
-class AccessKeyError(JumpServerError):
-    """An access-key job cannot go on; the message says what to do."""
 
 
 class KeyLimitReached(AccessKeyError):
@@ -86,22 +88,24 @@ class AccessKeyApi:
         self._mfa_totp_secret = options.get('mfa_totp_secret')
 
     def list(self):
-        return self.client.paginate(KEYS_PATH)
+        return [a_key(key, 'GET %s (one of its entries)' % KEYS_PATH) for key in self.client.paginate(KEYS_PATH)]
 
     def get(self, key_id):
         """The key (no secret), or None when the caller has no key with that id."""
-        resp = self.client.request('GET', '%s%s/' % (KEYS_PATH, key_id))
+        path = key_path(key_id)
+        resp = self.client.request('GET', path)
         if resp.status == 404:
             return None
-        return self.client.check(resp, what='credentials').json
+        return a_key(self.client.check(resp, what='credentials').json, 'GET %s' % path)
 
     def patch(self, key_id, changes):
-        resp = self.client.request('PATCH', '%s%s/' % (KEYS_PATH, key_id), body=changes, retry=RETRY_NEVER)
-        return self.client.check(resp, method='PATCH').json
+        path = key_path(key_id)
+        resp = self.client.request('PATCH', path, body=changes, retry=RETRY_NEVER)
+        return a_key(self.client.check(resp, method='PATCH').json, 'PATCH %s' % path)
 
     def delete(self, key_id):
         """True when deleted, False when there was no such key (a DELETE is safe to retry)."""
-        resp = self.client.request('DELETE', '%s%s/' % (KEYS_PATH, key_id))
+        resp = self.client.request('DELETE', key_path(key_id))
         if resp.status == 404:
             return False
         self.client.check(resp, expected=(200, 204), method='DELETE')
@@ -188,7 +192,7 @@ class AccessKeyJob:
     def __init__(self, api, dest=None, key_id=None, ip_group=None, is_active=None, prune_inactive=False, check=False):
         self.api = api
         self.dest = dest
-        self.key_id = key_id
+        self.key_id = None if key_id is None else key_id_or_fail(key_id)  # before any request, the login included
         self.want = dict((name, value) for name, value in (('ip_group', ip_group), ('is_active', is_active))
                          if value is not None)
         self.prune_inactive = prune_inactive
@@ -202,6 +206,8 @@ class AccessKeyJob:
         if data is not None and not (data.get('id') and data.get('secret')):
             raise AccessKeyError('%s holds no access key (id and secret); point dest at another file or remove it'
                                  % self.dest)
+        if data is not None:
+            data['id'] = key_id_or_fail(data['id'], source=self.dest)
         return data
 
     def differences(self, key, want=None):

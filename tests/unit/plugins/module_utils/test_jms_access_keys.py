@@ -20,6 +20,7 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._jms_access_keys im
     KeyLimitReached,
     OldKeyLeft,
 )
+from ansible_collections.opsauth.tokens.plugins.module_utils._errors import OpsAuthError
 from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import JumpServerClient
 from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver_errors import CredentialRejected
 from ansible_collections.opsauth.tokens.plugins.module_utils._token_file import TokenFileError
@@ -252,3 +253,62 @@ def test_v3_answers_in_chinese_unless_asked_for_english(jms_v3_server):
     with pytest.raises(CredentialRejected) as caught:
         AccessKeyApi(dict(url=jms_v3_server.url, token='f' * 36, retries=0, language='zh-hans')).list()
     assert caught.value.code == 'authentication_failed' and '令牌无效' in str(caught.value)
+
+
+# --- issue 17: an id goes into a URL path only as a UUID; an answer of the wrong shape is one clear line -----------
+
+NOT_UUIDS = ['../../../users/profile', '../', '..', '', '%2e%2e/%2e%2e/users/users',
+             '6d1a2f0e-0000-4000-8000-000000000001/../../../users/profile', '6d1a2f0e-0000-4000-8000-00000000000',
+             '6d1a2f0e-0000-4000-8000-000000000001?x=1', '6d1a2f0e-0000-4000-8000-000000000001#', ' ']
+
+
+@pytest.mark.parametrize('key_id', NOT_UUIDS)
+def test_an_id_that_is_not_a_uuid_never_enters_a_path(jms, key_id):
+    """``../`` in an id used to reach other endpoints with the user's auth (GET, then DELETE!)."""
+    api = api_for(jms)
+    for call in (lambda: AccessKeyJob(api, key_id=key_id).run('absent'), lambda: api.get(key_id),
+                 lambda: api.delete(key_id), lambda: api.patch(key_id, {'is_active': False})):
+        with pytest.raises(AccessKeyError) as caught:
+            call()
+        assert 'UUID' in str(caught.value) and '\n' not in str(caught.value)
+    assert [r for r in jms.requests() if not r['path'].startswith(KEYS_PATH)] == []
+    assert jms.requests('DELETE') == [] and jms.requests('PATCH') == []
+
+
+def test_an_id_from_dest_that_is_not_a_uuid_is_refused(jms, tmp_path):
+    (tmp_path / 'key.json').write_text(json.dumps({'id': '../../../users/profile', 'secret': 'x' * 36}))
+    (tmp_path / 'key.json').chmod(0o600)
+    for state in ('present', 'rotated', 'absent'):
+        with pytest.raises(AccessKeyError) as caught:
+            job_for(jms, tmp_path).run(state)
+        assert 'UUID' in str(caught.value)
+    assert [r for r in jms.requests() if r['path'] != '/api/v1/authentication/auth/'] == []
+
+
+def test_an_upper_case_uuid_is_sent_in_its_canonical_form(jms, tmp_path):
+    first = job_for(jms, tmp_path).run('present')
+    result = AccessKeyJob(api_for(jms), key_id=first['id'].upper()).run('absent')
+    assert result['deleted'] and key_count(jms) == 0
+
+
+@pytest.mark.parametrize('body, says', [([{'id': 'x'}], 'a JSON list, not an access key'),
+                                        ({'detail': 'ok'}, 'a JSON object without an id'), (42, 'a JSON number'),
+                                        (None, 'not an access key'), ('text', 'instead of JSON')])
+def test_an_answer_of_the_wrong_shape_is_one_clear_line(jms, tmp_path, body, says):
+    first = job_for(jms, tmp_path).run('present')
+    for method, call in (('GET', lambda api: api.get(first['id'])),
+                         ('PATCH', lambda api: api.patch(first['id'], {'is_active': False})),
+                         ('GET', lambda api: job_for(jms, tmp_path).run('present')),
+                         ('GET', lambda api: AccessKeyJob(api, key_id=first['id']).run('absent'))):
+        jms.fault(kind='body', method=method, path=KEYS_PATH + first['id'] + '/', body=body)
+        with pytest.raises(OpsAuthError) as caught:
+            call(api_for(jms))
+        assert says in str(caught.value) and '\n' not in str(caught.value)
+    assert key_count(jms) == 1 and jms.requests('DELETE') == []
+
+
+def test_a_key_list_with_entries_of_the_wrong_shape_is_one_clear_line(jms, tmp_path):
+    jms.fault(kind='body', method='GET', path=KEYS_PATH, body=['not a key'])
+    with pytest.raises(AccessKeyError) as caught:
+        job_for(jms, tmp_path, state_options=dict(prune_inactive=True)).run('present')
+    assert 'access key' in str(caught.value)

@@ -57,3 +57,20 @@ def test_a_dest_readable_by_others_is_a_change_with_a_warning(jms, tmp_path, run
     os.chmod(str(tmp_path / 'key.json'), 0o640)
     again = run_module(jms_access_key, args(jms, tmp_path))
     assert again['changed'] and not again['created'] and 'had mode 0640' in json.dumps(warnings)
+
+
+def test_an_id_with_dot_dot_fails_with_one_line_and_reaches_nothing(jms, tmp_path, run_module):
+    """Issue 17: ``id`` went into the URL path unvalidated; ``../`` reached other endpoints with the user's auth."""
+    failed = run_module(jms_access_key, dict(url=jms.url, username='alice', password='Alice-Pass-1', state='absent',
+                                             id='../../../users/profile'))
+    assert failed['failed'] and 'must be a UUID' in failed['msg'] and 'exception' not in failed
+    assert jms.requests() == []
+
+
+def test_an_answer_that_is_a_list_fails_with_one_line_not_a_traceback(jms, tmp_path, run_module):
+    first = run_module(jms_access_key, args(jms, tmp_path))
+    jms.fault(kind='body', method='GET', path=KEYS_PATH + first['id'] + '/', body=[{'id': first['id']}])
+    failed = run_module(jms_access_key, dict(url=jms.url, username='alice', password='Alice-Pass-1', state='absent',
+                                             id=first['id']))
+    assert failed['failed'] and 'exception' not in failed and 'not an access key' in failed['msg']
+    assert jms.requests('DELETE') == []
