@@ -333,9 +333,9 @@ class PermanentTokenRun:
                                  'its key only when it is created and dest does not hold it, so token is null. To get '
                                  'a usable key, run again with state=rotated and dest set: this deletes the existing '
                                  'token, and whatever uses it stops working.' % (self.email, lcuuids[0]))
+            where = ' from %s' % self.dest if token else ' (its key is unknown)'
             return dict(token=token, lcuuid=lcuuids[0], date_created=date_created, reused=True,
-                        msg='%s the permanent token of %s%s' % ('kept' if token else 'found', self.email,
-                                                                 ' from %s' % self.dest if token else ' (its key is unknown)'))
+                        msg='%s the permanent token of %s%s' % ('kept' if token else 'found', self.email, where))
         # Check the password before deleting anything: rotating must never leave the account without a token for that.
         if not self.module.params['password']:
             self.module.fail_json(msg='creating a permanent token for %s needs password (or DEEPFLOW_PASSWORD)' % self.email)

@@ -90,7 +90,7 @@ def test_a_token_of_another_user_is_not_replaced_without_force(jms, run_module, 
     forced = run_module(jms_token, args(jms, dest=dest, username='admin', password='Adm1n-Pass!', force=True))
     assert forced['changed'] is True and forced['user']['username'] == 'admin'
     assert warnings == ['force=true: token file %s held the jms_token credential of alice at %s, which is '
-                                  'replaced' % (dest, jms.url)]
+                        'replaced' % (dest, jms.url)]
     assert jms.requests('GET', PROFILE) == [] and len(jms.logins()) == 1
 
 

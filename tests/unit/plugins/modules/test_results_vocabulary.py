@@ -10,25 +10,23 @@ in normal and check mode: a key the table names must have its type there, and a 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import importlib
+import json
 import os
 import re
 
 import pytest
 import yaml
 
-from ansible_collections.opsauth.tokens.plugins.modules import (
-    deepflow_login,
-    deepflow_permanent_token,
-    jms_access_key,
-    jms_private_token,
-    jms_request,
-    jms_token,
-)
 from ansible_collections.opsauth.tokens.tests.unit.plugins.conftest import FAKE_BIN
 
-MODULES = dict((module.__name__.rsplit('.', 1)[-1], module) for module in (
-    deepflow_login, deepflow_permanent_token, jms_access_key, jms_private_token, jms_request, jms_token))
-RESULTS_MD = os.path.join(os.path.dirname(__file__), '..', '..', '..', '..', 'docs', 'results.md')
+COLLECTION = os.path.join(os.path.dirname(__file__), '..', '..', '..', '..')
+# Every module there is: a new one speaks the vocabulary from its first commit.
+MODULES = dict((name[:-3], importlib.import_module('ansible_collections.opsauth.tokens.plugins.modules.' + name[:-3]))
+               for name in sorted(os.listdir(os.path.join(COLLECTION, 'plugins', 'modules')))
+               if name.endswith('.py') and not name.startswith('_'))
+deepflow_login, deepflow_permanent_token = MODULES['deepflow_login'], MODULES['deepflow_permanent_token']
+RESULTS_MD = os.path.join(COLLECTION, 'docs', 'results.md')
 TYPES = {'bool': bool, 'str': str, 'int': int, 'dict': dict, 'list': list}
 # Names the vocabulary replaced: a result never uses them (docs/results.md, "Names that are not used").
 RETIRED = ('access_token', 'access_key', 'private_token', 'access_key_id', 'access_key_secret', 'regenerated',
@@ -161,9 +159,14 @@ def runs(jms, df, tmp_path):
     ]
 
 
+def test_every_module_has_a_real_run_here(jms, df, tmp_path):
+    assert sorted(dict(runs(jms, df, tmp_path))) == sorted(MODULES)
+
+
 @pytest.mark.parametrize('name', marked(sorted(MODULES)))
 def test_real_results_use_the_vocabulary(name, jms, df, world, run_module, tmp_path):
-    args = dict(runs(jms, df, tmp_path))[name]
+    args = dict(runs(jms, df, tmp_path)).get(name)
+    assert args is not None, 'add a run of %s to runs()' % name
     checked = run_module(MODULES[name], args, check_mode=True)
     first = run_module(MODULES[name], args)
     again = run_module(MODULES[name], args)
@@ -180,15 +183,14 @@ def test_real_results_use_the_vocabulary(name, jms, df, world, run_module, tmp_p
 def test_old_token_files_are_read_under_todays_names(jms, df, run_module, tmp_path):
     # Files written before docs/results.md: DeepFlow's access_token and access_key, JumpServer's +08:00 date, no
     # identity record. Each module reads its own, returns it under today's names and sends no new login.
-    import json
 
     login = run_module(deepflow_login, dict(url=df.url, email='dev@yunshan.net.cn', password='dev-pwd'))
     old = dict((key, value) for key, value in login.items() if key in ('refresh_token', 'expires_at', 'email', 'token_type'))
     old.update(access_token=login['token'], fauths_url=df.url + '/api/fauths', refresh_expires_at=login['expires_at'] + 86400)
     (tmp_path / 'df.json').write_text(json.dumps(old))
     created = run_module(deepflow_permanent_token, dict(fuser_url=df.fuser_url, email='ops@example.com', password='Ops-Pass-1'))
-    (tmp_path / 'key.json').write_text(json.dumps(dict(access_key=created['token'], lcuuid=created['lcuuid'],
-                                                        email='ops@example.com')))
+    old_key = dict(access_key=created['token'], lcuuid=created['lcuuid'], email='ops@example.com')
+    (tmp_path / 'key.json').write_text(json.dumps(old_key))
     df.clear_log()
     reused = run_module(deepflow_login, dict(url=df.url, email='dev@yunshan.net.cn', password='dev-pwd',
                                              dest=str(tmp_path / 'df.json')))
