@@ -6,8 +6,6 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import datetime
-
 import pytest
 
 from ansible_collections.opsauth.tokens.plugins.module_utils import _time
