@@ -25,7 +25,8 @@ COLLECTION = os.path.join(os.path.dirname(__file__), '..', '..', '..', '..')
 MODULES = dict((name[:-3], importlib.import_module('ansible_collections.opsauth.tokens.plugins.modules.' + name[:-3]))
                for name in sorted(os.listdir(os.path.join(COLLECTION, 'plugins', 'modules')))
                if name.endswith('.py') and not name.startswith('_'))
-deepflow_login, deepflow_permanent_token = MODULES['deepflow_login'], MODULES['deepflow_permanent_token']
+deepflow_login = MODULES['deepflow_login']
+deepflow_permanent_token = MODULES['deepflow_permanent_token']
 RESULTS_MD = os.path.join(COLLECTION, 'docs', 'results.md')
 TYPES = {'bool': bool, 'str': str, 'int': int, 'dict': dict, 'list': list}
 # Names the vocabulary replaced: a result never uses them (docs/results.md, "Names that are not used").
