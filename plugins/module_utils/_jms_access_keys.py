@@ -3,7 +3,7 @@
 # Simplified BSD License (see LICENSES/BSD-2-Clause.txt or https://opensource.org/licenses/BSD-2-Clause)
 # SPDX-License-Identifier: BSD-2-Clause
 
-"""JumpServer access keys: create (with the user confirmation the server asks for), check, patch, rotate, delete.
+"""JumpServer access keys: list, create (with the user confirmation the server asks for), prove, patch, delete.
 
 FOR INTERNAL COLLECTION USE ONLY: this module may change without notice.
 
@@ -15,34 +15,26 @@ has at most 10 keys (400 ["Access keys can be created at most 10"], a list witho
 checked by the strongest backend that applies to the user: an MFA user confirms with an MFA code, not the password,
 which GET /api/v1/authentication/confirm/?confirm_type=<code> tells before anything is sent.
 
-``AccessKeyJob`` is what the jms_access_key module runs; it takes a JumpServerClient and plain values, so it is
-unit-tested against the simulator without Ansible.
+``AccessKeyApi`` is the server side only; what the jms_access_key module does with it (keep, rotate in two phases,
+retire) is ``AccessKeyJob`` in _jms_access_key_job.py.
 """
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.opsauth.tokens.plugins.module_utils._errors import OpsAuthError
 from ansible_collections.opsauth.tokens.plugins.module_utils._transport import RETRY_NEVER
 from ansible_collections.opsauth.tokens.plugins.module_utils._jms_access_key_checks import (
     KEYS_PATH,
     AccessKeyError,
     a_key,
-    key_id_or_fail,
     key_path,
 )
 from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import JumpServerClient
 from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver_errors import (
     CredentialRejected,
-    JumpServerError,
     describe_body,
 )
-from ansible_collections.opsauth.tokens.plugins.module_utils._token_file import (
-    check_token_dest,
-    read_token_file,
-    remove_token_file,
-    write_token_file,
-)
+from ansible_collections.opsauth.tokens.plugins.module_utils._time import iso_utc
 from ansible_collections.opsauth.tokens.plugins.module_utils._totp import totp
 
 CONFIRM_PATH = '/api/v1/authentication/confirm/'
@@ -60,8 +52,11 @@ class KeyLimitReached(AccessKeyError):
 
 
 def key_view(data):
-    """A key without its secret: what results, diffs and messages may show."""
-    return dict((name, (data or {}).get(name)) for name in KEY_FIELDS)
+    """A key without its secret: what results, diffs and messages may show; its dates in ISO 8601, UTC."""
+    view = dict((name, (data or {}).get(name)) for name in KEY_FIELDS)
+    for name in ('date_created', 'date_last_used'):
+        view[name] = iso_utc(view[name])
+    return view
 
 
 def diff_view(data):
@@ -125,7 +120,8 @@ class AccessKeyApi:
                 raise KeyLimitReached(
                     'the user already has %d access keys, the most JumpServer allows (%d): delete keys that are no '
                     'longer used (web UI: Profile > API keys, or this module with state=absent and id), or set '
-                    'prune_inactive=true to delete the inactive ones first' % (count, MAX_KEYS), status=400,
+                    'prune_inactive=true to delete the inactive ones first; this module deletes no key it did not '
+                    'create' % (count, MAX_KEYS), status=400,
                     body=resp.json)
         created = self.client.check(resp, expected=(201,), method='POST').json
         if not isinstance(created, dict) or not created.get('id') or not created.get('secret'):
@@ -173,175 +169,3 @@ class AccessKeyApi:
         except CredentialRejected:
             return False
         return True
-
-
-class OldKeyLeft(AccessKeyError):
-    """The new key is in dest and in ``result``; deleting the old one failed."""
-
-    def __init__(self, cause, result):
-        super(OldKeyLeft, self).__init__('created access key %s and wrote it to dest, but deleting the old key %s '
-                                         'failed (%s): delete it with state=absent and id'
-                                         % (result['id'], result['replaced'], cause),
-                                         code=getattr(cause, 'code', None), status=getattr(cause, 'status', None))
-        self.result = result
-
-
-class AccessKeyJob:
-    """One run of the jms_access_key module: returns the result dict (``secret`` only where a key is returned)."""
-
-    def __init__(self, api, dest=None, key_id=None, ip_group=None, is_active=None, prune_inactive=False, check=False):
-        self.api = api
-        self.dest = dest
-        self.key_id = None if key_id is None else key_id_or_fail(key_id)  # before any request, the login included
-        self.want = dict((name, value) for name, value in (('ip_group', ip_group), ('is_active', is_active))
-                         if value is not None)
-        self.prune_inactive = prune_inactive
-        self.check = check
-        self.pruned = []
-        self.warnings = []  # what reading dest fixed (a mode wider than 0600): the module warns and reports a change
-
-    # --- helpers -------------------------------------------------------------------------------------------------
-    def stored(self):
-        data = read_token_file(self.dest, report=self.warnings.append) if self.dest else None
-        if data is not None and not (data.get('id') and data.get('secret')):
-            raise AccessKeyError('%s holds no access key (id and secret); point dest at another file or remove it'
-                                 % self.dest)
-        if data is not None:
-            data['id'] = key_id_or_fail(data['id'], source=self.dest)
-        return data
-
-    def differences(self, key, want=None):
-        want = self.want if want is None else want
-        return dict((name, value) for name, value in want.items() if key.get(name) != value)
-
-    def file_data(self, key, secret):
-        return dict(key_view(key), secret=secret, url=self.api.client.base_url)
-
-    def result(self, changed, key, secret=None, before=None, msg='', **extra):
-        after = key_view(key) if key else {}
-        result = dict(changed=changed, msg=msg, pruned=self.pruned, **extra)
-        result.update(after)
-        if secret:
-            result['secret'] = secret
-        if self.dest:
-            result['dest'] = self.dest
-        result['diff'] = dict(before=diff_view(before), after=diff_view(key))
-        return result
-
-    def prune(self):
-        if not self.prune_inactive:
-            return
-        for key in self.api.list():
-            if not key.get('is_active') and self.api.delete(key['id']):
-                self.pruned.append(key['id'])
-
-    def create(self, old=None):
-        """A new key carrying the wanted (else the old key's) ip_group and is_active, proven to sign a request.
-
-        The new key is deleted again when anything fails before it is written to dest, so a failed run leaves no
-        orphan key behind toward the 10-key limit, and dest and the old key untouched.
-        """
-        if self.dest:
-            check_token_dest(self.dest)  # before anything is deleted or created: a key that cannot be kept is not made
-        self.prune()
-        new = self.api.create()
-        secret = new.pop('secret')
-        try:
-            if not self.api.signs(new['id'], secret):
-                raise AccessKeyError('JumpServer refused a request signed with the new access key (HTTP 401)', status=401)
-            want = dict(((name, old[name]) for name in ('ip_group', 'is_active')) if old else (), **self.want)
-            changes = self.differences(new, want)
-            if changes:
-                new = self.api.patch(new['id'], changes)
-            if self.dest:
-                write_token_file(self.dest, self.file_data(new, secret))
-        except OpsAuthError as exc:
-            self._forget(new['id'])
-            raise AccessKeyError('%s; the new access key %s was deleted again, dest and any old key are unchanged'
-                                 % (str(exc).rstrip('.'), new['id']), code=getattr(exc, 'code', None),
-                                 status=getattr(exc, 'status', None), body=getattr(exc, 'body', None))
-        except Exception:
-            self._forget(new['id'])
-            raise
-        return new, secret
-
-    def _forget(self, key_id):
-        try:
-            self.api.delete(key_id)
-        except JumpServerError:
-            pass  # the first error is the one to report; a key left behind shows in the web UI
-
-    # --- states --------------------------------------------------------------------------------------------------
-    def present(self):
-        stored = self.stored()
-        key = self.api.get(stored['id']) if stored else None
-        before = key_view(key) if key else {}
-        usable = key is not None and (key.get('is_active') or self.want.get('is_active') is not None)
-        if usable:
-            # Settings first, then the signed test: it then tells whether the key works as it now is.
-            changes = self.differences(key)
-            if changes and not self.check:
-                key = self.api.patch(key['id'], changes)
-            verified = self._verify(key, stored['secret'])
-            if verified is not False:
-                if changes and not self.check:
-                    write_token_file(self.dest, self.file_data(key, stored['secret']))
-                shown = dict(key, **changes)
-                what = 'updated %s of' % ' and '.join(sorted(changes)) if changes else 'kept'
-                return self.result(bool(changes), shown, stored['secret'], before, verified=bool(verified),
-                                   created=False, msg='%s%s access key %s' % ('would have ' if self.check and changes else '', what, key['id']))
-        why = 'no key in %s' % self.dest if not stored else (
-            'key %s from %s is %s' % (stored['id'], self.dest, 'gone' if key is None else 'inactive' if not key.get('is_active')
-                                      else 'refused with the secret in dest'))
-        if self.check:
-            return self.result(True, dict(self.want, id=None), before=before, created=True, verified=False,
-                               msg='would create an access key (%s)' % why)
-        new, secret = self.create()
-        return self.result(True, new, secret, before, created=True, verified=True,
-                           msg='created access key %s (%s)' % (new['id'], why))
-
-    def _verify(self, key, secret):
-        """True/False whether the secret signs; None when it cannot be told (inactive, or limited to some IPs)."""
-        if not key.get('is_active'):
-            return None
-        if self.api.signs(key['id'], secret):
-            return True
-        # Refused: a wrong secret, or this host is outside the key's ip_group; the server tells them apart only in a
-        # translated message, so a limited key is kept rather than replaced on every run.
-        return None if list(key.get('ip_group') or ['*']) != ['*'] else False
-
-    def rotated(self):
-        stored = self.stored()
-        old = self.api.get(stored['id']) if stored else None
-        before = key_view(old) if old else {}
-        if self.check:
-            return self.result(True, dict(before, id=None, **self.want), before=before, created=True, verified=False,
-                               msg='would create a new access key and delete %s' % (old['id'] if old else 'none'))
-        new, secret = self.create(old)
-        result = self.result(True, new, secret, before, created=True, verified=True, replaced=old['id'] if old else None,
-                             msg='created access key %s' % new['id'] + (' and deleted %s' % old['id'] if old else ''))
-        if old:
-            try:
-                self.api.delete(old['id'])
-            except JumpServerError as exc:
-                raise OldKeyLeft(exc, result)
-        return result
-
-    def absent(self):
-        stored = self.stored() if self.dest else None
-        key_id = self.key_id or (stored or {}).get('id')
-        key = self.api.get(key_id) if key_id else None
-        file_there = bool(stored)
-        if key and not self.check:
-            self.api.delete(key['id'])
-        if file_there and not self.check:
-            remove_token_file(self.dest)
-        changed = bool(key) or file_there
-        done = 'would delete' if self.check else 'deleted'
-        parts = (['%s access key %s' % (done, key['id'])] if key else []) + (['%s %s' % (
-            'would remove' if self.check else 'removed', self.dest)] if file_there else [])
-        msg = ' and '.join(parts) if parts else 'no such access key%s' % (' (id %s)' % key_id if key_id else '')
-        return self.result(changed, None, before=key_view(key) if key else {}, msg=msg, deleted=bool(key))
-
-    def run(self, state):
-        return getattr(self, state)()

@@ -56,6 +56,21 @@ def iso_utc(value):
     return iso_from_epoch(parsed.timestamp()) if parsed is not None else (value if value else None)
 
 
+# A duration: one or more <number><unit> with s, m, h, d or w ('90d', '12h', '1h30m', '0s').
+_DURATION = re.compile(r'(\d+)\s*([smhdw])')
+_UNIT_SECONDS = dict(s=1, m=60, h=3600, d=86400, w=7 * 86400)
+
+
+def parse_duration(text):
+    """Seconds in a duration string; ValueError (naming the value and the form) when it is not one."""
+    raw = str(text).strip().lower()
+    parts = _DURATION.findall(raw)
+    if not raw or not parts or _DURATION.sub('', raw).strip():
+        raise ValueError('%r is not a duration: write a number and a unit (s, m, h, d, w), e.g. 90d, 12h, 30m, 0s'
+                         % (text,))
+    return sum(int(number) * _UNIT_SECONDS[unit] for number, unit in parts)
+
+
 def epoch_from_iso(value):
     parsed = parse_datetime(value)
     return parsed.timestamp() if parsed else None

@@ -53,6 +53,8 @@ Simulator control endpoints (besides _base's): GET /_sim/version -> {"version": 
 POST /_sim/expire_tokens (drop every bearer token, what a restart of JumpServer's Redis does; with {"at": [n, ...]}
 instead, drop them just before the n-th bearer request from now, counting from 1, for a restart in the middle of a
 task); POST /_sim/users {"username", ...} (add or patch);
+POST /_sim/age_access_keys {"username", "seconds"} (make every key of the user that much older: date_created moves
+back, for rotation by age) -> {"aged": [ids]};
 GET /_sim/state; GET|POST /_sim/private_tokens/<username> {"action": "get_or_create"|"refresh"|"delete"}.
 """
 from __future__ import annotations
@@ -234,6 +236,7 @@ class JumpServerSim(_base.SimApp):
         self.control('POST', r'/_sim/sessions', self.ctl_session)
         self.control('POST', r'/_sim/expire_tokens', self.ctl_expire_tokens)
         self.control('POST', r'/_sim/users', self.ctl_users)
+        self.control('POST', r'/_sim/age_access_keys', self.ctl_age_access_keys)
         self.control('GET', r'/_sim/state', self.ctl_state)
         self.control('GET', r'/_sim/private_tokens/(?P<username>[^/]+)', self.ctl_private_token)
         self.control('POST', r'/_sim/private_tokens/(?P<username>[^/]+)', self.ctl_private_token)
@@ -800,6 +803,15 @@ class JumpServerSim(_base.SimApp):
         if self.bearer_requests in self.redis_restarts:
             self.redis_restarts.remove(self.bearer_requests)
             self.tokens = {}
+
+    def ctl_age_access_keys(self, req):
+        data = req.data if isinstance(req.data, dict) else {}
+        aged = []
+        for key in self.access_keys.values():
+            if key['user'] == data.get('username'):
+                key['date_created'] -= float(data.get('seconds') or 0)
+                aged.append(key['id'])
+        return 200, {}, {'aged': sorted(aged)}
 
     def ctl_users(self, req):
         data = req.data if isinstance(req.data, dict) else {}

@@ -11,14 +11,13 @@ import stat
 
 import pytest
 
-from ansible_collections.opsauth.tokens.plugins.module_utils import _jms_access_keys
+from ansible_collections.opsauth.tokens.plugins.module_utils import _jms_access_key_steps
+from ansible_collections.opsauth.tokens.plugins.module_utils._jms_access_key_job import AccessKeyJob, OldKeyLeft
 from ansible_collections.opsauth.tokens.plugins.module_utils._jms_access_keys import (
     KEYS_PATH,
     AccessKeyApi,
     AccessKeyError,
-    AccessKeyJob,
     KeyLimitReached,
-    OldKeyLeft,
 )
 from ansible_collections.opsauth.tokens.plugins.module_utils._errors import OpsAuthError
 from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import JumpServerClient
@@ -57,7 +56,7 @@ def key_count(server, username='alice'):
 
 def test_present_creates_through_the_confirm_flow_then_keeps(jms_any, tmp_path):
     first = job_for(jms_any, tmp_path).run('present')
-    assert first['changed'] and first['created'] and first['verified']
+    assert first['changed'] and first['rotated'] and first['reason'] == 'missing' and first['verified']
     assert [(r['method'], r['path'], r['status']) for r in jms_any.requests() if r['path'] in (KEYS_PATH, CONFIRM_PATH)] == [
         ('POST', KEYS_PATH, 412), ('GET', CONFIRM_PATH, 200), ('POST', CONFIRM_PATH, 200), ('POST', KEYS_PATH, 201)]
     data = stored(tmp_path)
@@ -67,7 +66,7 @@ def test_present_creates_through_the_confirm_flow_then_keeps(jms_any, tmp_path):
 
     jms_any.clear_log()
     second = job_for(jms_any, tmp_path).run('present')
-    assert not second['changed'] and second['verified'] and second['secret'] == first['secret']
+    assert not second['changed'] and second['verified'] and second['reused'] and second['secret'] == first['secret']
     assert jms_any.requests('POST', KEYS_PATH) == []
     assert first['secret'] not in json.dumps(second['diff'])
 
@@ -82,7 +81,7 @@ def test_patch_only_what_differs(jms, tmp_path):
     jms.clear_log()
     result = job_for(jms, tmp_path, dict(ip_group=['127.0.0.1/32'], is_active=True)).run('present')
     patches = jms.requests('PATCH')
-    assert result['changed'] and not result['created'] and result['verified']
+    assert result['changed'] and not result['rotated'] and result['verified']
     assert [p['body'] for p in patches] == [{'ip_group': ['127.0.0.1/32']}]
     assert result['diff']['before']['ip_group'] == ['*'] and result['diff']['after']['ip_group'] == ['127.0.0.1/32']
     assert set(result['diff']['after']) == set(['id', 'is_active', 'ip_group'])
@@ -100,7 +99,8 @@ def test_a_wrong_secret_in_dest_gets_a_new_key(jms, tmp_path):
     with open(str(tmp_path / 'key.json'), 'w') as handle:
         json.dump(dict(id=first['id'], secret='0' * 36), handle)
     second = job_for(jms, tmp_path).run('present')
-    assert second['created'] and second['id'] != first['id'] and 'refused with the secret in dest' in second['msg']
+    assert second['rotated'] and second['reason'] == 'rejected' and second['id'] != first['id']
+    assert second['deleted_ids'] == [first['id']]  # the refused key was ours (dest held it): retired, not left over
 
 
 def test_check_mode_sends_only_get(jms, tmp_path):
@@ -118,7 +118,8 @@ def test_check_mode_sends_only_get(jms, tmp_path):
 def test_rotate_replaces_the_key_and_keeps_its_settings(jms_any, tmp_path):
     first = job_for(jms_any, tmp_path, dict(ip_group=['127.0.0.1/32'])).run('present')
     rotated = job_for(jms_any, tmp_path).run('rotated')
-    assert rotated['replaced'] == first['id'] and rotated['ip_group'] == ['127.0.0.1/32']
+    assert rotated['previous']['id'] == first['id'] and rotated['ip_group'] == ['127.0.0.1/32']
+    assert rotated['reason'] == 'forced' and rotated['deleted_ids'] == [first['id']]
     assert signs(jms_any, first['id'], first['secret']) is None
     assert signs(jms_any, rotated['id'], rotated['secret']) == 'alice'
     assert stored(tmp_path)['id'] == rotated['id'] and key_count(jms_any) == 1
@@ -153,7 +154,7 @@ def test_a_write_that_fails_after_the_create_deletes_the_new_key(jms, tmp_path, 
 
     def full_disk(path, data):
         raise TokenFileError('cannot write token file %s: No space left on device' % path)
-    monkeypatch.setattr(_jms_access_keys, 'write_token_file', full_disk)  # the one layer faked: the file system
+    monkeypatch.setattr(_jms_access_key_steps, 'write_token_file', full_disk)  # the one layer faked: the file system
     with pytest.raises(AccessKeyError, match='No space left on device; the new access key .* was deleted again'):
         job_for(jms, tmp_path).run('rotated')
     assert stored(tmp_path) == before and key_count(jms) == 1 and signs(jms, first['id'], first['secret']) == 'alice'
@@ -183,14 +184,14 @@ def test_absent_twice(jms_any, tmp_path):
     first = job_for(jms_any, tmp_path).run('present')
     gone = job_for(jms_any, tmp_path).run('absent')
     again = job_for(jms_any, tmp_path).run('absent')
-    assert gone['changed'] and gone['deleted'] and not again['changed']
+    assert gone['changed'] and gone['deleted_ids'] == [first['id']] and not again['changed'] and again['deleted_ids'] == []
     assert not os.path.exists(str(tmp_path / 'key.json')) and signs(jms_any, first['id'], first['secret']) is None
 
 
 def test_absent_by_id(jms, tmp_path):
     first = job_for(jms, tmp_path).run('present')
     result = AccessKeyJob(api_for(jms), key_id=first['id']).run('absent')
-    assert result['deleted'] and key_count(jms) == 0
+    assert result['deleted_ids'] == [first['id']] and key_count(jms) == 0
 
 
 def fill(jms, api, count, inactive=()):
@@ -207,13 +208,13 @@ def test_the_ten_key_limit_and_prune_inactive(jms_any, tmp_path):
     with pytest.raises(KeyLimitReached, match='already has 10 access keys.*prune_inactive=true'):
         job_for(jms_any, tmp_path).run('present')
     result = job_for(jms_any, tmp_path, dict(prune_inactive=True)).run('present')
-    assert sorted(result['pruned']) == sorted([ids[2], ids[5]]) and key_count(jms_any) == 9
+    assert sorted(result['deleted_ids']) == sorted([ids[2], ids[5]]) and key_count(jms_any) == 9
 
 
 def test_mfa_user_confirms_with_a_code(jms, tmp_path):
     result = job_for(jms, tmp_path, username='mfa', password='Mfa-Pass-1', mfa_totp_secret='JBSWY3DPEHPK3PXP').run('present')
     confirm = jms.requests('POST', CONFIRM_PATH)[0]
-    assert result['created'] and confirm['body']['mfa_type'] == 'otp' and confirm['body']['secret_key'].isdigit()
+    assert result['rotated'] and confirm['body']['mfa_type'] == 'otp' and confirm['body']['secret_key'].isdigit()
 
 
 def mfa_token(jms):
@@ -288,7 +289,7 @@ def test_an_id_from_dest_that_is_not_a_uuid_is_refused(jms, tmp_path):
 def test_an_upper_case_uuid_is_sent_in_its_canonical_form(jms, tmp_path):
     first = job_for(jms, tmp_path).run('present')
     result = AccessKeyJob(api_for(jms), key_id=first['id'].upper()).run('absent')
-    assert result['deleted'] and key_count(jms) == 0
+    assert result['deleted_ids'] == [first['id']] and key_count(jms) == 0
 
 
 @pytest.mark.parametrize('body, says', [([{'id': 'x'}], 'a JSON list, not an access key'),

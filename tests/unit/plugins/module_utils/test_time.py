@@ -79,3 +79,20 @@ def test_iso_utc_converts_any_offset_and_keeps_what_is_no_date():
     assert _time.iso_utc('2026-12-06T18:29:11Z') == '2026-12-06T18:29:11+00:00'
     assert _time.iso_utc('2026-12-06T18:29:11.123456+00:00') == '2026-12-06T18:29:11+00:00'
     assert _time.iso_utc('yesterday') == 'yesterday' and _time.iso_utc(None) is None and _time.iso_utc('') is None
+
+
+@pytest.mark.parametrize('text, seconds', [('90d', 90 * 86400), ('12h', 43200), ('30m', 1800), ('0s', 0),
+                                           ('1h30m', 5400), ('2w', 14 * 86400), (' 7D ', 7 * 86400)])
+def test_durations(text, seconds):
+    assert _time.parse_duration(text) == seconds
+
+
+@pytest.mark.parametrize('text', ['', '90', 'd', '90 days', '-1d', '1.5h', '12h later'])
+def test_what_is_not_a_duration_is_named(text):
+    with pytest.raises(ValueError, match='is not a duration'):
+        _time.parse_duration(text)
+
+
+def test_server_dates_become_utc():
+    assert _time.iso_utc('2026/12/07 02:29:11 +0800') == '2026-12-06T18:29:11+00:00'
+    assert _time.iso_utc(None) is None and _time.iso_utc('yesterday') == 'yesterday'

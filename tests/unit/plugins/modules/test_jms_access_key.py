@@ -28,8 +28,8 @@ def test_rotate_whose_old_key_cannot_be_deleted_fails_with_the_new_key(jms, tmp_
     first = run_module(jms_access_key, args(jms, tmp_path))
     jms.fault(method='DELETE', path=KEYS_PATH + first['id'] + '/', status=500)
     failed = run_module(jms_access_key, args(jms, tmp_path, state='rotated'))
-    assert failed['failed'] and failed['changed'] and failed['replaced'] == first['id']
-    assert failed['secret'] and failed['secret'] not in failed['msg'] and 'delete it with state=absent and id' in failed['msg']
+    assert failed['failed'] and failed['changed'] and failed['previous']['id'] == first['id']
+    assert failed['secret'] and failed['secret'] not in failed['msg'] and 'the next run retires it' in failed['msg']
 
 
 def test_state_needs_dest_or_id(jms, tmp_path, run_module):
@@ -56,7 +56,20 @@ def test_a_dest_readable_by_others_is_a_change_with_a_warning(jms, tmp_path, run
     run_module(jms_access_key, args(jms, tmp_path))
     os.chmod(str(tmp_path / 'key.json'), 0o640)
     again = run_module(jms_access_key, args(jms, tmp_path))
-    assert again['changed'] and not again['created'] and 'had mode 0640' in json.dumps(warnings)
+    assert again['changed'] and not again['rotated'] and 'had mode 0640' in json.dumps(warnings)
+
+
+def test_a_duration_that_is_not_one_fails_before_any_request(jms, tmp_path, run_module):
+    failed = run_module(jms_access_key, args(jms, tmp_path, state='rotated', max_age='90 days'))
+    assert failed['failed'] and "'90 days' is not a duration" in failed['msg'] and jms.requests() == []
+
+
+def test_rotated_with_max_age_is_idempotent_and_dates_are_utc(jms, tmp_path, run_module):
+    first = run_module(jms_access_key, args(jms, tmp_path, state='rotated', max_age='90d', grace_period='7d'))
+    again = run_module(jms_access_key, args(jms, tmp_path, state='rotated', max_age='90d', grace_period='7d'))
+    assert first['changed'] and first['rotated'] and first['reason'] == 'missing'
+    assert not again['changed'] and not again['rotated'] and again['reason'] is None and again['reused']
+    assert again['date_created'].endswith('+00:00') and again['id'] == first['id']
 
 
 def test_an_id_with_dot_dot_fails_with_one_line_and_reaches_nothing(jms, tmp_path, run_module):
