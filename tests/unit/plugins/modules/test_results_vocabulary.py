@@ -33,14 +33,14 @@ TYPES = {'bool': bool, 'str': str, 'int': int, 'dict': dict, 'list': list}
 RETIRED = ('access_token', 'access_key', 'private_token', 'access_key_id', 'access_key_secret', 'regenerated',
            'created_at', 'expired_at', 'expires', 'expiry')
 # The words of one action each (docs/results.md, "One word per action").
-STATES = ('present', 'rotated', 'refreshed', 'absent')
+STATES = ('present', 'rotated', 'refreshed', 'absent', 'pending', 'promoted', 'reverted')
 # What Ansible adds to any result: not the module's vocabulary.
 ANSIBLE_KEYS = frozenset(['changed', 'failed', 'invocation', 'warnings', 'deprecations', 'diff', 'uid', 'gid', 'owner',
                           'group', 'mode', 'state', 'size', 'secontext', 'path'])
 UTC_ISO = re.compile(r'^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+00:00$')
-# jms_access_key is rewritten by the rotation branch (issue 18: it applies the vocabulary there); until it lands on
-# main it does not return reused and error_code on success. strict: this fails the day it does, to remove the mark.
-PENDING = {'jms_access_key': 'the rotation branch applies the vocabulary to jms_access_key'}
+# jms_access_key belongs to the rotation branch (issue 18: it applies the vocabulary there); it does not yet return
+# error_code (null) on success. strict: this fails the day it does, to remove the mark.
+PENDING = {'jms_access_key': 'jms_access_key (the rotation branch) does not yet return error_code (null) on success'}
 
 
 def vocabulary():
