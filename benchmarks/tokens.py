@@ -13,8 +13,9 @@ lookups    benchmarks/lookup_cost/playbook.yml on N local hosts with F forks (--
            the ratio of each lookup run to the plain run of the same round; medians over the rounds. Logins are read
            from the simulators' request logs (/_sim/requests), not from Ansible's output. JumpServer's throttle is off
            here, so that the runs compare (the cache makes one login per run anyway).
-modules    benchmarks/module_login/playbook.yml on 70 local hosts with -f 10, JumpServer's default throttle on: logins
-           per service, answers 429, hosts failed, wall time.
+modules    benchmarks/module_login/playbook.yml (password in module_defaults) and environment.yml (credentials only in
+           the environment, as AWX injects them) on 70 local hosts with -f 10, JumpServer's default throttle on:
+           logins per service, answers 429, hosts failed, wall time.
 importtime the modules a cache hit imports, and their cumulative import time from python -X importtime
            (tests/target_helpers/lookup_once.py), for each lookup.
 
@@ -151,19 +152,25 @@ def print_lookups(rows):
 
 def modules(sims, collection, results, hosts, forks):
     sims.start()  # JumpServer's default throttle: 60 anonymous requests a minute per address
-    playbook = os.path.join(collection, 'benchmarks', 'module_login', 'playbook.yml')
-    figures = play(sims, results, 'modules-%d' % hosts, playbook, hosts, forks)
+    folder = os.path.join(collection, 'benchmarks', 'module_login')
+    defaults = play(sims, results, 'modules-%d' % hosts, os.path.join(folder, 'playbook.yml'), hosts, forks)
+    # The same tasks with the credentials only in the environment, as AWX injects them.
+    env = dict(JMS_URL=sims.endpoints['jms_url'], JMS_USERNAME='admin', JMS_PASSWORD='Adm1n-Pass!',
+               DEEPFLOW_URL=sims.endpoints['deepflow_url'], DEEPFLOW_EMAIL='ops@example.com', DEEPFLOW_PASSWORD='Ops-Pass-1')
+    environment = play(sims, results, 'modules-%d-env' % hosts, os.path.join(folder, 'environment.yml'), hosts, forks,
+                       env=env)
     print()
-    print('| %d hosts, forks %d, one jms_request and one deepflow_login task per host, password auth | |' % (hosts, forks))
-    print('|---|---:|')
+    print('| %d hosts, forks %d, one jms_request and one deepflow_login task per host, password auth | module_defaults '
+          '| environment only |' % (hosts, forks))
+    print('|---|---:|---:|')
     for label, key in (('JumpServer logins (POST /api/v1/authentication/auth/)', 'jms_logins'),
                        ('JumpServer logins answered 429 (throttled)', 'jms_throttled'),
                        ('DeepFlow logins (POST /api/fauths/login)', 'deepflow_logins'),
                        ('tasks ok (of %d)' % (2 * hosts), 'tasks_ok'),
                        ('hosts failed (of %d)' % hosts, 'hosts_failed'),
                        ('wall time, seconds', 'wall')):
-        print('| %s | %s |' % (label, figures[key]))
-    return figures
+        print('| %s | %s | %s |' % (label, defaults[key], environment[key]))
+    return defaults, environment
 
 
 def importtime(sims, collection, results):

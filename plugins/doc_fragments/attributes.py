@@ -23,7 +23,8 @@ attributes:
     description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
 '''
 
-    # The action groups of meta/runtime.yml: every jms_* module is in jumpserver, every deepflow_* module in deepflow.
+    # The action groups of meta/runtime.yml (docs/security.md, "Action groups"): the jms_* modules that log in are in
+    # jumpserver (jms_private_token is in none), every deepflow_* module in deepflow.
     ACTIONGROUP_JUMPSERVER = r'''
 options: {}
 attributes:

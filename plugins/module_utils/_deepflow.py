@@ -17,6 +17,8 @@ __metaclass__ = type
 
 from urllib.parse import quote
 
+# fuser's default URL (internal only, which is why it trusts the identity headers: 1/1 = super admin).
+from ansible_collections.opsauth.tokens.plugins.module_utils._defaults import DEFAULT_FUSER_URL
 from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow_pages import page_urls
 from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow_tokens import (
     RESULT_KEYS,
@@ -49,8 +51,6 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._transport import (
 
 # fauths behind the controller's web server; inside the cluster it is http://fauths:20822 with the same paths.
 FAUTHS_EXTERNAL_PREFIX = '/api/fauths'
-# fuser (permanent tokens) is internal only, which is why it trusts the identity headers (1/1 = super admin).
-DEFAULT_FUSER_URL = 'http://fuser:20824'
 # DeepFlow 6.6 moved this path once already: the permanent-token module lets users override it.
 PERMANENT_TOKEN_PATH = '/v1/user/permanent_token'
 

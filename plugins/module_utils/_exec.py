@@ -29,13 +29,12 @@ __metaclass__ = type
 
 import os
 
+# How long a command in a container may run (the exec_timeout option's default, in _defaults.py with the others).
+from ansible_collections.opsauth.tokens.plugins.module_utils._defaults import DEFAULT_EXEC_TIMEOUT
 from ansible_collections.opsauth.tokens.plugins.module_utils._exec_errors import ExecCommandFailed, ExecOptionsError
 from ansible_collections.opsauth.tokens.plugins.module_utils._exec_process import MAX_EXEC_OUTPUT, run_process, stderr_excerpt
 from ansible_collections.opsauth.tokens.plugins.module_utils._exec_runtimes import RUNTIMES, HostRuntime
 from ansible_collections.opsauth.tokens.plugins.module_utils._transport import redact
-
-# How long a command in a container may run (the exec_timeout option's default).
-DEFAULT_EXEC_TIMEOUT = 120
 
 
 class ExecTarget:

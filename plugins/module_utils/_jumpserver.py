@@ -19,6 +19,8 @@ __metaclass__ = type
 import re
 import time
 
+# The Default organisation (org_id's default) and the one language of every client: _defaults.py says why.
+from ansible_collections.opsauth.tokens.plugins.module_utils._defaults import DEFAULT_JMS_LANGUAGE, DEFAULT_ORG_ID
 from ansible_collections.opsauth.tokens.plugins.module_utils._errors import InvalidResponse
 from ansible_collections.opsauth.tokens.plugins.module_utils._http import HttpClient, bearer_auth
 from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver_auth import AccessKeyAuth, PasswordAuth, select_auth
@@ -42,11 +44,6 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._transport import (
     clean_credentials,
 )
 
-# The Default organisation, what a request without X-JMS-ORG acts on (the org_id option's default).
-DEFAULT_ORG_ID = '00000000-0000-0000-0000-000000000002'
-# JumpServer translates msg/detail by Accept-Language (v3.10 defaults to Chinese, v4 to English): one language for
-# every client, so the server's words quoted in our messages are predictable. Errors are matched on codes only.
-DEFAULT_JMS_LANGUAGE = 'en'
 PROFILE_PATH = '/api/v1/users/profile/'
 ORGS_PATH = '/api/v1/orgs/orgs/'
 # The orgs every server has (orgs.models.Organization ROOT_ID, DEFAULT_ID, SYSTEM_ID): never worth a request.

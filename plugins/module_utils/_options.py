@@ -7,11 +7,14 @@
 
 FOR INTERNAL COLLECTION USE ONLY: this module may change without notice.
 
-This file sits above the components: it imports their defaults (the clients, the exec target, the transport) and
-assembles the specs; no component imports it. Modules build their argument_spec with generate_argspec() (the pattern
-of community.hashi_vault's HashiVaultModule.generate_argspec); lookups read the same names with get_option() (their
-env/vars/ini sources are documented in plugins/doc_fragments, kept equal by tests/unit/plugins/test_env_vars.py).
-Clients are built from a plain dict of these names, whoever collected it, so a module and a lookup share one code path.
+Standard library and ansible.module_utils only: every module imports this file, so whatever it imported would ship in
+every module's payload (a DeepFlow module would carry the JumpServer client). The defaults come from _defaults.py
+(constants only), which the components import too; no component imports this file. Modules build their
+argument_spec with generate_argspec() (the pattern of community.hashi_vault's HashiVaultModule.generate_argspec) and
+resolve it with _resolve.py (the environment fallbacks, and which of them a task's own options set aside); lookups
+read the same names with get_option() (their env/vars/ini sources are documented in plugins/doc_fragments, kept
+equal by tests/unit/plugins/test_env_vars.py). Clients are built from a plain dict of these names, whoever collected
+it, so a module and a lookup share one code path.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -19,12 +22,12 @@ __metaclass__ = type
 
 from ansible.module_utils.basic import env_fallback
 
-# The defaults belong to the components that use them; this file only assembles the specs.
-from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow import DEFAULT_FUSER_URL
-from ansible_collections.opsauth.tokens.plugins.module_utils._exec import DEFAULT_EXEC_TIMEOUT
-from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import DEFAULT_JMS_LANGUAGE, DEFAULT_ORG_ID
-from ansible_collections.opsauth.tokens.plugins.module_utils._transport import (
+from ansible_collections.opsauth.tokens.plugins.module_utils._defaults import (
+    DEFAULT_EXEC_TIMEOUT,
+    DEFAULT_FUSER_URL,
+    DEFAULT_JMS_LANGUAGE,
     DEFAULT_MAX_RESPONSE_SIZE,
+    DEFAULT_ORG_ID,
     DEFAULT_RETRIES,
     DEFAULT_TIMEOUT,
 )
@@ -96,6 +99,12 @@ JMS_SESSION_SPEC = dict(
 #                    answer RUN_LOGIN_WANTED when a login is needed, and nothing else
 RUN_LOGIN_SPEC = dict(_run_login=dict(type='dict', no_log=True), _run_login_info=dict(type='dict'))
 
+# The run's token cache, as the lookups' option of the same name: false turns the run's login off for the task (the
+# module logs in itself). None: the lookups' setting (opsauth_tokens_cache, OPSAUTH_TOKENS_CACHE, ansible.cfg), read
+# on the controller by the action plugin; so no environment fallback here. Every module of the connection groups
+# takes it, so that module_defaults of a group can carry it (docs/security.md, "Action groups").
+CACHE_SPEC = dict(cache=dict(type='bool'))
+
 # fauths (short-lived tokens) is reached directly or through the controller at <url>/api/fauths.
 DEEPFLOW_CONNECTION_SPEC = dict(
     url=dict(type='str', fallback=_env('DEEPFLOW_URL')),
@@ -148,3 +157,12 @@ EXEC_SPEC = dict(
     kubectl_binary=dict(type='path', default='kubectl'),
     exec_timeout=dict(type='int', default=DEFAULT_EXEC_TIMEOUT),
 )
+
+
+# What module_defaults of each action group of meta/runtime.yml are meant to carry: every module of the group takes
+# each of these options, declared by the same spec, so no default a group carries is refused by one of its modules or
+# means something else there (tests/unit/plugins/test_action_groups.py; the table in docs/security.md).
+GROUP_OPTIONS = {
+    'jumpserver': tuple(sorted(JMS_COMMON_SPEC)) + tuple(CACHE_SPEC),
+    'deepflow': tuple(sorted(DEEPFLOW_FAUTHS_SPEC)) + tuple(CACHE_SPEC),
+}

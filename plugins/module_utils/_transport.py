@@ -38,11 +38,10 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._errors import (
     ResponseTooLarge,
 )
 
-# What the timeout, retries and max_response_size options default to, also for a client built without them.
-# 8 MiB holds a full page of 1000 JumpServer users several times over.
-DEFAULT_TIMEOUT = 30
-DEFAULT_RETRIES = 3
-DEFAULT_MAX_RESPONSE_SIZE = 8 * 1024 * 1024
+# What the timeout, retries and max_response_size options default to (_defaults.py, shared with the specs).
+# The transports and clients import them from here.
+from ansible_collections.opsauth.tokens.plugins.module_utils._defaults import (  # noqa: F401 pylint: disable=unused-import
+    DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_RETRIES, DEFAULT_TIMEOUT)
 
 # Why these: 429 is the server's throttle (JumpServer: 60 anonymous requests a minute per IP) and 502/503/504
 # come from a proxy or a restarting backend. Any other status is an answer that a retry would only repeat.

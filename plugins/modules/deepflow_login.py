@@ -244,17 +244,19 @@ json:
 
 import os
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.basic import missing_required_lib
 
 from ansible_collections.opsauth.tokens.plugins.module_utils._errors import OpsAuthError
 from ansible_collections.opsauth.tokens.plugins.module_utils._http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 from ansible_collections.opsauth.tokens.plugins.module_utils._options import (
+    CACHE_SPEC,
     DEEPFLOW_FAUTHS_SPEC,
     RUN_LOGIN_SPEC,
     TOKEN_FILE_SPEC,
     TOKEN_OWNER_SPEC,
     generate_argspec,
 )
+from ansible_collections.opsauth.tokens.plugins.module_utils._resolve import resolve_module
 from ansible_collections.opsauth.tokens.plugins.module_utils._results import PLACEHOLDER, placeholder_expiry, succeeded
 from ansible_collections.opsauth.tokens.plugins.module_utils._run_login import handed_over
 from ansible_collections.opsauth.tokens.plugins.module_utils._token_file import (
@@ -287,7 +289,7 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow_tokens im
 )
 
 ARGUMENT_SPEC = generate_argspec(
-    DEEPFLOW_FAUTHS_SPEC, TOKEN_FILE_SPEC, TOKEN_OWNER_SPEC, RUN_LOGIN_SPEC,
+    DEEPFLOW_FAUTHS_SPEC, CACHE_SPEC, TOKEN_FILE_SPEC, TOKEN_OWNER_SPEC, RUN_LOGIN_SPEC,
     state=dict(type='str', default='present', choices=['present', 'refreshed', 'absent']),
     min_ttl=dict(type='int', default=300),
     access_token=dict(type='str', no_log=True),
@@ -450,7 +452,7 @@ class LoginRun:
 
 
 def main():
-    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
+    module = resolve_module(ARGUMENT_SPEC, supports_check_mode=True)
     run = LoginRun(module)
     try:
         result = getattr(run, module.params['state'])()

@@ -21,6 +21,7 @@ description:
     documentation does in the C(front-end) pod (C(kubectl -n deepflow exec -i POD -- curl ...)); the request body, with
     the password, reaches curl on its standard input. Without O(runtime), the module connects to O(fuser_url) itself.
 extends_documentation_fragment:
+  - opsauth.tokens.run_login.no_run_login
   - opsauth.tokens.deepflow
   - opsauth.tokens.deepflow.fuser
   - opsauth.tokens.exec
@@ -204,19 +205,21 @@ json:
 
 import os
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.basic import missing_required_lib
 
 from ansible_collections.opsauth.tokens.plugins.module_utils._errors import OpsAuthError
 from ansible_collections.opsauth.tokens.plugins.module_utils._exec import ExecTarget
 from ansible_collections.opsauth.tokens.plugins.module_utils._exec_curl import CurlTransport
 from ansible_collections.opsauth.tokens.plugins.module_utils._http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 from ansible_collections.opsauth.tokens.plugins.module_utils._options import (
+    CACHE_SPEC,
     DEEPFLOW_COMMON_SPEC,
     EXEC_SPEC,
     TOKEN_FILE_SPEC,
     TOKEN_OWNER_SPEC,
     generate_argspec,
 )
+from ansible_collections.opsauth.tokens.plugins.module_utils._resolve import resolve_module
 from ansible_collections.opsauth.tokens.plugins.module_utils._results import PLACEHOLDER, succeeded
 from ansible_collections.opsauth.tokens.plugins.module_utils._time import iso_from_epoch, now
 from ansible_collections.opsauth.tokens.plugins.module_utils._token_file import (
@@ -240,7 +243,7 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow_pages imp
 from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow_tokens import deepflow_headers
 
 ARGUMENT_SPEC = generate_argspec(
-    DEEPFLOW_COMMON_SPEC, EXEC_SPEC, TOKEN_FILE_SPEC, TOKEN_OWNER_SPEC,
+    DEEPFLOW_COMMON_SPEC, CACHE_SPEC, EXEC_SPEC, TOKEN_FILE_SPEC, TOKEN_OWNER_SPEC,
     state=dict(type='str', default='present', choices=['present', 'rotated', 'absent']),
     api_path=dict(type='str', default=PERMANENT_TOKEN_PATH),
 )
@@ -367,7 +370,7 @@ class PermanentTokenRun:
 
 
 def main():
-    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
+    module = resolve_module(ARGUMENT_SPEC, supports_check_mode=True)
     params = module.params
     if not params['email']:
         module.fail_json(msg='email is required: the account whose permanent token to manage (or DEEPFLOW_EMAIL)')

@@ -35,6 +35,7 @@ description:
     otherwise); the module confirms with the password (O(password) or O(confirm_password)) or, for a user the server
     confirms by MFA, with O(mfa_code) or O(mfa_totp_secret), and creates the key in the same session.
 extends_documentation_fragment:
+  - opsauth.tokens.run_login.no_run_login
   - opsauth.tokens.jumpserver
   - opsauth.tokens.token_file
   - opsauth.tokens.attributes
@@ -306,17 +307,18 @@ json:
   sample: {"error": "password_failed", "msg": "The username or password you entered is incorrect"}
 '''
 
-from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
+from ansible.module_utils.basic import env_fallback, missing_required_lib
 
 from ansible_collections.opsauth.tokens.plugins.module_utils._errors import OpsAuthError
 from ansible_collections.opsauth.tokens.plugins.module_utils._http import HAS_REQUESTS
 from ansible_collections.opsauth.tokens.plugins.module_utils._jms_access_key_job import AccessKeyJob
 from ansible_collections.opsauth.tokens.plugins.module_utils._jms_access_keys import AccessKeyApi
-from ansible_collections.opsauth.tokens.plugins.module_utils._options import JMS_COMMON_SPEC, TOKEN_FILE_SPEC, generate_argspec
+from ansible_collections.opsauth.tokens.plugins.module_utils._options import CACHE_SPEC, JMS_COMMON_SPEC, TOKEN_FILE_SPEC, generate_argspec
+from ansible_collections.opsauth.tokens.plugins.module_utils._resolve import resolve_module
 from ansible_collections.opsauth.tokens.plugins.module_utils._time import parse_duration
 
 ARGUMENT_SPEC = generate_argspec(
-    JMS_COMMON_SPEC, TOKEN_FILE_SPEC,
+    JMS_COMMON_SPEC, CACHE_SPEC, TOKEN_FILE_SPEC,
     state=dict(type='str', default='present', choices=['present', 'rotated', 'pending', 'promoted', 'reverted', 'absent']),
     max_age=dict(type='str'),
     grace_period=dict(type='str'),
@@ -342,9 +344,9 @@ def durations(module):
 
 
 def main():
-    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True,
-                           required_if=[('state', state, ('dest',)) for state in DEST_STATES]
-                           + [('state', 'absent', ('dest', 'id'), True)])
+    module = resolve_module(ARGUMENT_SPEC, supports_check_mode=True,
+                            required_if=[('state', state, ('dest',)) for state in DEST_STATES]
+                            + [('state', 'absent', ('dest', 'id'), True)])
     if not HAS_REQUESTS:
         module.fail_json(msg=missing_required_lib('requests'))
     params = module.params

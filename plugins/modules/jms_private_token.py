@@ -27,7 +27,6 @@ description:
 extends_documentation_fragment:
   - opsauth.tokens.exec
   - opsauth.tokens.attributes
-  - opsauth.tokens.attributes.actiongroup_jumpserver
 attributes:
   check_mode:
     support: full
@@ -269,7 +268,7 @@ json:
   sample: null
 '''
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.basic import missing_required_lib
 
 from ansible_collections.opsauth.tokens.plugins.module_utils._exec import ExecTarget
 from ansible_collections.opsauth.tokens.plugins.module_utils._errors import OpsAuthError
@@ -282,6 +281,7 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._jms_private_token 
 )
 from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import JumpServerClient
 from ansible_collections.opsauth.tokens.plugins.module_utils._options import EXEC_SPEC, JMS_CONNECTION_SPEC, generate_argspec
+from ansible_collections.opsauth.tokens.plugins.module_utils._resolve import resolve_module
 from ansible_collections.opsauth.tokens.plugins.module_utils._results import PLACEHOLDER, succeeded
 from ansible_collections.opsauth.tokens.plugins.module_utils._time import iso_from_epoch, iso_utc, now
 
@@ -385,8 +385,8 @@ def diff(results, params):
 
 
 def main():
-    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True,
-                           mutually_exclusive=[('username', 'usernames')], required_one_of=[('username', 'usernames')])
+    module = resolve_module(ARGUMENT_SPEC, supports_check_mode=True,
+                            mutually_exclusive=[('username', 'usernames')], required_one_of=[('username', 'usernames')])
     params = module.params
     names = [params['username']] if params['username'] is not None else params['usernames']
     who = dict(username=params['username']) if params['username'] is not None else dict(usernames=names)

@@ -179,7 +179,7 @@ msg:
 
 import json
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.basic import missing_required_lib
 
 from ansible_collections.opsauth.tokens.plugins.module_utils._errors import OpsAuthError
 from ansible_collections.opsauth.tokens.plugins.module_utils._http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
@@ -191,16 +191,18 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import 
 from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver_auth import SAFE_METHODS, PasswordAuth
 from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver_errors import CredentialRejected
 from ansible_collections.opsauth.tokens.plugins.module_utils._options import (
+    CACHE_SPEC,
     JMS_COMMON_SPEC,
     JMS_SESSION_SPEC,
     RUN_LOGIN_SPEC,
     generate_argspec,
 )
+from ansible_collections.opsauth.tokens.plugins.module_utils._resolve import resolve_module
 from ansible_collections.opsauth.tokens.plugins.module_utils._results import succeeded
 from ansible_collections.opsauth.tokens.plugins.module_utils._run_login import RUN_LOGIN_REJECTED, handed_over
 
 ARGUMENT_SPEC = generate_argspec(
-    JMS_COMMON_SPEC, JMS_SESSION_SPEC, RUN_LOGIN_SPEC,
+    JMS_COMMON_SPEC, CACHE_SPEC, JMS_SESSION_SPEC, RUN_LOGIN_SPEC,
     method=dict(type='str', default='GET', choices=['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']),
     path=dict(type='str', required=True),
     query=dict(type='dict'),
@@ -247,7 +249,7 @@ def send(module, client):
 
 
 def main():
-    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
+    module = resolve_module(ARGUMENT_SPEC, supports_check_mode=True)
     if not HAS_REQUESTS:
         module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
     # The run's login, handed over by the action plugin (plugins/action/jms_request.py) instead of a login per host.

@@ -197,7 +197,7 @@ json:
 
 import os
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.basic import missing_required_lib
 
 from ansible_collections.opsauth.tokens.plugins.module_utils._errors import OpsAuthError
 from ansible_collections.opsauth.tokens.plugins.module_utils._http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
@@ -208,12 +208,14 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import 
 )
 from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver_errors import CredentialRejected
 from ansible_collections.opsauth.tokens.plugins.module_utils._options import (
+    CACHE_SPEC,
     JMS_COMMON_SPEC,
     RUN_LOGIN_SPEC,
     TOKEN_FILE_SPEC,
     TOKEN_OWNER_SPEC,
     generate_argspec,
 )
+from ansible_collections.opsauth.tokens.plugins.module_utils._resolve import resolve_module
 from ansible_collections.opsauth.tokens.plugins.module_utils._results import PLACEHOLDER, placeholder_expiry, succeeded
 from ansible_collections.opsauth.tokens.plugins.module_utils._run_login import handed_over
 from ansible_collections.opsauth.tokens.plugins.module_utils._time import seconds_left
@@ -230,10 +232,12 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._token_identity imp
 )
 
 ARGUMENT_SPEC = generate_argspec(
-    JMS_COMMON_SPEC, TOKEN_FILE_SPEC, TOKEN_OWNER_SPEC, RUN_LOGIN_SPEC,
+    JMS_COMMON_SPEC, CACHE_SPEC, TOKEN_FILE_SPEC, TOKEN_OWNER_SPEC, RUN_LOGIN_SPEC,
     state=dict(type='str', default='present', choices=['present', 'absent']),
     min_ttl=dict(type='int', default=300),
 )
+# The checks beside the spec; the action plugin validates with them too (plugin_utils/_run_login.py).
+ARGUMENT_RULES = dict(required_if=[('state', 'absent', ('dest',))])
 
 # What the token file holds; the diff shows all of it but the token.
 FILE_KEYS = ('url', 'username', 'token', 'keyword', 'date_expired', 'expires_at', 'user', 'identity')
@@ -344,8 +348,7 @@ def present(module, client):
 
 
 def main():
-    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True,
-                           required_if=[('state', 'absent', ('dest',))])
+    module = resolve_module(ARGUMENT_SPEC, supports_check_mode=True, **ARGUMENT_RULES)
     try:
         if module.params['state'] == 'absent':
             module.exit_json(**succeeded(remove(module, module.params['dest'])))

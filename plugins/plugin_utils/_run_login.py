@@ -15,10 +15,18 @@ in the hidden options ``_run_login`` (the secrets, no_log) and ``_run_login_info
 through Ansible's normal module transfer, which works for any connection. The module then skips its own login; everything else (the request, ``dest``, the
 result) stays the module's. The guide is docs/token-cache.md, "The modules share the run's login".
 
+The options are the module's own: the plugin resolves them with the module's argument spec through the same
+function the module uses (module_utils/_resolve.py), with the environment the module will see - the controller's
+environment plus the task's ``environment:`` keyword - so credentials, TLS settings and endpoints from the environment
+mean here exactly what they mean to the module. It can know that environment only when the module runs on the
+controller (a local connection, ``delegate_to: localhost``, without become); elsewhere it does not log in on the
+module's behalf and says why at -v.
+
 When the plugin does nothing and the module logs in itself, exactly as before: check mode (a login is a POST that
-counts toward the lockout), ``async``, ``cache=false``, an unusable cache directory (a warning says why), options that
-are not a password login or not all given as task arguments or ``module_defaults`` (environment fallbacks are the
-module's, read where it runs), and options the module would refuse (it reports them in its own words).
+counts toward the lockout), ``async``, ``cache=false`` (the task's option or the lookups' setting), an unusable cache
+directory (a warning says why), a module that does not run on the controller, options that are not a password login,
+and options the module would refuse (an unknown or misspelt option included: it reports them in its own words,
+before any login).
 A login the server refuses fails the task with the server's answer and is remembered for the run, as in the lookups:
 never sent twice. A 401 for the run's token (the server dropped it) drops the cache entry once for all forks, logs in
 once and runs the module again, once: the 401 means the server did not act on the request.
@@ -27,14 +35,18 @@ once and runs the module again, once: the 401 means the server did not act on th
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import importlib
+import os
+
 from ansible import constants as C
-from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+from ansible.module_utils.common.text.converters import to_text
 from ansible.plugins.action import ActionBase
 from ansible.plugins.loader import lookup_loader
 from ansible.utils.display import Display
 from ansible.utils.vars import merge_hash
 
 from ansible_collections.opsauth.tokens.plugins.module_utils._errors import OpsAuthError
+from ansible_collections.opsauth.tokens.plugins.module_utils._resolve import resolve
 from ansible_collections.opsauth.tokens.plugins.module_utils._run_login import RUN_LOGIN_REJECTED, RUN_LOGIN_WANTED
 from ansible_collections.opsauth.tokens.plugins.plugin_utils._cache_core import CacheError
 from ansible_collections.opsauth.tokens.plugins.plugin_utils._lookup_base import PLATFORMS, cache_from_options
@@ -82,11 +94,11 @@ class RunLoginAction(ActionBase):
         # self._task.args already holds the module_defaults (the action groups included): what the module would get.
         args = dict((name, value) for name, value in self._task.args.items() if name not in (RUN_LOGIN, RUN_LOGIN_INFO))
         wrap_async = self._task.async_val and not self._connection.has_native_async
-        shared = None
-        if not self._play_context.check_mode and not wrap_async and self.uses_password(args):
-            shared = self._shared_login(args, task_vars)
+        shared, params = None, None
+        if not self._play_context.check_mode and not wrap_async and self.may_log_in(args):
+            shared, params = self._shared_login(args, task_vars)
         try:
-            answer = self._run_module(args, shared, task_vars, wrap_async)
+            answer = self._run_module(args, shared, params, task_vars, wrap_async)
         except OpsAuthError as exc:
             # The run's login failed (refused, remembered, unreachable): what the module would have said.
             answer = dict(exc.failure(), failed=True)
@@ -97,43 +109,84 @@ class RunLoginAction(ActionBase):
 
     # --- what a subclass says ------------------------------------------------------------------------------------------
 
-    def uses_password(self, args):
-        """Whether the module would log in with a password for these arguments."""
-        return bool(args.get('password')) and (self.LOGIN_STATES is None or args.get('state', 'present') in self.LOGIN_STATES)
+    def may_log_in(self, args):
+        """Whether the module may log in for these task arguments (its state), wherever its credentials come from."""
+        return self.LOGIN_STATES is None or (args.get('state') or 'present') in self.LOGIN_STATES
 
-    def hand_over(self, args):
+    @staticmethod
+    def uses_password(params):
+        """Whether the module logs in with a password, for its resolved options."""
+        return bool(params.get('password'))
+
+    def hand_over(self, params):
         """'token' to hand the token over at once; 'wanted' when the module may not need a login (a stored token)."""
-        return 'wanted' if any(args.get(name) for name in self.ASK_FIRST_WITH) else 'token'
+        return 'wanted' if any(params.get(name) for name in self.ASK_FIRST_WITH) else 'token'
 
     # --- the run's login ---------------------------------------------------------------------------------------------
 
     def _shared_login(self, args, task_vars):
-        """A SharedLogin, or None when the module should log in itself (see the module docstring)."""
-        # Imported here: the specs import the clients' defaults, and with them the clients (and requests).
-        from ansible_collections.opsauth.tokens.plugins.module_utils import _options
-
-        spec = getattr(_options, PLATFORMS[self.SOURCE]['option_spec'])
-        # The module's own rules (types, defaults), but no environment fallbacks: those are read where the module runs.
-        validator = ArgumentSpecValidator(dict((name, dict((k, v) for k, v in option.items() if k != 'fallback'))
-                                               for name, option in spec.items()))
-        checked = validator.validate(dict((name, value) for name, value in args.items() if name in spec))
-        if checked.error_messages:
-            return None
+        """(SharedLogin, the module's resolved options), or (None, None) when the module should log in itself."""
+        resolved, elsewhere = self.resolve_task(args)
+        if resolved is None:
+            display.v("%s: the run's login is not used: %s; the module logs in itself" % (self._task.action, elsewhere))
+            return None, None
+        if resolved.errors:
+            return None, None  # the module refuses them itself, in its own words, before any login
+        for line in resolved.describe_ignored():
+            display.v('%s: %s' % (self._task.action, line))
+        params = resolved.params
+        if not self.uses_password(params):
+            return None, None
+        if params.get('cache') is False:
+            display.vvv("%s: cache=false: the module logs in itself" % self._task.action)
+            return None, None
         try:
             cache = self._cache(task_vars)
         except CacheError as exc:
             display.warning("%s: the run's token cache cannot be used (%s); the module logs in itself"
                             % (self._task.action, exc))
-            return None
+            return None, None
         if cache is None:
-            return None
+            return None, None
         from ansible_collections.opsauth.tokens.plugins.plugin_utils import _token_sources
 
         try:
-            key, source = getattr(_token_sources, self.SOURCE)(checked.validated_parameters)
+            key, source = getattr(_token_sources, self.SOURCE)(params)
         except OpsAuthError:
-            return None  # options the module refuses: it says so itself, before any request
-        return SharedLogin(cache, key, source)
+            return None, None  # options the module refuses: it says so itself, before any request
+        return SharedLogin(cache, key, source), params
+
+    def resolve_task(self, args):
+        """(the module's options as the module will resolve them, None), or (None, why they cannot be known here)."""
+        environ, elsewhere = self._module_environment()
+        if environ is None:
+            return None, elsewhere
+        spec, rules = self._module_spec()
+        return resolve(spec, args, environ, **rules), None
+
+    def _module_spec(self):
+        """The module's argument spec and the checks beside it (ARGUMENT_RULES), from the module itself."""
+        module = importlib.import_module(type(self).__module__.replace('.plugins.action.', '.plugins.modules.'))
+        return module.ARGUMENT_SPEC, getattr(module, 'ARGUMENT_RULES', {})
+
+    def _module_environment(self):
+        """(the environment the module will run in, None), or (None, why the controller cannot know it).
+
+        On the controller the module inherits this worker's environment, plus the task's ``environment:`` keyword
+        (ActionBase computes it as it does for the module's command line). Anywhere else, or as another user (become),
+        the module's environment may hold credentials, endpoints or TLS settings the controller cannot see.
+        """
+        if self._connection.transport != 'local':
+            where = (self._play_context.remote_addr, self._connection.transport)
+            return None, ('the module runs on %s over %s, in an environment the controller cannot see (it may hold '
+                          'credentials, endpoints or TLS settings)' % where)
+        if self._play_context.become:
+            return None, 'the module runs with become, as a user whose environment the controller cannot see'
+        keyword = {}
+        self._compute_environment_string(keyword)
+        environ = dict(os.environ)
+        environ.update((to_text(name), to_text(value)) for name, value in keyword.items())
+        return environ, None
 
     def _cache(self, task_vars):
         """The run's TokenCache with the options of the lookup (and their sources); None with cache=false."""
@@ -152,11 +205,11 @@ class RunLoginAction(ActionBase):
 
         return cache_from_options(get_option, TokenCache)
 
-    def _run_module(self, args, shared, task_vars, wrap_async):
+    def _run_module(self, args, shared, params, task_vars, wrap_async):
         if shared is None:
             return self._execute_module(module_args=args, task_vars=task_vars, wrap_async=wrap_async)
         warnings = []
-        if self.hand_over(args) == 'wanted':
+        if self.hand_over(params) == 'wanted':
             answer = self._execute_module(module_args=dict(args, _run_login_info={'wanted': True}), task_vars=task_vars)
             if not answer.pop(RUN_LOGIN_WANTED, False):
                 return self._clean(answer)

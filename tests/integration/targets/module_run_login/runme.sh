@@ -26,6 +26,27 @@ printf '%s\n' 'Adm1n-Pass!' 'Ops-Pass-1' > "$work/passwords"
 not_in_log "$work/shared_login.log" "$work/passwords"
 no_run_cache_left
 
+echo "== credentials only in the environment (as AWX injects them): one login per service (-v: no secret shows)"
+(
+    export JMS_URL DEEPFLOW_URL JMS_USERNAME=admin JMS_PASSWORD='Adm1n-Pass!' \
+        DEEPFLOW_EMAIL=ops@example.com DEEPFLOW_PASSWORD=Ops-Pass-1
+    JMS_URL=$(config jms_url) DEEPFLOW_URL=$(config deepflow_url)
+    run_logged env_only env_only.yml -v
+)
+issued_secrets "$work/issued"
+not_in_log "$work/env_only.log" "$work/issued"
+not_in_log "$work/env_only.log" "$work/passwords"
+
+echo "== the environment's endpoint, TLS settings and MFA seed beside the task's credentials"
+(
+    export DEEPFLOW_FAUTHS_URL JMS_CA_PATH JMS_VALIDATE_CERTS=true JMS_MFA_TOTP_SECRET=JBSWY3DPEHPK3PXP
+    DEEPFLOW_FAUTHS_URL="$(config jms_url)/api/fauths" JMS_CA_PATH=$(config jms_ca_path)
+    playbook endpoints.yml "$@"
+)
+
+echo "== a misspelt option: refused before any login"
+playbook misspelt.yml "$@"
+
 echo "== check mode: no login"
 playbook check_mode.yml "$@"
 

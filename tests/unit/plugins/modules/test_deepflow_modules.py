@@ -17,6 +17,8 @@ import stat
 
 import pytest
 
+from ansible.module_utils.basic import AnsibleModule
+
 from ansible_collections.opsauth.tokens.plugins.module_utils._results import PLACEHOLDER
 from ansible_collections.opsauth.tokens.plugins.module_utils._time import iso_from_epoch
 from ansible_collections.opsauth.tokens.plugins.modules import deepflow_login, deepflow_permanent_token
@@ -163,7 +165,7 @@ def test_a_key_file_for_a_deleted_token_is_not_returned(df, run_module, tmp_path
     # Where a warning ends up depends on what else the test process imported (the result, or the controller's
     # display), so record it at the source.
     warnings = []
-    monkeypatch.setattr(deepflow_permanent_token.AnsibleModule, 'warn', lambda self, msg: warnings.append(msg))
+    monkeypatch.setattr(AnsibleModule, 'warn', lambda self, msg: warnings.append(msg))
     dest = str(tmp_path / 'key.json')
     first = run_module(deepflow_permanent_token, fuser_args(df, dest=dest))
     run_module(deepflow_permanent_token, fuser_args(df, state='absent'))   # deleted, but dest still holds the key
@@ -414,7 +416,7 @@ def test_login_whose_write_fails_returns_the_tokens(df, run_module, tmp_path, mo
 
 def test_a_world_readable_token_file_is_narrowed_and_reported(df, run_module, tmp_path, monkeypatch):
     warnings = []
-    monkeypatch.setattr(deepflow_login.AnsibleModule, 'warn', lambda self, msg: warnings.append(msg))
+    monkeypatch.setattr(AnsibleModule, 'warn', lambda self, msg: warnings.append(msg))
     dest = str(tmp_path / 'df.json')
     run_module(deepflow_login, login_args(df, dest=dest))
     os.chmod(dest, 0o644)

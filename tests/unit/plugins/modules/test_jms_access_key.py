@@ -7,6 +7,8 @@ __metaclass__ = type
 
 import json
 
+from ansible.module_utils.basic import AnsibleModule
+
 from ansible_collections.opsauth.tokens.plugins.modules import jms_access_key
 
 KEYS_PATH = '/api/v1/authentication/access-keys/'
@@ -52,7 +54,7 @@ def test_a_dest_readable_by_others_is_a_change_with_a_warning(jms, tmp_path, run
     # Where a warning ends up depends on what else the test process imported (the result, or the controller's
     # display), so record it at the source.
     warnings = []
-    monkeypatch.setattr(jms_access_key.AnsibleModule, 'warn', lambda self, msg: warnings.append(msg))
+    monkeypatch.setattr(AnsibleModule, 'warn', lambda self, msg: warnings.append(msg))
     run_module(jms_access_key, args(jms, tmp_path))
     os.chmod(str(tmp_path / 'key.json'), 0o640)
     again = run_module(jms_access_key, args(jms, tmp_path))

@@ -8,6 +8,8 @@ import json
 import os
 import stat
 
+from ansible.module_utils.basic import AnsibleModule
+
 from ansible_collections.opsauth.tokens.plugins.module_utils._results import PLACEHOLDER
 from ansible_collections.opsauth.tokens.plugins.module_utils._time import iso_from_epoch
 from ansible_collections.opsauth.tokens.plugins.modules import jms_token
@@ -86,7 +88,7 @@ def test_a_token_of_another_user_is_not_replaced_without_force(jms, run_module, 
     with open(dest) as handle:
         assert json.load(handle)['token'] == first['token']
     warnings = []
-    monkeypatch.setattr(jms_token.AnsibleModule, 'warn', lambda self, msg: warnings.append(msg))
+    monkeypatch.setattr(AnsibleModule, 'warn', lambda self, msg: warnings.append(msg))
     forced = run_module(jms_token, args(jms, dest=dest, username='admin', password='Adm1n-Pass!', force=True))
     assert forced['changed'] is True and forced['user']['username'] == 'admin'
     assert warnings == ['force=true: token file %s held the jms_token credential of alice at %s, which is '
