@@ -12,7 +12,7 @@ ANSIBLE_TEST := cd $(COLLECTION) && PATH=$(BIN):$$PATH $(BIN)/ansible-test
 export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/build
 export ANSIBLE_FORCE_COLOR := 0
 
-.PHONY: help venv stage demo test sanity units integration lint docs benchmark benchmark-load benchmark-private-tokens clean \
+.PHONY: help venv stage demo test sanity units integration lint docs benchmark benchmark-load benchmark-private-tokens benchmark-rotation clean \
 	test-matrix test-cells tooling package ee awx docs-test release-changelog benchmark-cache benchmark-tokens
 # make test-matrix: every ansible-core version the collection supports (tests/requirements/ansible-core-<v>.txt say
 # which controller Python each cell uses); integration runs in the oldest and the newest cell.
@@ -27,6 +27,7 @@ help:
 	@echo "make benchmark - the lookup cache, load and token benchmarks (benchmarks/README.md; not part of make test)"
 	@echo "make benchmark-cache, benchmark-load, benchmark-tokens - one of them"
 	@echo "make benchmark-private-tokens - N private tokens in one exec against N execs (benchmarks/README.md)"
+	@echo "make benchmark-rotation - the credential_rotation role over 50 users' access keys (benchmarks/README.md)"
 	@echo "make docs   - the HTML docs site in build/docs/build/html (make docs-test checks it in headless Chromium)"
 	@echo "make test-matrix - sanity and units on ansible-core $(MATRIX), integration on $(MATRIX_INTEGRATION)"
 
@@ -107,7 +108,7 @@ test-matrix:
 test-cells:
 	MATRIX_INTEGRATION="$(MATRIX_INTEGRATION)" tests/make/matrix.sh $(CELLS)
 
-benchmark: benchmark-cache benchmark-load benchmark-tokens
+benchmark: benchmark-cache benchmark-load benchmark-tokens benchmark-rotation
 
 benchmark-cache: stage
 	PATH=$(BIN):$$PATH benchmarks/lookup_cache/run.sh $(COLLECTION) $(SIM_STATE)
@@ -122,6 +123,10 @@ benchmark-tokens: stage
 
 benchmark-private-tokens: stage
 	PATH=$(BIN):$$PATH benchmarks/private_tokens/run.sh $(COLLECTION) $(SIM_STATE)
+
+# The role opsauth.tokens.credential_rotation over USERS (default 50) users' access keys: create, rotate, nothing due.
+benchmark-rotation: stage
+	PATH=$(BIN):$$PATH benchmarks/rotation/run.sh $(COLLECTION) $(SIM_STATE)
 
 clean:
 	rm -rf build .venv

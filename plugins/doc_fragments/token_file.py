@@ -18,13 +18,18 @@ options:
       - Written atomically with mode 0600 (a temporary file in the same folder, fsync, rename), so a crash never
         leaves half a file.
       - Before any request that creates, replaces, refreshes or deletes a credential, the module checks that O(dest)
-        can be written (the nearest existing folder is writable, and what is there is a regular file) and fails before the
+        can be written (the nearest existing folder is writable, and what is there is a regular file, not a link) and fails before the
         request when it cannot. If the write still fails after the server issued a credential, the task fails with
         C(changed=true) and the new credential in its result (no_log), and the message says so.
-      - An empty file counts as no credential. A file other users can read is narrowed to 0600 when it is read, even
-        in check mode, with a warning (replace the credential if others may have read it) and C(changed=true).
-        A directory, FIFO, socket or device (also behind a symlink) and a file over 1 MiB are refused with one line,
-        without blocking.
+      - An empty file counts as no credential. A file other users can read is narrowed to 0600 when it is read, with
+        a warning (replace the credential if others may have read it) and C(changed=true). In check mode O(dest) is
+        never touched (no chmod, no write); the warning says what would change, and C(changed=true).
+      - A symbolic link at O(dest) is refused with one line, whatever it points to, in check mode too. The module never
+        reads, writes or changes the mode of a file through a link (the link's target might be another program's
+        file). Point O(dest) at the file itself. Links in the path of its folder are followed.
+      - A folder that every user may write to without the sticky bit is refused (another user could replace the
+        file). A directory, FIFO, socket or device and a file over 1 MiB are refused with one line, without
+        blocking.
     type: path
 '''
 

@@ -66,6 +66,12 @@ class CurlTransport:
         self.secrets = list(secrets)
         self.attempts = 0
 
+    def sibling(self, base_url):
+        """The same target, settings and secrets for another service of the cluster (fauths beside fuser)."""
+        return CurlTransport(self.target, base_url, timeout=self.timeout, validate_certs=self.validate_certs,
+                             curl=self.curl, secrets=self.secrets, ca_path=self.ca_path,
+                             max_response_size=self.max_response_size)
+
     def url_for(self, path, params=None):
         # The same origin rule as the direct transport: the request goes to base_url's scheme, host and port only.
         url = join_url(self.base_url, path)
@@ -74,7 +80,11 @@ class CurlTransport:
         return url
 
     def curl_argv(self, method, url, headers=None, has_body=False):
-        argv = [self.curl, '-sS', '-X', method.upper()]
+        # -q must come first (curl honours it only there): no ~/.curlrc of the pod's user, whose ``location`` would
+        # make a 307 resend the body, the password, to the redirect's target, and whose ``proxy``/``netrc`` lines
+        # would change where and with what the request goes. --max-redirs 0 and no --location: a redirect is never
+        # followed (we report its Location, like the direct transport). --proto: http and https only.
+        argv = [self.curl, '-q', '-sS', '--max-redirs', '0', '--proto', '=http,https', '-X', method.upper()]
         if self.timeout:
             # curl's --max-time bounds the whole transfer, body included: the deadline of the direct transport.
             argv += ['--max-time', str(int(self.timeout))]
@@ -98,10 +108,11 @@ class CurlTransport:
         # which we split off again.
         return argv + ['-w', '\\n%{redirect_url}\\n%{http_code}', url]
 
-    def request(self, method, path, params=None, json_body=None, headers=None, expect_json=True, secrets=()):
+    def request(self, method, path, params=None, json_body=None, headers=None, expect_json=True, secrets=(), retry=None):
         """Send one request with curl in the target and return an HttpResponse (no retries: the caller decides).
 
-        The positional order is the one _deepflow.PermanentTokenClient uses for its transports.
+        The positional order is the one _deepflow.PermanentTokenClient uses for its transports; ``retry`` is accepted
+        as _http.HttpClient.request takes it (DeepFlowClient's login) and means nothing here: curl never retries.
         """
         # Whatever the body holds under a secret-looking key is removed from any error text, on top of ``secrets``.
         secrets = self.secrets + list(secrets or ()) + _secret_values(json_body)

@@ -87,7 +87,7 @@ class KeySteps:
 
     # --- the file and the server, every change counted -----------------------------------------------------------
     def read(self):
-        data = read_token_file(self.dest, report=self.warnings.append) if self.dest else None
+        data = read_token_file(self.dest, report=self.warnings.append, check=self.check) if self.dest else None
         if data is not None and not (data.get('id') and data.get('secret')) and not isinstance(data.get('pending'), dict):
             raise AccessKeyError('%s holds no access key (id and secret); point dest at another file or remove it'
                                  % self.dest)

@@ -8,7 +8,8 @@
 FOR INTERNAL COLLECTION USE ONLY: this module may change without notice.
 
 A token file is one JSON object, mode 0600, replaced atomically (write a temporary file in the same
-directory, fsync, rename), so a reader never sees half a token and a crash never leaves one behind.
+directory, fsync, rename), so a reader never sees half a token and a crash never leaves one behind. A token file
+that is a symbolic link is refused, never followed: not read, not written through, not chmod-ed.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -59,31 +60,76 @@ def _not_regular(path, mode):
                           % (path, _kind(mode)))
 
 
+def _symlink(path):
+    try:
+        target = os.readlink(path)
+    except (IOError, OSError):
+        target = 'somewhere else'
+    return TokenFileError('token file %s is a symbolic link (to %s): a token file is never read, written or chmod-ed '
+                          'through a link; point dest at the file itself' % (path, target))
+
+
 def _os_error(what, path, exc):
     return TokenFileError('cannot %s token file %s: %s' % (what, path, exc.strerror or exc))
 
 
-def read_token_file(path, report=None):
-    """Return the stored dict, or None when there is no token: no file, or an empty one (``file: state=touch``).
+_NOFOLLOW = getattr(os, 'O_NOFOLLOW', 0)
+_READ_FLAGS = os.O_RDONLY | os.O_NONBLOCK | getattr(os, 'O_NOCTTY', 0) | getattr(os, 'O_CLOEXEC', 0) | _NOFOLLOW
 
-    Refused with one line: a directory, FIFO, device or socket (also behind a symlink), a file over
-    MAX_TOKEN_FILE_SIZE, bytes that are not a JSON object. Nothing here can block: the type is checked before the
-    open, and the open is non-blocking, so a FIFO swapped in between is seen by fstat, not waited on.
-    A file readable by others is narrowed to 0600 on the spot; ``report(message)`` (a module's warn) is told so.
-    """
+
+def check_folder(path):
+    """Raise TokenFileError when the folder of ``path`` lets other users swap the file: writable by every user
+    without the sticky bit (/tmp has it: there only the owner may rename or remove a file). Symbolic links in the
+    folder's own path are followed (/var/run, macOS's /tmp): they are the system's or the user's choice, not the
+    file's. Returns the folder's stat, or None when it does not exist."""
+    directory = os.path.dirname(os.path.abspath(path))
     try:
-        before = os.stat(path)
-    except (IOError, OSError) as exc:
-        if exc.errno == errno.ENOENT:
-            return None  # no file, or a symlink to nothing: no token
-        raise _os_error('read', path, exc)
-    if not stat.S_ISREG(before.st_mode):
-        raise _not_regular(path, before.st_mode)
+        info = os.stat(directory)
+    except (IOError, OSError):
+        return None
+    if stat.S_ISDIR(info.st_mode) and info.st_mode & stat.S_IWOTH and not info.st_mode & stat.S_ISVTX:
+        raise TokenFileError('the folder of token file %s (%s) is writable by every user: anyone could replace the '
+                             'file; keep token files in a private folder (mode 0700)' % (path, directory))
+    return info
+
+
+def _lstat(path, what):
+    """The file's own lstat (None when there is none); a symbolic link, even one to nothing, is refused."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, 'O_NOCTTY', 0) | getattr(os, 'O_CLOEXEC', 0))
+        info = os.lstat(path)
     except (IOError, OSError) as exc:
         if exc.errno == errno.ENOENT:
             return None
+        raise _os_error(what, path, exc)
+    if stat.S_ISLNK(info.st_mode):
+        raise _symlink(path)
+    return info
+
+
+def read_token_file(path, report=None, check=False):
+    """Return the stored dict, or None when there is no token: no file, or an empty one (``file: state=touch``).
+
+    Refused with one line: a symbolic link (issue 17: reading followed it and chmod-ed its target), a directory,
+    FIFO, device or socket, a file over MAX_TOKEN_FILE_SIZE, bytes that are not a JSON object. Nothing here can
+    block: the type is checked before the open, and the open is non-blocking and O_NOFOLLOW, so a FIFO or a link
+    swapped in between is seen by fstat or refused by the open, never waited on or followed.
+    A file readable by others is narrowed to 0600 through the open descriptor when the caller passes ``report``
+    (a module's warn), which is told so; with ``check`` (check mode) nothing is changed and ``report`` is told
+    what would be. Without ``report`` the mode is left as it is (the caller removes the file, or checks the mode).
+    """
+    check_folder(path)
+    before = _lstat(path, 'read')
+    if before is None:
+        return None
+    if not stat.S_ISREG(before.st_mode):
+        raise _not_regular(path, before.st_mode)
+    try:
+        fd = os.open(path, _READ_FLAGS)
+    except (IOError, OSError) as exc:
+        if exc.errno == errno.ENOENT:
+            return None
+        if exc.errno in (errno.ELOOP, errno.EMLINK):  # O_NOFOLLOW met a link swapped in after the lstat
+            raise _symlink(path)
         raise _os_error('read', path, exc)
     try:
         info = os.fstat(fd)
@@ -92,8 +138,8 @@ def read_token_file(path, report=None):
         if info.st_size > MAX_TOKEN_FILE_SIZE:
             raise TokenFileError('token file %s is %d bytes, more than a token file can be (%d); point dest at the '
                                  'token file' % (path, info.st_size, MAX_TOKEN_FILE_SIZE))
-        if stat.S_IMODE(info.st_mode) & 0o077:
-            _narrow_mode(fd, path, info, report)
+        if stat.S_IMODE(info.st_mode) & 0o077 and report is not None:
+            _narrow_mode(fd, path, info, report, check)
         chunks, size = [], 0
         while size <= MAX_TOKEN_FILE_SIZE:  # the file may grow after fstat: read at most one byte past the cap
             chunk = os.read(fd, 65536)
@@ -120,18 +166,21 @@ def read_token_file(path, report=None):
     return data
 
 
-def _narrow_mode(fd, path, info, report):
+def _narrow_mode(fd, path, info, report, check):
     """Fix a token file other users may read to 0600, through the open descriptor (no race with a rename)."""
     old = stat.S_IMODE(info.st_mode)
+    if check:
+        report('token file %s has mode %04o, readable by other users; it would be changed to 0600 (check mode: not '
+               'changed). Replace the token if others may have read it' % (path, old))
+        return
     try:
         os.fchmod(fd, FILE_MODE)
     except (IOError, OSError) as exc:
         raise TokenFileError('token file %s has mode %04o, readable by other users, and its mode cannot be fixed (%s): '
                              'run chmod 600 on it, and replace the token if others may have read it'
                              % (path, old, exc.strerror or exc))
-    if report is not None:
-        report('token file %s had mode %04o, readable by other users; changed it to 0600. Replace the token if others '
-               'may have read it' % (path, old))
+    report('token file %s had mode %04o, readable by other users; changed it to 0600. Replace the token if others '
+           'may have read it' % (path, old))
 
 
 DIR_MODE = 0o700
@@ -170,16 +219,15 @@ def check_token_dest(path, probe=True):
 
     Called before any request that destroys or creates a credential, so that a key is never made only to be lost
     for want of a folder. Missing folders are created by the write (mode 0700), not here: the nearest folder that
-    exists must be writable; what is at ``path`` (followed if a symlink) must be a regular file, which is replaced.
-    With ``probe`` a temporary file is created and removed in that folder: it also catches a read-only file system
-    or a full quota that os.access does not see. Nothing is left behind.
+    exists must be writable and not let other users swap the file (check_folder); what is at ``path`` must be a
+    regular file, which is replaced (a symbolic link is refused, not followed). With ``probe`` a temporary file is
+    created and removed in that folder: it also catches a read-only file system or a full quota that os.access does
+    not see. Nothing is left behind.
     """
     missing = missing_dirs(path)
     directory = os.path.dirname(missing[0]) if missing else os.path.dirname(os.path.abspath(path))
-    try:
-        info = os.stat(path)
-    except (IOError, OSError):
-        info = None  # nothing there yet (or a dangling symlink, which the rename replaces)
+    check_folder(os.path.join(directory, os.path.basename(path)))  # the folder that exists: the file's, or the nearest
+    info = _lstat(path, 'write') if not missing else None
     if info is not None and not stat.S_ISREG(info.st_mode):
         raise _not_regular(path, info.st_mode)
     if not os.access(directory, os.W_OK | os.X_OK):
@@ -214,7 +262,7 @@ def write_token_file(path, data):
             handle.write('\n')
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(tmp, FILE_MODE)
+            os.fchmod(handle.fileno(), FILE_MODE)  # through the descriptor: the name could be swapped meanwhile
         os.replace(tmp, path)
         tmp = None
         _fsync_directory(directory)
@@ -256,7 +304,8 @@ def _fsync_directory(directory):
 
 
 def remove_token_file(path):
-    """Remove the file; return True when there was one."""
+    """Remove the file; return True when there was one. A symbolic link is refused like everywhere else."""
+    _lstat(path, 'remove')
     try:
         os.unlink(path)
         return True

@@ -340,7 +340,8 @@ class LoginRun:
 
     def read(self):
         """What dest holds, under today's names (a file written before docs/results.md included); {} without it."""
-        return with_dates(read_token_file(self.dest, report=self.report) if self.dest else None) or {}
+        stored = read_token_file(self.dest, report=self.report, check=self.module.check_mode) if self.dest else None
+        return with_dates(stored) or {}
 
     def stored(self, stored_file):
         """The tokens in dest, unless they belong to another account or another fauths."""

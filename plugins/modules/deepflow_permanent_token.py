@@ -45,6 +45,10 @@ options:
       - V(rotated) deletes the account's permanent token and creates a new one (which needs O(password)), on every run.
         Whatever still uses the old key stops working (DeepFlow allows one permanent token per account, so the old one
         must go first).
+      - DeepFlow checks the password only when it creates a token. So before deleting, the module proves O(password)
+        with a fauths login (and logs out again) and deletes nothing when that fails. The login goes to O(fauths_url);
+        without it, over O(runtime) to C(http://fauths:20822) from inside the pod, else to O(url) + C(/api/fauths),
+        else (with the default O(fuser_url)) to C(http://fauths:20822).
       - V(absent) deletes every permanent token of the account and removes O(dest).
     type: str
     choices: [present, rotated, absent]
@@ -56,13 +60,14 @@ options:
     default: /v1/user/permanent_token
 notes:
   - O(dest) keeps the key, its C(lcuuid) and C(date_created), written when a token is created. With O(state=rotated),
-    O(dest) is checked before the old token is deleted.
+    O(dest) is checked and the password proved (a fauths login) before the old token is deleted. Over O(runtime) that
+    login is not logged out (its bearer token would be on curl's command line in the pod); it expires by itself.
   - This module returns a secret - the permanent key, which never expires, and the page URLs built with it.
     Use C(no_log=true) on the task and keep O(dest) safe.
   - O(email) is required. O(password) is required only when a token is created.
   - When the account already has a token and O(dest) does not hold its key, the module returns RV(token=null) with
     a warning, because DeepFlow can never show the key again. Use O(state=rotated) (with O(dest)) to get a new one.
-  - O(url) is used only to build the RV(pages) URLs.
+  - O(url) is used to build the RV(pages) URLs and, with O(state=rotated), to prove the password (see O(state)).
   - With O(runtime), the container or pod needs C(curl), and C(requests) is not needed on the host. O(retries) is not
     used there (each request is sent once); O(ca_path) is a path inside the pod, passed as C(--cacert), and without it
     curl checks TLS with the pod's own C(CURL_CA_BUNDLE) or CA certificates; O(validate_certs=false) becomes C(-k).
@@ -240,6 +245,7 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow import (
     controller_url,
 )
 from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow_pages import page_urls
+from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow_proof import prove_password
 from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow_tokens import deepflow_headers
 
 ARGUMENT_SPEC = generate_argspec(
@@ -266,12 +272,12 @@ def fuser_transport(params):
 LEGACY_IDENTITY = dict(user='email')
 
 
-def read_stored(dest, report=None):
+def read_stored(dest, report=None, check=False):
     """What dest holds, under today's names (``token`` was ``access_key`` before docs/results.md); {} when unusable."""
     if not dest:
         return {}
     try:
-        stored = read_token_file(dest, report=report) or {}
+        stored = read_token_file(dest, report=report, check=check) or {}
     except TokenFileError as exc:
         if report is not None:
             report('dest is not usable: %s' % exc)
@@ -292,9 +298,10 @@ def stored_key(stored, email, lcuuids):
 class PermanentTokenRun:
     """One run of the module. ``changed`` and ``deleted`` say what really happened, also when a later step fails."""
 
-    def __init__(self, module, client):
+    def __init__(self, module, client, curl=None):
         self.module = module
         self.client = client
+        self.curl = curl  # the CurlTransport to fuser over exec, else None
         self.email = module.params['email']
         self.dest = module.params['dest']
         self.changed = False
@@ -304,7 +311,7 @@ class PermanentTokenRun:
     def report(self, message):
         """A token file that had to be narrowed to 0600 (a change on disk) or cannot be used: a warning."""
         self.module.warn(message)
-        if 'changed it to 0600' in message:
+        if 'changed it to 0600' in message or 'would be changed to 0600' in message:  # check mode: what would change
             self.changed = True
 
     def delete_all(self, lcuuids):
@@ -328,7 +335,7 @@ class PermanentTokenRun:
     def present(self):
         lcuuids = self.client.find(self.email)
         rotate = self.module.params['state'] == 'rotated'
-        stored = read_stored(self.dest, report=self.report)
+        stored = read_stored(self.dest, report=self.report, check=self.module.check_mode)
         if lcuuids and not rotate:
             token, date_created = stored_key(stored, self.email, lcuuids)
             if not token:
@@ -350,6 +357,10 @@ class PermanentTokenRun:
                 self.module.warn(replaced_warning(self.dest, replaced))
             created_dirs = check_token_dest(self.dest, probe=not self.module.check_mode)
         # One token per account: the old one must go before DeepFlow accepts a new one.
+        # fuser checks the password only in the create: prove it first (a fauths login), or a wrong one leaves the
+        # account without any token.
+        if lcuuids and not self.module.check_mode:
+            prove_password(self.module.params, curl=self.curl)
         self.delete_all(lcuuids)
         verb, what = ('rotate', 'rotated') if lcuuids else ('create', 'created')
         if self.module.check_mode:
@@ -379,7 +390,8 @@ def main():
     run = transport = None
     try:
         transport = fuser_transport(params)
-        run = PermanentTokenRun(module, PermanentTokenClient.from_options(params, transport=transport, path=params['api_path']))
+        run = PermanentTokenRun(module, PermanentTokenClient.from_options(params, transport=transport, path=params['api_path']),
+                                curl=transport)
         token = run.absent() if params['state'] == 'absent' else run.present()
     except OpsAuthError as exc:
         # TokenNotStored: the new key is in the failure, it exists nowhere else now.

@@ -292,7 +292,7 @@ def present(module, client):
     params = module.params
     url, username, dest, org_id = client.base_url, params['username'], params['dest'], client.org_id
     fixed = []
-    stored = read_token_file(dest, report=fixed.append) if dest else None
+    stored = read_token_file(dest, report=fixed.append, check=module.check_mode) if dest else None
     for message in fixed:
         module.warn(message)
     why_not = reuse_refusal(stored, url, username, params['min_ttl'])

@@ -82,13 +82,12 @@ def _hmac_key(directory):
     if directory in _HMAC_KEYS:
         return _HMAC_KEYS[directory]
     path = os.path.join(directory, _KEY_FILE)
-    try:
-        with open(path, 'r') as handle:
-            key = handle.read().strip()
-    except (IOError, OSError) as exc:
-        if exc.errno != errno.ENOENT:
-            raise CacheError('cannot read %s: %s' % (path, exc.strerror or exc))
-        key = _create_hmac_key(directory, path)
+    raw, problem = read_private(path)
+    if problem:
+        # The key names every entry: one we did not write could point our tokens at names someone else chose.
+        raise CacheError('%s %s: refusing to use this token cache; remove that file (the entries it names are then '
+                         'ignored)' % (path, problem))
+    key = (raw or b'').decode('utf-8', 'replace').strip() if raw is not None else _create_hmac_key(directory, path)
     if len(key) < 32:
         raise CacheError('%s is damaged; remove it (the cache entries it names are then ignored)' % path)
     _HMAC_KEYS[directory] = key
@@ -98,7 +97,7 @@ def _hmac_key(directory):
 def _create_hmac_key(directory, path):
     candidate = hashlib.sha256(os.urandom(32)).hexdigest()
     tmp = path + '.%d.tmp' % os.getpid()
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, _FILE_MODE)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, _FILE_MODE)
     try:
         with os.fdopen(fd, 'w') as handle:
             handle.write(candidate + '\n')
@@ -111,11 +110,63 @@ def _create_hmac_key(directory, path):
     except OSError as exc:
         if exc.errno != errno.EEXIST:
             raise CacheError('cannot create %s: %s' % (path, exc.strerror or exc))
-        with open(path, 'r') as handle:
-            return handle.read().strip()
+        raw, problem = read_private(path)
+        if problem or raw is None:
+            raise CacheError('%s %s: refusing to use this token cache; remove that file' % (path, problem or 'vanished'))
+        return raw.decode('utf-8', 'replace').strip()
     finally:
-        if os.path.exists(tmp):
+        if os.path.lexists(tmp):
             os.unlink(tmp)
+
+
+_NOFOLLOW = getattr(os, 'O_NOFOLLOW', 0)
+
+
+def read_private(path):
+    """(bytes, None) for our own private regular file at ``path``; (None, None) when there is none; (None, problem)
+    when what is there must not be trusted: a symbolic link, not a regular file, another user's, readable or writable
+    by others, too large. Opened with O_NOFOLLOW and O_NONBLOCK and checked with fstat on the open descriptor, so
+    nothing is followed, waited on, or swapped in between the check and the read. Never raises.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | _NOFOLLOW | getattr(os, 'O_CLOEXEC', 0))
+    except (OSError, ValueError, TypeError) as exc:
+        if getattr(exc, 'errno', None) == errno.ENOENT or not path:
+            return None, None
+        if getattr(exc, 'errno', None) in (errno.ELOOP, errno.EMLINK):
+            return None, 'is a symbolic link'
+        return None, 'cannot be opened (%s)' % (getattr(exc, 'strerror', None) or exc)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return None, 'is not a regular file'
+        if info.st_uid != os.geteuid():
+            return None, 'belongs to uid %d, not to you (uid %d)' % (info.st_uid, os.geteuid())
+        if stat.S_IMODE(info.st_mode) & 0o077:
+            return None, 'has mode %04o, not 0600' % stat.S_IMODE(info.st_mode)
+        chunks, size = [], 0
+        while size <= _MAX_JSON:
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > _MAX_JSON:
+            return None, 'is larger than a cache file can be'
+        return b''.join(chunks), None
+    except OSError as exc:
+        return None, 'cannot be read (%s)' % (exc.strerror or exc)
+    finally:
+        os.close(fd)
+
+
+def parse_json(raw):
+    """The JSON object in ``raw`` (bytes), or None."""
+    try:
+        data = json.loads(raw.decode('utf-8'))
+    except (AttributeError, ValueError, UnicodeError, RecursionError):
+        return None
+    return data if isinstance(data, dict) else None
 
 
 def _digest(key, *parts):
@@ -124,28 +175,14 @@ def _digest(key, *parts):
 
 
 def read_json(path):
-    """The JSON object in the regular file ``path``, or None on any doubt: never raises, never waits on a FIFO.
+    """The JSON object in our own private regular file ``path``, or None on any doubt (read_private): never raises,
+    never follows a link, never waits on a FIFO.
 
-    Only for the fast path, where None means "take the full path", which reads the same files with ``_token_file``'s
-    checks and reports what is wrong.
+    Only for the fast path, where None means "take the full path", which reads the same files and deals with what
+    is wrong (_token_cache.TokenCache.read_entry_file).
     """
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, 'O_NOFOLLOW', 0))
-    except (OSError, ValueError):
-        return None
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode) or info.st_size > _MAX_JSON:
-            return None
-        with os.fdopen(fd, 'rb') as handle:
-            fd = None
-            data = json.loads(handle.read().decode('utf-8'))
-    except (OSError, ValueError, UnicodeError):
-        return None
-    finally:
-        if fd is not None:
-            os.close(fd)
-    return data if isinstance(data, dict) else None
+    raw, problem = read_private(path)
+    return None if problem or raw is None else parse_json(raw)
 
 
 def valid_entry(entry):

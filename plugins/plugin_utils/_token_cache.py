@@ -39,14 +39,18 @@ import errno
 import fcntl
 import hashlib
 import os
+import re
+import shutil
+import stat
 import time
+
+from ansible.utils.display import Display
 
 from ansible_collections.opsauth.tokens.plugins.module_utils._errors import OpsAuthError
 from ansible_collections.opsauth.tokens.plugins.module_utils._time import now
 from ansible_collections.opsauth.tokens.plugins.module_utils._token_file import (
     FILE_MODE,
     TokenFileError,
-    read_token_file,
     remove_token_file,
     write_token_file,
 )
@@ -59,9 +63,13 @@ from ansible_collections.opsauth.tokens.plugins.plugin_utils._cache_core import 
     _digest,
     _hmac_key,
     ensure_private_directory,
+    parse_json,
+    read_private,
     run_directory,
     valid_entry,
 )
+
+display = Display()
 
 # How often a token the run trusts is confirmed with the server (docs/token-cache.md, "Checking a cached token").
 DEFAULT_RECHECK_INTERVAL = 600
@@ -92,27 +100,35 @@ class TokenRejected(OpsAuthError):
 
 
 class CacheKey:
-    """Who a token belongs to: service + url + identity + a hash of the secrets. Holds no secret itself.
+    """Who a token belongs to and what it is good for: service, url, the identity's fields, the TLS trust it was
+    obtained under (``tls``: requests' ``verify``, False, True or a CA bundle) and a hash of the secrets. Holds no
+    secret itself.
 
+    The entry name is an HMAC of these fields as JSON (``_digest``), never of a string built from them: two
+    identities cannot share an entry (issue 17: ``email (account_type)`` could), and a token obtained without
+    verification is never served to a task that verifies. ``identity`` is only the label messages show.
     ``name_in(directory)`` is the entry's base name in that directory (each directory has its own HMAC key).
     """
 
-    def __init__(self, service, url, identity, secret_digest):
+    def __init__(self, service, url, identity, secret_digest, fields=None, tls=True):
         self.service = service
         self.url = url
         self.identity = identity
+        self.fields = dict(fields) if fields else {'identity': identity}
+        self.tls = tls
         self._secret_digest = secret_digest
         self._names = {}
 
     def name_in(self, directory):
         if directory not in self._names:
-            digest = _digest(_hmac_key(directory), self.service, self.url, self.identity, self._secret_digest)
+            digest = _digest(_hmac_key(directory), 'key/2', self.service, self.url, self.fields, self.tls,
+                             self._secret_digest)
             self._names[directory] = '%s-%s' % (self.service, digest[:40])
         return self._names[directory]
 
     def describe(self):
         """What a cache entry says about its owner, in clear: nothing secret."""
-        return {'service': self.service, 'url': self.url, 'identity': self.identity}
+        return {'service': self.service, 'url': self.url, 'identity': self.fields, 'tls': self.tls}
 
 
 def normalize_url(url):
@@ -190,17 +206,20 @@ class TokenCache(RunCache):
         super(TokenCache, self).__init__(run_dir, cache_dir=cache_dir, min_ttl=min_ttl, clock=clock or now,
                                          recheck_interval=recheck_interval)
         self.lock_timeout = lock_timeout
+        sweep_dead_runs(self.run_dir)
 
     # --- keys --------------------------------------------------------------------------------------------------------
 
     @staticmethod
-    def key(service, url, identity, secrets=()):
+    def key(service, url, identity, secrets=(), fields=None, tls=True):
         """The cache key for ``identity`` at ``url``; ``secrets`` (password, TOTP seed, ...) only enter as a hash,
-        so a changed password is a different entry and a wrong one never shadows the right one."""
+        so a changed password is a different entry and a wrong one never shadows the right one. ``fields``: the
+        identity as separate values (default: ``identity`` alone); ``tls``: the ``verify`` the token is obtained
+        under (see CacheKey)."""
         hashed = hashlib.sha256()
         for secret in secrets:
             hashed.update(hashlib.sha256((secret or '').encode('utf-8')).digest())
-        return CacheKey(service, normalize_url(url), identity, hashed.hexdigest())
+        return CacheKey(service, normalize_url(url), identity, hashed.hexdigest(), fields=fields, tls=tls)
 
     def entry_path(self, key):
         return os.path.join(self.token_dir, key.name_in(self.token_dir) + '.json')
@@ -268,10 +287,7 @@ class TokenCache(RunCache):
         asked again next time. Forks that ask at the same moment may each ask once: a check is a read, not a login.
         """
         path = os.path.join(self.run_dir, 'checked-%s.json' % _digest(_hmac_key(self.run_dir), what, *parts)[:40])
-        try:
-            kept = read_token_file(path)
-        except TokenFileError:
-            kept = None
+        kept = self.read_entry_file(path)
         if kept and 'error' in kept:
             raise CachedCheckFailure(kept['error'], code=kept.get('code'), status=kept.get('status'))
         if kept and 'value' in kept:
@@ -332,13 +348,34 @@ class TokenCache(RunCache):
         return self._read_path(self.entry_path(key))
 
     def _read_path(self, path):
-        try:
-            entry = read_token_file(path)
-        except TokenFileError:
-            # A damaged entry (writes are atomic, so only a person can make one) is worth a login, not a failed
-            # task; the next write replaces it.
+        # A damaged entry (writes are atomic, so only a person can make one) is worth a login, not a failed task;
+        # the next write replaces it.
+        return valid_entry(self.read_entry_file(path))
+
+    def read_entry_file(self, path):
+        """The JSON object in the cache file ``path``, or None: none there, damaged, or unsafe.
+
+        Unsafe (a symbolic link, not a regular file, another user's, readable or writable by others: read_private
+        says which) is never read: a warning names it, it is removed (unlink removes a link, not what it points
+        to), and the caller goes on as without it, so the token is obtained again and the run keeps working.
+        """
+        raw, problem = read_private(path)
+        if problem:
+            self._discard(path, problem)
             return None
-        return valid_entry(entry)
+        return None if raw is None else parse_json(raw)
+
+    @staticmethod
+    def _discard(path, problem):
+        display.warning('opsauth.tokens: the token cache file %s %s: it is not used but removed, and its token is '
+                        'obtained again; if you did not make it so, someone else may have, and tokens in that '
+                        'cache may have leaked' % (path, problem))
+        try:
+            os.unlink(path)
+        except OSError as exc:
+            if exc.errno != errno.ENOENT:
+                raise CacheError('the token cache file %s %s and cannot be removed (%s): remove it'
+                                 % (path, problem, exc.strerror or exc))
 
     def _write_entry(self, key, data, source, obtained_at=None):
         expires_at, refresh_expires_at = source.expiry(data)
@@ -361,22 +398,34 @@ class TokenCache(RunCache):
             pass  # the original error is what the user needs to see
 
     def _raise_remembered_failure(self, key):
-        try:
-            failure = read_token_file(self.failure_path(key))
-        except TokenFileError:
-            return
+        failure = self.read_entry_file(self.failure_path(key))
         if failure:
             raise CachedLoginFailure('%s (an earlier login in this run failed; not tried again until the next run, so '
                                      'that a wrong password cannot lock the account)' % failure.get('message'),
                                      code=failure.get('code'), status=failure.get('status'))
 
+    def _open_lock(self, path):
+        """The lock file, opened without following a link and checked to be ours; an unsafe one is replaced once."""
+        for attempt in (1, 2):
+            try:
+                fd = os.open(path, os.O_RDWR | os.O_CREAT | _NOFOLLOW | getattr(os, 'O_CLOEXEC', 0), FILE_MODE)
+            except OSError as exc:
+                if exc.errno not in (errno.ELOOP, errno.EMLINK) or attempt == 2:
+                    raise CacheError('cannot open lock file %s: %s' % (path, exc.strerror or exc))
+                self._discard(path, 'is a symbolic link')
+                continue
+            info = os.fstat(fd)
+            if stat.S_ISREG(info.st_mode) and info.st_uid == os.geteuid():
+                return fd
+            os.close(fd)
+            if attempt == 2:
+                raise CacheError('lock file %s is not a regular file of yours: remove it' % path)
+            self._discard(path, 'is not a regular file of yours')
+
     @contextlib.contextmanager
     def _locked(self, key):
         path = self.lock_path(key)
-        try:
-            fd = os.open(path, os.O_RDWR | os.O_CREAT, FILE_MODE)
-        except OSError as exc:
-            raise CacheError('cannot open lock file %s: %s' % (path, exc.strerror or exc))
+        fd = self._open_lock(path)
         try:
             deadline = time.monotonic() + self.lock_timeout
             while True:
@@ -393,3 +442,57 @@ class TokenCache(RunCache):
             yield
         finally:
             os.close(fd)  # closing the descriptor releases the flock
+
+
+# --- runs that ended without cleaning up ------------------------------------------------------------------------------
+
+_NOFOLLOW = getattr(os, 'O_NOFOLLOW', 0)
+# ansible-core names its per-run directory tempfile.mkdtemp(prefix='ansible-local-%d' % os.getpid()): the pid of
+# ansible-playbook, then mkdtemp's 8 random characters.
+_RUN_DIR_NAME = re.compile(r'ansible-local-(\d+)[a-z0-9_]{8}\Z')
+_SWEPT = '.swept'
+
+
+def _alive(pid):
+    try:
+        os.kill(pid, 0)
+    except OSError as exc:
+        return exc.errno != errno.ESRCH  # EPERM: another user's process, alive
+    return True
+
+
+def sweep_dead_runs(run_dir):
+    """Remove the token caches of earlier runs whose ansible-playbook is gone (killed with SIGKILL, a crashed
+    controller): Ansible removes its per-run directory at exit, but a killed run leaves it behind, with tokens.
+
+    Once per run (a ``.swept`` marker in this run's directory), and only ``opsauth_tokens_cache`` directories of
+    ours, beside ours, in a directory named after a pid that no process has (never a link; rmtree does not follow
+    links). A pid reused by another process keeps its directory until a later run finds that pid gone too.
+    """
+    marker = os.path.join(run_dir, _SWEPT)
+    if os.path.lexists(marker):
+        return []
+    swept = []
+    own = os.path.dirname(os.path.abspath(run_dir))
+    parent = os.path.dirname(own)
+    try:
+        names = os.listdir(parent)
+    except OSError:
+        names = []
+    for name in names:
+        match = _RUN_DIR_NAME.match(name)
+        if not match or os.path.join(parent, name) == own or _alive(int(match.group(1))):
+            continue
+        victim = os.path.join(parent, name, os.path.basename(run_dir))
+        try:
+            info = os.lstat(victim)
+        except OSError:
+            continue
+        if stat.S_ISDIR(info.st_mode) and info.st_uid == os.geteuid():
+            shutil.rmtree(victim, ignore_errors=True)
+            swept.append(victim)
+    try:
+        os.close(os.open(marker, os.O_WRONLY | os.O_CREAT | _NOFOLLOW, FILE_MODE))
+    except OSError:
+        pass  # the next evaluation sweeps again: costs a directory listing, no more
+    return swept

@@ -66,8 +66,12 @@ def jumpserver(options):
     """(cache key, source) for the password login ``options`` describe; checks them first (no network)."""
     client = JumpServerClient.from_options(options, methods=('password',))
     # The TOTP seed is part of the identity like the password: fixing either is a new entry, not a cached failure.
+    # The TLS trust is part of the key: a token obtained without verification is never served to a task that
+    # verifies. The org is not: a bearer token is the user's in every org (X-JMS-ORG goes with each request, and
+    # check_org is cached per URL and org on its own).
     key = TokenCache.key('jms', client.base_url, options['username'],
-                         [options['password'], options.get('mfa_totp_secret') or ''])
+                         [options['password'], options.get('mfa_totp_secret') or ''],
+                         fields={'username': options['username']}, tls=client.http.verify)
     return key, JumpServerTokenSource(client)
 
 
@@ -75,7 +79,11 @@ def deepflow(options):
     """(cache key, source) for the password login ``options`` describe; checks them first (no network)."""
     client = DeepFlowClient.from_options(options)
     client.validate_login()
-    identity = options['email'] if options.get('account_type') in (None, 'deepflow') else '%s (%s)' % (
-        options['email'], options['account_type'])
-    key = TokenCache.key('deepflow', client.http.base_url, identity, [options['password']])
+    # The label is for messages only; the key holds email and account type apart (issue 17: as one string
+    # "email (account_type)", two identities could share an entry), and the fauths URL the token came from.
+    identity = options['email'] if client.account_type == 'deepflow' else '%s (%s)' % (
+        options['email'], client.account_type)
+    key = TokenCache.key('deepflow', client.http.base_url, identity, [options['password']],
+                         fields={'email': options['email'], 'account_type': client.account_type},
+                         tls=client.http.verify)
     return key, DeepFlowTokenSource(client)

@@ -21,6 +21,7 @@ from ansible.parsing.dataloader import DataLoader
 from ansible.plugins.loader import lookup_loader
 from ansible.template import Templar
 
+from ansible_collections.opsauth.tokens.plugins.module_utils._token_file import read_token_file
 from ansible_collections.opsauth.tokens.plugins.plugin_utils import _token_cache
 
 try:
@@ -155,7 +156,7 @@ def test_deepflow_token_near_expiry_is_refreshed_not_logged_in(sims):
     assert run_lookup('opsauth.tokens.deepflow_token', deepflow_vars(sims, opsauth_tokens_min_ttl=3590))[0] == first
     cache_dir = os.path.join(C.DEFAULT_LOCAL_TMP, 'opsauth_tokens_cache')
     entry_name = [name for name in os.listdir(cache_dir) if name.startswith('deepflow-') and name.endswith('.json')][0]
-    entry = _token_cache.read_token_file(os.path.join(cache_dir, entry_name))
+    entry = read_token_file(os.path.join(cache_dir, entry_name))
     entry['obtained_at'], entry['expires_at'] = time.time() - 3500, time.time() + 100  # within min_ttl (300) of expiry
     _token_cache.write_token_file(os.path.join(cache_dir, entry_name), entry)
     second = run_lookup('opsauth.tokens.deepflow_token', deepflow_vars(sims), output='full')[0]

@@ -16,7 +16,8 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 
-from ansible_collections.opsauth.tokens.plugins.module_utils._errors import ConnectionFailed, InvalidResponse
+from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow import PermanentTokenClient
+from ansible_collections.opsauth.tokens.plugins.module_utils._errors import ConnectionFailed, InvalidResponse, RedirectRefused
 from ansible_collections.opsauth.tokens.plugins.module_utils._exec import ExecTarget
 from ansible_collections.opsauth.tokens.plugins.module_utils._exec_curl import CurlTransport
 from ansible_collections.opsauth.tokens.plugins.module_utils._exec_errors import (
@@ -90,7 +91,8 @@ def test_curl_sends_the_body_on_stdin_and_parses_the_answer(world, curl_pod):
     assert seen[-1]['method'] == 'POST' and seen[-1]['path'] == '/v1/user/permanent_token'
     assert seen[-1]['headers']['X-User-Id'] == '1' and seen[-1]['headers']['Content-Type'] == 'application/json'
     assert world.calls()[-1]['argv'] == [
-        'kubectl', '-n', 'deepflow', 'exec', '-i', 'front-end-1', '--', 'curl', '-sS', '-X', 'POST', '--max-time', '10',
+        'kubectl', '-n', 'deepflow', 'exec', '-i', 'front-end-1', '--', 'curl', '-q', '-sS', '--max-redirs', '0',
+        '--proto', '=http,https', '-X', 'POST', '--max-time', '10',
         '--max-filesize', '8388608',
         '-H', 'X-User-Id: 1', '-H', 'X-User-Type: 1', '-H', 'Content-Type: application/json', '--data-binary', '@-',
         '-w', '\\n%{redirect_url}\\n%{http_code}', 'http://fuser:20824/v1/user/permanent_token']
@@ -160,3 +162,62 @@ def test_curl_pod_not_running_is_the_runtime_error(world, curl_pod):
     world.save()
     with pytest.raises(ExecTargetNotRunning, match='front-end-1 in namespace deepflow has completed'):
         transport.request('GET', '/x')
+
+
+# --- issue 17: curl in the pod reads no ~/.curlrc, follows no redirect, speaks only http(s) -------------------------
+
+class _Redirecting(BaseHTTPRequestHandler):
+    """fuser "behind" a 307 to another server (``target``), as a hostile or misconfigured ingress would answer."""
+    seen = []
+    target = None
+
+    def _answer(self):
+        length = int(self.headers.get('Content-Length') or 0)
+        self.seen.append({'method': self.command, 'path': self.path, 'body': self.rfile.read(length).decode()})
+        self.send_response(307)
+        self.send_header('Location', self.target + self.path)
+        self.send_header('Content-Length', '0')
+        self.end_headers()
+
+    do_GET = do_POST = do_DELETE = _answer
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def redirecting(http_server):
+    server = HTTPServer(('127.0.0.1', 0), _Redirecting)
+    _Redirecting.seen, _Redirecting.target = [], http_server[0]
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield 'http://127.0.0.1:%d' % server.server_address[1], _Redirecting.seen
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.parametrize('curlrc', ['location\n', '-L\nmax-redirs = 3\n', '--location\nproto "=http,https,file"\n'])
+def test_a_curlrc_with_location_never_sends_the_password_to_a_redirect_target(
+        fake_runtime, http_server, redirecting, tmp_path, curlrc):
+    """The pod user's ~/.curlrc said ``location``: a 307 made curl resend the body (the password) to the Location."""
+    home = tmp_path / 'pod-home'
+    home.mkdir()
+    (home / '.curlrc').write_text(curlrc)
+    world = fake_runtime({'containers': {}, 'kubernetes': {'contexts': ['kind-a'], 'current_context': 'kind-a', 'pods': [
+        dict(name='front-end-1', namespace='deepflow', labels={'app': 'front-end'}, phase='Running', containers=['main'],
+             root='front_end', hosts={'fuser:20824': redirecting[0]}, env={'HOME': str(home)})]}})
+    target = ExecTarget(runtime='kubectl', namespace='deepflow', pod_selector='app=front-end', kubectl_binary=KUBECTL)
+    client = PermanentTokenClient(CurlTransport(target, 'http://fuser:20824', timeout=10))
+    with pytest.raises(RedirectRefused) as caught:
+        client.create('a@b.c', SECRET)
+    assert 'redirects are not followed' in str(caught.value) and SECRET not in str(caught.value)
+    assert [entry['method'] for entry in redirecting[1]] == ['POST']
+    assert http_server[1] == []  # the redirect target saw nothing, the password least of all
+    assert world.calls()[-1]['argv'][7:9] == ['curl', '-q']
+
+
+def test_curl_starts_with_q_follows_no_redirect_and_speaks_only_http():
+    transport = CurlTransport(ExecTarget(), 'http://fuser:20824', curl=os.path.join(FAKE_BIN, 'curl'))
+    argv = transport.curl_argv('GET', 'http://fuser:20824/x')
+    assert argv[1] == '-q' and argv[argv.index('--proto') + 1] == '=http,https'
+    assert argv[argv.index('--max-redirs') + 1] == '0'
+    assert not set(argv) & set(['-L', '--location', '--location-trusted', '--netrc', '--netrc-optional'])

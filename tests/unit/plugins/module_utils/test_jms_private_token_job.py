@@ -384,3 +384,13 @@ def test_a_shell_that_prints_no_result_line_is_an_error(fake_docker, monkeypatch
     # The fake container has no simulator URL: the models fail as Django fails without its database.
     with pytest.raises(PrivateTokenError, match='manage.py shell failed in docker container jms_core .*OperationalError'):
         run_private_token_job(fake_docker(), 'alice')
+
+
+def test_the_in_container_code_makes_no_http_request():
+    """Issue 17: Python inside a container must not pick up the pod's proxies or .netrc. Ours sends no HTTP at all:
+    the launcher execs manage.py, and the shell code reads stdin, asks Django's ORM and prints one line."""
+    imported = set(re.findall(r'^\s*(?:import|from)\s+([\w.]+)', SHELL_CODE, re.M))
+    imported |= set(re.findall(r'^\s*from\s+([\w.]+)\s+import', SHELL_CODE, re.M))
+    assert imported == set(['json', 'users.models', 'authentication.models'])
+    for word in ('urllib', 'requests', 'http', 'socket', 'curl', 'wget'):
+        assert word not in SHELL_CODE + LAUNCHER

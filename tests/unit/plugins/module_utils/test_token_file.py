@@ -138,9 +138,9 @@ def test_a_symlink_to_a_fifo_or_a_directory_is_refused(tmp_path):
     os.mkfifo(fifo)
     os.symlink(fifo, str(tmp_path / 'to-fifo.json'))
     os.symlink(str(tmp_path), str(tmp_path / 'to-dir.json'))
-    with pytest.raises(TokenFileError, match='is a FIFO'):
+    with pytest.raises(TokenFileError, match='is a symbolic link'):
         read_within(str(tmp_path / 'to-fifo.json'))
-    with pytest.raises(TokenFileError, match='is a directory'):
+    with pytest.raises(TokenFileError, match='is a symbolic link'):
         read_within(str(tmp_path / 'to-dir.json'))
 
 
@@ -151,11 +151,96 @@ def test_a_directory_and_a_device_are_refused(tmp_path):
         read_within('/dev/zero')  # read whole, /dev/zero would never end
 
 
-def test_a_symlink_to_a_regular_file_is_read(tmp_path):
-    target = str(tmp_path / 'real.json')
-    write_token_file(target, {'token': 't'})
-    os.symlink(target, str(tmp_path / 'link.json'))
-    assert read_within(str(tmp_path / 'link.json')) == {'token': 't'}
+# --- issue 17: a symbolic link is never followed: not read, not written through, not chmod-ed --------------------
+
+def link_to_a_foreign_file(tmp_path, mode=0o644):
+    target = tmp_path / 'someone-elses.conf'
+    target.write_text('{"token": "t"}')
+    os.chmod(str(target), mode)
+    os.symlink(str(target), str(tmp_path / 'link.json'))
+    return str(target), str(tmp_path / 'link.json')
+
+
+@pytest.mark.parametrize('check', [False, True])
+def test_a_symlink_is_refused_and_its_target_keeps_its_mode(tmp_path, check):
+    target, link = link_to_a_foreign_file(tmp_path)
+    reports = []
+    with pytest.raises(TokenFileError) as caught:
+        read_token_file(link, report=reports.append, check=check)
+    message = str(caught.value)
+    assert 'is a symbolic link (to %s)' % target in message and 'point dest at the file itself' in message
+    assert '\n' not in message and reports == []
+    assert mode_of(target) == 0o644
+
+
+def test_nothing_is_written_or_removed_through_a_symlink(tmp_path):
+    target, link = link_to_a_foreign_file(tmp_path)
+    for call in (lambda: write_token_file(link, {'token': 'new'}), lambda: check_token_dest(link),
+                 lambda: remove_token_file(link)):
+        with pytest.raises(TokenFileError, match='is a symbolic link'):
+            call()
+    assert os.path.islink(link) and mode_of(target) == 0o644
+    with open(target) as handle:
+        assert json.load(handle) == {'token': 't'}
+
+
+def test_a_dangling_symlink_is_refused_too(tmp_path):
+    os.symlink(str(tmp_path / 'nowhere'), str(tmp_path / 'link.json'))
+    for call in (lambda: read_token_file(str(tmp_path / 'link.json')),
+                 lambda: write_token_file(str(tmp_path / 'link.json'), {'token': 'new'})):
+        with pytest.raises(TokenFileError, match='is a symbolic link'):
+            call()
+    assert not os.path.exists(str(tmp_path / 'nowhere'))
+
+
+def test_a_symlink_swapped_in_after_the_check_is_not_followed(tmp_path, monkeypatch):
+    """The open itself is O_NOFOLLOW: a link put in place between the lstat and the open is refused, not read."""
+    target, link = link_to_a_foreign_file(tmp_path)
+    regular = os.lstat(target)
+    real_lstat = os.lstat
+    monkeypatch.setattr(_token_file.os, 'lstat', lambda path: regular if path == link else real_lstat(path))
+    with pytest.raises(TokenFileError, match='is a symbolic link'):
+        read_token_file(link, report=[].append)
+    assert mode_of(target) == 0o644
+
+
+def test_check_mode_reports_a_wide_mode_without_changing_it(tmp_path):
+    path = tmp_path / 'token.json'
+    path.write_text('{"token": "t"}')
+    os.chmod(str(path), 0o644)
+    reports = []
+    assert read_token_file(str(path), report=reports.append, check=True) == {'token': 't'}
+    assert mode_of(str(path)) == 0o644
+    assert len(reports) == 1 and 'would be changed to 0600 (check mode: not changed)' in reports[0]
+
+
+def test_without_report_the_mode_is_left_alone(tmp_path):
+    path = tmp_path / 'token.json'
+    path.write_text('{"token": "t"}')
+    os.chmod(str(path), 0o644)
+    assert read_token_file(str(path)) == {'token': 't'} and mode_of(str(path)) == 0o644
+
+
+def test_a_folder_every_user_may_write_is_refused_unless_sticky(tmp_path):
+    shared = tmp_path / 'shared'
+    shared.mkdir()
+    os.chmod(str(shared), 0o777)
+    for call in (lambda: read_token_file(str(shared / 'token.json')),
+                 lambda: write_token_file(str(shared / 'token.json'), {'token': 't'})):
+        with pytest.raises(TokenFileError, match='is writable by every user: anyone could replace the file'):
+            call()
+    os.chmod(str(shared), 0o1777)  # like /tmp: only a file's owner may rename or remove it
+    write_token_file(str(shared / 'token.json'), {'token': 't'})
+    assert read_token_file(str(shared / 'token.json')) == {'token': 't'}
+
+
+def test_a_symlink_in_the_folder_path_is_followed(tmp_path):
+    real = tmp_path / 'real-folder'
+    real.mkdir()
+    os.symlink(str(real), str(tmp_path / 'folder-link'))
+    write_token_file(str(tmp_path / 'folder-link' / 'token.json'), {'token': 't'})
+    assert read_token_file(str(tmp_path / 'folder-link' / 'token.json')) == {'token': 't'}
+    assert os.path.isfile(str(real / 'token.json'))
 
 
 def test_an_empty_file_is_no_token(tmp_path):
@@ -197,7 +282,7 @@ def test_a_mode_that_cannot_be_fixed_is_refused(tmp_path, monkeypatch):
     # fchmod fails like this when another user owns the file (the tests run as root, who may chmod anything).
     monkeypatch.setattr(_token_file.os, 'fchmod', not_owner)
     with pytest.raises(TokenFileError, match='mode 0640, readable by other users, and its mode cannot be fixed'):
-        read_token_file(str(path))
+        read_token_file(str(path), report=[].append)
 
 
 @pytest.mark.parametrize('content, words', [

@@ -30,7 +30,8 @@ def login_args(df, **extra):
 
 
 def fuser_args(df, **extra):
-    return dict(dict(fuser_url=df.fuser_url, email='ops@example.com', password='Ops-Pass-1'), **extra)
+    # fauths_url: where state=rotated proves the password before it deletes anything (fauths at the listener's root).
+    return dict(dict(fuser_url=df.fuser_url, fauths_url=df.url, email='ops@example.com', password='Ops-Pass-1'), **extra)
 
 
 # --- deepflow_login ------------------------------------------------------------------------------------------------
@@ -235,7 +236,7 @@ LCUUID = re.compile(r'[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 @pytest.fixture
 def front_end(df, fake_runtime):
     """A fake cluster: a Running front-end pod (and a failed one) in namespace deepflow, and a docker container."""
-    hosts = {'fuser:20824': df.fuser_url}
+    hosts = {'fuser:20824': df.fuser_url, 'fauths:20822': df.url}
     return fake_runtime({
         'containers': {'df-front-end': {'status': 'running', 'root': 'front_end', 'hosts': hosts}},
         'kubernetes': {'pods': [
@@ -302,12 +303,14 @@ def test_over_exec_curl_in_the_pod_sends_the_password_on_stdin_only(df, front_en
     argvs = [call['argv'] for call in front_end.calls()]
     # The pod is looked up once per run, then one exec per request; nothing secret on any command line.
     assert argvs[0] == ['kubectl', '-n', 'deepflow', 'get', 'pods', '-l', 'app=front-end', '-o', 'json']
-    assert argvs[2] == ['kubectl', '-n', 'deepflow', 'exec', '-i', FRONT_END_POD, '--', 'curl', '-sS', '-X', 'POST',
-                        '--max-time', '30', '--max-filesize', '8388608', '-H', 'X-User-Id: 1', '-H', 'X-User-Type: 1',
+    assert argvs[2] == ['kubectl', '-n', 'deepflow', 'exec', '-i', FRONT_END_POD, '--', 'curl', '-q', '-sS', '--max-redirs',
+                        '0', '--proto', '=http,https', '-X', 'POST', '--max-time', '30', '--max-filesize', '8388608',
+                        '-H', 'X-User-Id: 1', '-H', 'X-User-Type: 1',
                         '-H', 'Content-Type: application/json', '--data-binary', '@-',
                         '-w', '\\n%{redirect_url}\\n%{http_code}',
                         'http://fuser:20824/v1/user/permanent_token']
-    assert len(argvs) == 3 and argvs[1][5:11] == [FRONT_END_POD, '--', 'curl', '-sS', '-X', 'GET']
+    assert len(argvs) == 3 and argvs[1][5:14] == [FRONT_END_POD, '--', 'curl', '-q', '-sS', '--max-redirs', '0',
+                                                  '--proto', '=http,https']
     assert argvs[1][-1] == 'http://fuser:20824/v1/user/permanent_token?email=ops%40example.com'
     assert 'Ops-Pass-1' not in json.dumps(argvs) and result['token'] not in json.dumps(argvs)
 
@@ -388,7 +391,9 @@ def test_rotated_whose_write_fails_after_the_create_returns_the_new_key(df, run_
     assert result['deleted'] == [created['lcuuid']]
     assert result['token'].startswith('gAAAA') and result['lcuuid'] != created['lcuuid']
     assert 'No space left on device' in result['msg'] and 'the new credential is in this failed result' in result['msg']
-    assert [method for method, dummy, dummy in df.log()] == ['GET', 'DELETE', 'POST']
+    assert [(method, path) for method, path, dummy in df.log()] == [
+        ('GET', '/v1/user/permanent_token'), ('POST', '/login'), ('POST', '/logout'),
+        ('DELETE', '/v1/user/permanent_token/' + created['lcuuid']), ('POST', '/v1/user/permanent_token')]
     with open(dest) as handle:
         assert json.load(handle)['token'] == created['token']  # the old file is whole, not half a new one
 
@@ -425,3 +430,53 @@ def test_a_world_readable_token_file_is_narrowed_and_reported(df, run_module, tm
     assert stat.S_IMODE(os.stat(dest).st_mode) == 0o600
     assert len(warnings) == 1 and 'had mode 0644' in warnings[0]
     assert df.log() == [('POST', '/api/fauths/login', 200)]  # reused: the mode fix was the only change
+
+
+# --- issue 17: state=rotated proves the password before it deletes the only permanent token ----------------------------
+
+@pytest.mark.parametrize('over', ['http', 'kubectl'])
+def test_rotated_with_a_wrong_password_deletes_nothing(df, front_end, run_module, tmp_path, over):
+    """Before: the old token was deleted, then fuser refused the create: the account was left with none."""
+    dest = str(tmp_path / 'key.json')
+    args = fuser_args(df) if over == 'http' else kubectl_args()
+    created = run_module(deepflow_permanent_token, dict(args, dest=dest))
+    df.clear_log()
+    failed = run_module(deepflow_permanent_token, dict(args, dest=dest, state='rotated', password='Wrong-Pass-1'))
+    assert failed['failed'] and failed['changed'] is False and failed['deleted'] == []
+    assert 'nothing was deleted' in failed['msg'] and failed['error_code'] == 'INVALID_PARAMETERS'
+    assert 'Wrong-Pass-1' not in json.dumps(failed)
+    assert df.log() == [
+        ('GET', '/v1/user/permanent_token', 200), ('POST', '/login', 400)]
+    again = run_module(deepflow_permanent_token, dict(args, dest=dest))
+    assert again['lcuuid'] == created['lcuuid'] and again['token'] == created['token']
+    if over == 'kubectl':
+        assert df.app.find_requests(path='/login')[0]['headers']['host'] == 'fauths:20822'  # from the pod
+
+
+def test_rotated_with_the_right_password_logs_in_and_out_then_replaces(df, run_module, tmp_path):
+    created = run_module(deepflow_permanent_token, fuser_args(df))
+    df.clear_log()
+    result = run_module(deepflow_permanent_token, fuser_args(df, state='rotated'))
+    assert result['changed'] and result['deleted'] == [created['lcuuid']]
+    assert [(method, path) for method, path, dummy in df.log()] == [
+        ('GET', '/v1/user/permanent_token'), ('POST', '/login'), ('POST', '/logout'),
+        ('DELETE', '/v1/user/permanent_token/' + created['lcuuid']), ('POST', '/v1/user/permanent_token')]
+
+
+def test_rotated_without_a_fauths_to_prove_the_password_is_refused_before_any_delete(df, run_module):
+    args = fuser_args(df)
+    del args['fauths_url']
+    created = run_module(deepflow_permanent_token, args)
+    df.clear_log()
+    failed = run_module(deepflow_permanent_token, dict(args, state='rotated'))
+    assert failed['failed'] and 'set url (the DeepFlow controller) or fauths_url' in failed['msg']
+    assert df.log() == [('GET', '/v1/user/permanent_token', 200)]
+    assert run_module(deepflow_permanent_token, args)['lcuuid'] == created['lcuuid']
+
+
+def test_the_first_permanent_token_needs_no_proof(df, run_module):
+    """Nothing to delete: fuser's create itself refuses a wrong password, and nothing is lost."""
+    args = fuser_args(df)
+    del args['fauths_url']
+    result = run_module(deepflow_permanent_token, dict(args, state='rotated'))
+    assert result['changed'] and [m for m, dummy, dummy in df.log()] == ['GET', 'POST']
