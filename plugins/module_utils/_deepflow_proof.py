@@ -67,6 +67,6 @@ def prove_password(options, curl=None):
         raise PasswordNotProved(options.get('email'), exc)
     if curl is None:
         try:
-            client.logout(tokens['access_token'])
+            client.logout(tokens['token'])
         except OpsAuthError:
             pass  # the proof stands; the session ends by itself within expires_in

@@ -85,9 +85,9 @@ def test_a_symlinked_dest_is_refused_and_its_target_never_touched(jms, df, run_m
         assert result['failed']
 
 
-def test_a_symlinked_dest_is_refused_before_a_permanent_token_is_regenerated(jms, df, run_module, linked):
+def test_a_symlinked_dest_is_refused_before_a_permanent_token_is_rotated(jms, df, run_module, linked):
     real, link, content = linked('deepflow_permanent_token')
-    result = run_module(deepflow_permanent_token, module_args('deepflow_permanent_token', jms, df, link, regenerate=True))
+    result = run_module(deepflow_permanent_token, module_args('deepflow_permanent_token', jms, df, link, state='rotated'))
     assert result['failed'] and 'is a symbolic link' in result['msg']
     untouched(real, link, content)
     assert [item for item in df.log() if item[0] in ('DELETE', 'POST')] == []
