@@ -139,6 +139,25 @@ options:
     default: 0
 '''
 
+    # A web-login session (_options.JMS_SESSION_SPEC): the modules that only read or send one request take one.
+    SESSION = r'''
+options:
+  session_id:
+    description:
+      - The C(jms_sessionid) cookie of a web login session.
+      - If not set, the value of the E(JMS_SESSION_ID) environment variable is used.
+      - Surrounding white space (the trailing newline of a vaulted string) is removed; a control character inside the
+        value is refused with a message that names the option, never the value.
+    type: str
+  csrf_token:
+    description:
+      - The C(jms_csrftoken) cookie of the same session; needed for methods other than C(GET), C(HEAD) and C(OPTIONS).
+      - If not set, the value of the E(JMS_CSRF_TOKEN) environment variable is used.
+      - Surrounding white space (the trailing newline of a vaulted string) is removed; a control character inside the
+        value is refused with a message that names the option, never the value.
+    type: str
+'''
+
     # The lookup variant: where a lookup plugin also reads each option from (after its terms and keyword arguments,
     # which win). Use with the DOCUMENTATION fragment: opsauth.tokens.jumpserver + opsauth.tokens.jumpserver.plugins.
     # The environment variables are those of _options.JMS_COMMON_SPEC; mfa_code and login_confirm_timeout have one

@@ -60,6 +60,18 @@ class ConnectionFailed(OpsAuthError):
     """The server could not be reached (DNS, refused, TLS, timeout) or dropped the connection."""
 
 
+class NameNotResolved(ConnectionFailed):
+    """The host name of url does not resolve: a typo or a missing DNS entry, which a retry would only repeat."""
+
+    code = 'name_not_resolved'
+
+
+class TlsPortError(ConnectionFailed):
+    """url says http:// but the port speaks TLS (or the server says so): the fix is https://, not a retry."""
+
+    code = 'https_required'
+
+
 class InvalidResponse(OpsAuthError):
     """The server answered, but not with the JSON the API documents (an HTML error page, say)."""
 
@@ -70,6 +82,12 @@ class InvalidResponse(OpsAuthError):
 
 class OriginRefused(OpsAuthError):
     """A URL points at another server than the configured one: nothing was sent, credentials stay home."""
+
+
+class PathNotFound(InvalidResponse):
+    """HTTP 404 with a page that is not the API's JSON: a wrong path, or a url that points beside the API."""
+
+    code = 'not_found'
 
 
 class RedirectRefused(InvalidResponse):

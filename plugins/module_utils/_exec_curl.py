@@ -147,5 +147,5 @@ class CurlTransport:
         if status in REDIRECT_STATUSES:
             raise redirect_error(method.upper(), url, status, redact(match.group(1), secrets))
         parsed, text = decode_body(result.stdout[:match.start()], status, origin(url), expect_json=expect_json,
-                                   secrets=secrets)
+                                   secrets=secrets, url=url)
         return HttpResponse(status, {}, text, parsed, url)

@@ -16,6 +16,10 @@ inside a pod, _exec) are in _transport.
   header: requests applies ~/.netrc (or $NETRC) to any request sent without an auth object and would replace our
   Authorization header with Basic auth. ``trust_env`` stays on, so HTTPS_PROXY/NO_PROXY keep working.
 - ``read_body``: an answer is streamed with a size cap and an overall deadline; ``decode_body`` turns it into JSON.
+- Not retried, because a retry would only repeat them: a host name that does not resolve, and plain HTTP sent to a
+  port that speaks TLS (one handshake tells, and the message says to use https://).
+- With validate_certs=false, urllib3's InsecureRequestWarning is silenced around our own requests only; the task
+  warns once instead (_tls.insecure_warning).
 It returns ``HttpResponse`` objects and the platform clients decide what a status or a body means.
 """
 
@@ -26,37 +30,22 @@ import random
 import re
 import time
 import traceback
+import warnings
 
-from ansible_collections.opsauth.tokens.plugins.module_utils._errors import ConnectionFailed, CredentialError, OpsAuthError
+from ansible_collections.opsauth.tokens.plugins.module_utils._errors import (
+    ConnectionFailed, CredentialError, NameNotResolved, OpsAuthError, TlsPortError)
+from ansible_collections.opsauth.tokens.plugins.module_utils._tls import peer_certificate, speaks_tls
 from ansible_collections.opsauth.tokens.plugins.module_utils._transport import (
-    DEFAULT_MAX_RESPONSE_SIZE,
-    DEFAULT_RETRIES,
-    DEFAULT_TIMEOUT,
-    IDEMPOTENT_METHODS,
-    MAX_BACKOFF,
-    REDIRECT_STATUSES,
-    RETRY_CONNECT,
-    RETRY_IDEMPOTENT,
-    RETRY_NEVER,
-    RETRY_STATUSES,
-    HttpResponse,
-    charset,
-    clean_credential,
-    deadline_error,
-    decode_body,
-    join_url,
-    origin,
-    parse_origin,
-    redact,
-    redirect_error,
-    tls_verify,
-    too_large_error,
-)
+    DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_RETRIES, DEFAULT_TIMEOUT, IDEMPOTENT_METHODS, MAX_BACKOFF, REDIRECT_STATUSES,
+    RETRY_CONNECT, RETRY_IDEMPOTENT, RETRY_NEVER, RETRY_STATUSES, HttpResponse, charset, clean_credential,
+    deadline_error, decode_body, https_url, join_url, origin, parse_origin, redact, redirect_error, tls_verify,
+    too_large_error)
 
 
 try:
     import requests
     from requests.auth import AuthBase
+    from urllib3.exceptions import InsecureRequestWarning
     HAS_REQUESTS = True
     REQUESTS_IMPORT_ERROR = None
 except ImportError:  # pragma: no cover - exercised by ansible-test sanity import
@@ -64,6 +53,7 @@ except ImportError:  # pragma: no cover - exercised by ansible-test sanity impor
     # A string, as fail_json(exception=...) wants it: ansible-core before 2.19 cannot serialise an exception object.
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
     AuthBase = object
+    InsecureRequestWarning = Warning
 
 CHUNK_SIZE = 64 * 1024
 
@@ -187,6 +177,8 @@ class HttpClient:
             self.session.headers.update(headers)
         self.secrets = set()  # values to scrub from any text built from an exception
         self.attempts = 0  # requests actually sent, for tests and benchmarks
+        # (DER, getpeercert() dict) of the first TLS connection an answer came on: _tls.describe_certificate reads it.
+        self.peer_certificate = None
 
     def add_secrets(self, *values):
         self.secrets.update(str(value) for value in values if value)
@@ -216,6 +208,7 @@ class HttpClient:
                                        'validate_certs=false for a test server' % (self.base_url, _reason(exc, secrets)))
             except (requests.exceptions.ConnectionError, requests.exceptions.Timeout,
                     requests.exceptions.ChunkedEncodingError) as exc:
+                self._raise_if_final(method, url, attempt, exc, secrets)
                 never_sent = isinstance(exc, requests.exceptions.ConnectTimeout) or _is_connect_refused(exc)
                 if attempt <= self.retries and self._may_retry(method, retry, never_sent=never_sent):
                     self._sleep(self._backoff(attempt))
@@ -240,15 +233,24 @@ class HttpClient:
                 raise redirect_error(method, url, resp.status_code, redact(resp.headers.get('Location'), secrets))
             text = body.decode(charset(resp.headers), 'replace')
             parsed, text = decode_body(text, resp.status_code, origin(resp.url), resp.headers.get('Content-Type'),
-                                       expect_json, secrets)
+                                       expect_json, secrets, url=resp.url)
             return HttpResponse(resp.status_code, resp.headers, text, parsed, resp.url,
                                 cookies=resp.cookies.get_dict())
 
     def _send(self, method, url, params, json_body, data, headers, auth):
         """One try: the answer and its body, read within the deadline and the size cap."""
         deadline = self._clock() + self.timeout
-        resp = self.session.request(method, url, params=params, json=json_body, data=data, headers=headers, auth=auth,
-                                    timeout=self.timeout, allow_redirects=False, verify=self.verify, stream=True)
+        with warnings.catch_warnings():
+            if self.verify is False:
+                # The task warns once about validate_certs=false (_tls.insecure_warning); urllib3 would print its
+                # InsecureRequestWarning on stderr for every request. Silenced here, for our requests only.
+                warnings.simplefilter('ignore', InsecureRequestWarning)
+            resp = self.session.request(method, url, params=params, json=json_body, data=data, headers=headers,
+                                        auth=auth, timeout=self.timeout, allow_redirects=False, verify=self.verify,
+                                        stream=True)
+        if self.peer_certificate is None and url.lower().startswith('https://'):
+            # Before the body is read: then urllib3 gives the connection back to its pool.
+            self.peer_certificate = peer_certificate(resp)
         try:
             # A redirect raises without its body; anything else is read within the cap and the deadline.
             body = b'' if resp.status_code in REDIRECT_STATUSES else read_body(
@@ -256,6 +258,22 @@ class HttpClient:
         finally:
             resp.close()
         return resp, body
+
+    def _raise_if_final(self, method, url, attempt, exc, secrets):
+        """Raise for a connection error that a retry would only repeat: a host name that does not resolve, or plain
+        HTTP sent to a port that speaks TLS (checked with one handshake, nothing sent)."""
+        text = repr(exc)
+        if _DNS_FAILURE.search(text):
+            match = re.search(r"Failed to resolve \\?'([^'\\]+)", text)
+            host = match.group(1) if match else parse_origin(url)[1]
+            where = 'url' if host == parse_origin(url)[1] else 'the proxy variables (HTTPS_PROXY, HTTP_PROXY)'
+            reason = re.search(r'\[Errno -?\d+\] ([^)\'"]+)', text)
+            raise NameNotResolved('%s %s: the host name %s does not resolve (%s); not retried: check the host name in '
+                                  '%s' % (method, url, host, reason.group(1) if reason else 'DNS', where))
+        parsed = parse_origin(url)
+        if parsed[0] == 'http' and _PLAIN_REFUSED.search(text) and speaks_tls(parsed[1], parsed[2], self.timeout):
+            raise TlsPortError('%s %s failed after %d attempt(s): %s; the port speaks TLS: use %s in url'
+                               % (method, url, attempt, _reason(exc, secrets), https_url(url)))
 
     @staticmethod
     def _may_retry(method, retry, never_sent=False):
@@ -277,10 +295,19 @@ def _retry_after(value):
         return None
 
 
+# A failed name lookup, as urllib3 2 (NameResolutionError) and 1.26 (getaddrinfo's text inside NewConnectionError)
+# word it on Linux, macOS and musl: the same answer on every retry.
+_DNS_FAILURE = re.compile(r'NameResolutionError|Failed to resolve|Name or service not known|nodename nor servname|'
+                          r'No address associated with hostname|Temporary failure in name resolution|Name does not '
+                          r'resolve|getaddrinfo failed')
+# A server that closed the connection without an HTTP answer: what a TLS port does with a plain HTTP request.
+_PLAIN_REFUSED = re.compile(r'RemoteDisconnected|BadStatusLine|Connection aborted|ConnectionResetError')
+
+
 def _is_connect_refused(exc):
     # urllib3 wraps "connection refused" as NewConnectionError: the request was never sent.
     text = repr(exc)
-    return 'NewConnectionError' in text or 'Connection refused' in text or 'Name or service not known' in text
+    return 'NewConnectionError' in text or 'Connection refused' in text
 
 
 def _reason(exc, secrets=()):

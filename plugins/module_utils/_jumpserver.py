@@ -42,6 +42,8 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._transport import (
     RETRY_IDEMPOTENT,
     SECRET_OPTIONS,
     clean_credentials,
+    describe_url,
+    url_hint,
 )
 
 PROFILE_PATH = '/api/v1/users/profile/'
@@ -205,7 +207,10 @@ class JumpServerClient:
             raise CredentialRejected('JumpServer refused the %s (HTTP 401: %s)' % (what or self.auth.DESCRIPTION, describe_body(body)),
                                      code=code, status=401, body=body)
         wanted = ', '.join(str(status) for status in expected)
-        raise ApiError('%s %s answered HTTP %d, expected %s: %s' % (method, _path_of(resp.url), resp.status, wanted, describe_body(body)),
+        # A 404 names the whole URL, with a hint when url repeats the /api/v1 every path starts with.
+        where, hint = (describe_url(resp.url), url_hint(resp.url)) if resp.status == 404 else (_path_of(resp.url), '')
+        hint = '; ' + hint if hint else ''
+        raise ApiError('%s %s answered HTTP %d, expected %s: %s%s' % (method, where, resp.status, wanted, describe_body(body), hint),
                        code=code, status=resp.status, body=body)
 
     def check_token(self, token=None, keyword='Bearer'):

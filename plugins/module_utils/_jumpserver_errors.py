@@ -17,7 +17,7 @@ __metaclass__ = type
 import json
 
 from ansible_collections.opsauth.tokens.plugins.module_utils._errors import InvalidResponse, OpsAuthError
-from ansible_collections.opsauth.tokens.plugins.module_utils._transport import origin, strip_html
+from ansible_collections.opsauth.tokens.plugins.module_utils._transport import decode_body, origin, strip_html
 
 
 class JumpServerError(OpsAuthError):
@@ -103,6 +103,8 @@ def login_answer(resp, username):
         raise LoginFailed('the server throttled the login as %r (HTTP 429, retry after %s s); JumpServer allows 60 '
                           'anonymous requests a minute per address: store the token with dest instead of logging in '
                           'on every run' % (username, resp.headers.get('Retry-After', '?')), code='throttled', status=429)
+    if resp.json is None and resp.status == 404:
+        decode_body(resp.text, resp.status, origin(resp.url), resp.headers.get('Content-Type'), url=resp.url)
     if resp.json is None and resp.text.strip():
         raise InvalidResponse('%s answered the login with HTTP %d and a body that is not JSON ("%s"); check that url '
                               'points at JumpServer and not at a proxy or a login page'

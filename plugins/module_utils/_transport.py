@@ -34,6 +34,7 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._errors import (
     DeadlineExceeded,
     InvalidResponse,
     OriginRefused,
+    PathNotFound,
     RedirectRefused,
     ResponseTooLarge,
 )
@@ -246,11 +247,12 @@ def charset(headers):
     return match.group(1) if match else 'utf-8'
 
 
-def decode_body(text, status, where, content_type=None, expect_json=True, secrets=()):
+def decode_body(text, status, where, content_type=None, expect_json=True, secrets=(), url=None):
     """``(json or None, text)`` of a body; InvalidResponse when JSON was expected and the body is something else.
 
     Shared by every transport, so an HTML page from a proxy reads the same whether it came directly or through curl.
-    The excerpt quoted in the message has ``secrets`` removed (an error page may echo what it was sent).
+    The excerpt quoted in the message has ``secrets`` removed (an error page may echo what it was sent). With ``url``
+    (the URL asked), a 404 page names it in full: a wrong path is the usual cause, and the origin alone hides it.
     """
     if not text.strip():
         return None, text
@@ -261,8 +263,52 @@ def decode_body(text, status, where, content_type=None, expect_json=True, secret
             return None, text
     ctype = (content_type or 'no content type').split(';')[0]
     what = 'invalid JSON' if 'json' in ctype else '%s instead of JSON' % ctype
-    raise InvalidResponse('%s answered HTTP %d with %s: "%s"; check that url points at the API and not at a proxy or '
-                          'a login page' % (where, status, what, strip_html(redact(text, secrets))), status=status)
+    excerpt = strip_html(redact(text, secrets))
+    if status == 404 and url:
+        raise PathNotFound('%s answered HTTP 404 (not found) with %s: "%s"; %s'
+                           % (describe_url(url), what, excerpt, url_hint(url) or 'check the path'), status=status)
+    hint = status_hint(status, text, url) or '; check that url points at the API and not at a proxy or a login page'
+    raise InvalidResponse('%s answered HTTP %d with %s: "%s"%s' % (where, status, what, excerpt, hint), status=status)
+
+
+# --- hints: what the user can do about an error ----------------------------------------------------------------------
+
+# What a web server answers when plain HTTP reaches its TLS port (nginx, Go's net/http, Apache).
+_PLAIN_TO_TLS = re.compile(r'plain HTTP request was sent to HTTPS port|HTTP request to an HTTPS server|'
+                           r'speaking plain HTTP to an SSL-enabled server', re.I)
+_API_PREFIX = re.compile(r'/api(?:/v\d+)?(?=/)')
+
+
+def describe_url(url):
+    """``url`` without its query string and user info: to name what was asked in a message (a query may hold data)."""
+    parts = urlsplit(str(url or ''))
+    parsed = parse_origin(url)
+    return (format_origin(parsed) if parsed else '') + (parts.path or '/')
+
+
+def url_hint(url):
+    """A hint when the path of ``url`` holds the API prefix twice (``url`` given as ``https://host/api/v1``), or ''."""
+    path = urlsplit(str(url or '')).path
+    found = list(_API_PREFIX.finditer(path))
+    if len(found) < 2 or not parse_origin(url):
+        return ''
+    base = format_origin(parse_origin(url)) + path[:found[0].start()]
+    prefix = found[0].group(0)
+    return ('the path repeats %s: url is the server\'s address without %s (here %s), since every path starts with '
+            'it' % (prefix, prefix, base))
+
+
+def status_hint(status, text, url=None):
+    """A hint for an answer that tells its cause in its text (plain HTTP sent to a TLS port), or ''."""
+    if status == 400 and _PLAIN_TO_TLS.search(text or ''):
+        return '; the port speaks TLS: use %s' % https_url(url)
+    return ''
+
+
+def https_url(url):
+    """``url``'s origin with https:// (the port kept), for a hint."""
+    parsed = parse_origin(url)
+    return format_origin(('https',) + parsed[1:]) if parsed else 'an https:// url'
 
 
 def redirect_error(method, url, status, location):

@@ -259,6 +259,7 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._options import (
 from ansible_collections.opsauth.tokens.plugins.module_utils._resolve import resolve_module
 from ansible_collections.opsauth.tokens.plugins.module_utils._results import PLACEHOLDER, placeholder_expiry, succeeded
 from ansible_collections.opsauth.tokens.plugins.module_utils._run_login import handed_over
+from ansible_collections.opsauth.tokens.plugins.module_utils._tls import warn_insecure
 from ansible_collections.opsauth.tokens.plugins.module_utils._token_file import (
     TokenFileError,
     check_token_dest,
@@ -454,6 +455,7 @@ class LoginRun:
 
 def main():
     module = resolve_module(ARGUMENT_SPEC, supports_check_mode=True)
+    warn_insecure(module)
     run = LoginRun(module)
     try:
         result = getattr(run, module.params['state'])()

@@ -227,6 +227,7 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._options import (
 from ansible_collections.opsauth.tokens.plugins.module_utils._resolve import resolve_module
 from ansible_collections.opsauth.tokens.plugins.module_utils._results import PLACEHOLDER, succeeded
 from ansible_collections.opsauth.tokens.plugins.module_utils._time import iso_from_epoch, now
+from ansible_collections.opsauth.tokens.plugins.module_utils._tls import warn_insecure
 from ansible_collections.opsauth.tokens.plugins.module_utils._token_file import (
     TokenFileError,
     check_token_dest,
@@ -382,6 +383,7 @@ class PermanentTokenRun:
 
 def main():
     module = resolve_module(ARGUMENT_SPEC, supports_check_mode=True)
+    warn_insecure(module)
     params = module.params
     if not params['email']:
         module.fail_json(msg='email is required: the account whose permanent token to manage (or DEEPFLOW_EMAIL)')

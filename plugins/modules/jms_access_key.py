@@ -316,6 +316,7 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._jms_access_keys im
 from ansible_collections.opsauth.tokens.plugins.module_utils._options import CACHE_SPEC, JMS_COMMON_SPEC, TOKEN_FILE_SPEC, generate_argspec
 from ansible_collections.opsauth.tokens.plugins.module_utils._resolve import resolve_module
 from ansible_collections.opsauth.tokens.plugins.module_utils._time import parse_duration
+from ansible_collections.opsauth.tokens.plugins.module_utils._tls import warn_insecure
 
 ARGUMENT_SPEC = generate_argspec(
     JMS_COMMON_SPEC, CACHE_SPEC, TOKEN_FILE_SPEC,
@@ -347,6 +348,7 @@ def main():
     module = resolve_module(ARGUMENT_SPEC, supports_check_mode=True,
                             required_if=[('state', state, ('dest',)) for state in DEST_STATES]
                             + [('state', 'absent', ('dest', 'id'), True)])
+    warn_insecure(module)
     if not HAS_REQUESTS:
         module.fail_json(msg=missing_required_lib('requests'))
     params = module.params

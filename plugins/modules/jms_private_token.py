@@ -284,6 +284,7 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._options import EXE
 from ansible_collections.opsauth.tokens.plugins.module_utils._resolve import resolve_module
 from ansible_collections.opsauth.tokens.plugins.module_utils._results import PLACEHOLDER, succeeded
 from ansible_collections.opsauth.tokens.plugins.module_utils._time import iso_from_epoch, iso_utc, now
+from ansible_collections.opsauth.tokens.plugins.module_utils._tls import warn_insecure
 
 ARGUMENT_SPEC = generate_argspec(
     EXEC_SPEC,
@@ -387,6 +388,7 @@ def diff(results, params):
 def main():
     module = resolve_module(ARGUMENT_SPEC, supports_check_mode=True,
                             mutually_exclusive=[('username', 'usernames')], required_one_of=[('username', 'usernames')])
+    warn_insecure(module)
     params = module.params
     names = [params['username']] if params['username'] is not None else params['usernames']
     who = dict(username=params['username']) if params['username'] is not None else dict(usernames=names)

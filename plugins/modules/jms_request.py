@@ -19,6 +19,7 @@ description:
     size (1000) and returns all the items.
 extends_documentation_fragment:
   - opsauth.tokens.jumpserver
+  - opsauth.tokens.jumpserver.session
   - opsauth.tokens.attributes
   - opsauth.tokens.attributes.actiongroup_jumpserver
   - opsauth.tokens.run_login
@@ -76,20 +77,6 @@ options:
       - With O(paginate=true), fail with one line when the list has more than this many items.
     type: int
     default: 100000
-  session_id:
-    description:
-      - The C(jms_sessionid) cookie of a web login session.
-      - If not set, the value of the E(JMS_SESSION_ID) environment variable is used.
-      - Surrounding white space (the trailing newline of a vaulted string) is removed; a control character inside the
-        value is refused with a message that names the option, never the value.
-    type: str
-  csrf_token:
-    description:
-      - The C(jms_csrftoken) cookie of the same session; needed for methods other than C(GET), C(HEAD) and C(OPTIONS).
-      - If not set, the value of the E(JMS_CSRF_TOKEN) environment variable is used.
-      - Surrounding white space (the trailing newline of a vaulted string) is removed; a control character inside the
-        value is refused with a message that names the option, never the value.
-    type: str
 notes:
   - A C(GET), C(HEAD) or C(OPTIONS) request reports C(changed=false); any other method reports C(changed=true).
   - Requests that are safe to repeat are retried after connection errors and HTTP 429, 502, 503 and 504; C(POST) and
@@ -200,6 +187,7 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._options import (
 from ansible_collections.opsauth.tokens.plugins.module_utils._resolve import resolve_module
 from ansible_collections.opsauth.tokens.plugins.module_utils._results import succeeded
 from ansible_collections.opsauth.tokens.plugins.module_utils._run_login import RUN_LOGIN_REJECTED, handed_over
+from ansible_collections.opsauth.tokens.plugins.module_utils._tls import warn_insecure
 
 ARGUMENT_SPEC = generate_argspec(
     JMS_COMMON_SPEC, CACHE_SPEC, JMS_SESSION_SPEC, RUN_LOGIN_SPEC,
@@ -250,6 +238,7 @@ def send(module, client):
 
 def main():
     module = resolve_module(ARGUMENT_SPEC, supports_check_mode=True)
+    warn_insecure(module)
     if not HAS_REQUESTS:
         module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
     # The run's login, handed over by the action plugin (plugins/action/jms_request.py) instead of a login per host.

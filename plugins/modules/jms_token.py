@@ -219,6 +219,7 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._resolve import res
 from ansible_collections.opsauth.tokens.plugins.module_utils._results import PLACEHOLDER, placeholder_expiry, succeeded
 from ansible_collections.opsauth.tokens.plugins.module_utils._run_login import handed_over
 from ansible_collections.opsauth.tokens.plugins.module_utils._time import seconds_left
+from ansible_collections.opsauth.tokens.plugins.module_utils._tls import warn_insecure
 from ansible_collections.opsauth.tokens.plugins.module_utils._token_file import (
     check_token_dest,
     read_token_file,
@@ -349,6 +350,7 @@ def present(module, client):
 
 def main():
     module = resolve_module(ARGUMENT_SPEC, supports_check_mode=True, **ARGUMENT_RULES)
+    warn_insecure(module)
     try:
         if module.params['state'] == 'absent':
             module.exit_json(**succeeded(remove(module, module.params['dest'])))

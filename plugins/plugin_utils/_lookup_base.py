@@ -29,10 +29,11 @@ __metaclass__ = type
 import hashlib
 import json
 import os
+import re
 
 from ansible import constants as C
 from ansible.release import __version__ as ansible_version
-from ansible.errors import AnsibleError, AnsibleLookupError
+from ansible.errors import AnsibleError, AnsibleLookupError, AnsibleOptionsError
 from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
 
@@ -140,7 +141,10 @@ class OpsAuthLookupBase(LookupBase):
         results = []
         var_options = self._templated_var_options(variables)
         for direct in self._direct_options(terms, kwargs):
-            self.set_options(var_options=var_options, direct=direct)
+            try:
+                self.set_options(var_options=var_options, direct=direct)
+            except AnsibleOptionsError as exc:
+                raise AnsibleLookupError(self._missing_option(exc) or str(exc))
             try:
                 results.append(self._evaluate())
             except OpsAuthError as exc:
@@ -161,6 +165,7 @@ class OpsAuthLookupBase(LookupBase):
                 display.vvv('%s: reused the cached token (options already checked in this run)' % self.ansible_name)
                 return value
         options = self.client_options()
+        self._warn_insecure(options)
         self.check_output(options, output)
         key, source = self.token_source(options)
         cache = self.token_cache()
@@ -172,6 +177,14 @@ class OpsAuthLookupBase(LookupBase):
             if name is not None:
                 cache.remember_answer(name, key, result, value)
         return value
+
+    def _warn_insecure(self, options):
+        """One Ansible warning for validate_certs=false (Display shows a message once); urllib3's own is silenced."""
+        from ansible_collections.opsauth.tokens.plugins.module_utils._tls import URL_OPTIONS, insecure_warning
+
+        message = insecure_warning([options.get(name) for name in URL_OPTIONS], options.get('validate_certs'))
+        if message:
+            display.warning('%s: %s' % (self.ansible_name, message))
 
     def check_output(self, options, output):
         """Refuse an ``output`` the options cannot give, before a login is wasted (no network)."""
@@ -203,6 +216,18 @@ class OpsAuthLookupBase(LookupBase):
             return variables
         names = C.config.get_plugin_vars('lookup', self._load_name)
         return dict((name, self._templar.template(variables[name])) for name in names if name in variables)
+
+    def _missing_option(self, exc):
+        """Ansible's "Required config 'url' ... not provided", said with the option's sources (JMS_URL...), or None."""
+        match = re.search(r"Required config '(\w+)'", str(exc))
+        if not match:
+            return None
+        name = match.group(1)
+        sources = C.config.get_configuration_definitions('lookup', self._load_name).get(name) or {}
+        where = ['the environment variable %s' % entry['name'] for entry in sources.get('env') or []]
+        where += ['the variable %s' % entry['name'] for entry in sources.get('vars') or []]
+        return ('%s: %s is required: give %s=... in the lookup%s' % (
+            self.ansible_name, name, name, ', or set %s' % ' or '.join(where) if where else ''))
 
     def _direct_options(self, terms, kwargs):
         """One set of direct options per term (``option=value`` words over the keyword arguments), or just kwargs."""

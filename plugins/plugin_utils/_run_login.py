@@ -86,6 +86,8 @@ class RunLoginAction(ActionBase):
     LOGIN_STATES = None
     # The options with which the module may need no login at all (a stored token, a refresh token): it is asked first.
     ASK_FIRST_WITH = ()
+    # Whether the module logs in in check mode too (a read-only module does): then the run's login is used there too.
+    LOGIN_IN_CHECK_MODE = False
 
     def run(self, tmp=None, task_vars=None):
         result = super(RunLoginAction, self).run(tmp, task_vars)
@@ -95,7 +97,8 @@ class RunLoginAction(ActionBase):
         args = dict((name, value) for name, value in self._task.args.items() if name not in (RUN_LOGIN, RUN_LOGIN_INFO))
         wrap_async = self._task.async_val and not self._connection.has_native_async
         shared, params = None, None
-        if not self._play_context.check_mode and not wrap_async and self.may_log_in(args):
+        check_mode = self._play_context.check_mode and not self.LOGIN_IN_CHECK_MODE
+        if not check_mode and not wrap_async and self.may_log_in(args):
             shared, params = self._shared_login(args, task_vars)
         try:
             answer = self._run_module(args, shared, params, task_vars, wrap_async)

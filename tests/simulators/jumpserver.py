@@ -29,6 +29,10 @@ Choices made where the notes are silent:
   so Content-Type/Content-Length are seen as "nt-type"/"nt-length" (signing them fails); a keyId that is not a UUID and
   any exception inside httpsig (date not signed, a signed header missing, bad base64) answer 500 "Server Error (500)" HTML.
 - Reads (profile, users, orgs) are open to every authenticated user; creating/deleting users needs a superuser (403).
+- GET /api/v1/users/profile/ adds UserProfileSerializer's ``console_orgs``, ``audit_orgs`` and ``workbench_orgs`` (items
+  ``{id, name, is_default, is_root}``, v3.10 and v4): a superuser sees GLOBAL, Default and Ops in the console and audit
+  views (the real server asks RBAC: rbac.view_console, rbac.view_audit), every user the orgs it belongs to in the
+  workbench view. SYSTEM is listed in none. Every answer carries a ``Date`` header (http.server's, the real clock).
 - Unknown /api paths answer Django's HTML 404; a path missing its trailing slash is redirected (301) like APPEND_SLASH.
 - Throttling follows DRF's SimpleRateThrottle: anonymous endpoints (login, MFA, confirm status) count per client IP,
   authenticated endpoints per user (only once authentication succeeded); /api/health/ and /_sim/* never count.
@@ -219,7 +223,7 @@ class JumpServerSim(_base.SimApp):
         self.route('POST', api + r'/authentication/mfa/send-code/', self.mfa_send_code, **anon)
         self.route('GET', api + r'/authentication/login-confirm-ticket/status/', self.confirm_status, **anon)
         self.route('GET', r'/api/health/', self.health, anon=True, throttle=False)
-        self.route('GET', api + r'/users/profile/', lambda req: (200, {}, self.profile(req.user, req)))
+        self.route('GET', api + r'/users/profile/', lambda req: (200, {}, self.own_profile(req.user, req)))
         self.route('GET', api + r'/users/users/', self.users_list)
         self.route('POST', api + r'/users/users/', self.users_create, superuser=True)
         self.route('GET', api + r'/users/users/%s/' % uid, self.users_get)
@@ -303,6 +307,14 @@ class JumpServerSim(_base.SimApp):
             'org_roles': [{'name': 'OrgAdmin' if admin else 'OrgUser'}], 'phone': None, 'comment': '',
             'date_joined': self.fmt_date(req, user['date_joined']), 'date_expired': '2099/12/31 00:00:00 +0800',
         }
+
+    def own_profile(self, user, req):
+        """UserProfileSerializer: the profile plus the orgs the user sees in each view (UserOrgSerializer items)."""
+        def orgs(ids):
+            return [{key: org[key] for key in ('id', 'name', 'is_default', 'is_root')} for org in ORGS if org['id'] in ids]
+        admin_view = [ROOT_ORG, DEFAULT_ORG, OPS_ORG] if user['is_superuser'] else []
+        return dict(self.profile(user, req), console_orgs=orgs(admin_view), audit_orgs=orgs(admin_view),
+                    workbench_orgs=orgs(user['orgs']))
 
     def org(self, org):
         return dict(org, comment='', created_by='System', date_created='2023/01/01 00:00:00 +0800')

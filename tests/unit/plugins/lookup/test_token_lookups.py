@@ -180,3 +180,24 @@ def test_jms_token_checks_the_org_once_per_run(sims):
     org_checks = [entry for entry in sims['jms'].requests('GET') if entry['path'].startswith('/api/v1/orgs/orgs/')]
     assert len(org_checks) == 2
     assert len(sims['jms'].logins()) == 1
+
+
+def test_jms_token_without_url_names_the_option_and_where_it_comes_from(sims):
+    with pytest.raises(AnsibleError) as failure:
+        run_lookup('opsauth.tokens.jms_token', username='admin', password='Adm1n-Pass!')
+    assert str(failure.value) == ('opsauth.tokens.jms_token: url is required: give url=... in the lookup, or set the '
+                                  'environment variable JMS_URL or the variable ansible_jms_url')
+    assert sims['jms'].requests() == []
+
+
+def test_validate_certs_false_is_one_ansible_warning(sims, monkeypatch):
+    from ansible_collections.opsauth.tokens.plugins.plugin_utils import _lookup_base
+
+    shown = []
+    monkeypatch.setattr(_lookup_base.display, 'warning', shown.append)
+    with pytest.raises(AnsibleError):
+        run_lookup('opsauth.tokens.jms_token', url='https://127.0.0.1:9', username='admin', password='pw',
+                   validate_certs=False, retries=0)
+    assert shown == ['opsauth.tokens.jms_token: validate_certs=false: the TLS certificate of https://127.0.0.1:9 is not '
+                     'checked, so the credentials of this task could go to anyone on the network path; give the CA '
+                     'certificate in ca_path instead']

@@ -1,6 +1,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The fake requests.Session the module_utils tests hand to the clients: the one layer they replace.
+"""The fake requests.Session the module_utils tests hand to the clients: the one layer they replace; and the hostile
+environment (``hostile_env``) in which the tests with the real requests stack run.
 
 The tests import these classes (ansible-test imports this file as
 ansible_collections.opsauth.tokens.tests.unit.plugins.module_utils.conftest, so the import finds the same module).
@@ -11,10 +12,12 @@ __metaclass__ = type
 
 import json
 
+import pytest
 from requests.cookies import RequestsCookieJar
 from requests.structures import CaseInsensitiveDict
 
 from ansible_collections.opsauth.tokens.plugins.module_utils._http import CookieAuth, HeaderAuth, NO_AUTH
+from ansible_collections.opsauth.tokens.tests.unit.plugins.module_utils.loopback import Certificates
 
 URL = 'http://127.0.0.1:9'
 AUTH = '/api/v1/authentication/auth/'
@@ -83,3 +86,24 @@ class FakeSession:
     def logins(self):
         """The JumpServer password logins among the calls."""
         return [call for call in self.calls if call['url'].endswith(AUTH)]
+
+
+@pytest.fixture(scope='module')
+def certs(tmp_path_factory):
+    return Certificates(str(tmp_path_factory.mktemp('certs')))
+
+
+@pytest.fixture
+def hostile_env(monkeypatch, tmp_path, certs):
+    """The environment of an AWX or RHEL host, for the tests of the HTTP layer with the real requests stack: CA bundles
+    that trust nothing we serve, a .netrc for 127.0.0.1, no proxy (tests that want one set it)."""
+    netrc = tmp_path / 'netrc'
+    netrc.write_text('machine 127.0.0.1 login netrc-user password netrc-password\n')
+    netrc.chmod(0o600)
+    monkeypatch.setenv('NETRC', str(netrc))
+    monkeypatch.setenv('REQUESTS_CA_BUNDLE', certs.other_ca)
+    monkeypatch.setenv('CURL_CA_BUNDLE', certs.other_ca)
+    for name in ('HTTP_PROXY', 'HTTPS_PROXY', 'ALL_PROXY', 'NO_PROXY'):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.lower(), raising=False)
+    return netrc

@@ -41,7 +41,6 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._transport import (
 from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import JumpServerClient
 from ansible_collections.opsauth.tokens.tests.unit.plugins.module_utils.loopback import (
     MIB,
-    Certificates,
     ForwardProxy,
     LoopbackServer,
 )
@@ -56,24 +55,8 @@ def ok(handler):
     handler.send_json(200, {'ok': True, 'path': handler.path})
 
 
-@pytest.fixture(scope='module')
-def certs(tmp_path_factory):
-    return Certificates(str(tmp_path_factory.mktemp('certs')))
-
-
-@pytest.fixture(autouse=True)
-def hostile_env(monkeypatch, tmp_path, certs):
-    """The environment every test here runs in: CA bundles that trust nothing we serve, a .netrc for 127.0.0.1."""
-    netrc = tmp_path / 'netrc'
-    netrc.write_text('machine 127.0.0.1 login netrc-user password netrc-password\n')
-    netrc.chmod(0o600)
-    monkeypatch.setenv('NETRC', str(netrc))
-    monkeypatch.setenv('REQUESTS_CA_BUNDLE', certs.other_ca)
-    monkeypatch.setenv('CURL_CA_BUNDLE', certs.other_ca)
-    for name in ('HTTP_PROXY', 'HTTPS_PROXY', 'ALL_PROXY', 'NO_PROXY'):
-        monkeypatch.delenv(name, raising=False)
-        monkeypatch.delenv(name.lower(), raising=False)
-    return netrc
+# Every test here runs in the hostile environment of conftest.hostile_env (CA bundles, .netrc, no proxy).
+pytestmark = pytest.mark.usefixtures('hostile_env')
 
 
 @pytest.fixture
