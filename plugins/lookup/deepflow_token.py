@@ -28,12 +28,14 @@ options:
   output:
     description:
       - V(token) returns the access token as a string, for an C(Authorization) header with the C(Bearer) scheme.
+      - V(headers) returns the C(Authorization) header for the O(ansible.builtin.uri#module:headers) option of
+        M(ansible.builtin.uri).
       - V(pages) returns the login-free URLs of the documented pages by name (C(views), C(applications), C(network));
         they need O(url), the controller the pages live under.
       - V(full) returns what M(opsauth.tokens.deepflow_login) returns - the tokens, their expiry, RV(_raw[].pages) - and
         RV(_raw[].reused), true when the token came from the cache.
     type: str
-    choices: [token, pages, full]
+    choices: [token, headers, pages, full]
     default: token
 extends_documentation_fragment:
   - opsauth.tokens.deepflow
@@ -91,12 +93,13 @@ RETURN = r'''
 _raw:
   description:
     - With O(output=token), the access token.
+    - With O(output=headers), a dictionary with the C(Authorization) header.
     - With O(output=pages), a dictionary of page name to login-free URL.
     - With O(output=full), a dictionary with the keys below.
   type: list
   elements: raw
   contains:
-    access_token:
+    token:
       description: The access token (a JWT).
       type: str
     refresh_token:
@@ -125,6 +128,10 @@ _raw:
     license:
       description: The C(license) flag of the login answer.
       type: bool
+    headers:
+      description: The C(Authorization) header (C(Bearer) and the token), ready for the O(ansible.builtin.uri#module:headers) option.
+      type: dict
+      sample: {"Authorization": "Bearer eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9..."}
     pages:
       description: The login-free URLs of the documented pages; empty when the controller URL is unknown.
       type: dict
@@ -147,7 +154,7 @@ _lookup_base.preload_definitions(__name__, __file__)
 
 class LookupModule(_lookup_base.OpsAuthLookupBase):
 
-    STABLE_OUTPUTS = ('token', 'pages')
+    STABLE_OUTPUTS = ('token', 'headers', 'pages')
     SOURCE = 'deepflow'
 
     def check_output(self, options, output):
@@ -159,13 +166,16 @@ class LookupModule(_lookup_base.OpsAuthLookupBase):
                                'alone names the token service, not the web UI)')
 
     def render(self, result, options, output):
-        data = result.data
-        if output == 'token':
-            return data['access_token']
         from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow import controller_url, token_set_result
         from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow_pages import page_urls
+        from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow_tokens import deepflow_headers, with_dates
 
+        data = with_dates(result.data)  # today's names, also for an entry a cache_dir kept from before docs/results.md
+        if output == 'token':
+            return data['token']
+        if output == 'headers':
+            return deepflow_headers(data['token'])
         pages_base = controller_url(options)
         if output == 'pages':
-            return page_urls(pages_base, data['access_token'], data.get('refresh_token'))
+            return page_urls(pages_base, data['token'], data.get('refresh_token'))
         return dict(token_set_result(data, pages_base), reused=result.hit)

@@ -105,9 +105,13 @@ _raw:
       type: str
       sample: Bearer
     date_expired:
-      description: When the token expires, ISO 8601 with the server's offset.
+      description: When the token expires, ISO 8601 in UTC (converted from the server's time zone).
       type: str
-      sample: '2026-08-22T10:00:00+08:00'
+      sample: '2026-08-22T02:00:00+00:00'
+    expires_at:
+      description: When the token expires, in seconds since the epoch.
+      type: int
+      sample: 1787364000
     expires_in:
       description: Seconds the token has left.
       type: int

@@ -25,6 +25,7 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow_tokens im
     DeepFlowApiError,
     DeepFlowOptionError,
     access_seconds_left,
+    deepflow_headers,
     is_refusal,
     jwt_exp,
     merge_refreshed,
@@ -197,7 +198,7 @@ class DeepFlowClient:
             if is_refusal(exc):
                 return False  # the refresh token is dead too: nothing left to revoke
             raise
-        return self.logout(tokens['access_token'])
+        return self.logout(tokens['token'])
 
 
 # --- permanent tokens: fuser -----------------------------------------------------------------------------------------
@@ -256,7 +257,7 @@ class PermanentTokenClient:
         return found
 
     def create(self, email, password):
-        """Create the account's permanent token: ``{"access_key", "lcuuid"}``. The key is shown this once."""
+        """Create the account's permanent token: ``{"token", "lcuuid"}`` (its ACCESS_KEY, shown this once)."""
         if not email or not password:
             raise DeepFlowOptionError('creating a DeepFlow permanent token needs email and password '
                                       '(or DEEPFLOW_EMAIL and DEEPFLOW_PASSWORD)')
@@ -264,7 +265,7 @@ class PermanentTokenClient:
         data = self._call(action, 'POST', self.path, json_body=dict(email=email, password=password))
         if not isinstance(data, dict) or not data.get('ACCESS_KEY') or not data.get('LCUUID'):
             raise InvalidResponse('%s: DeepFlow answered SUCCESS without ACCESS_KEY and LCUUID' % action)
-        return dict(access_key=data['ACCESS_KEY'], lcuuid=data['LCUUID'])
+        return dict(token=data['ACCESS_KEY'], lcuuid=data['LCUUID'])
 
     def delete(self, lcuuid):
         """Delete one token; False when it was already gone (someone else deleted it meanwhile)."""
@@ -289,5 +290,6 @@ def token_set_result(tokens, controller=None, just_issued=False):
     left = access_seconds_left(tokens)
     if not just_issued and left is not None:
         result['expires_in'] = max(0, int(left))
-    result['pages'] = page_urls(controller, tokens['access_token'], tokens.get('refresh_token'))
+    result['headers'] = deepflow_headers(tokens['token'])
+    result['pages'] = page_urls(controller, tokens['token'], tokens.get('refresh_token'))
     return result

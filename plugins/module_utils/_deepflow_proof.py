@@ -28,7 +28,7 @@ class PasswordNotProved(DeepFlowError):
 
     def __init__(self, email, cause):
         super(PasswordNotProved, self).__init__(
-            'regenerate: the password of %s must be proved with a fauths login before its only permanent token is '
+            'state=rotated: the password of %s must be proved with a fauths login before its only permanent token is '
             'deleted, and that failed (%s); nothing was deleted' % (email, str(cause).rstrip('.')))
         self.code, self.status, self.body = getattr(cause, 'code', None), getattr(cause, 'status', None), None
 
@@ -43,7 +43,7 @@ def proof_fauths_url(options, over_exec=False):
         return fauths_base_url(options)
     if (options.get('fuser_url') or DEFAULT_FUSER_URL).strip().rstrip('/') == DEFAULT_FUSER_URL:
         return INTERNAL_FAUTHS_URL
-    raise DeepFlowOptionError('regenerate proves the password with a fauths login before it deletes the permanent '
+    raise DeepFlowOptionError('state=rotated proves the password with a fauths login before it deletes the permanent '
                               'token: set url (the DeepFlow controller) or fauths_url')
 
 
@@ -67,6 +67,6 @@ def prove_password(options, curl=None):
         raise PasswordNotProved(options.get('email'), exc)
     if curl is None:
         try:
-            client.logout(tokens['access_token'])
+            client.logout(tokens['token'])
         except OpsAuthError:
             pass  # the proof stands; the session ends by itself within expires_in

@@ -29,8 +29,10 @@ DEFAULT_REFRESH_TTL = 30 * 24 * 3600
 # nothing left to revoke; a login answered so is a verdict on the password. A 429 or a 5xx is the server's state.
 _REFUSAL_STATUSES = frozenset([400, 401, 403])
 # What deepflow_login and the deepflow_token lookup return of a token set (plus the page URLs).
-RESULT_KEYS = ('access_token', 'refresh_token', 'expires_in', 'expires_at', 'date_expired', 'token_type', 'email',
-               'license')
+# DeepFlow's access token is ``token`` here, as every credential that authenticates requests (docs/results.md).
+RESULT_KEYS = ('token', 'refresh_token', 'expires_in', 'expires_at', 'date_expired', 'token_type', 'email', 'license')
+# Names a token file or cache entry written before docs/results.md used: read under today's names.
+_LEGACY_NAMES = (('access_token', 'token'),)
 # The collection's naming rule (issue 12): ``*_at`` is an epoch (int), ``date_*`` its ISO 8601 form, ``expires_in``
 # seconds left. These are the times a token set holds, and the ISO form shown beside each expiry.
 _EPOCH_FIELDS = ('expires_at', 'refresh_expires_at', 'issued_at')
@@ -140,7 +142,7 @@ def token_set(data, issued_at, action):
     if refresh_token:
         refresh_expiry = jwt_exp(refresh_token) or int(issued_at) + DEFAULT_REFRESH_TTL
     return with_dates(dict(
-        access_token=access_token,
+        token=access_token,
         refresh_token=refresh_token,
         token_type=data.get('token_type'),
         expires_in=expires_in,
@@ -167,11 +169,16 @@ def with_dates(tokens):
     """A copy of ``tokens`` with every ``*_at`` an int epoch and each expiry's ISO 8601 form beside it.
 
     Applied to what we build and to what we read back (a token file, a cache entry, a previous token set): the
-    ``date_*`` keys are derived, so they never disagree with the epochs the expiry decisions use.
+    ``date_*`` keys are derived, so they never disagree with the epochs the expiry decisions use; a name written
+    before docs/results.md (``access_token``) is read as today's (``token``).
     """
     if not tokens:
         return tokens
     result = dict(tokens)
+    for old, new in _LEGACY_NAMES:
+        if old in result:
+            value = result.pop(old)
+            result.setdefault(new, value)
     for name in _EPOCH_FIELDS:
         if name in result:
             result[name] = _epoch(result[name])
@@ -215,9 +222,9 @@ def plan_present(stored, min_ttl, at=None):
     refresh never sends the password, and DeepFlow locks accounts after failed password logins); else log in.
     A token of unknown expiry is never reused: we cannot prove it outlives min_ttl.
     """
-    if not stored or (not stored.get('access_token') and not stored.get('refresh_token')):
+    if not stored or (not stored.get('token') and not stored.get('refresh_token')):
         return LOGIN
-    left = access_seconds_left(stored, at) if stored.get('access_token') else None
+    left = access_seconds_left(stored, at) if stored.get('token') else None
     if left is not None and left > min_ttl:
         return REUSE
     refresh_left = refresh_seconds_left(stored, at)
@@ -225,6 +232,12 @@ def plan_present(stored, min_ttl, at=None):
     if stored.get('refresh_token') and (refresh_left is None or refresh_left > 0):
         return REFRESH
     return LOGIN
+
+
+def deepflow_headers(token):
+    """The headers that authenticate a DeepFlow request with ``token``: an access token or a permanent ACCESS_KEY
+    ("the ACCESS_KEY is an access_token that never expires", DeepFlow's login-free page document)."""
+    return {'Authorization': 'Bearer %s' % token}
 
 
 def is_refusal(exc):

@@ -32,7 +32,7 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver_errors 
     UnknownOrganization,
     describe_body,
 )
-from ansible_collections.opsauth.tokens.plugins.module_utils._time import seconds_left
+from ansible_collections.opsauth.tokens.plugins.module_utils._time import epoch_from_iso, iso_from_epoch, iso_utc, seconds_left
 from ansible_collections.opsauth.tokens.plugins.module_utils._transport import (
     CREDENTIAL_OPTIONS,
     DEFAULT_MAX_RESPONSE_SIZE,
@@ -74,9 +74,16 @@ def bearer_token_result(data, org_id=None):
     """What the jms_token module and lookup return for a token (a login's answer, a token file or a cache entry).
 
     ``expires_in`` is what is left of the token now, so a reused token does not claim its first lifetime.
+    ``date_expired`` is shown in UTC, also for a file or cache entry written with the server's offset (before
+    docs/results.md): it is derived from ``expires_at``, the epoch the expiry decisions use, where there is one.
     """
-    left = seconds_left(data.get('expires_at'))
-    return dict(token=data['token'], keyword=data.get('keyword') or 'Bearer', date_expired=data.get('date_expired'),
+    expires_at = data.get('expires_at')
+    if expires_at is None and data.get('date_expired'):
+        expires_at = epoch_from_iso(iso_utc(data['date_expired']))
+    expires_at = None if expires_at is None else int(expires_at)
+    left = seconds_left(expires_at)
+    return dict(token=data['token'], keyword=data.get('keyword') or 'Bearer', expires_at=expires_at,
+                date_expired=iso_from_epoch(expires_at) if expires_at is not None else iso_utc(data.get('date_expired')),
                 expires_in=None if left is None else max(0, int(left)), user=data.get('user') or {},
                 headers=bearer_headers(data['token'], data.get('keyword'), org_id))
 

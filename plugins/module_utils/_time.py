@@ -50,10 +50,10 @@ def iso_from_epoch(epoch):
 
 
 def iso_utc(value):
-    """A server date ('2026/12/07 02:29:11 +0800', ISO 8601) as ISO 8601 in UTC; None stays None, an unknown
-    format is returned as it came (a result never loses what the server said)."""
-    parsed = parse_datetime(value)
-    return parsed.astimezone(UTC).isoformat() if parsed else value
+    """A server's date (any format parse_date_expired knows, any offset) as ISO 8601 in UTC, the one form results
+    show (docs/results.md); a value that is not such a date is returned as it is, rather than lost."""
+    parsed = parse_date_expired(value)
+    return iso_from_epoch(parsed.timestamp()) if parsed is not None else (value if value else None)
 
 
 # A duration: one or more <number><unit> with s, m, h, d or w ('90d', '12h', '1h30m', '0s').
@@ -106,10 +106,11 @@ def parse_date_expired(value):
 
 
 def expiry_fields(date_expired, now=None):
-    """``date_expired`` (ISO 8601 with the server's offset), ``expires_at`` (epoch) and ``expires_in`` (seconds)."""
+    """``date_expired`` (ISO 8601 in UTC, whatever offset the server answered in), ``expires_at`` (epoch) and
+    ``expires_in`` (seconds)."""
     parsed = parse_date_expired(date_expired)
     if parsed is None:
         return dict(date_expired=date_expired if date_expired else None, expires_at=None, expires_in=None)
     expires_at = int(parsed.timestamp())
     moment = time.time() if now is None else now
-    return dict(date_expired=parsed.isoformat(), expires_at=expires_at, expires_in=max(0, int(expires_at - moment)))
+    return dict(date_expired=iso_from_epoch(expires_at), expires_at=expires_at, expires_in=max(0, int(expires_at - moment)))

@@ -183,20 +183,51 @@ def _narrow_mode(fd, path, info, report, check):
            'may have read it' % (path, old))
 
 
+DIR_MODE = 0o700
+
+
+def missing_dirs(path):
+    """The folders above ``path`` that do not exist yet, outermost first (what writing it creates, mode 0700)."""
+    missing = []
+    directory = os.path.dirname(os.path.abspath(path))
+    while not os.path.isdir(directory):
+        if os.path.lexists(directory):  # a file, or a symlink to nothing, where a folder should be
+            raise TokenFileError('cannot write token file %s: %s is not a directory' % (path, directory))
+        missing.insert(0, directory)
+        directory = os.path.dirname(directory)
+    return missing
+
+
+def make_dirs(path):
+    """Create the missing folders above ``path`` with mode 0700 (not the umask's); return the ones created."""
+    created = []
+    for directory in missing_dirs(path):
+        try:
+            os.mkdir(directory, DIR_MODE)
+        except (IOError, OSError) as exc:
+            if exc.errno == errno.EEXIST and os.path.isdir(directory):
+                continue  # another process made it in between
+            raise TokenFileError('cannot create the directory %s of token file %s: %s'
+                                 % (directory, path, exc.strerror or exc))
+        os.chmod(directory, DIR_MODE)
+        created.append(directory)
+    return created
+
+
 def check_token_dest(path, probe=True):
-    """Raise TokenFileError unless ``path`` can be written as a token file; nothing is left behind.
+    """Raise TokenFileError unless ``path`` can be written as a token file; return the folders writing it would create.
 
     Called before any request that destroys or creates a credential, so that a key is never made only to be lost
-    for want of a folder. The folder must exist, be writable, and not let other users swap the file (check_folder);
-    what is at ``path`` must be a regular file, which is replaced (a symbolic link is refused, not followed). With
-    ``probe`` a temporary file is created and removed in the folder: it also catches a read-only file system or a
-    full quota that os.access does not see.
+    for want of a folder. Missing folders are created by the write (mode 0700), not here: the nearest folder that
+    exists must be writable and not let other users swap the file (check_folder); what is at ``path`` must be a
+    regular file, which is replaced (a symbolic link is refused, not followed). With ``probe`` a temporary file is
+    created and removed in that folder: it also catches a read-only file system or a full quota that os.access does
+    not see. Nothing is left behind.
     """
-    directory = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(directory):
-        raise TokenFileError('the directory of token file %s does not exist; create it first (mode 0700)' % path)
-    check_folder(path)
-    info = _lstat(path, 'write')
+    missing = missing_dirs(path)
+    directory = os.path.dirname(missing[0]) if missing else os.path.dirname(os.path.abspath(path))
+    check_folder(os.path.join(directory, os.path.basename(path)))  # the folder that exists: the file's, or the nearest
+    info = _lstat(path, 'write') if not missing else None
     if info is not None and not stat.S_ISREG(info.st_mode):
         raise _not_regular(path, info.st_mode)
     if not os.access(directory, os.W_OK | os.X_OK):
@@ -209,15 +240,17 @@ def check_token_dest(path, probe=True):
             raise _os_error('write', path, exc)
         os.close(fd)
         os.unlink(tmp)
+    return missing
 
 
 def write_token_file(path, data):
-    """Write ``data`` as JSON to ``path`` atomically with mode 0600. The directory must exist.
+    """Write ``data`` as JSON to ``path`` atomically with mode 0600; return the folders created for it (mode 0700).
 
     A temporary file in the same directory, 0600 from its creation, fsync'ed, then renamed over ``path``: a crash
     at any point leaves either the old file or the new one, never half of one.
     """
     check_token_dest(path, probe=False)
+    created = make_dirs(path)
     directory = os.path.dirname(os.path.abspath(path))
     fd, tmp = None, None
     try:
@@ -240,15 +273,17 @@ def write_token_file(path, data):
             os.close(fd)
         if tmp is not None and os.path.exists(tmp):
             os.unlink(tmp)
+    return created
 
 
 def write_issued_token(path, data, what, result):
-    """write_token_file for a credential just issued: a failure raises TokenNotStored carrying ``result``.
+    """write_token_file for a credential just issued (the folders it created returned): a failure raises
+    TokenNotStored carrying ``result``.
 
     ``what`` says what happened on the server ("DeepFlow created a new permanent token for x").
     """
     try:
-        write_token_file(path, data)
+        return write_token_file(path, data)
     except TokenFileError as exc:
         raise TokenNotStored('%s, but %s; the new credential is in this failed result only (no_log): save it now or '
                              'it is lost' % (what, exc), result)

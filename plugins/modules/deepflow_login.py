@@ -22,6 +22,7 @@ description:
 extends_documentation_fragment:
   - opsauth.tokens.deepflow
   - opsauth.tokens.token_file
+  - opsauth.tokens.token_file.identity
   - opsauth.tokens.http_layer
   - opsauth.tokens.attributes
   - opsauth.tokens.attributes.actiongroup_deepflow
@@ -31,7 +32,8 @@ attributes:
     support: full
     details:
       - In check mode no login, refresh or logout request is sent and O(dest) is not written.
-      - A token that can be reused from O(dest) is returned as in a normal run.
+      - A token that can be reused from O(dest) is returned as in a normal run; where a token would be issued, the keys
+        of a real run with placeholder values (see RV(token)), so that the tasks after it can be templated.
   diff_mode:
     support: none
 options:
@@ -68,7 +70,10 @@ options:
     type: str
 notes:
   - O(dest) keeps the access and refresh tokens; they are reused only for the same O(email) and the same fauths URL,
-    which the file records (C(fauths_url)).
+    which the file records (C(fauths_url)). A file that holds another account's or fauths' tokens is not replaced
+    unless O(force=true).
+  - O(access_token) and O(refresh_token) are inputs named as DeepFlow names them; the result calls the access token
+    RV(token), as every module does (C(docs/results.md)).
   - With O(state=absent), the tokens in O(dest) are sent only to the origin (scheme, host and port) of the fauths URL
     the file records; when this task's fauths URL has another origin, or the file records none (not written by this
     module), the task fails and sends nothing. Give O(access_token) and O(refresh_token) to log out elsewhere on purpose.
@@ -98,8 +103,7 @@ EXAMPLES = r'''
 - name: Call the DeepFlow API with it
   ansible.builtin.uri:
     url: "{{ deepflow_url }}/api/fauths/user"
-    headers:
-      Authorization: "Bearer {{ deepflow.access_token }}"
+    headers: "{{ deepflow.headers }}"
   no_log: true
 
 - name: Inside the cluster, talk to fauths directly
@@ -125,51 +129,82 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
-access_token:
-  description: The access token (a JWT), for the C(Authorization) header (C(Bearer <token>)) and the C(token) page parameter.
-  returned: when O(state) is V(present) or V(refreshed), except in check mode when a new token would be issued
+token:
+  description:
+    - The access token (a JWT), for the C(Authorization) header (C(Bearer <token>), see RV(headers)) and the C(token)
+      page parameter.
+    - In check mode, when a token would be issued, the placeholder V(check-mode-placeholder) (so are RV(refresh_token)
+      and the tokens in RV(pages)), and the expiry of a token issued now with fauths' usual lifetime (3600 seconds);
+      see C(docs/results.md) of the collection.
+  returned: when O(state) is V(present) or V(refreshed)
   type: str
   sample: eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJleHAiOjE1NzE4MjMwNzB9.c2lnbmF0dXJl
 refresh_token:
   description: The refresh token; it renews the access token without the password.
-  returned: when O(state) is V(present) or V(refreshed), except in check mode when a new token would be issued
+  returned: when O(state) is V(present) or V(refreshed)
   type: str
   sample: eyJ0eXAiOiJKV1QiLCJhbGc...
 expires_in:
   description: Seconds the access token has left (at issue time, the server's C(expires_in)).
-  returned: when O(state) is V(present) or V(refreshed), except in check mode when a new token would be issued
+  returned: when O(state) is V(present) or V(refreshed)
   type: int
   sample: 3600
 expires_at:
   description: When the access token expires, in seconds since the epoch (C(*_at) is an epoch across the collection).
-  returned: when O(state) is V(present) or V(refreshed), except in check mode when a new token would be issued
+  returned: when O(state) is V(present) or V(refreshed)
   type: int
   sample: 1738324800
 date_expired:
   description: When the access token expires, ISO 8601 in UTC (the same time as RV(expires_at)).
-  returned: when O(state) is V(present) or V(refreshed), except in check mode when a new token would be issued
+  returned: when O(state) is V(present) or V(refreshed)
   type: str
   sample: '2025-01-31T12:00:00+00:00'
 token_type:
   description: What issued the token, as DeepFlow says it (V(password) after a login, V(refresh_token) after a refresh).
-  returned: when O(state) is V(present) or V(refreshed), except in check mode when a new token would be issued
+  returned: when O(state) is V(present) or V(refreshed)
   type: str
   sample: password
 email:
   description: The account the token belongs to.
-  returned: when O(state) is V(present) or V(refreshed), except in check mode when a new token would be issued
+  returned: when O(state) is V(present) or V(refreshed)
   type: str
   sample: ops@example.com
 license:
   description: The C(license) flag of the login answer.
-  returned: when O(state) is V(present) or V(refreshed), except in check mode when a new token would be issued
+  returned: when O(state) is V(present) or V(refreshed)
   type: bool
   sample: true
+headers:
+  description: The C(Authorization) header with the access token, ready for the O(ansible.builtin.uri#module:headers) option.
+  returned: when O(state) is V(present) or V(refreshed)
+  type: dict
+  sample: {"Authorization": "Bearer eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJleHAiOjE1NzE4MjMwNzB9.c2lnbmF0dXJl"}
+reused:
+  description: Whether the access token came from O(dest) rather than from a login or a refresh.
+  returned: always
+  type: bool
+  sample: false
+dest:
+  description: The token file.
+  returned: O(dest) is set and O(state) is V(present) or V(refreshed)
+  type: str
+  sample: /var/lib/portal/deepflow-token.json
+created_dirs:
+  description: The folders created for O(dest) (mode 0700), outermost first; in check mode, the ones that would be.
+  returned: O(dest) is set and O(state) is V(present) or V(refreshed)
+  type: list
+  elements: str
+  sample: []
+msg:
+  description: What the module did or, in check mode, would do.
+  returned: always
+  type: str
+  sample: logged in as ops@example.com and wrote /var/lib/portal/deepflow-token.json
 pages:
   description:
     - The login-free URLs of the documented pages for this token, by name (see the P(opsauth.tokens.deepflow_page_url#filter) filter).
     - Empty when the controller URL is unknown (only O(fauths_url) was given and it does not end in C(/api/fauths)).
-  returned: when O(state) is V(present) or V(refreshed), except in check mode when a new token would be issued
+  returned: when O(state) is V(present) or V(refreshed)
   type: dict
   contains:
     views:
@@ -187,8 +222,8 @@ pages:
       type: str
       sample: https://deepflow.example.com/platformOverview/instance/index?token=eyJ...&refreshToken=eyJ...
 error_code:
-  description: DeepFlow's C(OPT_STATUS) of the failed answer; null without one.
-  returned: failure
+  description: DeepFlow's C(OPT_STATUS) of the failed answer; null on success and when the failure has none.
+  returned: always
   type: str
   sample: NO_PERMISSIONS
 status:
@@ -213,9 +248,11 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._options import (
     CACHE_SPEC,
     DEEPFLOW_FAUTHS_SPEC,
     TOKEN_FILE_SPEC,
+    TOKEN_OWNER_SPEC,
     generate_argspec,
 )
 from ansible_collections.opsauth.tokens.plugins.module_utils._resolve import resolve_module
+from ansible_collections.opsauth.tokens.plugins.module_utils._results import PLACEHOLDER, placeholder_expiry, succeeded
 from ansible_collections.opsauth.tokens.plugins.module_utils._run_login import RunLoginModule, handed_over
 from ansible_collections.opsauth.tokens.plugins.module_utils._tls import warn_insecure
 from ansible_collections.opsauth.tokens.plugins.module_utils._token_file import (
@@ -224,6 +261,12 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._token_file import 
     read_token_file,
     remove_token_file,
     write_issued_token,
+)
+from ansible_collections.opsauth.tokens.plugins.module_utils._token_identity import (
+    check_owner,
+    other_identity,
+    replaced_warning,
+    token_identity,
 )
 from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow import (
     DeepFlowClient,
@@ -242,12 +285,18 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow_tokens im
 )
 
 ARGUMENT_SPEC = generate_argspec(
-    DEEPFLOW_FAUTHS_SPEC, CACHE_SPEC, TOKEN_FILE_SPEC,
+    DEEPFLOW_FAUTHS_SPEC, CACHE_SPEC, TOKEN_FILE_SPEC, TOKEN_OWNER_SPEC,
     state=dict(type='str', default='present', choices=['present', 'refreshed', 'absent']),
     min_ttl=dict(type='int', default=300),
     access_token=dict(type='str', no_log=True),
     refresh_token=dict(type='str', no_log=True),
 )
+
+
+# Whose tokens a file written before its identity record holds: its own fauths_url and email (_token_identity).
+LEGACY_IDENTITY = dict(server='fauths_url', user='email')
+# fauths' expires_in of a login: the lifetime check mode's placeholder token claims.
+DEFAULT_TOKEN_LIFETIME = 3600
 
 
 class LoginRun:
@@ -259,15 +308,22 @@ class LoginRun:
         self.dest = self.params['dest']
         self._client = None
         self.mode_fixed = False  # dest was readable by others and was narrowed to 0600: a change on disk
+        self.created_dirs = []
+        self.identity = token_identity(fauths_base_url(self.params), self.params['email'], 'deepflow_login',
+                                       self.params.get('account_type'))
 
     def report(self, message):
         self.module.warn(message)
         self.mode_fixed = True
 
-    def check_dest(self):
-        """Before a login or a refresh: a refresh token is used up by its refresh, so a token we cannot keep is lost."""
+    def check_dest(self, stored_file):
+        """Before a login or a refresh: a refresh token is used up by its refresh, so a token we cannot keep is lost;
+        and another identity's file is not replaced without force=true."""
         if self.dest:
-            check_token_dest(self.dest, probe=not self.module.check_mode)
+            replaced = check_owner(self.dest, stored_file, self.identity, self.params['force'], LEGACY_IDENTITY)
+            if replaced:
+                self.module.warn(replaced_warning(self.dest, replaced))
+            self.created_dirs = check_token_dest(self.dest, probe=not self.module.check_mode)
 
     @property
     def client(self):
@@ -278,56 +334,79 @@ class LoginRun:
             self._client = DeepFlowClient.from_options(self.params)
         return self._client
 
-    def stored(self):
-        """The tokens in dest, unless they belong to another account or another fauths."""
+    def read(self):
+        """What dest holds, under today's names (a file written before docs/results.md included); {} without it."""
         stored = read_token_file(self.dest, report=self.report, check=self.module.check_mode) if self.dest else None
-        if not stored:
+        return with_dates(stored) or {}
+
+    def stored(self, stored_file):
+        """The tokens in dest, unless they belong to another account or another fauths."""
+        if not stored_file:
             return None
         email = self.params['email']
-        if email and stored.get('email') and stored['email'] != email:
+        if email and stored_file.get('email') and stored_file['email'] != email:
             return None
         # Tokens from another fauths, or from a file that does not say where they come from, are not ours to send.
-        if stored.get('fauths_url') != fauths_base_url(self.params):
+        if stored_file.get('fauths_url') != fauths_base_url(self.params):
             return None
-        # A file written before the naming rule holds ISO 8601 strings in expires_at: read as epochs from here on.
-        return with_dates(stored)
+        if other_identity(stored_file, self.identity, LEGACY_IDENTITY):
+            return None
+        return stored_file
 
-    def issued(self, tokens, reused=False):
+    def with_file(self, result, msg):
+        """The keys every answer has (docs/results.md), and what was done about dest."""
+        if self.dest:
+            result.update(dest=self.dest, created_dirs=self.created_dirs)
+            if self.created_dirs:
+                msg += ' (%s %s)' % ('would create' if self.module.check_mode else 'created', ', '.join(self.created_dirs))
+        result['msg'] = msg
+        return result
+
+    def issued(self, tokens, reused=False, what='logged in'):
         """A new token: store it and return it. Changed, unless it is the run's token, obtained by another task or
         host (the server issued nothing for this task), and there is no dest to write."""
-        tokens = with_dates(dict(tokens, fauths_url=fauths_base_url(self.params)))
+        tokens = with_dates(dict(tokens, fauths_url=fauths_base_url(self.params), identity=self.identity))
         result = dict(token_set_result(tokens, controller_url(self.params), just_issued=not reused),
-                      changed=bool(self.dest) or not reused)
+                      changed=bool(self.dest) or not reused, reused=False)
+        if reused:
+            what = "used the run's login"
         if self.dest:
-            write_issued_token(self.dest, tokens, 'fauths issued new tokens', result)
-        return result
+            self.created_dirs = write_issued_token(self.dest, tokens, 'fauths issued new tokens', result)
+            what += ' and wrote %s' % self.dest
+        return self.with_file(result, what)
 
     def login(self):
         """A password login, or the run's login that the action plugin (plugins/action/deepflow_login.py) hands over."""
         run_login = handed_over(self.module, returned=True)
         if run_login:
             return self.issued(*run_login)
-        return self.issued(self.client.login())
+        return self.issued(self.client.login(), what='logged in as %s' % self.params['email'])
 
-    def result(self, tokens, changed):
-        return dict(token_set_result(tokens, controller_url(self.params), just_issued=changed), changed=changed)
+    def placeholder(self, what):
+        """Check mode where a token would be issued: the keys of a real run, placeholder values (docs/results.md)."""
+        tokens = dict(token=PLACEHOLDER, refresh_token=PLACEHOLDER, token_type=None, email=self.params['email'],
+                      license=None, **placeholder_expiry(DEFAULT_TOKEN_LIFETIME))
+        result = dict(token_set_result(tokens, controller_url(self.params), just_issued=True), changed=True, reused=False)
+        return self.with_file(result, 'would %s' % what)
 
     def present(self):
-        stored = self.stored()
+        stored_file = self.read()
+        stored = self.stored(stored_file)
         if not stored and self.params['refresh_token']:
             stored = dict(refresh_token=self.params['refresh_token'])
         plan = plan_present(stored, self.params['min_ttl'])
         if plan == REUSE:
-            return self.result(stored, changed=self.mode_fixed)
+            result = dict(token_set_result(stored, controller_url(self.params)), changed=self.mode_fixed, reused=True)
+            return self.with_file(result, 'reused the token in %s' % self.dest)
         if plan == LOGIN:
             self.client.validate_login()
-        self.check_dest()
+        self.check_dest(stored_file)
         if self.module.check_mode:
-            return dict(changed=True)
+            return self.placeholder('refresh the token' if plan == REFRESH else 'log in as %s' % self.params['email'])
         # A run's login handed over means this module said it needs a login (its refresh was refused): not again.
         if plan == REFRESH and not self.module.run_login:
             try:
-                return self.issued(self.client.refresh(stored['refresh_token'], previous=stored))
+                return self.issued(self.client.refresh(stored['refresh_token'], previous=stored), what='refreshed the token')
             except OpsAuthError as exc:
                 # A refresh token the server rejects (revoked by a logout, say) is not worth failing the run for when
                 # the password is at hand; anything else (server down) is reported as it is.
@@ -338,32 +417,35 @@ class LoginRun:
         return self.login()
 
     def refreshed(self):
-        stored = self.stored() or {}
+        stored_file = self.read()
+        stored = self.stored(stored_file) or {}
         refresh_token = self.params['refresh_token'] or stored.get('refresh_token')
         if not refresh_token:
             self.module.fail_json(msg='state=refreshed needs refresh_token, or a dest file that holds one '
                                       '(run state=present with dest first)')
-        self.check_dest()
+        self.check_dest(stored_file)
         if self.module.check_mode:
-            return dict(changed=True)
-        return self.issued(self.client.refresh(refresh_token, previous=stored))
+            return self.placeholder('refresh the token')
+        return self.issued(self.client.refresh(refresh_token, previous=stored), what='refreshed the token')
 
     def absent(self):
         try:
-            stored = (read_token_file(self.dest) if self.dest else None) or {}
+            stored = with_dates(read_token_file(self.dest) if self.dest else None) or {}
         except TokenFileError:
             stored = {}  # a broken file holds nothing we could revoke, and it is about to go anyway
-        access_token = self.params['access_token'] or stored.get('access_token')
+        access_token = self.params['access_token'] or stored.get('token')
         refresh_token = self.params['refresh_token'] or stored.get('refresh_token')
         if (access_token and not self.params['access_token']) or (refresh_token and not self.params['refresh_token']):
             # A token from dest goes only back to the fauths that issued it, recorded in the file.
             check_stored_origin(stored, fauths_base_url(self.params), self.dest)
         has_file = bool(self.dest) and os.path.lexists(self.dest)
         if self.module.check_mode:
-            return dict(changed=bool(access_token or refresh_token) or has_file)
+            changed = bool(access_token or refresh_token) or has_file
+            return dict(changed=changed, msg='would log out and remove %s' % self.dest if changed else 'nothing to revoke')
         revoked = self.client.revoke(access_token, refresh_token)
         removed = remove_token_file(self.dest) if has_file else False
-        return dict(changed=revoked or removed)
+        done = [what for what, done in (('logged out', revoked), ('removed %s' % self.dest, removed)) if done]
+        return dict(changed=revoked or removed, msg=' and '.join(done) or 'nothing to revoke')
 
 
 def main():
@@ -374,7 +456,7 @@ def main():
         result = getattr(run, module.params['state'])()
     except OpsAuthError as exc:
         module.fail_json(**exc.failure())
-    module.exit_json(**result)
+    module.exit_json(**succeeded(result))
 
 
 if __name__ == '__main__':

@@ -29,6 +29,7 @@ extends_documentation_fragment:
   - opsauth.tokens.deepflow.fuser
   - opsauth.tokens.exec
   - opsauth.tokens.token_file
+  - opsauth.tokens.token_file.identity
   - opsauth.tokens.http_layer
   - opsauth.tokens.attributes
   - opsauth.tokens.attributes.actiongroup_deepflow
@@ -37,42 +38,40 @@ attributes:
     support: full
     details:
       - In check mode only the lookup (C(GET)) is sent; nothing is created or deleted and O(dest) is not written.
+      - Where a token would be created, check mode returns the keys of a real run with placeholder values (RV(token) is
+        V(check-mode-placeholder)), so that the tasks after it can be templated; see C(docs/results.md).
   diff_mode:
     support: none
 options:
   state:
     description:
       - V(present) makes sure the account has a permanent token, creating one (which needs O(password)) when it has none.
+      - V(rotated) deletes the account's permanent token and creates a new one (which needs O(password)), on every run.
+        Whatever still uses the old key stops working (DeepFlow allows one permanent token per account, so the old one
+        must go first).
+      - DeepFlow checks the password only when it creates a token. So before deleting, the module proves O(password)
+        with a fauths login (and logs out again) and deletes nothing when that fails. The login goes to O(fauths_url);
+        without it, over O(runtime) to C(http://fauths:20822) from inside the pod, else to O(url) + C(/api/fauths),
+        else (with the default O(fuser_url)) to C(http://fauths:20822).
       - V(absent) deletes every permanent token of the account and removes O(dest).
     type: str
-    choices: [present, absent]
+    choices: [present, rotated, absent]
     default: present
-  regenerate:
-    description:
-      - With O(state=present), delete the account's permanent token and create a new one, even if it has one.
-      - Whatever still uses the old key stops working.
-      - DeepFlow checks the password only when it creates a token, and accepts a new one only after the old one is
-        deleted. So the module first proves O(password) with a fauths login (and logs out again) and deletes nothing
-        when that fails. The login goes to O(fauths_url); without it, over O(runtime) to C(http://fauths:20822) from
-        inside the pod, else to O(url) + C(/api/fauths), else (with the default O(fuser_url)) to
-        C(http://fauths:20822).
-    type: bool
-    default: false
   api_path:
     description:
       - The path of the permanent token API on fuser. DeepFlow 6.6 moved it once; change it only if your version differs.
     type: str
     default: /v1/user/permanent_token
 notes:
-  - O(dest) keeps the key and its C(lcuuid), written when a token is created. With O(regenerate=true), O(dest) is
-    checked and the password proved (a fauths login) before the old token is deleted. Over O(runtime) that login is
-    not logged out (its bearer token would be on curl's command line in the pod); it expires by itself.
+  - O(dest) keeps the key, its C(lcuuid) and C(date_created), written when a token is created. With O(state=rotated),
+    O(dest) is checked and the password proved (a fauths login) before the old token is deleted. Over O(runtime) that
+    login is not logged out (its bearer token would be on curl's command line in the pod); it expires by itself.
   - This module returns a secret - the permanent key, which never expires, and the page URLs built with it.
     Use C(no_log=true) on the task and keep O(dest) safe.
   - O(email) is required. O(password) is required only when a token is created.
-  - When the account already has a token and O(dest) does not hold its key, the module returns RV(access_key=null) with
-    a warning, because DeepFlow can never show the key again. Use O(regenerate=true) (with O(dest)) to get a new one.
-  - O(url) is used to build the RV(pages) URLs and, with O(regenerate=true), to prove the password (see O(regenerate)).
+  - When the account already has a token and O(dest) does not hold its key, the module returns RV(token=null) with
+    a warning, because DeepFlow can never show the key again. Use O(state=rotated) (with O(dest)) to get a new one.
+  - O(url) is used to build the RV(pages) URLs and, with O(state=rotated), to prove the password (see O(state)).
   - With O(runtime), the container or pod needs C(curl), and C(requests) is not needed on the host. O(retries) is not
     used there (each request is sent once); O(ca_path) is a path inside the pod, passed as C(--cacert), and without it
     curl checks TLS with the pod's own C(CURL_CA_BUNDLE) or CA certificates; O(validate_certs=false) becomes C(-k).
@@ -111,7 +110,7 @@ EXAMPLES = r'''
     email: "{{ deepflow_email }}"
     password: "{{ deepflow_password }}"
     dest: "{{ token_dir }}/deepflow-permanent.json"
-    regenerate: true
+    state: rotated
   no_log: true
 
 - name: Delete the account's permanent token
@@ -123,19 +122,53 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
-access_key:
+token:
   description:
-    - The permanent key (C(ACCESS_KEY)), a token that never expires.
-    - V(null) when the account already had a token and O(dest) does not hold its key (a warning says how to rotate),
-      and in check mode when a token would be created.
-  returned: when O(state=present)
+    - The permanent key (DeepFlow's C(ACCESS_KEY)), a token that never expires; send it as C(Authorization) C(Bearer)
+      (RV(headers)) or as the C(token) page parameter.
+    - V(null) when the account already had a token and O(dest) does not hold its key (a warning says how to rotate).
+    - In check mode, when a token would be created, the placeholder V(check-mode-placeholder).
+  returned: when O(state) is V(present) or V(rotated)
   type: str
   sample: gAAAAABnGhcHkqB...
+headers:
+  description: The C(Authorization) header with the key, ready for the O(ansible.builtin.uri#module:headers) option; empty when the key is not known.
+  returned: when O(state) is V(present) or V(rotated)
+  type: dict
+  sample: {"Authorization": "Bearer gAAAAABnGhcHkqB..."}
 lcuuid:
   description: The C(LCUUID) of the account's permanent token; V(null) in check mode when one would be created.
-  returned: when O(state=present)
+  returned: when O(state) is V(present) or V(rotated)
   type: str
   sample: 1d036a4e-9b2f-5c6d-8e7f-0a1b2c3d4e5f
+date_created:
+  description:
+    - When the key was created, ISO 8601 in UTC (as this module recorded it in O(dest); fuser does not say).
+    - V(null) when the key is not known or O(dest) was written before the date was recorded.
+  returned: when O(state) is V(present) or V(rotated)
+  type: str
+  sample: '2026-08-21T02:00:00+00:00'
+reused:
+  description: Whether the account's existing token was kept (rather than one created in this run).
+  returned: always
+  type: bool
+  sample: true
+dest:
+  description: The key file.
+  returned: O(dest) is set and O(state) is V(present) or V(rotated)
+  type: str
+  sample: /var/lib/portal/deepflow-permanent.json
+created_dirs:
+  description: The folders created for O(dest) (mode 0700), outermost first; in check mode, the ones that would be.
+  returned: O(dest) is set and O(state) is V(present) or V(rotated)
+  type: list
+  elements: str
+  sample: []
+msg:
+  description: What the module did or, in check mode, would do.
+  returned: always
+  type: str
+  sample: created the permanent token of portal@example.com and wrote /var/lib/portal/deepflow-permanent.json
 deleted:
   description: The C(LCUUID)s of the tokens deleted (or that would be deleted, in check mode).
   returned: always
@@ -151,7 +184,7 @@ pages:
   description:
     - The login-free URLs of the documented pages with the permanent key, by name (no C(refreshToken)).
     - Empty when O(url) is not set or the key is not known.
-  returned: when O(state=present)
+  returned: when O(state) is V(present) or V(rotated)
   type: dict
   contains:
     views:
@@ -167,8 +200,8 @@ pages:
       type: str
       sample: https://deepflow.example.com/platformOverview/instance/index?token=gAAAA...
 error_code:
-  description: fuser's C(OPT_STATUS) of the failed answer; null without one.
-  returned: failure
+  description: fuser's C(OPT_STATUS) of the failed answer; null on success and when the failure has none.
+  returned: always
   type: str
   sample: RESOURCE_ALREADY_EXIST
 status:
@@ -196,9 +229,11 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._options import (
     DEEPFLOW_COMMON_SPEC,
     EXEC_SPEC,
     TOKEN_FILE_SPEC,
+    TOKEN_OWNER_SPEC,
     generate_argspec,
 )
 from ansible_collections.opsauth.tokens.plugins.module_utils._resolve import resolve_module
+from ansible_collections.opsauth.tokens.plugins.module_utils._results import PLACEHOLDER, succeeded
 from ansible_collections.opsauth.tokens.plugins.module_utils._time import iso_from_epoch, now
 from ansible_collections.opsauth.tokens.plugins.module_utils._tls import warn_insecure
 from ansible_collections.opsauth.tokens.plugins.module_utils._token_file import (
@@ -208,6 +243,11 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._token_file import 
     remove_token_file,
     write_issued_token,
 )
+from ansible_collections.opsauth.tokens.plugins.module_utils._token_identity import (
+    check_owner,
+    replaced_warning,
+    token_identity,
+)
 from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow import (
     PERMANENT_TOKEN_PATH,
     PermanentTokenClient,
@@ -215,11 +255,11 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow import (
 )
 from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow_pages import page_urls
 from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow_proof import prove_password
+from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow_tokens import deepflow_headers
 
 ARGUMENT_SPEC = generate_argspec(
-    DEEPFLOW_COMMON_SPEC, CACHE_SPEC, EXEC_SPEC, TOKEN_FILE_SPEC,
-    state=dict(type='str', default='present', choices=['present', 'absent']),
-    regenerate=dict(type='bool', default=False),
+    DEEPFLOW_COMMON_SPEC, CACHE_SPEC, EXEC_SPEC, TOKEN_FILE_SPEC, TOKEN_OWNER_SPEC,
+    state=dict(type='str', default='present', choices=['present', 'rotated', 'absent']),
     api_path=dict(type='str', default=PERMANENT_TOKEN_PATH),
 )
 
@@ -237,19 +277,31 @@ def fuser_transport(params):
                          ca_path=params['ca_path'], max_response_size=params['max_response_size'])
 
 
-def stored_key(dest, email, lcuuids, report=None, check=False):
-    """The key kept in dest for one of the account's current tokens, else None (never a stale or foreign key)."""
+# Whose key a file written before its identity record holds: its own email (_token_identity).
+LEGACY_IDENTITY = dict(user='email')
+
+
+def read_stored(dest, report=None, check=False):
+    """What dest holds, under today's names (``token`` was ``access_key`` before docs/results.md); {} when unusable."""
     if not dest:
-        return None
+        return {}
     try:
         stored = read_token_file(dest, report=report, check=check) or {}
     except TokenFileError as exc:
         if report is not None:
             report('dest is not usable: %s' % exc)
-        return None
-    if stored.get('email') == email and stored.get('lcuuid') in lcuuids and stored.get('access_key'):
-        return stored['access_key']
-    return None
+        return {}
+    if 'access_key' in stored:
+        stored.setdefault('token', stored.pop('access_key'))
+    return stored
+
+
+def stored_key(stored, email, lcuuids):
+    """The key and its date_created kept in dest for one of the account's current tokens (never a stale or foreign
+    key), else (None, None)."""
+    if stored.get('email') == email and stored.get('lcuuid') in lcuuids and stored.get('token'):
+        return stored['token'], stored.get('date_created')
+    return None, None
 
 
 class PermanentTokenRun:
@@ -263,6 +315,7 @@ class PermanentTokenRun:
         self.dest = module.params['dest']
         self.changed = False
         self.deleted = []  # in check mode: what would be deleted
+        self.identity = token_identity(module.params['fuser_url'], self.email, 'deepflow_permanent_token')
 
     def report(self, message):
         """A token file that had to be narrowed to 0600 (a change on disk) or cannot be used: a warning."""
@@ -278,43 +331,62 @@ class PermanentTokenRun:
 
     def absent(self):
         self.delete_all(self.client.find(self.email))
-        if self.dest and os.path.lexists(self.dest):
+        removed = bool(self.dest) and os.path.lexists(self.dest)
+        if removed:
             self.changed = True
             if not self.module.check_mode:
                 remove_token_file(self.dest)
-        return {}
+        would = 'would ' if self.module.check_mode else ''
+        done = ['%sdelete %d permanent token(s) of %s' % (would, len(self.deleted), self.email)] if self.deleted else []
+        done += ['%sremove %s' % (would, self.dest)] if removed else []
+        return dict(msg=' and '.join(done) if done else '%s has no permanent token' % self.email)
 
     def present(self):
         lcuuids = self.client.find(self.email)
-        if lcuuids and not self.module.params['regenerate']:
-            access_key = stored_key(self.dest, self.email, lcuuids, report=self.report, check=self.module.check_mode)
-            if not access_key:
+        rotate = self.module.params['state'] == 'rotated'
+        stored = read_stored(self.dest, report=self.report, check=self.module.check_mode)
+        if lcuuids and not rotate:
+            token, date_created = stored_key(stored, self.email, lcuuids)
+            if not token:
                 self.module.warn('The DeepFlow account %s already has a permanent token (lcuuid %s), but DeepFlow shows '
-                                 'its key only when it is created and dest does not hold it, so access_key is null. To get '
-                                 'a usable key, run again with regenerate=true and dest set: this deletes the existing '
+                                 'its key only when it is created and dest does not hold it, so token is null. To get '
+                                 'a usable key, run again with state=rotated and dest set: this deletes the existing '
                                  'token, and whatever uses it stops working.' % (self.email, lcuuids[0]))
-            return dict(access_key=access_key, lcuuid=lcuuids[0])
-        # Check the password before deleting anything: regenerate must never leave the account without a token for that.
+            where = ' from %s' % self.dest if token else ' (its key is unknown)'
+            return dict(token=token, lcuuid=lcuuids[0], date_created=date_created, reused=True,
+                        msg='%s the permanent token of %s%s' % ('kept' if token else 'found', self.email, where))
+        # Check the password before deleting anything: rotating must never leave the account without a token for that.
         if not self.module.params['password']:
             self.module.fail_json(msg='creating a permanent token for %s needs password (or DEEPFLOW_PASSWORD)' % self.email)
-        # The old key dies with the delete and the new one is shown once: dest must be writable before either.
+        # The old key dies with the delete and the new one is shown once: dest must be writable (and ours) before either.
+        created_dirs = []
         if self.dest:
-            check_token_dest(self.dest, probe=not self.module.check_mode)
-        # One token per account: the old one must go before DeepFlow accepts a new one, and fuser checks the password
-        # only in the create: prove it first (a fauths login), or a wrong one leaves the account without any token.
+            replaced = check_owner(self.dest, stored, self.identity, self.module.params['force'], LEGACY_IDENTITY)
+            if replaced:
+                self.module.warn(replaced_warning(self.dest, replaced))
+            created_dirs = check_token_dest(self.dest, probe=not self.module.check_mode)
+        # One token per account: the old one must go before DeepFlow accepts a new one.
+        # fuser checks the password only in the create: prove it first (a fauths login), or a wrong one leaves the
+        # account without any token.
         if lcuuids and not self.module.check_mode:
             prove_password(self.module.params, curl=self.curl)
         self.delete_all(lcuuids)
+        verb, what = ('rotate', 'rotated') if lcuuids else ('create', 'created')
         if self.module.check_mode:
             self.changed = True
-            return dict(access_key=None, lcuuid=None)
+            # The keys of a real run, placeholder values (docs/results.md): the tasks after it can be templated.
+            return dict(token=PLACEHOLDER, lcuuid=None, date_created=iso_from_epoch(now()), reused=False,
+                        created_dirs=created_dirs, msg='would %s the permanent token of %s' % (verb, self.email))
         created = self.client.create(self.email, self.module.params['password'])
         self.changed = True
+        created['date_created'] = iso_from_epoch(now())
         if self.dest:
-            write_issued_token(self.dest, dict(created, email=self.email, date_created=iso_from_epoch(now())),
-                               'DeepFlow created a new permanent token for %s (lcuuid %s)' % (self.email, created['lcuuid']),
-                               dict(created, deleted=self.deleted))
-        return created
+            created_dirs = write_issued_token(
+                self.dest, dict(created, email=self.email, identity=self.identity),
+                'DeepFlow created a new permanent token for %s (lcuuid %s)' % (self.email, created['lcuuid']),
+                dict(created, deleted=self.deleted))
+        what = '%s the permanent token of %s' % (what, self.email) + (' and wrote %s' % self.dest if self.dest else '')
+        return dict(created, reused=False, created_dirs=created_dirs, msg=what)
 
 
 def main():
@@ -330,19 +402,22 @@ def main():
         transport = fuser_transport(params)
         run = PermanentTokenRun(module, PermanentTokenClient.from_options(params, transport=transport, path=params['api_path']),
                                 curl=transport)
-        token = getattr(run, params['state'])()
+        token = run.absent() if params['state'] == 'absent' else run.present()
     except OpsAuthError as exc:
         # TokenNotStored: the new key is in the failure, it exists nowhere else now.
         result = exc.failure(changed=bool(run and run.changed), deleted=run.deleted if run else [])
         if exc.code == 'RESOURCE_ALREADY_EXIST':
-            result['msg'] += ' (the account already has a permanent token: use regenerate=true to replace it)'
+            result['msg'] += ' (the account already has a permanent token: use state=rotated to replace it)'
         module.fail_json(**result)
-    result = dict(changed=run.changed, deleted=run.deleted)
+    result = dict(token, changed=run.changed, deleted=run.deleted)
     if transport is not None and transport.target.pod_name:
         result['pod'] = transport.target.pod_name
-    if params['state'] == 'present':
-        result.update(token, pages=page_urls(controller_url(params), token['access_key']))
-    module.exit_json(**result)
+    if params['state'] != 'absent':
+        known = result['token']
+        result.update(headers=deepflow_headers(known) if known else {}, pages=page_urls(controller_url(params), known))
+        if params['dest']:
+            result.update(dest=params['dest'], created_dirs=result.get('created_dirs') or [])
+    module.exit_json(**succeeded(result))
 
 
 if __name__ == '__main__':

@@ -22,7 +22,7 @@ description:
   - With O(usernames), that one run does the job for every user in the list and returns RV(tokens); JumpServer boots
     once instead of once per user. Every user is looked up before anything is changed, so an unknown name fails the
     task with all the unknown names and no token touched.
-  - O(state=present) returns the user's token and creates one when the user has none; O(rotate=true) replaces it
+  - O(state=present) returns the user's token and creates one when the user has none; O(state=rotated) replaces it
     with a new one. O(state=absent) deletes it.
   - The container is reached with C(docker exec), C(podman exec) or C(kubectl exec) (see O(runtime)), or the command
     runs on the target host itself when O(runtime) is not set.
@@ -34,8 +34,9 @@ attributes:
   check_mode:
     support: full
     details:
-      - In check mode the code in the container only reads; an existing token is returned, a token that would be
-        created or rotated is not.
+      - In check mode the code in the container only reads; an existing token is returned. Where a token would be
+        created or rotated, RV(token) (and its entry in RV(tokens)) is the placeholder V(check-mode-placeholder), so
+        that the tasks after it can be templated (C(docs/results.md)).
   diff_mode:
     support: full
     details:
@@ -50,24 +51,19 @@ options:
   usernames:
     description:
       - The login names of several users, done in one run of C(manage.py shell) (one boot of JumpServer).
-      - O(state) and O(rotate) apply to each of them; the results are in RV(tokens) and RV(users).
+      - O(state) applies to each of them; the results are in RV(tokens) and RV(users).
     type: list
     elements: str
   state:
     description:
       - V(present) returns the user's token, creating it when the user has none.
+      - V(rotated) replaces the token with a new one (JumpServer's C(refresh_private_token())). The old token stops
+        working at once. Reports a change on every run. When the new token then fails the check against O(url), the
+        task fails, still reports the change and returns the new token, since the old one is gone either way.
       - V(absent) deletes the user's token.
     type: str
-    choices: [present, absent]
+    choices: [present, rotated, absent]
     default: present
-  rotate:
-    description:
-      - With O(state=present), replace the token with a new one (JumpServer's C(refresh_private_token())). The old token
-        stops working at once. Reports a change on every run.
-      - When the new token then fails the check against O(url), the task fails, still reports the change and returns
-        the new token, since the old one is gone either way.
-    type: bool
-    default: false
   apps_dir:
     description:
       - JumpServer's C(apps) directory inside the container, the one holding C(manage.py).
@@ -112,7 +108,7 @@ options:
     default: en
 notes:
   - This module returns a secret, the private token. Set C(no_log) to V(true) on the task and do not print the result.
-    A private token never expires; keep it like a password, and rotate it with O(rotate=true) when it may have leaked.
+    A private token never expires; keep it like a password, and rotate it with O(state=rotated) when it may have leaked.
   - Each run boots JumpServer in C(manage.py shell), which takes several seconds (about 7 s measured on a real v4.10);
     the module does the whole job in one such run, for one user or for all of O(usernames).
   - The token and the username never appear on a command line (visible to every local user in the process list);
@@ -149,7 +145,7 @@ EXAMPLES = r'''
     kubectl_binary: "{{ kubectl_binary | default('kubectl') }}"
     pod_selector: app.kubernetes.io/name=jumpserver,app.jumpserver.org/name=jms-core
     username: "{{ jms_username }}"
-    rotate: true
+    state: rotated
   register: jms_private
   no_log: true
 
@@ -182,7 +178,8 @@ RETURN = r'''
 tokens:
   description:
     - With O(usernames), each user's private token by username (a secret, like RV(token)).
-    - A user whose token would be created or rotated in check mode, or who has none with O(state=absent), maps to null.
+    - A user whose token would be created or rotated in check mode maps to the placeholder V(check-mode-placeholder);
+      with O(state=absent), every user maps to null.
   returned: O(usernames) is given
   type: dict
   sample: {backup-bot: 937b38011acf499eb474e2fecb424ab3a1b2c3d4}
@@ -201,24 +198,37 @@ users:
       description: Whether the user had a token before this run.
       type: bool
     date_created:
-      description: When the user's token was created, ISO 8601.
+      description: When the user's token was created, ISO 8601 in UTC.
       type: str
     verified:
       description: Whether JumpServer accepted the user's token at O(url).
       type: bool
-  sample: {backup-bot: {changed: false, created: false, existed: true, date_created: '2026-08-21T10:00:00+08:00', verified: true}}
+  sample: {backup-bot: {changed: false, created: false, existed: true, date_created: '2026-08-21T02:00:00+00:00', verified: true}}
 token:
-  description: The private token (40 hexadecimal characters); send it in the header C(Authorization) as C(Token <token>).
-  returned: O(username) and O(state=present), except in check mode when it would be created or rotated
+  description:
+    - The private token (40 hexadecimal characters); send it in the header C(Authorization) as C(Token <token>)
+      (RV(headers)).
+    - In check mode, when it would be created or rotated, the placeholder V(check-mode-placeholder).
+  returned: O(username) and O(state) is V(present) or V(rotated)
   type: str
   sample: 937b38011acf499eb474e2fecb424ab3a1b2c3d4
+headers:
+  description: The C(Authorization) header with the token, ready for the O(ansible.builtin.uri#module:headers) option.
+  returned: when RV(token) is returned
+  type: dict
+  sample: {"Authorization": "Token 937b38011acf499eb474e2fecb424ab3a1b2c3d4"}
+reused:
+  description: Whether the user's existing token was returned as it was (nothing created, rotated or deleted).
+  returned: always
+  type: bool
+  sample: true
 username:
   description: The user the token belongs to.
   returned: O(username) is given
   type: str
   sample: automation
 created:
-  description: Whether this run made a new token (the user had none, or O(rotate=true)).
+  description: Whether this run made a new token (the user had none, or O(state=rotated)).
   returned: O(username) is given
   type: bool
   sample: false
@@ -228,10 +238,10 @@ existed:
   type: bool
   sample: true
 date_created:
-  description: When the returned token was created, ISO 8601.
+  description: When the returned token was created, ISO 8601 in UTC (in check mode before it is made, now).
   returned: when RV(token) is returned
   type: str
-  sample: '2026-08-21T10:00:00+08:00'
+  sample: '2026-08-21T02:00:00+00:00'
 verified:
   description: Whether JumpServer accepted the token at O(url) (with O(usernames), every token).
   returned: always
@@ -248,8 +258,8 @@ msg:
   type: str
   sample: created a private token for automation
 error_code:
-  description: JumpServer's error code where a check against O(url) failed with one; null otherwise.
-  returned: failure
+  description: JumpServer's error code where a check against O(url) failed with one; null on success and otherwise.
+  returned: always
   type: str
   sample: null
 status:
@@ -278,6 +288,8 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._jms_private_token 
 from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import JumpServerClient
 from ansible_collections.opsauth.tokens.plugins.module_utils._options import EXEC_SPEC, JMS_CONNECTION_SPEC, generate_argspec
 from ansible_collections.opsauth.tokens.plugins.module_utils._resolve import resolve_module
+from ansible_collections.opsauth.tokens.plugins.module_utils._results import PLACEHOLDER, succeeded
+from ansible_collections.opsauth.tokens.plugins.module_utils._time import iso_from_epoch, iso_utc, now
 from ansible_collections.opsauth.tokens.plugins.module_utils._tls import warn_insecure
 
 ARGUMENT_SPEC = generate_argspec(
@@ -285,8 +297,7 @@ ARGUMENT_SPEC = generate_argspec(
     dict((name, JMS_CONNECTION_SPEC[name]) for name in ('validate_certs', 'ca_path', 'timeout', 'language')),
     username=dict(type='str'),
     usernames=dict(type='list', elements='str'),
-    state=dict(type='str', default='present', choices=['present', 'absent']),
-    rotate=dict(type='bool', default=False),
+    state=dict(type='str', default='present', choices=['present', 'rotated', 'absent']),
     apps_dir=dict(type='str', default=DEFAULT_APPS_DIR),
     python=dict(type='str'),
     url=dict(type='str'),
@@ -313,7 +324,7 @@ def describe(data, username, params, check_mode):
         if not data['changed']:
             return '%s has no private token' % username
         return '%s the private token of %s' % ('would delete' if check_mode else 'deleted', username)
-    if params['rotate']:
+    if state == 'rotated':
         return '%s the private token of %s' % ('would rotate' if check_mode else 'rotated', username)
     if data['changed']:
         return '%s a private token for %s' % ('would create' if check_mode else 'created', username)
@@ -321,11 +332,19 @@ def describe(data, username, params, check_mode):
 
 
 def user_result(data, username, params, check_mode):
-    """What the module says about one user (its token only where the job returned one)."""
+    """What the module says about one user (its token only where the job returned one; in check mode, where one would
+    be made, the placeholder: the keys of a real run, docs/results.md)."""
     result = dict(changed=bool(data['changed']), created=bool(data.get('created')), existed=bool(data.get('existed')),
                   verified=False, msg=describe(data, username, params, check_mode))
-    if params['state'] == 'present' and data.get('token'):
-        result.update(token=data['token'], date_created=data.get('date_created'))
+    if params['state'] == 'absent':
+        return result
+    if data.get('token'):
+        result.update(token=data['token'], date_created=iso_utc(data.get('date_created')))
+    elif check_mode and data['changed']:
+        result.update(token=PLACEHOLDER, date_created=iso_from_epoch(now()))
+    if result.get('token'):
+        result['headers'] = {'Authorization': 'Token %s' % result['token']}
+    result['reused'] = not result['changed']
     return result
 
 
@@ -363,9 +382,9 @@ def combine(results, params, check_mode, pod):
 
 def diff(results, params):
     """Whether each user has a token before and after (never the token); one user's without nesting."""
-    present = params['state'] == 'present'
+    present = params['state'] != 'absent'
     before = dict((name, {'username': name, 'has_private_token': item['existed']}) for name, item in results.items())
-    after = dict((name, {'username': name, 'has_private_token': present, 'rotated': bool(params['rotate'] and present)})
+    after = dict((name, {'username': name, 'has_private_token': present, 'rotated': params['state'] == 'rotated'})
                  for name in results)
     if params['username'] is not None:
         return dict(before=before[params['username']], after=after[params['username']])
@@ -385,7 +404,8 @@ def main():
         target = ExecTarget.from_params(params)
         target.validate()
         try:
-            data = run_private_tokens_job(target, names, state=params['state'], rotate=params['rotate'],
+            rotate = params['state'] == 'rotated'
+            data = run_private_tokens_job(target, names, state='present' if rotate else params['state'], rotate=rotate,
                                           check=module.check_mode, apps_dir=params['apps_dir'], python=params['python'])
         except FailedMidway as exc:
             # Tokens made before the failure exist now: return them (as no_log'd as a success) with the failure.
@@ -406,7 +426,7 @@ def main():
             result = dict(combine(results, params, module.check_mode, pod), diff=result.get('diff'))
             result['msg'] = '%s, but the check against %s failed for %s' % (result['msg'], params['url'], '; '.join(failures))
             module.fail_json(**result)
-        module.exit_json(**result)
+        module.exit_json(**succeeded(result, reused=not result['changed']))
     except OpsAuthError as exc:
         module.fail_json(**exc.failure(**who))
 

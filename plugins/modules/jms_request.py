@@ -141,8 +141,8 @@ json:
   type: raw
   sample: {"id": "8a3e0d6c-0000-4000-8000-000000000001", "username": "admin"}
 error_code:
-  description: The server's error code (its C(error) or C(code)); null when the failure has none.
-  returned: failure
+  description: The server's error code (its C(error) or C(code)); null on success and when the failure has none.
+  returned: always
   type: str
   sample: object_does_not_exist
 results:
@@ -151,6 +151,13 @@ results:
   type: list
   elements: raw
   sample: [{"id": "8a3e0d6c-0000-4000-8000-000000000001", "username": "admin"}]
+reused:
+  description:
+    - Whether the request went without a login of this task - with a token, private token, access key or session
+      given, or with the run's login that an earlier task or host made (see C(docs/token-cache.md)).
+  returned: always
+  type: bool
+  sample: true
 msg:
   description: What was sent or, in check mode, what would be.
   returned: always
@@ -178,6 +185,7 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._options import (
     generate_argspec,
 )
 from ansible_collections.opsauth.tokens.plugins.module_utils._resolve import resolve_module
+from ansible_collections.opsauth.tokens.plugins.module_utils._results import succeeded
 from ansible_collections.opsauth.tokens.plugins.module_utils._run_login import RUN_LOGIN_REJECTED, RunLoginModule, handed_over
 from ansible_collections.opsauth.tokens.plugins.module_utils._tls import warn_insecure
 
@@ -240,7 +248,9 @@ def main():
         client = JumpServerClient.from_options(module.params, relogin=not run_login)
         if run_login:
             client.adopt_login(run_login[0])
-        module.exit_json(**send(module, client))
+        # reused: no login of this task (a token, key or session given, or the run's login that another task made).
+        reused = bool(run_login[1]) if run_login else not isinstance(client.auth, PasswordAuth)
+        module.exit_json(**succeeded(send(module, client), reused=reused))
     except OpsAuthError as exc:
         details = exc.failure()
         # The action plugin logs in again once for the run and sends the request again: only when that is safe, as

@@ -21,6 +21,7 @@ description:
 extends_documentation_fragment:
   - opsauth.tokens.jumpserver
   - opsauth.tokens.token_file
+  - opsauth.tokens.token_file.identity
   - opsauth.tokens.http_layer
   - opsauth.tokens.attributes
   - opsauth.tokens.attributes.actiongroup_jumpserver
@@ -31,6 +32,9 @@ attributes:
     details:
       - In check mode no login request is sent (a failed login counts toward the server's lockout) and O(dest) is
         neither written nor removed. A token that can be reused from O(dest) is checked and returned as in a normal run.
+      - When a login would be needed, check mode returns the keys of a real run with placeholder values (the token
+        V(check-mode-placeholder), the expiry of JumpServer's default lifetime), so that the tasks after it can be
+        templated; see C(docs/results.md) of the collection.
   diff_mode:
     support: full
     details:
@@ -50,7 +54,8 @@ options:
     default: 300
 notes:
   - O(dest) keeps the bearer token; it is reused only for the same O(url) and O(username), while it has more than
-    O(min_ttl) seconds left and C(GET /api/v1/users/profile/) accepts it.
+    O(min_ttl) seconds left and C(GET /api/v1/users/profile/) accepts it. A file that holds another user's or
+    server's token is not replaced unless O(force=true).
   - 'This module returns a secret, the bearer token (also inside RV(headers)). Use C(no_log: true) on the task and do
     not print the result.'
   - JumpServer has no endpoint to revoke a bearer token; O(state=absent) only removes O(dest). The token stays valid
@@ -95,28 +100,38 @@ EXAMPLES = r'''
 
 RETURN = r'''
 token:
-  description: The bearer token.
-  returned: O(state=present), not in check mode unless reused
+  description:
+    - The bearer token.
+    - In check mode, when a login would be needed, the placeholder V(check-mode-placeholder) (docs/results.md).
+  returned: O(state=present)
   type: str
   sample: 1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d
 keyword:
   description: The C(Authorization) scheme of the token.
-  returned: O(state=present), not in check mode unless reused
+  returned: O(state=present)
   type: str
   sample: Bearer
 date_expired:
-  description: When the token expires, ISO 8601 with the server's offset.
-  returned: O(state=present), not in check mode unless reused
+  description:
+    - When the token expires, ISO 8601 in UTC (converted from the server's time zone).
+    - In check mode, when a login would be needed, the expiry of a token issued now with JumpServer's default lifetime
+      (24 hours).
+  returned: O(state=present)
   type: str
-  sample: '2026-08-22T10:00:00+08:00'
+  sample: '2026-08-22T02:00:00+00:00'
+expires_at:
+  description: When the token expires, in seconds since the epoch (the same time as RV(date_expired)).
+  returned: O(state=present)
+  type: int
+  sample: 1787364000
 expires_in:
   description: Seconds the token has left.
-  returned: O(state=present), not in check mode unless reused
+  returned: O(state=present)
   type: int
   sample: 86399
 user:
-  description: The user the token belongs to.
-  returned: O(state=present), not in check mode unless reused
+  description: The user the token belongs to (in check mode before a login, only C(username) is known).
+  returned: O(state=present)
   type: dict
   contains:
     id:
@@ -132,13 +147,15 @@ user:
       type: str
       sample: Automation
 headers:
-  description: The C(Authorization) and C(X-JMS-ORG) headers, ready for the O(ansible.builtin.uri#module:headers) option.
-  returned: O(state=present), not in check mode unless reused
+  description:
+    - The C(Authorization) and C(X-JMS-ORG) headers, ready for the O(ansible.builtin.uri#module:headers) option.
+    - In check mode before a login, with the placeholder token.
+  returned: O(state=present)
   type: dict
   sample: {"Authorization": "Bearer 1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d", "X-JMS-ORG": "00000000-0000-0000-0000-000000000002"}
 reused:
   description: Whether the token came from O(dest) rather than from a new login.
-  returned: O(state=present)
+  returned: always
   type: bool
   sample: false
 dest:
@@ -146,14 +163,20 @@ dest:
   returned: O(dest) is set
   type: str
   sample: /var/lib/automation/jms-token.json
+created_dirs:
+  description: The folders created for O(dest) (mode 0700), outermost first; in check mode, the ones that would be.
+  returned: O(dest) is set and O(state=present)
+  type: list
+  elements: str
+  sample: [/var/lib/automation]
 msg:
   description: What the module did or, in check mode, would do.
   returned: always
   type: str
   sample: logged in as automation and wrote /var/lib/automation/jms-token.json
 error_code:
-  description: JumpServer's error code (C(error) of its answer); null when the failure has none.
-  returned: failure
+  description: JumpServer's error code (C(error) of its answer); null on success and when the failure has none.
+  returned: always
   type: str
   sample: password_failed
 status:
@@ -174,15 +197,21 @@ from ansible.module_utils.basic import missing_required_lib
 
 from ansible_collections.opsauth.tokens.plugins.module_utils._errors import OpsAuthError
 from ansible_collections.opsauth.tokens.plugins.module_utils._http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
-from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import JumpServerClient, bearer_token_result
+from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import (
+    JumpServerClient,
+    bearer_headers,
+    bearer_token_result,
+)
 from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver_errors import CredentialRejected
 from ansible_collections.opsauth.tokens.plugins.module_utils._options import (
     CACHE_SPEC,
     JMS_COMMON_SPEC,
     TOKEN_FILE_SPEC,
+    TOKEN_OWNER_SPEC,
     generate_argspec,
 )
 from ansible_collections.opsauth.tokens.plugins.module_utils._resolve import resolve_module
+from ansible_collections.opsauth.tokens.plugins.module_utils._results import PLACEHOLDER, placeholder_expiry, succeeded
 from ansible_collections.opsauth.tokens.plugins.module_utils._run_login import RunLoginModule, handed_over
 from ansible_collections.opsauth.tokens.plugins.module_utils._time import seconds_left
 from ansible_collections.opsauth.tokens.plugins.module_utils._tls import warn_insecure
@@ -192,9 +221,14 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._token_file import 
     remove_token_file,
     write_issued_token,
 )
+from ansible_collections.opsauth.tokens.plugins.module_utils._token_identity import (
+    check_owner,
+    replaced_warning,
+    token_identity,
+)
 
 ARGUMENT_SPEC = generate_argspec(
-    JMS_COMMON_SPEC, CACHE_SPEC, TOKEN_FILE_SPEC,
+    JMS_COMMON_SPEC, CACHE_SPEC, TOKEN_FILE_SPEC, TOKEN_OWNER_SPEC,
     state=dict(type='str', default='present', choices=['present', 'absent']),
     min_ttl=dict(type='int', default=300),
 )
@@ -202,7 +236,11 @@ ARGUMENT_SPEC = generate_argspec(
 ARGUMENT_RULES = dict(required_if=[('state', 'absent', ('dest',))])
 
 # What the token file holds; the diff shows all of it but the token.
-FILE_KEYS = ('url', 'username', 'token', 'keyword', 'date_expired', 'expires_at', 'user')
+FILE_KEYS = ('url', 'username', 'token', 'keyword', 'date_expired', 'expires_at', 'user', 'identity')
+# Whose token a file written before its identity record holds: its own url and username (_token_identity).
+LEGACY_IDENTITY = dict(server='url', user='username')
+# JumpServer's TOKEN_EXPIRATION default: the lifetime check mode's placeholder token claims.
+DEFAULT_TOKEN_LIFETIME = 86400
 
 
 def without_token(data):
@@ -240,6 +278,12 @@ def remove(module, dest):
     return result
 
 
+def placeholder(username, org_id):
+    """What check mode returns where a first run would log in: the keys of a real run (docs/results.md)."""
+    return dict(token=PLACEHOLDER, keyword='Bearer', user=dict(id=None, username=username, name=None),
+                headers=bearer_headers(PLACEHOLDER, 'Bearer', org_id), **placeholder_expiry(DEFAULT_TOKEN_LIFETIME))
+
+
 def present(module, client):
     params = module.params
     url, username, dest, org_id = client.base_url, params['username'], params['dest'], client.org_id
@@ -253,17 +297,23 @@ def present(module, client):
             client.check_token(stored['token'], stored.get('keyword'))
             # Once per task: RV(headers) carry org_id, and with an unknown one every request would act on Default.
             client.check_org(token=stored['token'], keyword=stored.get('keyword'))
-            return dict(changed=bool(fixed), reused=True, dest=dest, msg='reused the token in %s' % dest,
+            return dict(changed=bool(fixed), reused=True, dest=dest, created_dirs=[], msg='reused the token in %s' % dest,
                         **bearer_token_result(stored, org_id))
         except CredentialRejected:
             why_not = 'the server refused the stored token'
 
     what = 'log in as %s' % username + (' and write %s' % dest if dest else '')
+    identity = token_identity(url, username, 'jms_token')
+    created_dirs = []
     if dest:
-        # Before the login: a token the module cannot keep would cost a login (JumpServer throttles them) for nothing.
-        check_token_dest(dest, probe=not module.check_mode)
+        # Before the login: a token the module cannot keep would cost a login (JumpServer throttles them) for nothing,
+        # and another identity's file is not replaced without force=true.
+        replaced = check_owner(dest, stored, identity, params['force'], LEGACY_IDENTITY)
+        if replaced:
+            module.warn(replaced_warning(dest, replaced))
+        created_dirs = check_token_dest(dest, probe=not module.check_mode)
     if module.check_mode:
-        result = dict(changed=True, reused=False, msg='would %s (%s)' % (what, why_not))
+        result = dict(changed=True, reused=False, msg='would %s (%s)' % (what, why_not), **placeholder(username, org_id))
     else:
         # The run's login when the action plugin hands it over (one login per run for all hosts), else our own.
         handed = handed_over(module, returned=True)
@@ -274,16 +324,19 @@ def present(module, client):
             login, reused = client.login(), False
         client.check_org()
         data = dict(url=url, username=username, token=login['token'], keyword=login['keyword'],
-                    date_expired=login['date_expired'], expires_at=login['expires_at'], user=login['user'])
+                    date_expired=login['date_expired'], expires_at=login['expires_at'], user=login['user'],
+                    identity=identity)
         done = "used the run's login as %s" % username if reused else 'logged in as %s' % username
         result = dict(changed=bool(dest) or not reused, reused=False, msg=done + (' and wrote %s' % dest if dest else ''),
                       **bearer_token_result(data, org_id))
         if not reused:
             result['expires_in'] = login['expires_in']
         if dest:
-            write_issued_token(dest, data, done, dict(result, reused=False))
+            created_dirs = write_issued_token(dest, data, done, dict(result, reused=False))
     if dest:
-        result['dest'] = dest
+        result.update(dest=dest, created_dirs=created_dirs)
+        if created_dirs:
+            result['msg'] += ' (%s %s)' % ('would create' if module.check_mode else 'created', ', '.join(created_dirs))
         if module._diff:
             after = dict(url=url, username=username) if module.check_mode else without_token(data)
             result['diff'] = dict(before=without_token(stored), after=after, before_header=dest, after_header=dest)
@@ -295,11 +348,11 @@ def main():
     warn_insecure(module)
     try:
         if module.params['state'] == 'absent':
-            module.exit_json(**remove(module, module.params['dest']))
+            module.exit_json(**succeeded(remove(module, module.params['dest'])))
         if not HAS_REQUESTS:
             module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
         client = JumpServerClient.from_options(module.params, methods=('password',))
-        module.exit_json(**present(module, client))
+        module.exit_json(**succeeded(present(module, client)))
     except OpsAuthError as exc:
         module.fail_json(**exc.failure())
 

@@ -122,7 +122,8 @@ def keep_definitions(module_name, path, name):
 PLATFORMS = {
     'jumpserver': dict(lookup='opsauth.tokens.jms_token', option_spec='JMS_COMMON_SPEC', secret_fields=('token',)),
     'deepflow': dict(lookup='opsauth.tokens.deepflow_token', option_spec='DEEPFLOW_FAUTHS_SPEC',
-                     secret_fields=('access_token', 'refresh_token')),
+                     # access_token: the access token's name in an entry of a cache_dir written before docs/results.md
+                     secret_fields=('token', 'refresh_token', 'access_token')),
 }
 
 

@@ -38,10 +38,7 @@ PARSE_ONLY = {
 }
 # (file, block number) -> (why the block is known to fail today, the words its failure must contain). It is run
 # alone and must fail with those words; once it passes, the runner fails until the entry is removed.
-PENDING = {
-    ('README.md', 1): ('its dest folder (~/.cache/opsauth) does not exist: the modules create it once issue 18 item 2 '
-                       'lands', 'create it first'),
-}
+PENDING = {}
 # Sources whose examples read the connection from the environment, as an AWX credential injects it (JMS_URL, ...).
 ENVIRONMENT = {
     'docs/awx.md': 'an AWX job: the credentials inject JMS_* and DEEPFLOW_* variables',

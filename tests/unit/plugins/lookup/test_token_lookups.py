@@ -137,7 +137,7 @@ def test_deepflow_token_outputs_share_one_login(sims):
     assert token.count('.') == 2  # a JWT
     assert sorted(pages) == ['applications', 'network', 'views']
     assert pages['views'].startswith(sims['deepflow'].url + '/monitor/list?token=' + token + '&refreshToken=')
-    assert full['access_token'] == token and full['reused'] is True and full['email'] == 'ops@example.com'
+    assert full['token'] == token and full['reused'] is True and full['email'] == 'ops@example.com'
     assert full['pages'] == pages and 3000 < full['expires_in'] <= 3600
     assert [r['path'] for r in sims['deepflow'].requests('POST')] == ['/api/fauths/login']
 
@@ -160,7 +160,7 @@ def test_deepflow_token_near_expiry_is_refreshed_not_logged_in(sims):
     entry['obtained_at'], entry['expires_at'] = time.time() - 3500, time.time() + 100  # within min_ttl (300) of expiry
     _token_cache.write_token_file(os.path.join(cache_dir, entry_name), entry)
     second = run_lookup('opsauth.tokens.deepflow_token', deepflow_vars(sims), output='full')[0]
-    assert second['access_token'] != first and second['token_type'] == 'refresh_token' and second['reused'] is False
+    assert second['token'] != first and second['token_type'] == 'refresh_token' and second['reused'] is False
     assert [r['path'] for r in sims['deepflow'].requests('POST')] == ['/api/fauths/login', '/api/fauths/refresh_token']
 
 

@@ -132,14 +132,16 @@ def test_times_are_int_epochs_with_their_iso_dates_beside():
 
 
 def test_a_token_set_stored_with_iso_times_is_read_as_epochs():
-    # What deepflow_login wrote before the naming rule (issue 12): ISO 8601 strings under *_at.
+    # What deepflow_login wrote before the naming rule (issue 12): ISO 8601 strings under *_at; and before
+    # docs/results.md (issue 18) the access token under access_token: read as token.
     legacy = dict(access_token='a', refresh_token='r', expires_at=iso_from_epoch(NOW + 600),
                   refresh_expires_at=iso_from_epoch(NOW + 7200), issued_at=iso_from_epoch(NOW))
     tokens = dft.with_dates(legacy)
+    assert tokens['token'] == 'a' and 'access_token' not in tokens
     assert (tokens['expires_at'], tokens['refresh_expires_at'], tokens['issued_at']) == (NOW + 600, NOW + 7200, NOW)
     assert tokens['date_expired'] == legacy['expires_at'] and tokens['refresh_date_expired'] == legacy['refresh_expires_at']
     assert dft.access_seconds_left(legacy, NOW) == 600 and dft.refresh_seconds_left(legacy, NOW) == 7200
-    assert dft.plan_present(legacy, 300, NOW) == dft.REUSE and dft.plan_present(legacy, 900, NOW) == dft.REFRESH
+    assert dft.plan_present(tokens, 300, NOW) == dft.REUSE and dft.plan_present(tokens, 900, NOW) == dft.REFRESH
     assert dft.with_dates(dict(legacy, expires_at='not a date'))['expires_at'] is None
 
 
@@ -149,7 +151,7 @@ def test_success_without_access_token_is_an_invalid_response():
 
 
 def stored(access_left=None, refresh_left=None):
-    tokens = dict(access_token='a', refresh_token='r' if refresh_left is not None else None)
+    tokens = dict(token='a', refresh_token='r' if refresh_left is not None else None)
     if access_left is not None:
         tokens['expires_at'] = NOW + access_left
     if refresh_left is not None:
@@ -181,7 +183,7 @@ def test_login_sends_the_documented_body_to_the_external_path():
     assert session.calls[0]['url'] == 'https://deepflow.example.com/api/fauths/login'
     assert session.calls[0]['json'] == {'account_type': 'deepflow', 'grant_type': 'password',
                                         'email': 'dev@yunshan.net.cn', 'password': 'dev-pwd'}
-    assert tokens['access_token'] == login_data()['access_token']
+    assert tokens['token'] == login_data()['access_token']
     assert tokens['expires_in'] == 3600 and tokens['license'] is True and tokens['token_type'] == 'password'
     assert tokens['expires_at'] == NOW + 3600
     assert isinstance(tokens, dict)
@@ -190,7 +192,7 @@ def test_login_sends_the_documented_body_to_the_external_path():
 def test_login_tolerates_a_body_without_envelope():
     client, dummy = fauths((200, login_data(email=None)))
     tokens = client.login()
-    assert tokens['access_token'] == login_data()['access_token']
+    assert tokens['token'] == login_data()['access_token']
     assert tokens['email'] == 'dev@yunshan.net.cn'
 
 
@@ -295,12 +297,13 @@ def test_token_set_result_says_what_is_left_of_a_reused_token(monkeypatch):
     monkeypatch.setattr(_time, 'now', lambda: NOW)
     tokens = dft.token_set(login_data(), NOW - 600, 'login')
     reused = df.token_set_result(tokens, 'https://d.example.com')
-    assert reused['expires_in'] == 3000 and reused['access_token'] == tokens['access_token']
+    assert reused['expires_in'] == 3000 and reused['token'] == tokens['token']
+    assert reused['headers'] == {'Authorization': 'Bearer ' + tokens['token']}
     assert sorted(reused['pages']) == ['applications', 'network', 'views']
     issued = df.token_set_result(tokens, None, just_issued=True)
     assert issued['expires_in'] == 3600 and issued['pages'] == {}
     assert issued['expires_at'] == NOW + 3000 and issued['date_expired'] == iso_from_epoch(NOW + 3000)
-    assert sorted(issued) == sorted(dft.RESULT_KEYS + ('pages',))
+    assert sorted(issued) == sorted(dft.RESULT_KEYS + ('headers', 'pages'))
 
 
 def test_controller_url():
@@ -337,7 +340,7 @@ def test_transport_swap_find_create_delete():
     client = df.PermanentTokenClient.from_options({'user_id': 7, 'user_type': 2}, transport=transport)
     assert client.find('a@b.c') == ['u-1', 'u-2']
     assert client.delete('u 1/x') is True
-    assert client.create('a@b.c', 'pw') == {'access_key': 'gAAAA-key', 'lcuuid': 'u-3'}
+    assert client.create('a@b.c', 'pw') == {'token': 'gAAAA-key', 'lcuuid': 'u-3'}
     identity = {'X-User-Id': '7', 'X-User-Type': '2'}
     assert transport.calls == [
         ('GET', '/v1/user/permanent_token', {'email': 'a@b.c'}, None, identity),

@@ -12,6 +12,7 @@ import requests
 from httpsig.verify import HeaderVerifier
 
 from ansible_collections.opsauth.tokens.plugins.module_utils import _time
+from ansible_collections.opsauth.tokens.plugins.module_utils._time import iso_from_epoch
 from ansible_collections.opsauth.tokens.plugins.module_utils._errors import InvalidResponse, OriginRefused
 from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import JumpServerClient, bearer_token_result
 from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver_auth import (
@@ -69,10 +70,12 @@ def test_bearer_token_result_says_what_is_left_and_gives_the_headers(monkeypatch
     data = dict(token='t' * 36, keyword=None, date_expired='2026-08-22T10:00:00+08:00', expires_at=NOW + 100,
                 user={'username': 'alice'})
     result = bearer_token_result(data, 'org-1')
-    assert result == dict(token='t' * 36, keyword='Bearer', date_expired='2026-08-22T10:00:00+08:00', expires_in=100,
-                          user={'username': 'alice'},
+    assert result == dict(token='t' * 36, keyword='Bearer', date_expired=iso_from_epoch(NOW + 100), expires_at=NOW + 100,
+                          expires_in=100, user={'username': 'alice'},
                           headers={'Authorization': 'Bearer ' + 't' * 36, 'X-JMS-ORG': 'org-1'})
-    assert bearer_token_result(dict(data, expires_at=None))['expires_in'] is None
+    # A file or cache entry without expires_at: the server's date, in UTC.
+    old = bearer_token_result(dict(data, expires_at=None))
+    assert old['date_expired'] == '2026-08-22T02:00:00+00:00' and old['expires_at'] == 1787364000
 
 
 # --- choosing the auth method ----------------------------------------------------------------------------------------
@@ -149,7 +152,7 @@ def test_login_returns_a_plain_dict_and_sends_the_org_header():
     session = FakeSession(FakeResponse(201, TOKEN_BODY))
     client = password_client(session, org_id='11111111-1111-1111-1111-111111111111')
     result = client.login()
-    assert result == {'token': 'a' * 36, 'keyword': 'Bearer', 'date_expired': '2026-08-22T10:00:00+08:00',
+    assert result == {'token': 'a' * 36, 'keyword': 'Bearer', 'date_expired': '2026-08-22T02:00:00+00:00',
                       'expires_at': 1787364000, 'expires_in': 3600, 'user': {'id': 'u-1', 'username': 'alice', 'name': 'Alice'}}
     assert session.headers['X-JMS-ORG'] == '11111111-1111-1111-1111-111111111111'
     assert session.calls[0]['json'] == {'username': 'alice', 'password': 'Alice-Pass-1'}

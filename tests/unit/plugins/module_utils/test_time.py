@@ -6,8 +6,6 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import datetime
-
 import pytest
 
 from ansible_collections.opsauth.tokens.plugins.module_utils import _time
@@ -67,13 +65,20 @@ def test_dates_without_offset_or_garbage_are_unknown(value):
     assert _time.parse_date_expired(value) is None
 
 
-def test_expiry_fields_keep_the_server_offset():
-    # A login's date_expired: the ISO form keeps the server's offset; expires_at and expires_in are what code uses.
+def test_expiry_fields_are_in_utc_whatever_the_servers_offset():
+    # A login's date_expired comes in the server's TIME_ZONE (+0800 by default); results say it in UTC (docs/results.md).
     fields = _time.expiry_fields('2026/08/22 10:00:00 +0800', now=EPOCH - 3600)
-    assert fields == {'date_expired': '2026-08-22T10:00:00+08:00', 'expires_at': 1787364000, 'expires_in': 3600}
-    assert datetime.datetime.fromisoformat(fields['date_expired']).utcoffset() == datetime.timedelta(hours=8)
+    assert fields == {'date_expired': '2026-08-22T02:00:00+00:00', 'expires_at': 1787364000, 'expires_in': 3600}
+    assert _time.expiry_fields('2026-08-21T21:00:00-05:00', now=EPOCH)['date_expired'] == '2026-08-22T02:00:00+00:00'
     assert _time.expiry_fields('2026/08/22 10:00:00 +0800', now=1787364000 + 5)['expires_in'] == 0
     assert _time.expiry_fields('soon', now=EPOCH - 3600) == {'date_expired': 'soon', 'expires_at': None, 'expires_in': None}
+
+
+def test_iso_utc_converts_any_offset_and_keeps_what_is_no_date():
+    assert _time.iso_utc('2026/12/07 02:29:11 +0800') == '2026-12-06T18:29:11+00:00'
+    assert _time.iso_utc('2026-12-06T18:29:11Z') == '2026-12-06T18:29:11+00:00'
+    assert _time.iso_utc('2026-12-06T18:29:11.123456+00:00') == '2026-12-06T18:29:11+00:00'
+    assert _time.iso_utc('yesterday') == 'yesterday' and _time.iso_utc(None) is None and _time.iso_utc('') is None
 
 
 @pytest.mark.parametrize('text, seconds', [('90d', 90 * 86400), ('12h', 43200), ('30m', 1800), ('0s', 0),

@@ -67,9 +67,23 @@ def test_failed_write_keeps_the_old_file_and_leaves_no_temp_file(tmp_path):
     assert os.listdir(str(tmp_path)) == ['token.json']
 
 
-def test_missing_directory_is_a_clear_error(tmp_path):
-    with pytest.raises(TokenFileError, match='does not exist'):
-        write_token_file(str(tmp_path / 'nope' / 'token.json'), {})
+def test_missing_folders_are_created_0700_and_returned(tmp_path):
+    # Issue 18: the README's first dest (~/.cache/opsauth/...) did not exist and the modules refused it.
+    old = os.umask(0o022)  # 0700 whatever the umask would give
+    try:
+        created = write_token_file(str(tmp_path / 'a' / 'b' / 'token.json'), {'token': 't'})
+    finally:
+        os.umask(old)
+    assert created == [str(tmp_path / 'a'), str(tmp_path / 'a' / 'b')]
+    assert [stat.S_IMODE(os.stat(path).st_mode) for path in created] == [0o700, 0o700]
+    assert stat.S_IMODE(os.stat(str(tmp_path / 'a' / 'b' / 'token.json')).st_mode) == 0o600
+    assert write_token_file(str(tmp_path / 'a' / 'b' / 'token.json'), {}) == []
+
+
+def test_a_file_where_a_folder_should_be_is_a_clear_error(tmp_path):
+    (tmp_path / 'file').write_text('')
+    with pytest.raises(TokenFileError, match='file is not a directory'):
+        write_token_file(str(tmp_path / 'file' / 'sub' / 'token.json'), {})
 
 
 def test_read_missing_is_none_and_garbage_is_an_error(tmp_path):
@@ -296,10 +310,11 @@ def test_writing_over_a_fifo_or_a_directory_is_refused(tmp_path):
 def test_check_token_dest_leaves_nothing_behind(tmp_path):
     check_token_dest(str(tmp_path / 'token.json'))
     assert os.listdir(str(tmp_path)) == []
-    with pytest.raises(TokenFileError, match='does not exist; create it first'):
-        check_token_dest(str(tmp_path / 'missing' / 'token.json'))
+    # Missing folders are what writing would create; checking creates nothing.
+    assert check_token_dest(str(tmp_path / 'missing' / 'token.json')) == [str(tmp_path / 'missing')]
+    assert os.listdir(str(tmp_path)) == []
     (tmp_path / 'file').write_text('')
-    with pytest.raises(TokenFileError, match='does not exist'):
+    with pytest.raises(TokenFileError, match='is not a directory'):
         check_token_dest(str(tmp_path / 'file' / 'token.json'))
 
 

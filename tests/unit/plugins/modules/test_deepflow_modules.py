@@ -19,6 +19,7 @@ import pytest
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.opsauth.tokens.plugins.module_utils._results import PLACEHOLDER
 from ansible_collections.opsauth.tokens.plugins.module_utils._time import iso_from_epoch
 from ansible_collections.opsauth.tokens.plugins.modules import deepflow_login, deepflow_permanent_token
 from ansible_collections.opsauth.tokens.tests.unit.plugins.conftest import FAKE_BIN
@@ -29,7 +30,7 @@ def login_args(df, **extra):
 
 
 def fuser_args(df, **extra):
-    # fauths_url: where regenerate proves the password before it deletes anything (fauths at the listener's root).
+    # fauths_url: where state=rotated proves the password before it deletes anything (fauths at the listener's root).
     return dict(dict(fuser_url=df.fuser_url, fauths_url=df.url, email='ops@example.com', password='Ops-Pass-1'), **extra)
 
 
@@ -41,7 +42,8 @@ def test_login_stores_0600_and_reuses_without_a_request(df, run_module, tmp_path
     assert first['changed'] is True and first['token_type'] == 'password'
     assert stat.S_IMODE(os.stat(dest).st_mode) == 0o600
     second = run_module(deepflow_login, login_args(df, dest=dest))
-    assert second['changed'] is False and second['access_token'] == first['access_token']
+    assert second['changed'] is False and second['token'] == first['token'] and second['reused'] is True
+    assert first['headers'] == {'Authorization': 'Bearer ' + first['token']} and first['error_code'] is None
     assert df.log() == [('POST', '/api/fauths/login', 200)]
 
 
@@ -73,19 +75,22 @@ def test_the_token_file_holds_epochs_and_their_iso_dates(df, run_module, tmp_pat
 
 
 def test_a_token_file_written_with_iso_times_is_still_read(df, run_module, tmp_path):
-    # Before the naming rule (issue 12) deepflow_login stored ISO 8601 strings under expires_at/refresh_expires_at.
+    # Before the naming rule (issue 12) deepflow_login stored ISO 8601 strings under expires_at/refresh_expires_at;
+    # before docs/results.md (issue 18) the access token under access_token, and no identity record.
     dest = str(tmp_path / 'df.json')
     run_module(deepflow_login, login_args(df, dest=dest))
     with open(dest) as handle:
         stored = json.load(handle)
-    legacy = dict((key, value) for key, value in stored.items() if not key.startswith(('date_', 'refresh_date_')))
+    stored['access_token'] = stored.pop('token')
+    legacy = dict((key, value) for key, value in stored.items()
+                  if not key.startswith(('date_', 'refresh_date_')) and key != 'identity')
     legacy.update(expires_at=iso_from_epoch(stored['expires_at']), refresh_expires_at=iso_from_epoch(stored['refresh_expires_at']),
                   issued_at=iso_from_epoch(stored['issued_at']))
     with open(dest, 'w') as handle:
         json.dump(legacy, handle)
     df.clear_log()
     reused = run_module(deepflow_login, login_args(df, dest=dest))
-    assert reused['changed'] is False and reused['access_token'] == stored['access_token']
+    assert reused['changed'] is False and reused['token'] == stored['access_token']
     assert reused['expires_at'] == stored['expires_at'] and reused['date_expired'] == legacy['expires_at']
     assert df.log() == []
     # An expired one (ISO as well) is still refreshed, not logged in again, and stored the new way.
@@ -98,12 +103,39 @@ def test_a_token_file_written_with_iso_times_is_still_read(df, run_module, tmp_p
     assert isinstance(rewritten['expires_at'], int) and rewritten['date_expired'] == iso_from_epoch(rewritten['expires_at'])
 
 
-def test_a_token_file_of_another_fauths_is_not_reused(df, run_module, tmp_path):
+def test_a_token_file_of_another_fauths_is_neither_reused_nor_replaced_without_force(df, run_module, tmp_path):
     dest = str(tmp_path / 'df.json')
     run_module(deepflow_login, login_args(df, dest=dest))
-    result = run_module(deepflow_login, login_args(df, dest=dest, url=None, fauths_url=df.url))
+    refused = run_module(deepflow_login, login_args(df, dest=dest, url=None, fauths_url=df.url))
+    assert refused['failed'] is True and 'holds the deepflow_login credential of dev@yunshan.net.cn at %s/api/fauths, not' % df.url in refused['msg']
+    assert 'set force=true to replace it' in refused['msg']
+    assert df.log() == [('POST', '/api/fauths/login', 200)]
+    result = run_module(deepflow_login, login_args(df, dest=dest, url=None, fauths_url=df.url, force=True))
     assert result['changed'] is True and result['pages'] == {}
     assert df.log() == [('POST', '/api/fauths/login', 200), ('POST', '/login', 200)]
+
+
+def test_a_token_file_of_another_account_is_refused_before_the_login(df, run_module, tmp_path):
+    dest = str(tmp_path / 'df.json')
+    run_module(deepflow_login, login_args(df, dest=dest))
+    refused = run_module(deepflow_login, login_args(df, dest=dest, email='ops@example.com', password='Ops-Pass-1'))
+    assert refused['failed'] is True and 'credential of dev@yunshan.net.cn' in refused['msg']
+    assert df.log() == [('POST', '/api/fauths/login', 200)]
+
+
+def test_check_mode_on_a_first_run_returns_the_keys_of_a_real_run(df, run_module, tmp_path):
+    dest = tmp_path / 'new' / 'df.json'
+    checked = run_module(deepflow_login, login_args(df, dest=str(dest)), check_mode=True)
+    assert df.log() == [] and not (tmp_path / 'new').exists()
+    assert checked['changed'] is True and checked['token'] == checked['refresh_token'] == PLACEHOLDER
+    assert checked['headers'] == {'Authorization': 'Bearer ' + PLACEHOLDER} and checked['created_dirs'] == [str(tmp_path / 'new')]
+    assert checked['pages']['views'].endswith('/monitor/list?token=%s&refreshToken=%s' % (PLACEHOLDER, PLACEHOLDER))
+    assert checked['expires_in'] == 3600 and checked['date_expired'] == iso_from_epoch(checked['expires_at'])
+    real = run_module(deepflow_login, login_args(df, dest=str(dest)))
+    # (AnsibleModule adds the stat of an existing dest - uid, mode... - to any result that names one.)
+    path_info = {'invocation', 'uid', 'gid', 'owner', 'group', 'mode', 'state', 'size', 'secontext', 'path'}
+    assert sorted(set(real) - path_info) == sorted(set(checked) - path_info)
+    assert stat.S_IMODE(os.stat(str(tmp_path / 'new')).st_mode) == 0o700
 
 
 def test_refreshed_without_any_refresh_token_is_one_clear_line(df, run_module, tmp_path):
@@ -122,10 +154,10 @@ def test_absent_removes_a_broken_token_file(df, run_module, tmp_path):
 
 # --- deepflow_permanent_token --------------------------------------------------------------------------------------
 
-def test_regenerate_that_fails_to_create_reports_the_deletion(df, run_module, tmp_path):
+def test_rotated_that_fails_to_create_reports_the_deletion(df, run_module, tmp_path):
     created = run_module(deepflow_permanent_token, fuser_args(df))
     df.fault(method='POST', path='/v1/user/permanent_token', status=500)
-    result = run_module(deepflow_permanent_token, fuser_args(df, regenerate=True))
+    result = run_module(deepflow_permanent_token, fuser_args(df, state='rotated'))
     assert result['failed'] is True and 'SERVER_ERROR' in result['msg']
     assert result['changed'] is True and result['deleted'] == [created['lcuuid']]
 
@@ -141,8 +173,8 @@ def test_a_key_file_for_a_deleted_token_is_not_returned(df, run_module, tmp_path
     run_module(deepflow_permanent_token, fuser_args(df))                   # someone makes a new one, key not kept
     result = run_module(deepflow_permanent_token, fuser_args(df, dest=dest))
     assert result['changed'] is False and result['lcuuid'] != first['lcuuid']
-    assert result['access_key'] is None
-    assert len(warnings) == 1 and 'regenerate=true' in warnings[0] and result['lcuuid'] in warnings[0]
+    assert result['token'] is None and result['headers'] == {} and result['reused'] is True
+    assert len(warnings) == 1 and 'state=rotated' in warnings[0] and result['lcuuid'] in warnings[0]
 
 
 def test_the_key_file_names_its_date_as_a_date(df, run_module, tmp_path):
@@ -151,7 +183,9 @@ def test_the_key_file_names_its_date_as_a_date(df, run_module, tmp_path):
     created = run_module(deepflow_permanent_token, fuser_args(df, dest=dest))
     with open(dest) as handle:
         stored = json.load(handle)
-    assert stored['lcuuid'] == created['lcuuid'] and stored['access_key'] == created['access_key']
+    assert stored['lcuuid'] == created['lcuuid'] and stored['token'] == created['token']
+    assert created['date_created'] == stored['date_created'] and created['reused'] is False
+    assert created['headers'] == {'Authorization': 'Bearer ' + created['token']}
     assert not [name for name in stored if name.endswith('_at')]
     assert datetime.datetime.fromisoformat(stored['date_created']).utcoffset() == datetime.timedelta(0)
 
@@ -185,7 +219,7 @@ def test_absent_with_everything_dead_is_not_a_change_on_the_server(df, run_modul
         for table in (df.app.access, df.app.refresh_tokens):
             for record in table.values():
                 record['revoked'] = 'expired'
-    result = run_module(deepflow_login, login_args(df, state='absent', access_token=first['access_token'],
+    result = run_module(deepflow_login, login_args(df, state='absent', access_token=first['token'],
                                                    refresh_token=first['refresh_token']))
     assert result['changed'] is False
     assert [status for dummy, dummy, status in df.log()][-2:] == [400, 400]
@@ -222,8 +256,8 @@ def kubectl_args(**extra):
 
 
 def lifecycle(df, run_module, args, dest):
-    """present, present, check-mode regenerate, regenerate, check-mode absent, absent, absent: results and fuser logs."""
-    steps = [({}, False), ({}, False), ({'regenerate': True}, True), ({'regenerate': True}, False),
+    """present, present, check-mode rotated, rotated, check-mode absent, absent, absent: results and fuser logs."""
+    steps = [({}, False), ({}, False), ({'state': 'rotated'}, True), ({'state': 'rotated'}, False),
              ({'state': 'absent'}, True), ({'state': 'absent'}, False), ({'state': 'absent'}, False)]
     results, logs = [], []
     for extra, check_mode in steps:
@@ -251,9 +285,9 @@ def test_over_exec_the_module_does_exactly_what_it_does_over_http(df, front_end,
         assert sorted(via_exec) == sorted(via_http)
         assert via_exec['changed'] == via_http['changed'] and len(via_exec['deleted']) == len(via_http['deleted'])
     assert [result['changed'] for result in over_exec] == [True, False, True, True, True, True, False]
-    created, again, dummy, regenerated = over_exec[:4]
-    assert created['access_key'].startswith('gAAAA') and again['access_key'] == created['access_key']
-    assert regenerated['deleted'] == [created['lcuuid']] and regenerated['access_key'] != created['access_key']
+    created, again, dummy, rotated = over_exec[:4]
+    assert created['token'].startswith('gAAAA') and again['token'] == created['token']
+    assert rotated['deleted'] == [created['lcuuid']] and rotated['token'] != created['token']
     assert not os.path.exists(str(tmp_path / 'exec.json'))
 
 
@@ -278,7 +312,7 @@ def test_over_exec_curl_in_the_pod_sends_the_password_on_stdin_only(df, front_en
     assert len(argvs) == 3 and argvs[1][5:14] == [FRONT_END_POD, '--', 'curl', '-q', '-sS', '--max-redirs', '0',
                                                   '--proto', '=http,https']
     assert argvs[1][-1] == 'http://fuser:20824/v1/user/permanent_token?email=ops%40example.com'
-    assert 'Ops-Pass-1' not in json.dumps(argvs) and result['access_key'] not in json.dumps(argvs)
+    assert 'Ops-Pass-1' not in json.dumps(argvs) and result['token'] not in json.dumps(argvs)
 
 
 def test_over_exec_the_requests_library_is_not_needed(df, front_end, run_module, monkeypatch):
@@ -291,7 +325,7 @@ def test_over_exec_the_requests_library_is_not_needed(df, front_end, run_module,
 def test_over_docker_exec_too(df, front_end, run_module):
     result = run_module(deepflow_permanent_token, dict(runtime='docker', container='df-front-end', email='ops@example.com',
                                                        password='Ops-Pass-1', docker_binary=os.path.join(FAKE_BIN, 'docker')))
-    assert result['changed'] is True and result['access_key'].startswith('gAAAA') and 'pod' not in result
+    assert result['changed'] is True and result['token'].startswith('gAAAA') and 'pod' not in result
     assert [call['argv'][:4] for call in front_end.calls()] == [['docker', 'exec', '-i', 'df-front-end']] * 2
 
 
@@ -333,34 +367,35 @@ def fail_renames(monkeypatch):
     monkeypatch.setattr(_token_file.os, 'replace', no_space)
 
 
-@pytest.mark.parametrize('where', ['missing/key.json', 'a-directory'])
-def test_regenerate_with_an_unwritable_dest_deletes_nothing(df, run_module, tmp_path, where):
+@pytest.mark.parametrize('where', ['a-file/key.json', 'a-directory'])
+def test_rotated_with_an_unwritable_dest_deletes_nothing(df, run_module, tmp_path, where):
     (tmp_path / 'a-directory').mkdir()
+    (tmp_path / 'a-file').write_text('')
     created = run_module(deepflow_permanent_token, fuser_args(df))
     df.clear_log()
-    result = run_module(deepflow_permanent_token, fuser_args(df, regenerate=True, dest=str(tmp_path / where)))
+    result = run_module(deepflow_permanent_token, fuser_args(df, state='rotated', dest=str(tmp_path / where)))
     assert result['failed'] is True and result['changed'] is False and result['deleted'] == []
-    assert 'does not exist; create it first' in result['msg'] or 'is a directory' in result['msg']
+    assert 'is not a directory' in result['msg'] or 'is a directory' in result['msg']
     assert df.log() == [('GET', '/v1/user/permanent_token', 200)]  # no DELETE, no POST
     again = run_module(deepflow_permanent_token, fuser_args(df))
     assert again['lcuuid'] == created['lcuuid']
 
 
-def test_regenerate_whose_write_fails_after_the_create_returns_the_new_key(df, run_module, tmp_path, monkeypatch):
+def test_rotated_whose_write_fails_after_the_create_returns_the_new_key(df, run_module, tmp_path, monkeypatch):
     dest = str(tmp_path / 'key.json')
     created = run_module(deepflow_permanent_token, fuser_args(df, dest=dest))
     df.clear_log()
     fail_renames(monkeypatch)
-    result = run_module(deepflow_permanent_token, fuser_args(df, regenerate=True, dest=dest))
+    result = run_module(deepflow_permanent_token, fuser_args(df, state='rotated', dest=dest))
     assert result['failed'] is True and result['changed'] is True
     assert result['deleted'] == [created['lcuuid']]
-    assert result['access_key'].startswith('gAAAA') and result['lcuuid'] != created['lcuuid']
+    assert result['token'].startswith('gAAAA') and result['lcuuid'] != created['lcuuid']
     assert 'No space left on device' in result['msg'] and 'the new credential is in this failed result' in result['msg']
     assert [(method, path) for method, path, dummy in df.log()] == [
         ('GET', '/v1/user/permanent_token'), ('POST', '/login'), ('POST', '/logout'),
         ('DELETE', '/v1/user/permanent_token/' + created['lcuuid']), ('POST', '/v1/user/permanent_token')]
     with open(dest) as handle:
-        assert json.load(handle)['access_key'] == created['access_key']  # the old file is whole, not half a new one
+        assert json.load(handle)['token'] == created['token']  # the old file is whole, not half a new one
 
 
 def test_refresh_with_an_unwritable_dest_does_not_use_up_the_refresh_token(df, run_module, tmp_path):
@@ -380,7 +415,7 @@ def test_login_whose_write_fails_returns_the_tokens(df, run_module, tmp_path, mo
     fail_renames(monkeypatch)
     result = run_module(deepflow_login, login_args(df, dest=str(tmp_path / 'df.json')))
     assert result['failed'] is True and result['changed'] is True
-    assert result['access_token'] and result['refresh_token']
+    assert result['token'] and result['refresh_token']
     assert 'fauths issued new tokens, but cannot write token file' in result['msg']
 
 
@@ -391,49 +426,49 @@ def test_a_world_readable_token_file_is_narrowed_and_reported(df, run_module, tm
     run_module(deepflow_login, login_args(df, dest=dest))
     os.chmod(dest, 0o644)
     result = run_module(deepflow_login, login_args(df, dest=dest))
-    assert result['changed'] is True and result['access_token']
+    assert result['changed'] is True and result['token']
     assert stat.S_IMODE(os.stat(dest).st_mode) == 0o600
     assert len(warnings) == 1 and 'had mode 0644' in warnings[0]
     assert df.log() == [('POST', '/api/fauths/login', 200)]  # reused: the mode fix was the only change
 
 
-# --- issue 17: regenerate proves the password before it deletes the only permanent token ----------------------------
+# --- issue 17: state=rotated proves the password before it deletes the only permanent token ----------------------------
 
 @pytest.mark.parametrize('over', ['http', 'kubectl'])
-def test_regenerate_with_a_wrong_password_deletes_nothing(df, front_end, run_module, tmp_path, over):
+def test_rotated_with_a_wrong_password_deletes_nothing(df, front_end, run_module, tmp_path, over):
     """Before: the old token was deleted, then fuser refused the create: the account was left with none."""
     dest = str(tmp_path / 'key.json')
     args = fuser_args(df) if over == 'http' else kubectl_args()
     created = run_module(deepflow_permanent_token, dict(args, dest=dest))
     df.clear_log()
-    failed = run_module(deepflow_permanent_token, dict(args, dest=dest, regenerate=True, password='Wrong-Pass-1'))
+    failed = run_module(deepflow_permanent_token, dict(args, dest=dest, state='rotated', password='Wrong-Pass-1'))
     assert failed['failed'] and failed['changed'] is False and failed['deleted'] == []
     assert 'nothing was deleted' in failed['msg'] and failed['error_code'] == 'INVALID_PARAMETERS'
     assert 'Wrong-Pass-1' not in json.dumps(failed)
     assert df.log() == [
         ('GET', '/v1/user/permanent_token', 200), ('POST', '/login', 400)]
     again = run_module(deepflow_permanent_token, dict(args, dest=dest))
-    assert again['lcuuid'] == created['lcuuid'] and again['access_key'] == created['access_key']
+    assert again['lcuuid'] == created['lcuuid'] and again['token'] == created['token']
     if over == 'kubectl':
         assert df.app.find_requests(path='/login')[0]['headers']['host'] == 'fauths:20822'  # from the pod
 
 
-def test_regenerate_with_the_right_password_logs_in_and_out_then_replaces(df, run_module, tmp_path):
+def test_rotated_with_the_right_password_logs_in_and_out_then_replaces(df, run_module, tmp_path):
     created = run_module(deepflow_permanent_token, fuser_args(df))
     df.clear_log()
-    result = run_module(deepflow_permanent_token, fuser_args(df, regenerate=True))
+    result = run_module(deepflow_permanent_token, fuser_args(df, state='rotated'))
     assert result['changed'] and result['deleted'] == [created['lcuuid']]
     assert [(method, path) for method, path, dummy in df.log()] == [
         ('GET', '/v1/user/permanent_token'), ('POST', '/login'), ('POST', '/logout'),
         ('DELETE', '/v1/user/permanent_token/' + created['lcuuid']), ('POST', '/v1/user/permanent_token')]
 
 
-def test_regenerate_without_a_fauths_to_prove_the_password_is_refused_before_any_delete(df, run_module):
+def test_rotated_without_a_fauths_to_prove_the_password_is_refused_before_any_delete(df, run_module):
     args = fuser_args(df)
     del args['fauths_url']
     created = run_module(deepflow_permanent_token, args)
     df.clear_log()
-    failed = run_module(deepflow_permanent_token, dict(args, regenerate=True))
+    failed = run_module(deepflow_permanent_token, dict(args, state='rotated'))
     assert failed['failed'] and 'set url (the DeepFlow controller) or fauths_url' in failed['msg']
     assert df.log() == [('GET', '/v1/user/permanent_token', 200)]
     assert run_module(deepflow_permanent_token, args)['lcuuid'] == created['lcuuid']
@@ -443,5 +478,5 @@ def test_the_first_permanent_token_needs_no_proof(df, run_module):
     """Nothing to delete: fuser's create itself refuses a wrong password, and nothing is lost."""
     args = fuser_args(df)
     del args['fauths_url']
-    result = run_module(deepflow_permanent_token, dict(args, regenerate=True))
+    result = run_module(deepflow_permanent_token, dict(args, state='rotated'))
     assert result['changed'] and [m for m, dummy, dummy in df.log()] == ['GET', 'POST']

@@ -11,6 +11,7 @@ import os
 
 import pytest
 
+from ansible_collections.opsauth.tokens.plugins.module_utils._results import PLACEHOLDER
 from ansible_collections.opsauth.tokens.plugins.modules import jms_private_token
 from ansible_collections.opsauth.tokens.tests.unit.plugins.conftest import FAKE_BIN
 
@@ -46,16 +47,18 @@ def test_present_creates_then_returns_the_same_token(jms, world, run_module):
     first = run_module(jms_private_token, docker())
     assert first['changed'] is True and first['created'] is True and first['existed'] is False
     assert len(first['token']) == 40 and first['token'] == sim_token(jms, 'alice')
-    assert first['username'] == 'alice' and first['date_created'].startswith('20')
+    assert first['username'] == 'alice' and first['date_created'].startswith('20') and first['date_created'].endswith('+00:00')
+    assert first['headers'] == {'Authorization': 'Token ' + first['token']} and first['reused'] is False
+    assert first['error_code'] is None
     assert first['msg'] == 'created a private token for alice'
     second = run_module(jms_private_token, docker())
     assert second['changed'] is False and second['created'] is False and second['existed'] is True
-    assert second['token'] == first['token']
+    assert second['token'] == first['token'] and second['reused'] is True
 
 
-def test_rotate_replaces_the_token(jms, world, run_module):
+def test_rotated_replaces_the_token(jms, world, run_module):
     first = run_module(jms_private_token, docker())
-    rotated = run_module(jms_private_token, docker(rotate=True))
+    rotated = run_module(jms_private_token, docker(state='rotated'))
     assert rotated['changed'] is True and rotated['created'] is True and rotated['token'] != first['token']
     assert sim_token(jms, 'alice') == rotated['token']
 
@@ -70,13 +73,17 @@ def test_absent_deletes_once(jms, world, run_module):
 
 def test_check_mode_only_reads(jms, world, run_module):
     would = run_module(jms_private_token, docker(), check_mode=True, diff=True)
-    assert would['changed'] is True and 'token' not in would and sim_token(jms, 'alice') is None
+    assert would['changed'] is True and sim_token(jms, 'alice') is None
+    # Issue 18: the keys of a real run, placeholder values, so that the next task can template them.
+    assert would['token'] == PLACEHOLDER and would['headers'] == {'Authorization': 'Token ' + PLACEHOLDER}
+    assert would['date_created'].endswith('+00:00') and would['reused'] is False
     assert would['diff'] == {'before': {'username': 'alice', 'has_private_token': False},
                              'after': {'username': 'alice', 'has_private_token': True, 'rotated': False}}
     made = run_module(jms_private_token, docker())
     existing = run_module(jms_private_token, docker(), check_mode=True)
     assert existing['changed'] is False and existing['token'] == made['token']
-    assert run_module(jms_private_token, docker(rotate=True), check_mode=True)['changed'] is True
+    assert sorted(set(made) - {'invocation'}) == sorted(set(would) - {'invocation', 'diff'})
+    assert run_module(jms_private_token, docker(state='rotated'), check_mode=True)['changed'] is True
     assert run_module(jms_private_token, docker(state='absent'), check_mode=True)['changed'] is True
     assert sim_token(jms, 'alice') == made['token']
 
@@ -117,7 +124,7 @@ def test_url_proves_the_token_works(jms, world, run_module):
 
 def test_rotate_whose_check_fails_reports_the_change_and_returns_the_new_token(jms, world, run_module):
     first = run_module(jms_private_token, docker())
-    rotated = run_module(jms_private_token, docker(rotate=True, url='http://127.0.0.1:9'))
+    rotated = run_module(jms_private_token, docker(state='rotated', url='http://127.0.0.1:9'))
     assert rotated['failed'] is True and rotated['changed'] is True and rotated['created'] is True
     assert rotated['token'] == sim_token(jms, 'alice') != first['token']
     assert 'rotated the private token of alice, but the check against http://127.0.0.1:9 failed' in rotated['msg']
@@ -138,7 +145,7 @@ def test_usernames_in_one_exec(jms, world, run_module):
 
 
 def test_usernames_with_unknown_users_changes_nothing(jms, world, run_module):
-    result = run_module(jms_private_token, many(['alice', 'ghost', 'nobody'], rotate=True))
+    result = run_module(jms_private_token, many(['alice', 'ghost', 'nobody'], state='rotated'))
     assert result['failed'] and 'no user named "ghost", "nobody"' in result['msg'] and 'nothing was changed' in result['msg']
     assert sim_token(jms, 'alice') is None and result['usernames'] == ['alice', 'ghost', 'nobody']
 
@@ -152,7 +159,7 @@ def test_username_and_usernames_exclude_each_other(jms, world, run_module):
 def test_neither_token_nor_username_on_any_command_line(jms, world, run_module):
     result = run_module(jms_private_token, docker(username='argv-check'), check_mode=False)
     assert result['failed']  # no such user: the point is what reached the command line
-    first = run_module(jms_private_token, docker(rotate=True))
+    first = run_module(jms_private_token, docker(state='rotated'))
     argvs = [call['argv'] for call in world.calls() if 'argv' in call]
     text = json.dumps(argvs)
     assert len(argvs) == 2 and all(argv[:4] == ['docker', 'exec', '-i', 'jms_core'] for argv in argvs)
@@ -164,7 +171,7 @@ def test_neither_token_nor_username_on_any_command_line(jms, world, run_module):
 
 def test_option_mistakes_fail_before_anything_runs(world, run_module):
     result = run_module(jms_private_token, docker(state='absent', rotate=True))
-    assert result['failed'] and 'rotate=true needs state=present' in result['msg']
+    assert result['failed'] and 'Unsupported parameters' in result['msg'] and 'rotate' in result['msg']
     result = run_module(jms_private_token, dict(runtime='docker', username='alice'))
     assert result['failed'] and 'runtime=docker needs container' in result['msg']
     result = run_module(jms_private_token, docker(docker_binary='/nonexistent/docker'))

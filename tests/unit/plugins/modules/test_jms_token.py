@@ -8,6 +8,10 @@ import json
 import os
 import stat
 
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.opsauth.tokens.plugins.module_utils._results import PLACEHOLDER
+from ansible_collections.opsauth.tokens.plugins.module_utils._time import iso_from_epoch
 from ansible_collections.opsauth.tokens.plugins.modules import jms_token
 
 PROFILE = '/api/v1/users/profile/'
@@ -22,7 +26,10 @@ def test_login_returns_token_expiry_and_headers(jms, run_module):
     assert result['changed'] is True and result['reused'] is False
     assert result['keyword'] == 'Bearer' and len(result['token']) == 36
     assert 86300 < result['expires_in'] <= 86400
-    assert result['date_expired'].endswith('+08:00')
+    # The server answered '+0800' (its TIME_ZONE); results are UTC (docs/results.md), the same time as expires_at.
+    assert result['date_expired'].endswith('+00:00')
+    assert result['date_expired'] == iso_from_epoch(result['expires_at'])
+    assert result['error_code'] is None
     assert result['user']['username'] == 'alice' and result['user']['name'] == 'Alice'
     assert result['headers'] == {'Authorization': 'Bearer ' + result['token'], 'X-JMS-ORG': '00000000-0000-0000-0000-000000000002'}
     assert len(jms.logins()) == 1
@@ -35,7 +42,8 @@ def test_dest_is_written_0600_then_reused_without_a_login(jms, run_module, tmp_p
     assert stat.S_IMODE(os.stat(dest).st_mode) == 0o600
     with open(dest) as handle:
         stored = json.load(handle)
-    assert sorted(stored) == ['date_expired', 'expires_at', 'keyword', 'token', 'url', 'user', 'username']
+    assert sorted(stored) == ['date_expired', 'expires_at', 'identity', 'keyword', 'token', 'url', 'user', 'username']
+    assert stored['identity'] == {'server': jms.url, 'user': 'alice', 'account_type': None, 'credential': 'jms_token'}
     assert stored['token'] == first['token'] and stored['url'] == jms.url
 
     second = run_module(jms_token, args(jms, dest=dest))
@@ -66,19 +74,77 @@ def test_a_token_close_to_expiry_is_not_even_checked(jms, run_module, tmp_path):
     assert len(jms.logins()) == 2
 
 
-def test_a_token_of_another_user_is_not_reused(jms, run_module, tmp_path):
+def test_a_token_of_another_user_is_not_replaced_without_force(jms, run_module, tmp_path, monkeypatch):
+    # Issue 18: dest held alice's token and was silently overwritten by admin's. Now: refused, before any request.
     dest = str(tmp_path / 'jms.json')
-    run_module(jms_token, args(jms, dest=dest))
-    result = run_module(jms_token, args(jms, dest=dest, username='admin', password='Adm1n-Pass!'))
-    assert result['changed'] is True and result['user']['username'] == 'admin'
-    assert jms.requests('GET', PROFILE) == []
+    first = run_module(jms_token, args(jms, dest=dest))
+    jms.clear_log()
+    refused = run_module(jms_token, args(jms, dest=dest, username='admin', password='Adm1n-Pass!'))
+    assert refused['failed'] is True and not refused.get('changed')
+    assert refused['msg'] == ('token file %s holds the jms_token credential of alice at %s, not the jms_token credential '
+                              'of admin at %s: nothing was sent. Point dest at another file, or set force=true to '
+                              'replace it (what it holds is then lost)' % (dest, jms.url, jms.url))
+    assert jms.requests() == []
+    with open(dest) as handle:
+        assert json.load(handle)['token'] == first['token']
+    warnings = []
+    monkeypatch.setattr(AnsibleModule, 'warn', lambda self, msg: warnings.append(msg))
+    forced = run_module(jms_token, args(jms, dest=dest, username='admin', password='Adm1n-Pass!', force=True))
+    assert forced['changed'] is True and forced['user']['username'] == 'admin'
+    assert warnings == ['force=true: token file %s held the jms_token credential of alice at %s, which is '
+                        'replaced' % (dest, jms.url)]
+    assert jms.requests('GET', PROFILE) == [] and len(jms.logins()) == 1
+
+
+def test_a_token_file_of_the_old_code_is_read_and_its_owner_respected(jms, run_module, tmp_path):
+    # Written before the identity record and docs/results.md: no identity, date_expired in the server's +08:00.
+    dest = tmp_path / 'jms.json'
+    first = run_module(jms_token, args(jms, dest=str(dest)))
+    old = dict((key, value) for key, value in json.loads(dest.read_text()).items() if key not in ('identity', 'expires_at'))
+    old['date_expired'] = first['date_expired'].replace('+00:00', '')  # naive UTC, rewritten below with +08:00
+    import datetime
+    utc = datetime.datetime.fromisoformat(first['date_expired'])
+    old['date_expired'] = utc.astimezone(datetime.timezone(datetime.timedelta(hours=8))).strftime('%Y/%m/%d %H:%M:%S %z')
+    old['expires_at'] = first['expires_at']
+    dest.write_text(json.dumps(old))
+    reused = run_module(jms_token, args(jms, dest=str(dest)))
+    assert reused['reused'] is True and reused['token'] == first['token']
+    assert reused['date_expired'] == first['date_expired'] and reused['expires_at'] == first['expires_at']
+    # Its url and username still say whose token it is.
+    refused = run_module(jms_token, args(jms, dest=str(dest), username='admin', password='Adm1n-Pass!'))
+    assert refused['failed'] is True and 'holds the jms_token credential of alice' not in refused['msg']
+    assert 'holds a credential of alice at %s' % jms.url in refused['msg']
+    assert len(jms.logins()) == 1
+
+
+def test_missing_folders_of_dest_are_created_0700(jms, run_module, tmp_path):
+    # Issue 18: the README's first playbook stopped here ("create it first (mode 0700)").
+    dest = tmp_path / 'cache' / 'opsauth' / 'jms.json'
+    checked = run_module(jms_token, args(jms, dest=str(dest)), check_mode=True)
+    created = [str(tmp_path / 'cache'), str(tmp_path / 'cache' / 'opsauth')]
+    assert checked['created_dirs'] == created and not (tmp_path / 'cache').exists()
+    assert 'would create %s' % ', '.join(created) in checked['msg']
+    result = run_module(jms_token, args(jms, dest=str(dest)))
+    assert result['changed'] is True and result['created_dirs'] == created
+    assert [stat.S_IMODE(os.stat(path).st_mode) for path in created] == [0o700, 0o700]
+    assert stat.S_IMODE(os.stat(str(dest)).st_mode) == 0o600
+    again = run_module(jms_token, args(jms, dest=str(dest)))
+    assert again['reused'] is True and again['created_dirs'] == []
 
 
 def test_check_mode_sends_no_login_and_writes_nothing(jms, run_module, tmp_path):
     dest = str(tmp_path / 'jms.json')
     result = run_module(jms_token, args(jms, dest=dest), check_mode=True, diff=True)
     assert result['changed'] is True and 'would log in as alice' in result['msg']
-    assert 'token' not in result
+    # Issue 18: the keys of a real run, placeholder values, so that the next task can template them.
+    real = run_module(jms_token, args(jms))
+    assert sorted(set(real) - {'invocation'}) == sorted(set(result) - {'invocation', 'diff', 'dest', 'created_dirs'})
+    assert result['token'] == PLACEHOLDER and result['reused'] is False and result['error_code'] is None
+    assert result['headers'] == {'Authorization': 'Bearer ' + PLACEHOLDER, 'X-JMS-ORG': '00000000-0000-0000-0000-000000000002'}
+    assert result['expires_in'] == 86400 and result['date_expired'] == iso_from_epoch(result['expires_at'])
+    assert result['user'] == {'id': None, 'username': 'alice', 'name': None}
+    jms.clear_log()
+    result = run_module(jms_token, args(jms, dest=dest), check_mode=True, diff=True)
     assert jms.requests() == []
     assert not os.path.exists(dest)
     assert result['diff']['after'] == {'url': jms.url, 'username': 'alice'}
@@ -146,8 +212,9 @@ def test_an_empty_dest_is_no_token(jms, run_module, tmp_path):
 
 
 def test_an_unwritable_dest_is_refused_before_the_login(jms, run_module, tmp_path):
-    result = run_module(jms_token, args(jms, dest=str(tmp_path / 'missing' / 'jms.json')))
-    assert result['failed'] is True and 'does not exist; create it first' in result['msg']
+    (tmp_path / 'a-file').write_text('')
+    result = run_module(jms_token, args(jms, dest=str(tmp_path / 'a-file' / 'jms.json')))
+    assert result['failed'] is True and 'Not a directory' in result['msg']
     assert jms.logins() == []
 
 
