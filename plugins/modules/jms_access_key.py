@@ -295,8 +295,8 @@ msg:
   type: str
   sample: kept access key 8f1a1c2e-0000-4000-8000-000000000001
 error_code:
-  description: JumpServer's error code (C(error) or C(code) of its answer); null when the failure has none.
-  returned: failure
+  description: JumpServer's error code (C(error) or C(code) of its answer); null on success and when the failure has none.
+  returned: always
   type: str
   sample: password_failed
 status:
@@ -319,6 +319,7 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._jms_access_key_job
 from ansible_collections.opsauth.tokens.plugins.module_utils._jms_access_keys import AccessKeyApi
 from ansible_collections.opsauth.tokens.plugins.module_utils._options import CACHE_SPEC, JMS_COMMON_SPEC, TOKEN_FILE_SPEC, generate_argspec
 from ansible_collections.opsauth.tokens.plugins.module_utils._resolve import resolve_module
+from ansible_collections.opsauth.tokens.plugins.module_utils._results import succeeded
 from ansible_collections.opsauth.tokens.plugins.module_utils._time import parse_duration
 from ansible_collections.opsauth.tokens.plugins.module_utils._tls import warn_insecure
 
@@ -374,7 +375,7 @@ def main():
         module.fail_json(**result)
     if not module._diff:
         result.pop('diff', None)
-    module.exit_json(**result)
+    module.exit_json(**succeeded(result))
 
 
 if __name__ == '__main__':

@@ -38,9 +38,6 @@ STATES = ('present', 'rotated', 'refreshed', 'absent', 'pending', 'promoted', 'r
 ANSIBLE_KEYS = frozenset(['changed', 'failed', 'invocation', 'warnings', 'deprecations', 'diff', 'uid', 'gid', 'owner',
                           'group', 'mode', 'state', 'size', 'secontext', 'path'])
 UTC_ISO = re.compile(r'^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+00:00$')
-# jms_access_key belongs to the rotation branch (issue 18: it applies the vocabulary there); it does not yet return
-# error_code (null) on success. strict: this fails the day it does, to remove the mark.
-PENDING = {'jms_access_key': 'jms_access_key (the rotation branch) does not yet return error_code (null) on success'}
 
 
 def vocabulary():
@@ -64,11 +61,6 @@ def for_module(name):
     return dict((key, kind) for key, (kind, modules) in VOCABULARY.items() if name in modules)
 
 
-def marked(names):
-    return [pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=PENDING[name])) if name in PENDING else name
-            for name in names]
-
-
 def test_the_table_names_only_modules_that_exist_and_known_types():
     assert set(VOCABULARY) >= {'changed', 'msg', 'reused', 'error_code', 'token', 'headers', 'expires_at', 'date_expired'}
     for key, (kind, modules) in VOCABULARY.items():
@@ -78,7 +70,7 @@ def test_the_table_names_only_modules_that_exist_and_known_types():
 
 # --- the RETURN docs -------------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize('name', marked(sorted(MODULES)))
+@pytest.mark.parametrize('name', sorted(MODULES))
 def test_return_docs_use_the_vocabulary(name):
     returned = yaml.safe_load(MODULES[name].RETURN)
     problems = []
@@ -165,7 +157,7 @@ def test_every_module_has_a_real_run_here(jms, df, tmp_path):
     assert sorted(dict(runs(jms, df, tmp_path))) == sorted(MODULES)
 
 
-@pytest.mark.parametrize('name', marked(sorted(MODULES)))
+@pytest.mark.parametrize('name', sorted(MODULES))
 def test_real_results_use_the_vocabulary(name, jms, df, world, run_module, tmp_path):
     args = dict(runs(jms, df, tmp_path)).get(name)
     assert args is not None, 'add a run of %s to runs()' % name
