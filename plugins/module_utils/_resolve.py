@@ -124,6 +124,6 @@ def resolve_module(spec, environ=None, module_class=AnsibleModule, **kwargs):
     """An AnsibleModule (or ``module_class``) whose params are resolve()'s, for the environment the module runs in."""
     from_env = {}
     module = module_class(argument_spec=bind_fallbacks(spec, os.environ if environ is None else environ, from_env),
-                           **kwargs)
+                          **kwargs)
     apply_rules(module.params, from_env, spec)
     return module

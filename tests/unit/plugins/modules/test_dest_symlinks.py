@@ -73,7 +73,7 @@ def sent(jms, df):
 @pytest.mark.parametrize('check_mode', [False, True], ids=['run', 'check'])
 @pytest.mark.parametrize('name', sorted(MODULES))
 def test_a_symlinked_dest_is_refused_and_its_target_never_touched(jms, df, run_module, linked, name, check_mode,
-                                                                 monkeypatch):
+                                                                  monkeypatch):
     from ansible.module_utils.basic import AnsibleModule
     warnings = []  # recorded at the source: where a warning ends up depends on what the test process imported
     monkeypatch.setattr(AnsibleModule, 'warn', lambda self, msg: warnings.append(msg))
