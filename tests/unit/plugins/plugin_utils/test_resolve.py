@@ -27,10 +27,19 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._resolve import res
 from ansible_collections.opsauth.tokens.tests.unit.plugins.modules.conftest import patch_module_args
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', '..', '..'))
-MODULES = ('jms_token', 'jms_request', 'jms_access_key', 'jms_private_token', 'deepflow_login', 'deepflow_permanent_token')
-WITH_ACTION = ('jms_token', 'jms_request', 'deepflow_login')
+
+
+def plugin_names(folder):
+    return tuple(sorted(name[:-3] for name in os.listdir(os.path.join(ROOT, 'plugins', folder))
+                        if name.endswith('.py') and not name.startswith('_')))
+
+
+# Every module, and those with an action plugin (the run's login): a new module is in the table's test at once.
+MODULES = plugin_names('modules')
+WITH_ACTION = plugin_names('action')
 # What a module needs to start at all (url is required by the JumpServer specs).
-BASE = {'jms_token': {'url': 'https://jms.task'}, 'jms_request': {'url': 'https://jms.task', 'path': '/api/health/'},
+BASE = {'jms_info': {'url': 'https://jms.task'}, 'jms_token': {'url': 'https://jms.task'},
+        'jms_request': {'url': 'https://jms.task', 'path': '/api/health/'},
         'jms_access_key': {'url': 'https://jms.task', 'dest': '/tmp/k.json'},
         'jms_private_token': {'username': 'u'}, 'deepflow_login': {}, 'deepflow_permanent_token': {}}
 
