@@ -33,7 +33,7 @@ import re
 
 from ansible import constants as C
 from ansible.release import __version__ as ansible_version
-from ansible.errors import AnsibleError, AnsibleLookupError, AnsibleOptionsError
+from ansible.errors import AnsibleError, AnsibleLookupError
 from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
 
@@ -143,7 +143,7 @@ class OpsAuthLookupBase(LookupBase):
         for direct in self._direct_options(terms, kwargs):
             try:
                 self.set_options(var_options=var_options, direct=direct)
-            except AnsibleOptionsError as exc:
+            except AnsibleError as exc:  # AnsibleOptionsError; ansible-core 2.16 raises a plain AnsibleError
                 raise AnsibleLookupError(self._missing_option(exc) or str(exc))
             try:
                 results.append(self._evaluate())
@@ -218,11 +218,14 @@ class OpsAuthLookupBase(LookupBase):
         return dict((name, self._templar.template(variables[name])) for name in names if name in variables)
 
     def _missing_option(self, exc):
-        """Ansible's "Required config 'url' ... not provided", said with the option's sources (JMS_URL...), or None."""
-        match = re.search(r"Required config '(\w+)'", str(exc))
+        """Ansible's "Required config 'url' ... not provided", said with the option's sources (JMS_URL...), or None.
+
+        ansible-core 2.16 words it "No setting was provided for required configuration ... setting: url".
+        """
+        match = re.search(r"Required config '(\w+)'|required configuration .*setting: (\w+)", str(exc))
         if not match:
             return None
-        name = match.group(1)
+        name = match.group(1) or match.group(2)
         sources = C.config.get_configuration_definitions('lookup', self._load_name).get(name) or {}
         where = ['the environment variable %s' % entry['name'] for entry in sources.get('env') or []]
         where += ['the variable %s' % entry['name'] for entry in sources.get('vars') or []]
