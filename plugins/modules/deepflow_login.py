@@ -451,8 +451,8 @@ class LoginRun:
 def main():
     module = resolve_module(ARGUMENT_SPEC, module_class=RunLoginModule, supports_check_mode=True)
     warn_insecure(module)
-    run = LoginRun(module)
     try:
+        run = LoginRun(module)  # a missing url and fauths_url is an OpsAuthError too
         result = getattr(run, module.params['state'])()
     except OpsAuthError as exc:
         module.fail_json(**exc.failure())
