@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Sample every process's command line (/proc/*/cmdline) while an exec runs; write what was seen as JSON.
 
-Usage: proc_watch.py OUT_FILE SECONDS PATTERN   (integration targets: {{ collection_dir }}/tests/target_helpers/proc_watch.py)
-Samples every 20 ms until a process whose command line contains PATTERN has been seen and has gone again (or
+Usage: proc_watch.py OUT_FILE SECONDS PATTERN...   (integration targets: {{ collection_dir }}/tests/target_helpers/proc_watch.py)
+Samples every 20 ms until a process whose command line contains every PATTERN has been seen and has gone again (or
 SECONDS passed), then writes {"saw_pattern": bool, "samples": n, "cmdlines": [distinct command lines]} to OUT_FILE.
 Only this host's /proc is read; nothing is sent anywhere.
 """
@@ -31,14 +31,14 @@ def cmdlines():
     return seen
 
 
-def main(out_file, seconds, pattern):
+def main(out_file, seconds, *patterns):
     deadline = time.time() + float(seconds)
     every, saw, samples = set(), False, 0
     while time.time() < deadline:
         current = cmdlines()
         samples += 1
         every |= current
-        present = any(pattern in line for line in current)
+        present = any(all(pattern in line for pattern in patterns) for line in current)
         if present:
             saw = True
         elif saw:
@@ -49,4 +49,4 @@ def main(out_file, seconds, pattern):
 
 
 if __name__ == '__main__':
-    main(*sys.argv[1:4])
+    main(*sys.argv[1:])
