@@ -12,7 +12,7 @@ short_description: Get, refresh and revoke DeepFlow access tokens
 version_added: 0.1.0
 author: opsauth.tokens developers (@opsauth)
 requirements:
-  - requests >= 2.25 (Python library) on the host that runs the module
+  - requests >= 2.25 (Python library) on the target
 description:
   - Logs in to DeepFlow's token service (fauths) with an e-mail address and a password and returns the short-lived
     access token, its refresh token and the login-free URLs of the documented pages.

@@ -12,7 +12,7 @@ short_description: Manage the permanent token of a DeepFlow account
 version_added: 0.1.0
 author: opsauth.tokens developers (@opsauth)
 requirements:
-  - requests >= 2.25 (Python library) on the host that runs the module
+  - requests >= 2.25 (Python library) on the target
   - C(docker), C(podman) or C(kubectl) on that host with O(runtime)
 description:
   - Creates, replaces or deletes the permanent token (C(ACCESS_KEY)) of a DeepFlow account through fuser, the

@@ -12,8 +12,8 @@ short_description: Create, check, rotate or delete the caller's JumpServer acces
 version_added: 0.1.0
 author: opsauth.tokens developers (@opsauth)
 requirements:
-  - requests >= 2.25 (Python library) on the host that runs the module
-  - pyhttpsig >= 1.3.0 (imported as C(httpsig)) to sign with an access key
+  - requests >= 2.25 (Python library) on the target
+  - pyhttpsig >= 1.3.0 for access keys
 description:
   - An access key (an id and a secret) signs each API request (HTTP Signatures) instead of sending a secret, does not
     expire like a bearer token, and can be limited to source addresses. This module manages the keys of the user it

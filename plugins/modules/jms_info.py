@@ -12,8 +12,8 @@ short_description: Check a JumpServer, the credentials, the clock and TLS before
 version_added: 0.1.0
 author: opsauth.tokens developers (@opsauth)
 requirements:
-  - requests >= 2.25 (Python library) on the host that runs the module
-  - pyhttpsig >= 1.3.0 (imported as C(httpsig)) for access keys
+  - requests >= 2.25 (Python library) on the target
+  - pyhttpsig >= 1.3.0 for access keys
 description:
   - The first task to run against a JumpServer. It changes nothing and answers what the other modules depend on - the
     server's major version, who the credentials authenticate, the organizations that user sees, how far the local

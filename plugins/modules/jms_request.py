@@ -12,8 +12,8 @@ short_description: Call any JumpServer API with any of its authentication method
 version_added: 0.1.0
 author: opsauth.tokens developers (@opsauth)
 requirements:
-  - requests >= 2.25 (Python library) on the host that runs the module
-  - pyhttpsig >= 1.3.0 (imported as C(httpsig)) for access keys
+  - requests >= 2.25 (Python library) on the target
+  - pyhttpsig >= 1.3.0 for access keys
 description:
   - Sends one request to the JumpServer API and returns the status and the JSON answer.
   - Authenticates with a password (a login first), a bearer token, a private token, an access key (HTTP signature)
