@@ -13,7 +13,7 @@ class ModuleDocFragment(object):
     DOCUMENTATION = r'''
 options:
   cache:
-    description: Share a password login with all hosts of the run (default V(true), C(docs/token-cache.md)).
+    description: Share one password login per run (C(docs/token-cache.md)).
     type: bool
 attributes:
   action:
