@@ -12,21 +12,21 @@ class ModuleDocFragment(object):
 options:
   runtime:
     description:
-      - Run the program in a container - V(docker) or V(podman) C(exec -i) O(container), V(kubectl) C(exec -i) O(pod)
-        or O(pod_selector). Not set runs it on the target host. Secrets go on standard input only.
+      - Run in O(container) or O(pod) with C(exec -i) of this CLI; not set, on the target host. Secrets go on standard
+        input only.
     type: str
     choices: [docker, podman, kubectl]
   container:
-    description: The container (required with docker and podman); with kubectl, the pod's default when not set.
+    description: The container (with kubectl, optional).
     type: str
   namespace:
-    description: With kubectl, the namespace of the pod; the context's when not set.
+    description: With kubectl, the pod's namespace.
     type: str
   pod:
-    description: With kubectl, the name of the pod. Give this or O(pod_selector).
+    description: With kubectl, the pod (or give O(pod_selector)).
     type: str
   pod_selector:
-    description: With kubectl, a label selector (V(app=front-end)) that finds a Running pod, ready ones first.
+    description: With kubectl, a label selector that finds a Running pod.
     type: str
   kubeconfig:
     description: With kubectl, the kubeconfig file (C(--kubeconfig)).
@@ -47,7 +47,7 @@ options:
     type: path
     default: kubectl
   exec_timeout:
-    description: Seconds the program may take in all (its output is capped at 4 MiB).
+    description: Seconds the program may take (output capped at 4 MiB).
     type: int
     default: 120
 '''
