@@ -14,14 +14,10 @@ class ModuleDocFragment(object):
     DOCUMENTATION = r'''
 options:
   url:
-    description:
-      - The DeepFlow controller; page URLs are built on it, and fauths is C(<url>/api/fauths) unless O(fauths_url) is
-        set. Environment variable E(DEEPFLOW_URL).
+    description: The DeepFlow controller (page URLs, and fauths at C(<url>/api/fauths)). Environment variable E(DEEPFLOW_URL).
     type: str
   fauths_url:
-    description:
-      - Base URL of fauths, the token service, when not reached through O(url) (in the cluster V(http://fauths:20822)).
-        Environment variable E(DEEPFLOW_FAUTHS_URL).
+    description: Base URL of fauths, the token service, if not via O(url). Environment variable E(DEEPFLOW_FAUTHS_URL).
     type: str
   email:
     description: The e-mail address of the account. Environment variable E(DEEPFLOW_EMAIL).
