@@ -41,6 +41,7 @@ extends_documentation_fragment:
   - opsauth.tokens.run_login.no_run_login
   - opsauth.tokens.jumpserver
   - opsauth.tokens.token_file
+  - opsauth.tokens.token_file.identity
   - opsauth.tokens.http_layer
   - opsauth.tokens.attributes
   - opsauth.tokens.attributes.actiongroup_jumpserver
@@ -317,14 +318,16 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._errors import OpsA
 from ansible_collections.opsauth.tokens.plugins.module_utils._http import HAS_REQUESTS
 from ansible_collections.opsauth.tokens.plugins.module_utils._jms_access_key_job import AccessKeyJob
 from ansible_collections.opsauth.tokens.plugins.module_utils._jms_access_keys import AccessKeyApi
-from ansible_collections.opsauth.tokens.plugins.module_utils._options import CACHE_SPEC, JMS_COMMON_SPEC, TOKEN_FILE_SPEC, generate_argspec
+from ansible_collections.opsauth.tokens.plugins.module_utils._options import (
+    CACHE_SPEC, JMS_COMMON_SPEC, TOKEN_FILE_SPEC, TOKEN_OWNER_SPEC, generate_argspec,
+)
 from ansible_collections.opsauth.tokens.plugins.module_utils._resolve import resolve_module
 from ansible_collections.opsauth.tokens.plugins.module_utils._results import succeeded
 from ansible_collections.opsauth.tokens.plugins.module_utils._time import parse_duration
 from ansible_collections.opsauth.tokens.plugins.module_utils._tls import warn_insecure
 
 ARGUMENT_SPEC = generate_argspec(
-    JMS_COMMON_SPEC, CACHE_SPEC, TOKEN_FILE_SPEC,
+    JMS_COMMON_SPEC, CACHE_SPEC, TOKEN_FILE_SPEC, TOKEN_OWNER_SPEC,
     state=dict(type='str', default='present', choices=['present', 'rotated', 'pending', 'promoted', 'reverted', 'absent']),
     max_age=dict(type='str'),
     grace_period=dict(type='str'),
@@ -363,7 +366,7 @@ def main():
         api = AccessKeyApi(params, confirm_password=params['confirm_password'])
         job = AccessKeyJob(api, dest=params['dest'], key_id=params['id'], ip_group=params['ip_group'],
                            is_active=params['is_active'], prune_inactive=params['prune_inactive'], max_age=max_age,
-                           grace_period=grace_period, check=module.check_mode)
+                           grace_period=grace_period, force=params['force'], check=module.check_mode)
         result = job.run(params['state'])
         for message in job.warnings:
             module.warn(message)
