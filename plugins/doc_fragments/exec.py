@@ -11,9 +11,7 @@ class ModuleDocFragment(object):
     DOCUMENTATION = r'''
 options:
   runtime:
-    description:
-      - Run in O(container) or O(pod) with C(exec -i) of this CLI; not set, on the target host. Secrets go on standard
-        input only.
+    description: Run in O(container) or O(pod) with this CLI's C(exec -i) (not set - on the target). Secrets go on stdin.
     type: str
     choices: [docker, podman, kubectl]
   container:

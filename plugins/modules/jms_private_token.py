@@ -15,8 +15,8 @@ requirements:
   - C(docker), C(podman) or C(kubectl) on the target, per O(runtime)
   - requests >= 2.25 (Python library) when O(url) is set
 description:
-  - Returns, creates, replaces or deletes the private token of O(username) or of each of O(usernames), with one run
-    of C(manage.py shell) in the JumpServer core container (JumpServer has no REST endpoint for private tokens).
+  - Gets, creates, rotates or deletes the private token of O(username) or O(usernames) with one run of
+    C(manage.py shell) in the JumpServer core container (there is no REST endpoint for it).
 extends_documentation_fragment:
   - opsauth.tokens.exec
   - opsauth.tokens.attributes
@@ -32,7 +32,7 @@ options:
     description: The user whose token this is. Give this or O(usernames).
     type: str
   usernames:
-    description: Several users, done in one run (one boot of JumpServer); see RV(tokens) and RV(users).
+    description: Several users, in one run (one boot of JumpServer).
     type: list
     elements: str
   state:
@@ -71,7 +71,7 @@ options:
     default: en
 notes:
   - 'This module returns a secret, the private token, which never expires. Use C(no_log: true) on the task.'
-  - A run takes several seconds (JumpServer boots). No token or username is put on a command line.
+  - No token or username is put on a command line.
 seealso:
   - module: opsauth.tokens.jms_request
 '''
@@ -97,6 +97,14 @@ EXAMPLES = r'''
   register: jms_private
   no_log: true
 
+- name: Delete it
+  opsauth.tokens.jms_private_token:
+    runtime: docker
+    docker_binary: "{{ docker_binary | default('docker') }}"
+    container: jms_core
+    username: "{{ jms_username }}"
+    state: absent
+
 - name: The tokens of several service accounts, in one boot of JumpServer
   opsauth.tokens.jms_private_token:
     runtime: docker
@@ -109,7 +117,7 @@ EXAMPLES = r'''
 
 RETURN = r'''
 tokens:
-  description: With O(usernames), each user's token (a secret) by username; null with O(state=absent).
+  description: With O(usernames), the tokens by username (null when deleted).
   returned: O(usernames) is given
   type: dict
   sample: {backup-bot: 937b38011acf499eb474e2fecb424ab3a1b2c3d4}
@@ -118,7 +126,7 @@ users:
   returned: O(usernames) is given
   type: dict
 token:
-  description: The private token; send it as C(Authorization) C(Token <token>) (RV(headers)).
+  description: The private token, sent as C(Token <token>) (RV(headers)).
   returned: O(username) and O(state) is V(present) or V(rotated)
   type: str
   sample: 937b38011acf499eb474e2fecb424ab3a1b2c3d4
@@ -153,7 +161,7 @@ date_created:
   type: str
   sample: '2026-08-21T02:00:00+00:00'
 verified:
-  description: Whether JumpServer accepted the token (every token) at O(url).
+  description: Whether JumpServer accepted the token(s) at O(url).
   returned: always
   type: bool
   sample: true
@@ -168,11 +176,11 @@ msg:
   type: str
   sample: created a private token for automation
 error_code:
-  description: JumpServer's error code where the check against O(url) failed; null otherwise.
+  description: JumpServer's error code of a failed check; null otherwise.
   returned: always
   type: str
 status:
-  description: The HTTP status that failed the task; null when no answer came.
+  description: The HTTP status that failed the task.
   returned: failure
   type: int
 json:
