@@ -14,7 +14,8 @@ class ModuleDocFragment(object):
     DOCUMENTATION = r'''
 options:
   url:
-    description: The DeepFlow controller (page URLs, and fauths at C(<url>/api/fauths)). Environment variable E(DEEPFLOW_URL).
+    description:
+      - The DeepFlow controller (page URLs, and fauths at C(<url>/api/fauths)). Environment variable E(DEEPFLOW_URL).
     type: str
   fauths_url:
     description: Base URL of fauths, the token service, if not via O(url). Environment variable E(DEEPFLOW_FAUTHS_URL).

@@ -11,7 +11,8 @@ class ModuleDocFragment(object):
     DOCUMENTATION = r'''
 options:
   runtime:
-    description: Run in O(container) or O(pod) with this CLI's C(exec -i) (not set - on the target). Secrets go on stdin.
+    description:
+      - Run in O(container) or O(pod) with this CLI's C(exec -i) (not set - on the target). Secrets go on stdin.
     type: str
     choices: [docker, podman, kubectl]
   container:

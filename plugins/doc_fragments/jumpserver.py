@@ -78,7 +78,7 @@ options:
     description: The C(jms_sessionid) cookie of a web login. Environment variable E(JMS_SESSION_ID).
     type: str
   csrf_token:
-    description: The C(jms_csrftoken) cookie, to change anything. Environment variable E(JMS_CSRF_TOKEN).
+    description: The C(jms_csrftoken) cookie, needed for writes. Environment variable E(JMS_CSRF_TOKEN).
     type: str
 '''
 

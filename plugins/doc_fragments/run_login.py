@@ -13,7 +13,8 @@ class ModuleDocFragment(object):
     DOCUMENTATION = r'''
 options:
   cache:
-    description: Share one password login per run (C(docs/token-cache.md)).
+    description:
+      - One password login per run (not set - the lookups' setting, by default V(true); C(docs/token-cache.md)).
     type: bool
 attributes:
   action:

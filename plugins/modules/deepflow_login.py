@@ -155,7 +155,8 @@ msg:
   type: str
   sample: logged in as ops@example.com and wrote /var/lib/portal/deepflow-token.json
 pages:
-  description: Login-free URLs of the C(views), C(applications) and C(network) pages; empty when the controller URL is unknown.
+  description:
+    - Login-free URLs of the C(views), C(applications) and C(network) pages; empty when the controller URL is unknown.
   returned: when O(state) is V(present) or V(refreshed)
   type: dict
 error_code:

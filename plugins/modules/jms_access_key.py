@@ -67,7 +67,8 @@ options:
     type: bool
     default: false
   confirm_password:
-    description: The user's password, to confirm a creation without O(password). Environment variable E(JMS_CONFIRM_PASSWORD).
+    description:
+      - The user's password, to confirm a creation without O(password). Environment variable E(JMS_CONFIRM_PASSWORD).
     type: str
 notes:
   - 'RV(secret) is secret and JumpServer shows it only once; use C(no_log: true). O(dest) is required but with
@@ -175,7 +176,8 @@ rotated:
   returned: always
   type: bool
 reason:
-  description: Why the key was rotated - V(age), V(missing), V(inactive), V(rejected) or V(forced); null when it was not.
+  description:
+    - Why the key was rotated - V(age), V(missing), V(inactive), V(rejected) or V(forced); null when it was not.
   returned: always
   type: str
   sample: age
