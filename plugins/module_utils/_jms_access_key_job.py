@@ -34,6 +34,8 @@ class AccessKeyJob(KeySteps):
     # --- states --------------------------------------------------------------------------------------------------
     def run(self, state):
         self.record = self.read() if self.dest else {}
+        if self.record:
+            self.check_owner()
         if state == 'absent':
             return self.absent()
         old, secret = self.current()
@@ -120,12 +122,13 @@ class AccessKeyJob(KeySteps):
             if key is not None:
                 self.before = self.before or key_view(key)
                 self.delete(key_id)
-        if self.dest and self.record:
+        held = self.dest and (self.record or self.foreign)
+        if held:
             self.changed = True
             if not self.check:
                 remove_token_file(self.dest)
         done = 'would delete' if self.check else 'deleted'
         parts = (['%s access key %s' % (done, ', '.join(self.deleted_ids))] if self.deleted_ids else []) + (
-            ['%s %s' % ('would remove' if self.check else 'removed', self.dest)] if self.dest and self.record else [])
+            ['%s %s' % ('would remove' if self.check else 'removed', self.dest)] if held else [])
         return self.result(None, msg=' and '.join(parts) if parts else 'no such access key%s' % (
             ' (id %s)' % self.key_id if self.key_id else ''))

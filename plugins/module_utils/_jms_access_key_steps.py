@@ -34,6 +34,13 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._jms_access_keys im
     key_view,
 )
 from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver_errors import JumpServerError
+from ansible_collections.opsauth.tokens.plugins.module_utils._token_identity import (
+    IDENTITY_KEY,
+    check_owner,
+    identity_of,
+    replaced_warning,
+    token_identity,
+)
 from ansible_collections.opsauth.tokens.plugins.module_utils._token_file import (
     check_token_dest,
     read_token_file,
@@ -43,7 +50,9 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._token_file import 
 __all__ = ('KeySteps', 'OldKeyLeft', 'PendingKeyLost')
 
 # The fields of the file that describe the current key (the rest: pending, previous, and what others record there).
-_CURRENT_FIELDS = KEY_FIELDS + ('secret', 'url')
+_CURRENT_FIELDS = KEY_FIELDS + ('secret', 'url', IDENTITY_KEY)
+# Whose key a file written before its identity record holds: its own url (_token_identity).
+LEGACY_IDENTITY = dict(server='url')
 
 
 class OldKeyLeft(AccessKeyError):
@@ -67,7 +76,7 @@ class KeySteps:
     """
 
     def __init__(self, api, dest=None, key_id=None, ip_group=None, is_active=None, prune_inactive=False,
-                 max_age=None, grace_period=None, check=False):
+                 max_age=None, grace_period=None, force=False, check=False):
         self.api = api
         self.dest = dest
         self.key_id = None if key_id is None else key_id_or_fail(key_id)  # before any request, the login included
@@ -76,7 +85,10 @@ class KeySteps:
         self.prune_inactive = prune_inactive
         self.max_age = max_age
         self.grace_period = grace_period or 0
+        self.force = force
         self.check = check
+        self.identity = None  # whose keys these are (_token_identity), known once check_owner() ran
+        self.foreign = False  # dest held another identity's key and force=true lets this run replace it
         self.record = {}
         self.changed = False
         self.verified = False
@@ -100,6 +112,22 @@ class KeySteps:
                 data[slot]['id'] = key_id_or_fail(data[slot].get('id'), source='%s (%s)' % (self.dest, slot))
         return data
 
+    def check_owner(self):
+        """Refuse, before anything changes, a dest that holds another identity's key (unless force=true).
+
+        Keys are per user: with another user's key in dest, every step would act on ids this user cannot see, and the
+        new key would overwrite the only copy of the other user's secret. The username comes from the task (password)
+        or, when the file names a user, from one GET of the profile.
+        """
+        stored = identity_of(self.record, LEGACY_IDENTITY)
+        user = self.api.username() if stored.get('user') else None
+        self.identity = token_identity(self.api.client.base_url, user, 'jms_access_key')
+        replaced = check_owner(self.dest, self.record, self.identity, self.force, LEGACY_IDENTITY)
+        if replaced:
+            self.warnings.append(replaced_warning(self.dest, replaced))
+            self.foreign = True
+            self.record = {}  # none of its ids are ours to resume, retire or delete
+
     def save(self):
         self.changed = True
         if not self.check:
@@ -122,8 +150,14 @@ class KeySteps:
         want = self.want if want is None else want
         return dict((name, value) for name, value in want.items() if key.get(name) != value)
 
+    def owner(self):
+        """The identity record dest gets with a key (the user learnt once, at the first write)."""
+        if self.identity is None or self.identity.get('user') is None:
+            self.identity = token_identity(self.api.client.base_url, self.api.username(), 'jms_access_key')
+        return self.identity
+
     def file_data(self, key, secret):
-        return dict(key_view(key), secret=secret, url=self.api.client.base_url)
+        return dict(key_view(key), secret=secret, url=self.api.client.base_url, **{IDENTITY_KEY: self.owner()})
 
     def current(self):
         """(the current key as the server has it, or None; its secret from dest)."""
@@ -221,6 +255,7 @@ class KeySteps:
         secret = new.pop('secret')
         self.changed = True
         try:
+            self.record[IDENTITY_KEY] = self.owner()
             self.record['pending'] = dict(key_view(new), secret=secret, reason=reason)
             self.save()
             if not self.api.signs(new['id'], secret):

@@ -159,6 +159,12 @@ class AccessKeyApi:
                                  % (backend, answer.status, describe_body(answer.json)), code='confirm_failed',
                                  status=answer.status, body=answer.json)
 
+    def username(self):
+        """Whose keys these are: the task's username with a password, else the profile's (one GET)."""
+        if _given(self.options.get('password')) and self.options.get('username'):
+            return self.options['username']
+        return (self.client.check_token() or {}).get('username')
+
     def signs(self, key_id, secret):
         """True when a request signed with the key is accepted (GET /api/v1/users/profile/), False on 401."""
         options = dict(self.options, access_key_id=key_id, access_key_secret=secret, retries=1)

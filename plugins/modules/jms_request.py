@@ -12,14 +12,12 @@ short_description: Call any JumpServer API with any of its authentication method
 version_added: 0.1.0
 author: opsauth.tokens developers (@opsauth)
 requirements:
-  - requests >= 2.25 (Python library) on the host that runs the module
-  - pyhttpsig >= 1.3.0 (imported as C(httpsig)) for access keys
+  - requests >= 2.25 (Python library) on the target
+  - pyhttpsig >= 1.3.0 for access keys
 description:
-  - Sends one request to the JumpServer API and returns the status and the JSON answer.
-  - Authenticates with a password (a login first), a bearer token, a private token, an access key (HTTP signature)
-    or a web session (O(session_id) and O(csrf_token)). Give exactly one of them.
-  - With O(paginate=true), fetches every page of a list endpoint with C(limit)/C(offset) at the server's largest page
-    size (1000) and returns all the items.
+  - Sends one request to the JumpServer API and returns the status and the JSON answer, or with O(paginate=true)
+    every item of a list endpoint.
+  - Authenticates with exactly one of a password, a bearer token, a private token, an access key or a web session.
 extends_documentation_fragment:
   - opsauth.tokens.jumpserver
   - opsauth.tokens.http_layer
@@ -30,66 +28,45 @@ extends_documentation_fragment:
 attributes:
   check_mode:
     support: partial
-    details:
-      - In check mode only C(GET), C(HEAD) and C(OPTIONS) requests are sent; other methods are reported as changed
-        and not sent.
-      - With a password, nothing is sent in check mode, since a login is a C(POST) that counts toward the lockout.
+    details: Only C(GET), C(HEAD) and C(OPTIONS) are sent, and nothing with a password (the login is a C(POST)).
   diff_mode:
     support: none
 options:
   method:
-    description: The HTTP method.
+    description: The HTTP method; any but C(GET), C(HEAD) and C(OPTIONS) reports C(changed=true).
     type: str
     choices: [GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS]
     default: GET
   path:
-    description:
-      - The API path, for example V(/api/v1/users/users/). A query string may be part of it, or given in O(query).
-      - An absolute URL is accepted only on the scheme, host and port of O(url); any other origin, and a
-        protocol-relative V(//host/x), is refused before anything is sent, so that credentials go only to O(url).
-      - Redirects are not followed; a redirect answer fails the task and names its C(Location) (often a missing
-        trailing slash, or C(http) where the server wants C(https)).
+    description: The API path (V(/api/v1/users/users/)) or a URL on the origin of O(url); redirects are not followed.
     type: str
     required: true
   query:
     description: Query parameters.
     type: dict
   body:
-    description:
-      - The JSON body (a dict or a list; a string is parsed as JSON).
+    description: The JSON body, a dict, a list or a JSON string.
     type: raw
   status_code:
-    description: The statuses that count as success; any other fails the task.
+    description: The statuses that count as success.
     type: list
     elements: int
     default: [200, 201, 204]
   paginate:
-    description:
-      - Fetch all pages of a list endpoint (only with O(method=GET)) and return the items in RV(results).
-      - C(limit) and C(offset) in O(query) are replaced.
-      - A C(429) answer is retried after the server's C(Retry-After) (up to O(retries) times for each page).
+    description: Fetch all pages of a list (C(GET) only) into RV(results).
     type: bool
     default: false
   max_pages:
-    description:
-      - With O(paginate=true), fail with one line instead of sending more than this many page requests (1000 items
-        a page). A list that long is usually a wrong O(path) or a missing filter in O(query).
+    description: The most page requests of O(paginate) (1000 items each).
     type: int
     default: 100
   max_items:
-    description:
-      - With O(paginate=true), fail with one line when the list has more than this many items.
+    description: The most items O(paginate) may return.
     type: int
     default: 100000
 notes:
-  - A C(GET), C(HEAD) or C(OPTIONS) request reports C(changed=false); any other method reports C(changed=true).
-  - JumpServer treats an unknown O(org_id) as the Default organization, without an error; the module checks O(org_id)
-    once before its request (see O(org_id)).
-  - With a password, the module logs in once; if the server later forgets that token (a restart of JumpServer's Redis
-    drops every bearer token) and answers HTTP 401, the module logs in again once and repeats the request when that
-    is safe (a method that may be repeated, or a 401 from the server's authentication, which proves the request was
-    not processed). Never for a token, key or session given in the options, never twice, never after a failed login.
-  - With the run's login (see below), the new login after an HTTP 401 is one for the whole play, under the same rules.
+  - After an HTTP 401 to a password login's token (a server restart), the module logs in again once and repeats the
+    request when that is safe; see C(docs/security.md), "Organisations and long runs".
 seealso:
   - module: opsauth.tokens.jms_token
 '''
@@ -127,21 +104,17 @@ EXAMPLES = r'''
 
 RETURN = r'''
 status:
-  description:
-    - The HTTP status of the answer (of the last page with O(paginate=true)).
-    - On failure, the status of the answer that failed the task; null when no answer came.
+  description: The HTTP status (of the last page with O(paginate=true); on failure, of the failed answer).
   returned: when a request was sent, and on failure
   type: int
   sample: 200
 json:
-  description:
-    - The JSON answer; null when the body was empty.
-    - On failure, the server's error answer; null when there is none.
+  description: The JSON answer (on failure, the server's error answer); null when there is none.
   returned: when O(paginate=false), and on failure
   type: raw
-  sample: {"id": "8a3e0d6c-0000-4000-8000-000000000001", "username": "admin"}
+  sample: {"username": "admin"}
 error_code:
-  description: The server's error code (its C(error) or C(code)); null on success and when the failure has none.
+  description: The server's error code (its C(error) or C(code)); null on success.
   returned: always
   type: str
   sample: object_does_not_exist
@@ -150,11 +123,9 @@ results:
   returned: O(paginate=true) and a request was sent
   type: list
   elements: raw
-  sample: [{"id": "8a3e0d6c-0000-4000-8000-000000000001", "username": "admin"}]
+  sample: [{"username": "admin"}]
 reused:
-  description:
-    - Whether the request went without a login of this task - with a token, private token, access key or session
-      given, or with the run's login that an earlier task or host made (see C(docs/token-cache.md)).
+  description: Whether no login of this task was needed (a credential given, or the run's login).
   returned: always
   type: bool
   sample: true
@@ -165,29 +136,15 @@ msg:
   sample: GET /api/v1/users/profile/ answered 200
 '''
 
-import json
-
-from ansible.module_utils.basic import missing_required_lib
-
-from ansible_collections.opsauth.tokens.plugins.module_utils._errors import OpsAuthError
-from ansible_collections.opsauth.tokens.plugins.module_utils._http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
-from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import (
-    DEFAULT_MAX_ITEMS,
-    DEFAULT_MAX_PAGES,
-    JumpServerClient,
-)
-from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver_auth import SAFE_METHODS, PasswordAuth
-from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver_errors import CredentialRejected
+from ansible_collections.opsauth.tokens.plugins.module_utils._jms_request_job import RequestRun
+from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import DEFAULT_MAX_ITEMS, DEFAULT_MAX_PAGES
+from ansible_collections.opsauth.tokens.plugins.module_utils._module import OpsAuthModule
 from ansible_collections.opsauth.tokens.plugins.module_utils._options import (
     CACHE_SPEC,
     JMS_COMMON_SPEC,
     JMS_SESSION_SPEC,
     generate_argspec,
 )
-from ansible_collections.opsauth.tokens.plugins.module_utils._resolve import resolve_module
-from ansible_collections.opsauth.tokens.plugins.module_utils._results import succeeded
-from ansible_collections.opsauth.tokens.plugins.module_utils._run_login import RUN_LOGIN_REJECTED, RunLoginModule, handed_over
-from ansible_collections.opsauth.tokens.plugins.module_utils._tls import warn_insecure
 
 ARGUMENT_SPEC = generate_argspec(
     JMS_COMMON_SPEC, CACHE_SPEC, JMS_SESSION_SPEC,
@@ -200,65 +157,11 @@ ARGUMENT_SPEC = generate_argspec(
     max_pages=dict(type='int', default=DEFAULT_MAX_PAGES),
     max_items=dict(type='int', default=DEFAULT_MAX_ITEMS),
 )
-
-
-def json_body(body):
-    if body is None or not isinstance(body, str):
-        return body
-    try:
-        return json.loads(body)
-    except ValueError:
-        raise OpsAuthError('body must be JSON: a dict, a list, or a string holding JSON')
-
-
-def send(module, client):
-    params = module.params
-    method, path = params['method'], params['path']
-    changed = method not in SAFE_METHODS
-    if params['paginate'] and method != 'GET':
-        raise OpsAuthError('paginate works with method GET only')
-    for cap in ('max_pages', 'max_items'):
-        if params[cap] < 1:
-            raise OpsAuthError('%s must be 1 or more, got %d' % (cap, params[cap]))
-    body = json_body(params['body'])
-    if module.check_mode and isinstance(client.auth, PasswordAuth):
-        return dict(changed=changed, msg='would log in and send %s %s (check mode sends no login)' % (method, path))
-    # Once per task, before the request: with an unknown org the server would act on the Default org.
-    client.check_org()
-    if module.check_mode and changed:
-        return dict(changed=True, msg='would send %s %s (check mode sends only GET, HEAD and OPTIONS)' % (method, path))
-    if params['paginate']:
-        results = client.paginate(path, params['query'], max_pages=params['max_pages'], max_items=params['max_items'])
-        return dict(changed=False, status=200, results=results,
-                    msg='GET %s returned %d item(s)' % (path, len(results)))
-    resp = client.request(method, path, query=params['query'], body=body)
-    client.check(resp, expected=params['status_code'], method=method)
-    return dict(changed=changed, status=resp.status, json=resp.json, msg='%s %s answered %d' % (method, path, resp.status))
+ARGUMENT_RULES = {}
 
 
 def main():
-    module = resolve_module(ARGUMENT_SPEC, module_class=RunLoginModule, supports_check_mode=True)
-    warn_insecure(module)
-    if not HAS_REQUESTS:
-        module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
-    # The run's login, handed over by the action plugin (plugins/action/jms_request.py) instead of a login per host.
-    run_login = handed_over(module)
-    try:
-        # The module logs in again after a 401 only for its own login; the run's is the action plugin's to renew.
-        client = JumpServerClient.from_options(module.params, relogin=not run_login)
-        if run_login:
-            client.adopt_login(run_login[0])
-        # reused: no login of this task (a token, key or session given, or the run's login that another task made).
-        reused = bool(run_login[1]) if run_login else not isinstance(client.auth, PasswordAuth)
-        module.exit_json(**succeeded(send(module, client), reused=reused))
-    except OpsAuthError as exc:
-        details = exc.failure()
-        # The action plugin logs in again once for the run and sends the request again: only when that is safe, as
-        # for the module's own login (a method that changes nothing, or a 401 of the authentication, before the view).
-        if run_login and isinstance(exc, CredentialRejected) and (
-                module.params['method'] in SAFE_METHODS or exc.code in ('not_authenticated', 'authentication_failed')):
-            details[RUN_LOGIN_REJECTED] = True
-        module.fail_json(**details)
+    OpsAuthModule(ARGUMENT_SPEC, ARGUMENT_RULES, run_login=True).run(RequestRun)
 
 
 if __name__ == '__main__':

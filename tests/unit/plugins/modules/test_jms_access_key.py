@@ -89,3 +89,58 @@ def test_an_answer_that_is_a_list_fails_with_one_line_not_a_traceback(jms, tmp_p
                                              id=first['id']))
     assert failed['failed'] and 'exception' not in failed and 'not an access key' in failed['msg']
     assert jms.requests('DELETE') == []
+
+
+def test_a_key_of_another_user_is_not_replaced_without_force(jms, tmp_path, run_module, monkeypatch):
+    """Issue 18: dest held alice's key and the next user's run overwrote it; alice's secret was lost."""
+    alice = run_module(jms_access_key, args(jms, tmp_path))
+    dest = tmp_path / 'key.json'
+    identity = dict(server=jms.url, user='alice', account_type=None, credential='jms_access_key')
+    assert json.loads(dest.read_text())['identity'] == identity
+    jms.clear_log()
+    admin = dict(username='admin', password='Adm1n-Pass!')
+    refused = run_module(jms_access_key, args(jms, tmp_path, **admin))
+    assert refused['failed'] and not refused.get('changed') and jms.requests() == []
+    assert refused['msg'] == ('token file %s holds the jms_access_key credential of alice at %s, not the jms_access_key '
+                              'credential of admin at %s: nothing was sent. Point dest at another file, or set '
+                              'force=true to replace it (what it holds is then lost)' % (dest, jms.url, jms.url))
+    assert json.loads(dest.read_text())['secret'] == alice['secret']
+    warnings = []
+    monkeypatch.setattr(AnsibleModule, 'warn', lambda self, msg: warnings.append(msg))
+    forced = run_module(jms_access_key, args(jms, tmp_path, force=True, **admin))
+    assert forced['changed'] and forced['reason'] == 'missing' and forced['id'] != alice['id']
+    assert warnings == ['force=true: token file %s held the jms_access_key credential of alice at %s, which is '
+                        'replaced' % (dest, jms.url)]
+    assert json.loads(dest.read_text())['identity']['user'] == 'admin'
+    # Nothing of alice's was touched on the server: no DELETE, her key still signs.
+    assert jms.requests('DELETE') == []
+    from ansible_collections.opsauth.tokens.plugins.module_utils._jms_access_keys import AccessKeyApi
+    assert AccessKeyApi(dict(url=jms.url, username='alice', password='Alice-Pass-1')).signs(alice['id'], alice['secret'])
+
+
+def test_with_a_token_the_user_comes_from_the_profile(jms, tmp_path, run_module):
+    from ansible_collections.opsauth.tokens.plugins.modules import jms_token
+    run_module(jms_access_key, args(jms, tmp_path))
+    admin_token = run_module(jms_token, dict(url=jms.url, username='admin', password='Adm1n-Pass!'))['token']
+    jms.clear_log()
+    refused = run_module(jms_access_key, dict(url=jms.url, token=admin_token, dest=str(tmp_path / 'key.json'),
+                                              state='absent'))
+    assert refused['failed'] and 'holds the jms_access_key credential of alice' in refused['msg']
+    assert 'credential of admin at' in refused['msg']
+    assert [(entry['method'], entry['path']) for entry in jms.requests()] == [('GET', '/api/v1/users/profile/')]
+    assert (tmp_path / 'key.json').exists()
+
+
+def test_a_key_file_of_the_old_code_names_its_server(jms, tmp_path, run_module):
+    run_module(jms_access_key, args(jms, tmp_path))
+    dest = tmp_path / 'key.json'
+    old = json.loads(dest.read_text())
+    del old['identity']
+    dest.write_text(json.dumps(dict(old, url='https://jms.elsewhere.example.com')))
+    jms.clear_log()
+    refused = run_module(jms_access_key, args(jms, tmp_path, state='rotated'))
+    assert refused['failed'] and 'holds a credential at https://jms.elsewhere.example.com' in refused['msg']
+    assert jms.requests() == []
+    dest.write_text(json.dumps(old))  # its own server: used as before, and the record is added at the next write
+    kept = run_module(jms_access_key, args(jms, tmp_path, state='rotated', max_age='90d'))
+    assert not kept.get('failed') and kept['id'] == old['id'] and not kept['changed']
