@@ -41,6 +41,10 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._token_identity imp
     token_identity,
 )
 
+# Whose key a file written before its identity record holds: its own email (_token_identity).
+LEGACY_IDENTITY = dict(user='email')
+
+
 def fuser_transport(params):
     """None (direct HTTP to fuser_url) without runtime; with it, curl inside the container or pod.
 
@@ -52,10 +56,6 @@ def fuser_transport(params):
         return None
     return CurlTransport(target, params['fuser_url'], timeout=params['timeout'], validate_certs=params['validate_certs'],
                          ca_path=params['ca_path'], max_response_size=params['max_response_size'])
-
-
-# Whose key a file written before its identity record holds: its own email (_token_identity).
-LEGACY_IDENTITY = dict(user='email')
 
 
 def read_stored(dest, report=None, check=False):
