@@ -273,7 +273,7 @@ class PermanentTokenClient:
             self._call('DeepFlow permanent token deletion of %s' % lcuuid, 'DELETE',
                        '%s/%s' % (self.path, quote(str(lcuuid), safe='')))
         except DeepFlowApiError as exc:
-            if exc.code == 'RESOURCE_NOT_FOUND':
+            if exc.server_code == 'RESOURCE_NOT_FOUND':
                 return False
             raise
         return True

@@ -35,6 +35,8 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._transport import (
 _SECRET_HEADER = re.compile(r'(authorization|cookie|token|secret|pass|key|csrf)', re.I)
 # Room for the -w trailer (a redirect URL and the status) on top of the body.
 _TRAILER_ROOM = 16 * 1024
+# curl's exit codes that have a code of their own (docs/errors.md): could not resolve, TLS handshake, certificate.
+_CURL_CODES = {6: 'name_not_resolved', 35: 'tls_error', 60: 'tls_error'}
 _STATUS_TRAILER = re.compile(r'\n([^\n]*)\n(\d{3})$')
 
 
@@ -136,7 +138,8 @@ class CurlTransport:
             if result.rc == 28:
                 raise deadline_error(method.upper(), url, self.timeout)
             if result.rc in (6, 7, 35, 52, 56, 60):
-                raise ConnectionFailed('%s %s from %s failed: %s' % (method.upper(), url, self.target.describe(), message))
+                raise ConnectionFailed('%s %s from %s failed: %s' % (method.upper(), url, self.target.describe(), message),
+                                       code=_CURL_CODES.get(result.rc))
             raise ExecCommandFailed('curl in %s exited with status %d: %s' % (self.target.describe(), result.rc, message),
                                     rc=result.rc, stderr=redact(result.stderr, secrets))
         match = _STATUS_TRAILER.search(result.stdout)

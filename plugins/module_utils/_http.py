@@ -155,7 +155,8 @@ class HttpClient:
                  headers=None, session=None, sleep=time.sleep, max_response_size=DEFAULT_MAX_RESPONSE_SIZE,
                  clock=time.monotonic):
         if not HAS_REQUESTS:
-            raise OpsAuthError('The Python library "requests" is required: install it with pip install requests')
+            raise OpsAuthError('The Python library "requests" is required: install it with pip install requests',
+                               code='missing_library')
         if parse_origin(base_url) is None:
             raise OpsAuthError('url must be an absolute http:// or https:// URL, got %r' % (base_url,))
         if not timeout or timeout <= 0:
@@ -205,7 +206,8 @@ class HttpClient:
                 resp, body = self._send(method, url, params, json_body, data, headers, auth)
             except requests.exceptions.SSLError as exc:
                 raise ConnectionFailed('TLS verification failed for %s (%s): give the CA bundle in ca_path, or set '
-                                       'validate_certs=false for a test server' % (self.base_url, _reason(exc, secrets)))
+                                       'validate_certs=false for a test server' % (self.base_url, _reason(exc, secrets)),
+                                       code='tls_error')
             except (requests.exceptions.ConnectionError, requests.exceptions.Timeout,
                     requests.exceptions.ChunkedEncodingError) as exc:
                 self._raise_if_final(method, url, attempt, exc, secrets)
@@ -214,7 +216,8 @@ class HttpClient:
                     self._sleep(self._backoff(attempt))
                     continue
                 raise ConnectionFailed('%s %s failed after %d attempt(s): %s'
-                                       % (method, url, attempt, _reason(exc, secrets)))
+                                       % (method, url, attempt, _reason(exc, secrets)),
+                                       code='timeout' if isinstance(exc, requests.exceptions.Timeout) else None)
             except (requests.exceptions.InvalidHeader, ValueError) as exc:
                 # requests' InvalidHeader and http.client's "Invalid header value b'...'" quote the whole header value,
                 # credential included: never pass their text on.

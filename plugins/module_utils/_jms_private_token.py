@@ -124,9 +124,13 @@ _opsauth_private_token()
 class PrivateTokenError(OpsAuthError):
     """The job ran but JumpServer (or the container) could not do it."""
 
+    code = 'private_token_failed'
+
 
 class UserNotFound(PrivateTokenError):
     """JumpServer has no user of that name."""
+
+    code = 'user_not_found'
 
 
 class ResultNotFound(PrivateTokenError):
@@ -135,6 +139,8 @@ class ResultNotFound(PrivateTokenError):
 
 class FailedMidway(PrivateTokenError):
     """The job stopped at one user; ``results`` holds what it did for the users before it (their tokens too)."""
+
+    code = 'failed_midway'
 
     def __init__(self, message, results):
         super(FailedMidway, self).__init__(message)
@@ -197,18 +203,18 @@ def run_private_tokens_job(target, usernames, state='present', rotate=False, che
     """
     usernames = list(usernames or [])
     if not usernames or not all(usernames):
-        raise PrivateTokenError('every username must be a non-empty string')
+        raise PrivateTokenError('every username must be a non-empty string', code='invalid_option')
     if len(set(usernames)) != len(usernames):
-        raise PrivateTokenError('usernames lists a user more than once')
+        raise PrivateTokenError('usernames lists a user more than once', code='invalid_option')
     if state not in ('present', 'absent'):
-        raise PrivateTokenError('state must be present or absent, got %r' % (state,))
+        raise PrivateTokenError('state must be present or absent, got %r' % (state,), code='invalid_option')
     if rotate and state != 'present':
-        raise PrivateTokenError('rotate=true needs state=present (state=absent deletes the token)')
+        raise PrivateTokenError('rotate=true needs state=present (state=absent deletes the token)', code='invalid_option')
     apps_dir = apps_dir or DEFAULT_APPS_DIR
     if not apps_dir.startswith('/'):
-        raise PrivateTokenError('apps_dir must be an absolute path in the container, got %r' % (apps_dir,))
+        raise PrivateTokenError('apps_dir must be an absolute path in the container, got %r' % (apps_dir,), code='invalid_option')
     if python and python.startswith('-'):
-        raise PrivateTokenError('python must be a path or a command name, got %r' % (python,))
+        raise PrivateTokenError('python must be a path or a command name, got %r' % (python,), code='invalid_option')
     nonce = new_nonce()
     try:
         result = target.run(build_command(apps_dir, python), stdin=build_request(usernames, state, rotate, check, nonce))

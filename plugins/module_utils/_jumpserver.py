@@ -21,7 +21,7 @@ import time
 
 # The Default organisation (org_id's default) and the one language of every client: _defaults.py says why.
 from ansible_collections.opsauth.tokens.plugins.module_utils._defaults import DEFAULT_JMS_LANGUAGE, DEFAULT_ORG_ID
-from ansible_collections.opsauth.tokens.plugins.module_utils._errors import InvalidResponse
+from ansible_collections.opsauth.tokens.plugins.module_utils._errors import STATUS_CODES, InvalidResponse
 from ansible_collections.opsauth.tokens.plugins.module_utils._http import HttpClient, bearer_auth
 from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver_auth import AccessKeyAuth, PasswordAuth, select_auth
 from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver_errors import (
@@ -30,6 +30,7 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver_errors 
     CredentialRejected,
     PaginationLimitExceeded,
     UnknownOrganization,
+    answer_code,
     describe_body,
 )
 from ansible_collections.opsauth.tokens.plugins.module_utils._time import epoch_from_iso, iso_from_epoch, iso_utc, seconds_left
@@ -175,7 +176,7 @@ class JumpServerClient:
         raise CredentialRejected('%s %s answered HTTP 401 (%s) for the token of this task\'s login; logged in again, but '
                                  'did not repeat the request because the server may have processed it: check the '
                                  'server and run again' % (method, path, describe_body(resp.json)),
-                                 code='not_repeated', status=401, body=resp.json)
+                                 code='not_repeated', server_code=answer_code(resp.json), status=401, body=resp.json)
 
     def _may_log_in_again(self):
         # Only a token this client obtained itself (never a token, key or session the user gave), and only once.
@@ -202,16 +203,17 @@ class JumpServerClient:
         if resp.status in expected:
             return resp
         body = resp.json
-        code = (body.get('error') or body.get('code')) if isinstance(body, dict) else None
+        code = answer_code(body)
         if resp.status == 401:
             raise CredentialRejected('JumpServer refused the %s (HTTP 401: %s)' % (what or self.auth.DESCRIPTION, describe_body(body)),
-                                     code=code, status=401, body=body)
+                                     server_code=code, status=401, body=body)
         wanted = ', '.join(str(status) for status in expected)
         # A 404 names the whole URL, with a hint when url repeats the /api/v1 every path starts with.
         where, hint = (describe_url(resp.url), url_hint(resp.url)) if resp.status == 404 else (_path_of(resp.url), '')
         hint = '; ' + hint if hint else ''
         raise ApiError('%s %s answered HTTP %d, expected %s: %s%s' % (method, where, resp.status, wanted, describe_body(body), hint),
-                       code=code, status=resp.status, body=body)
+                       code='permission_denied' if resp.status == 403 else STATUS_CODES.get(resp.status), server_code=code,
+                       status=resp.status, body=body)
 
     def check_token(self, token=None, keyword='Bearer'):
         """GET /api/v1/users/profile/ with ``token`` (or the configured auth); return the profile.
@@ -238,7 +240,7 @@ class JumpServerClient:
             if pages >= max_pages:
                 raise PaginationLimitExceeded(
                     'GET %s has more pages than max_pages=%d allows (%d items read); add a filter to query, or raise '
-                    'max_pages' % (path, max_pages, len(items)), code='too_many_pages')
+                    'max_pages' % (path, max_pages, len(items)))
             params = dict(query or {})
             params.update(limit=min(MAX_PAGE_SIZE, max_items + 1), offset=offset)
             page = self.check(self.request('GET', path, query=params, org_id=org_id)).json
@@ -284,11 +286,11 @@ class JumpServerClient:
             if org != org.lower():
                 # The server looks the header up as it is in a dict of lower-case ids: any other spelling is Default.
                 raise UnknownOrganization('org_id %s must be written in lower case: JumpServer matches org ids exactly '
-                                          'and would silently use the Default org' % org, code='object_does_not_exist')
+                                          'and would silently use the Default org' % org)
             resp = self._get_with(token, keyword, '%s%s/' % (ORGS_PATH, org))
             code = resp.json.get('code') if isinstance(resp.json, dict) else None
             if resp.status == 404 and code in ('object_does_not_exist', 'not_found'):
-                raise self._unknown_org(org, 'id')
+                raise self._unknown_org(org, 'id', code)
             body = self._org_answer(resp, org)
             return str(body.get('id') or org) if isinstance(body, dict) else org
         resp = self._get_with(token, keyword, ORGS_PATH, {'name': org, 'limit': MAX_PAGE_SIZE})
@@ -315,12 +317,12 @@ class JumpServerClient:
             return self.check(resp, what='credential used to check org_id').json
         return resp.json
 
-    def _unknown_org(self, org, kind):
+    def _unknown_org(self, org, kind, server_code=None):
         return UnknownOrganization(
             'org_id %s is no organisation %s of %s (JumpServer would silently use the Default org instead); list the '
             'organisations with opsauth.tokens.jms_request path=%s' % (org, 'id' if kind == 'id' else 'name',
                                                                        self.base_url, ORGS_PATH),
-            code='object_does_not_exist', status=404)
+            server_code=server_code, status=404)
 
 
 def _is_uuid(value):

@@ -21,7 +21,8 @@ from email.utils import formatdate
 
 from ansible_collections.opsauth.tokens.plugins.module_utils._http import bearer_auth, cookie_auth
 from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver_errors import (
-    LOGIN_ERROR_HINTS, AuthOptionsError, LoginConfirmError, MfaError, describe_body, login_answer, login_error)
+    LOGIN_ERROR_HINTS, AuthOptionsError, LoginConfirmError, MfaError, describe_body, login_answer, login_code,
+    login_error)
 from ansible_collections.opsauth.tokens.plugins.module_utils._time import expiry_fields
 from ansible_collections.opsauth.tokens.plugins.module_utils._totp import TotpSecretError, decode_secret, totp
 from ansible_collections.opsauth.tokens.plugins.module_utils._transport import RETRY_CONNECT, clean_credential, origin
@@ -138,7 +139,7 @@ class PasswordAuth(_AuthMethod):
                 raise LoginConfirmError(
                     'login as %r waits for an administrator to approve login-confirm ticket %s; approve it in '
                     'JumpServer and run again, or set login_confirm_timeout to wait for it (login_confirm_wait)'
-                    % (username, ticket), code=error, status=resp.status, body=body)
+                    % (username, ticket), code='login_confirm_wait', server_code=error, status=resp.status, body=body)
             raise login_error(resp, body, username)
 
     def _answer_mfa(self, client, body, username):
@@ -150,14 +151,15 @@ class PasswordAuth(_AuthMethod):
         if not choices:
             raise MfaError('login as %r needs MFA (mfa_required) but the server offers no MFA type (choices []): MFA '
                            'is forced for this user and none is set up; bind an OTP device in the JumpServer web UI'
-                           % username, code='mfa_required', status=200, body=body)
+                           % username, code='mfa_required', server_code='mfa_required', status=200, body=body)
         if 'otp' not in choices:
             raise MfaError('login as %r needs MFA (mfa_required); the server offers %s, and this collection answers '
                            'only otp: bind an OTP device for this user' % (username, ', '.join(choices)),
-                           code='mfa_required', status=200, body=body)
+                           code='mfa_required', server_code='mfa_required', status=200, body=body)
         if not _given(code):
             raise MfaError('login as %r needs MFA (mfa_required); the server offers %s: give mfa_code or '
-                           'mfa_totp_secret' % (username, ', '.join(choices)), code='mfa_required', status=200, body=body)
+                           'mfa_totp_secret' % (username, ', '.join(choices)), code='mfa_required',
+                           server_code='mfa_required', status=200, body=body)
         # The server names the challenge URL; the HTTP layer sends it only to the configured server's origin (anything
         # else is refused before the code or the session cookie leave), like every other URL.
         challenge = client.http.url_for(data.get('url') or MFA_CHALLENGE_PATH, what='the MFA challenge URL the server gave')
@@ -168,7 +170,8 @@ class PasswordAuth(_AuthMethod):
             error = answer.get('error') or 'mfa_failed'
             hint = LOGIN_ERROR_HINTS.get(error, describe_body(answer))
             raise MfaError('MFA for %r failed (%s, HTTP %d): %s' % (username, error, resp.status, hint),
-                           code=error, status=resp.status, body=answer)
+                           code=login_code(error, MfaError), server_code=answer.get('error'), status=resp.status,
+                           body=answer)
 
     def apply(self, method, headers, client):
         return bearer_auth(self.result['token'], self.result['keyword'], name='the token of the password login')

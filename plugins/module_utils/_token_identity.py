@@ -30,6 +30,8 @@ FIELDS = ('server', 'user', 'account_type', 'credential')
 class OtherIdentity(TokenFileError):
     """``dest`` holds another identity's credential and the task did not say force=true; nothing was sent."""
 
+    code = 'other_identity'
+
 
 def token_identity(server, user, credential, account_type=None):
     """The record a module writes into its token file under IDENTITY_KEY."""

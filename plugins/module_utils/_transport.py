@@ -30,6 +30,7 @@ import re
 from urllib.parse import urlsplit
 
 from ansible_collections.opsauth.tokens.plugins.module_utils._errors import (
+    STATUS_CODES,
     CredentialError,
     DeadlineExceeded,
     InvalidResponse,
@@ -268,7 +269,8 @@ def decode_body(text, status, where, content_type=None, expect_json=True, secret
         raise PathNotFound('%s answered HTTP 404 (not found) with %s: "%s"; %s'
                            % (describe_url(url), what, excerpt, url_hint(url) or 'check the path'), status=status)
     hint = status_hint(status, text, url) or '; check that url points at the API and not at a proxy or a login page'
-    raise InvalidResponse('%s answered HTTP %d with %s: "%s"%s' % (where, status, what, excerpt, hint), status=status)
+    raise InvalidResponse('%s answered HTTP %d with %s: "%s"%s' % (where, status, what, excerpt, hint), status=status,
+                          code=STATUS_CODES.get(status))
 
 
 # --- hints: what the user can do about an error ----------------------------------------------------------------------

@@ -222,10 +222,10 @@ pages:
       type: str
       sample: https://deepflow.example.com/platformOverview/instance/index?token=eyJ...&refreshToken=eyJ...
 error_code:
-  description: DeepFlow's C(OPT_STATUS) of the failed answer; null on success and when the failure has none.
+  description: The failure's stable code, from the table of docs/errors.md; the server's own code is in C(server_error_code). Null on success.
   returned: always
   type: str
-  sample: NO_PERMISSIONS
+  sample: api_error
 status:
   description: The HTTP status of the answer that failed the task; null when no answer came.
   returned: failure
@@ -330,7 +330,7 @@ class LoginRun:
         # Built on first use: reusing a stored token sends nothing and needs no requests library.
         if self._client is None:
             if not HAS_REQUESTS:
-                self.module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
+                self.module.fail_json(msg=missing_required_lib('requests'), error_code='missing_library', exception=REQUESTS_IMPORT_ERROR)
             self._client = DeepFlowClient.from_options(self.params)
         return self._client
 
@@ -413,7 +413,7 @@ class LoginRun:
                 if not (is_refusal(exc) and self.params['email'] and self.params['password']):
                     raise
                 self.module.warn('DeepFlow rejected the stored refresh token (%s); logged in with the password instead'
-                                 % exc.code)
+                                 % (exc.server_code or exc.code))
         return self.login()
 
     def refreshed(self):
@@ -422,7 +422,7 @@ class LoginRun:
         refresh_token = self.params['refresh_token'] or stored.get('refresh_token')
         if not refresh_token:
             self.module.fail_json(msg='state=refreshed needs refresh_token, or a dest file that holds one '
-                                      '(run state=present with dest first)')
+                                      '(run state=present with dest first)', error_code='invalid_option')
         self.check_dest(stored_file)
         if self.module.check_mode:
             return self.placeholder('refresh the token')

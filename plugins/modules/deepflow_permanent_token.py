@@ -200,10 +200,10 @@ pages:
       type: str
       sample: https://deepflow.example.com/platformOverview/instance/index?token=gAAAA...
 error_code:
-  description: fuser's C(OPT_STATUS) of the failed answer; null on success and when the failure has none.
+  description: The failure's stable code, from the table of docs/errors.md; the server's own code is in C(server_error_code). Null on success.
   returned: always
   type: str
-  sample: RESOURCE_ALREADY_EXIST
+  sample: password_not_proved
 status:
   description: The HTTP status of the answer that failed the task; null when no answer came.
   returned: failure
@@ -357,7 +357,8 @@ class PermanentTokenRun:
                         msg='%s the permanent token of %s%s' % ('kept' if token else 'found', self.email, where))
         # Check the password before deleting anything: rotating must never leave the account without a token for that.
         if not self.module.params['password']:
-            self.module.fail_json(msg='creating a permanent token for %s needs password (or DEEPFLOW_PASSWORD)' % self.email)
+            self.module.fail_json(msg='creating a permanent token for %s needs password (or DEEPFLOW_PASSWORD)' % self.email,
+                                  error_code='invalid_option')
         # The old key dies with the delete and the new one is shown once: dest must be writable (and ours) before either.
         created_dirs = []
         if self.dest:
@@ -394,9 +395,10 @@ def main():
     warn_insecure(module)
     params = module.params
     if not params['email']:
-        module.fail_json(msg='email is required: the account whose permanent token to manage (or DEEPFLOW_EMAIL)')
+        module.fail_json(msg='email is required: the account whose permanent token to manage (or DEEPFLOW_EMAIL)',
+                         error_code='invalid_option')
     if not params['runtime'] and not HAS_REQUESTS:
-        module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
+        module.fail_json(msg=missing_required_lib('requests'), error_code='missing_library', exception=REQUESTS_IMPORT_ERROR)
     run = transport = None
     try:
         transport = fuser_transport(params)
@@ -406,7 +408,7 @@ def main():
     except OpsAuthError as exc:
         # TokenNotStored: the new key is in the failure, it exists nowhere else now.
         result = exc.failure(changed=bool(run and run.changed), deleted=run.deleted if run else [])
-        if exc.code == 'RESOURCE_ALREADY_EXIST':
+        if exc.server_code == 'RESOURCE_ALREADY_EXIST':
             result['msg'] += ' (the account already has a permanent token: use state=rotated to replace it)'
         module.fail_json(**result)
     result = dict(token, changed=run.changed, deleted=run.deleted)

@@ -296,7 +296,7 @@ msg:
   type: str
   sample: kept access key 8f1a1c2e-0000-4000-8000-000000000001
 error_code:
-  description: JumpServer's error code (C(error) or C(code) of its answer); null on success and when the failure has none.
+  description: The failure's stable code, from the table of docs/errors.md; the server's own code is in C(server_error_code). Null on success.
   returned: always
   type: str
   sample: password_failed
@@ -349,7 +349,7 @@ def durations(module):
         return [None if module.params[name] is None else parse_duration(module.params[name])
                 for name in ('max_age', 'grace_period')]
     except ValueError as exc:
-        module.fail_json(msg='%s' % exc)
+        module.fail_json(msg='%s' % exc, error_code='invalid_option')
 
 
 def main():
@@ -358,7 +358,7 @@ def main():
                             + [('state', 'absent', ('dest', 'id'), True)])
     warn_insecure(module)
     if not HAS_REQUESTS:
-        module.fail_json(msg=missing_required_lib('requests'))
+        module.fail_json(msg=missing_required_lib('requests'), error_code='missing_library')
     params = module.params
     max_age, grace_period = durations(module)
     job = None

@@ -83,7 +83,7 @@ msg:
   type: str
   sample: "JumpServer 4 at https://jumpserver.example.com: password as admin, 2 organisation(s), clock skew 0 s, TLS verified"
 error_code:
-  description: The server's error code (its C(error) or C(code)) when the task fails; null when it succeeds.
+  description: The failure's stable code, from the table of docs/errors.md; the server's own code is in C(server_error_code). Null on success.
   returned: always
   type: str
   sample: null
@@ -215,7 +215,7 @@ def main():
     module = resolve_module(ARGUMENT_SPEC, module_class=RunLoginModule, supports_check_mode=True)
     warn_insecure(module)
     if not HAS_REQUESTS:
-        module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
+        module.fail_json(msg=missing_required_lib('requests'), error_code='missing_library', exception=REQUESTS_IMPORT_ERROR)
     # The run's login, handed over by the action plugin (plugins/action/jms_info.py) instead of a login per host.
     run_login = handed_over(module)
     try:

@@ -258,7 +258,7 @@ msg:
   type: str
   sample: created a private token for automation
 error_code:
-  description: JumpServer's error code where a check against O(url) failed with one; null on success and otherwise.
+  description: The failure's stable code, from the table of docs/errors.md; the server's own code is in C(server_error_code). Null on success.
   returned: always
   type: str
   sample: null
@@ -400,7 +400,7 @@ def main():
     who = dict(username=params['username']) if params['username'] is not None else dict(usernames=names)
     try:
         if params['url'] and not HAS_REQUESTS:
-            module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
+            module.fail_json(msg=missing_required_lib('requests'), error_code='missing_library', exception=REQUESTS_IMPORT_ERROR)
         target = ExecTarget.from_params(params)
         target.validate()
         try:

@@ -141,10 +141,10 @@ json:
   type: raw
   sample: {"id": "8a3e0d6c-0000-4000-8000-000000000001", "username": "admin"}
 error_code:
-  description: The server's error code (its C(error) or C(code)); null on success and when the failure has none.
+  description: The failure's stable code, from the table of docs/errors.md; the server's own code is in C(server_error_code). Null on success.
   returned: always
   type: str
-  sample: object_does_not_exist
+  sample: unknown_organization
 results:
   description: Every item of the list endpoint.
   returned: O(paginate=true) and a request was sent
@@ -240,7 +240,7 @@ def main():
     module = resolve_module(ARGUMENT_SPEC, module_class=RunLoginModule, supports_check_mode=True)
     warn_insecure(module)
     if not HAS_REQUESTS:
-        module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
+        module.fail_json(msg=missing_required_lib('requests'), error_code='missing_library', exception=REQUESTS_IMPORT_ERROR)
     # The run's login, handed over by the action plugin (plugins/action/jms_request.py) instead of a login per host.
     run_login = handed_over(module)
     try:
@@ -256,7 +256,7 @@ def main():
         # The action plugin logs in again once for the run and sends the request again: only when that is safe, as
         # for the module's own login (a method that changes nothing, or a 401 of the authentication, before the view).
         if run_login and isinstance(exc, CredentialRejected) and (
-                module.params['method'] in SAFE_METHODS or exc.code in ('not_authenticated', 'authentication_failed')):
+                module.params['method'] in SAFE_METHODS or exc.server_code in ('not_authenticated', 'authentication_failed')):
             details[RUN_LOGIN_REJECTED] = True
         module.fail_json(**details)
 

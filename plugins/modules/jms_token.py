@@ -175,7 +175,7 @@ msg:
   type: str
   sample: logged in as automation and wrote /var/lib/automation/jms-token.json
 error_code:
-  description: JumpServer's error code (C(error) of its answer); null on success and when the failure has none.
+  description: The failure's stable code, from the table of docs/errors.md; the server's own code is in C(server_error_code). Null on success.
   returned: always
   type: str
   sample: password_failed
@@ -350,7 +350,7 @@ def main():
         if module.params['state'] == 'absent':
             module.exit_json(**succeeded(remove(module, module.params['dest'])))
         if not HAS_REQUESTS:
-            module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
+            module.fail_json(msg=missing_required_lib('requests'), error_code='missing_library', exception=REQUESTS_IMPORT_ERROR)
         client = JumpServerClient.from_options(module.params, methods=('password',))
         module.exit_json(**succeeded(present(module, client)))
     except OpsAuthError as exc:

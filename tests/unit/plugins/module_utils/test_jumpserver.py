@@ -361,7 +361,7 @@ def test_401_names_the_credential_and_the_server_words():
     with pytest.raises(CredentialRejected) as info:
         make_client(session, private_token='bad').check_token()
     assert str(info.value) == 'JumpServer refused the private token (HTTP 401: authentication_failed: Invalid token.)'
-    assert info.value.code == 'authentication_failed'
+    assert info.value.server_code == 'authentication_failed' and info.value.code == 'credential_rejected'
 
 
 def test_check_token_with_a_given_token():
