@@ -5,14 +5,22 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := $(CURDIR)/.venv
 BIN := $(VENV)/bin
 # ansible-test only works inside ansible_collections/<namespace>/<name>: we stage a copy there.
-STAGE := $(CURDIR)/build/ansible_collections
+# make test stages a second copy (STAGE=build/lane2/ansible_collections) for the lane that runs beside integration.
+STAGE ?= $(CURDIR)/build/ansible_collections
 COLLECTION := $(STAGE)/opsauth/tokens
 SIM_STATE := $(CURDIR)/build/simulators
 ANSIBLE_TEST := cd $(COLLECTION) && PATH=$(BIN):$$PATH $(BIN)/ansible-test
-export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/build
+export ANSIBLE_COLLECTIONS_PATH := $(patsubst %/,%,$(dir $(STAGE)))
+LANE2 := STAGE=$(CURDIR)/build/lane2/ansible_collections
+# make test: two lanes side by side (tests/make/run_steps.py): integration waits on its simulators for much of its
+# time, so sanity, units, examples, lint and tooling use the other core meanwhile. make test-all: the slow,
+# environment-heavy checks make test leaves out, in two lanes (the cells share target venvs: one lane).
+TEST_LANES := "integration" "sanity:$(LANE2) units:$(LANE2) examples:$(LANE2) lint:$(LANE2) tooling"
+TEST_ALL_LANES := "test-cells" "package ee awx docs-test"
+STEP_LOGS := $(CURDIR)/build/test-logs
 export ANSIBLE_FORCE_COLOR := 0
 
-.PHONY: help venv stage demo test sanity units integration examples lint docs benchmark benchmark-load benchmark-private-tokens benchmark-rotation clean \
+.PHONY: help venv stage demo test test-all sanity units integration examples lint docs benchmark benchmark-load benchmark-private-tokens benchmark-rotation clean \
 	test-matrix test-cells tooling package ee awx docs-test release-changelog benchmark-cache benchmark-tokens
 # make test-matrix: every ansible-core version the collection supports (tests/requirements/ansible-core-<v>.txt say
 # which controller Python each cell uses); integration runs in the oldest and the newest cell.
@@ -23,7 +31,8 @@ CELLS ?= $(MATRIX_INTEGRATION)
 
 help:
 	@echo "make demo   - start the simulators on 127.0.0.1, run the example playbooks, show what you get"
-	@echo "make test   - sanity, unit, integration and lint tests (what CI runs)"
+	@echo "make test   - sanity, unit, integration, examples, lint and tooling tests (run before every change)"
+	@echo "make test-all - the slow checks make test leaves out: package, EE, AWX, docs in Chromium, the 2.16 and 2.21 cells"
 	@echo "make examples - run every example of the plugins and docs against the simulators"
 	@echo "make benchmark - the lookup cache, load and token benchmarks (benchmarks/README.md; not part of make test)"
 	@echo "make benchmark-cache, benchmark-load, benchmark-tokens - one of them"
@@ -43,14 +52,24 @@ venv: $(BIN)/ansible-test
 	@v=$$($(BIN)/python -c 'from ansible_test._internal.python_requirements import get_venv_packages as g; print(g(type("P", (), {"version": "3.11"})())["pip"])') && \
 	  mkdir -p $$HOME/.ansible/test/cache && cp tests/staging/get_pip.py $$HOME/.ansible/test/cache/get_pip_$${v//./_}.py
 
+# STAGED=1: the copy is already there (run_steps.py runs steps of one staged tree side by side).
 stage: venv
+ifndef STAGED
 	rm -rf $(STAGE) && mkdir -p $(COLLECTION)
 	$(BIN)/python tests/staging/stage_collection.py $(CURDIR) $(COLLECTION)
+endif
 
 demo: stage
 	PATH=$(BIN):$$PATH tests/make/demo.sh $(COLLECTION) $(SIM_STATE)
 
-test: sanity units integration examples lint tooling package ee awx docs-test
+test: venv
+	$(MAKE) --no-print-directory stage
+	$(MAKE) --no-print-directory stage $(LANE2)
+	STAGED=1 $(BIN)/python tests/make/run_steps.py $(STEP_LOGS)/test $(TEST_LANES)
+
+test-all: venv
+	$(MAKE) --no-print-directory stage
+	STAGED=1 $(BIN)/python tests/make/run_steps.py $(STEP_LOGS)/test-all $(TEST_ALL_LANES)
 
 # Tests of the repository's own tooling, and the changelog fragment check (tests/make/check_fragments.py).
 tooling: stage

@@ -29,7 +29,7 @@ attributes:
 options: {}
 attributes:
   action_group:
-    description: Use C(group/opsauth.tokens.jumpserver) in C(module_defaults) to set defaults for this module.
+    description: Use C(group/opsauth.tokens.jumpserver) in C(module_defaults).
     support: full
     membership:
       - opsauth.tokens.jumpserver
@@ -39,7 +39,7 @@ attributes:
 options: {}
 attributes:
   action_group:
-    description: Use C(group/opsauth.tokens.deepflow) in C(module_defaults) to set defaults for this module.
+    description: Use C(group/opsauth.tokens.deepflow) in C(module_defaults).
     support: full
     membership:
       - opsauth.tokens.deepflow

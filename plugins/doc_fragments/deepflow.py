@@ -15,57 +15,38 @@ class ModuleDocFragment(object):
 options:
   url:
     description:
-      - The DeepFlow controller, for example V(https://deepflow.example.com); page URLs are built on it, and fauths
-        is reached at C(<url>/api/fauths) unless O(fauths_url) is set.
-      - Environment variable E(DEEPFLOW_URL).
+      - The DeepFlow controller (page URLs, and fauths at C(<url>/api/fauths)). Environment variable E(DEEPFLOW_URL).
     type: str
   fauths_url:
-    description:
-      - Base URL of fauths, the token service, when not reached through O(url) (in the cluster V(http://fauths:20822)).
-      - Environment variable E(DEEPFLOW_FAUTHS_URL).
+    description: Base URL of fauths, the token service, if not via O(url). Environment variable E(DEEPFLOW_FAUTHS_URL).
     type: str
   email:
-    description:
-      - The e-mail address of the DeepFlow account.
-      - Environment variable E(DEEPFLOW_EMAIL).
+    description: The e-mail address of the account. Environment variable E(DEEPFLOW_EMAIL).
     type: str
   password:
-    description:
-      - The password of the account. A failed password login is never retried (DeepFlow locks accounts).
-      - Environment variable E(DEEPFLOW_PASSWORD).
+    description: The account's password; a failed login is never retried. Environment variable E(DEEPFLOW_PASSWORD).
     type: str
   account_type:
-    description:
-      - The C(account_type) sent with a password login.
+    description: The C(account_type) sent with a password login.
     type: str
     default: deepflow
   validate_certs:
-    description:
-      - Verify the server's TLS certificate (see the notes). V(false) only for a test server.
-      - Environment variable E(DEEPFLOW_VALIDATE_CERTS).
+    description: Verify the server's TLS certificate. Environment variable E(DEEPFLOW_VALIDATE_CERTS).
     type: bool
     default: true
   ca_path:
-    description:
-      - CA bundle (PEM) of a private CA to verify the server's certificate with.
-      - Environment variable E(DEEPFLOW_CA_PATH).
+    description: CA bundle (PEM) to verify the server's certificate with. Environment variable E(DEEPFLOW_CA_PATH).
     type: path
   timeout:
-    description:
-      - Seconds one request may take, from connecting to the last byte of the answer.
-      - Environment variable E(DEEPFLOW_TIMEOUT).
+    description: Seconds one request may take. Environment variable E(DEEPFLOW_TIMEOUT).
     type: int
     default: 30
   retries:
-    description:
-      - Extra tries of a request that is safe to repeat (see the notes).
-      - Environment variable E(DEEPFLOW_RETRIES).
+    description: Extra tries of a request that is safe to repeat. Environment variable E(DEEPFLOW_RETRIES).
     type: int
     default: 3
   max_response_size:
-    description:
-      - The largest answer, in bytes, a request may return; a larger one fails the task.
-      - Environment variable E(DEEPFLOW_MAX_RESPONSE_SIZE).
+    description: Largest answer in bytes. Environment variable E(DEEPFLOW_MAX_RESPONSE_SIZE).
     type: int
     default: 8388608
 '''
@@ -74,19 +55,15 @@ options:
     FUSER = r'''
 options:
   fuser_url:
-    description:
-      - Base URL of fuser, the user service that keeps permanent tokens; reachable only inside the cluster.
-      - Environment variable E(DEEPFLOW_FUSER_URL).
+    description: Base URL of fuser, the user service, inside the cluster. Environment variable E(DEEPFLOW_FUSER_URL).
     type: str
     default: http://fuser:20824
   user_id:
-    description:
-      - Sent to fuser as the C(X-User-Id) identity header (V(1) is the super administrator); never to fauths.
+    description: Sent to fuser as C(X-User-Id) (V(1) is the super administrator).
     type: int
     default: 1
   user_type:
-    description:
-      - Sent to fuser as the C(X-User-Type) identity header (V(1) is the super administrator).
+    description: Sent to fuser as C(X-User-Type) (V(1) is the super administrator).
     type: int
     default: 1
 '''

@@ -12,10 +12,5 @@ class ModuleDocFragment(object):
     DOCUMENTATION = r'''
 options: {}
 notes:
-  - 'TLS trust, first match wins: C(validate_certs=false) (no check) > C(ca_path) > E(REQUESTS_CA_BUNDLE) or
-    E(CURL_CA_BUNDLE) > the default CA store. Proxies and C(.netrc) never change the credentials sent.'
-  - Only requests that are safe to repeat are retried (connection errors, HTTP 429, 502, 503, 504, with backoff and
-    C(Retry-After)); a login, refresh or creation only when it never reached the server.
-  - A credential given as an option loses surrounding white space (a vaulted string's newline); one with a control
-    character inside is refused with a message that names the option, never the value.
+  - TLS, retries and secret handling - C(docs/security.md).
 '''

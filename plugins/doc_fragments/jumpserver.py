@@ -11,96 +11,62 @@ class ModuleDocFragment(object):
     DOCUMENTATION = r'''
 options:
   url:
-    description:
-      - Base URL of JumpServer, for example V(https://jumpserver.example.com), without C(/api/v1).
-      - Environment variable E(JMS_URL).
+    description: Base URL of JumpServer, without C(/api/v1). Environment variable E(JMS_URL).
     type: str
     required: true
   org_id:
-    description:
-      - Organization to act in (the C(X-JMS-ORG) header), by id or exact name. One that is not built in is checked
-        once per task (C(GET /api/v1/orgs/orgs/<id>/)), because JumpServer silently treats an unknown one as Default.
-      - Environment variable E(JMS_ORG_ID).
+    description: Organization to act in (C(X-JMS-ORG)), by id or exact name. Environment variable E(JMS_ORG_ID).
     type: str
     default: 00000000-0000-0000-0000-000000000002
   language:
-    description:
-      - Language of the server's own messages (C(Accept-Language)), for example V(en) or V(zh-hans).
-      - Environment variable E(JMS_LANGUAGE).
+    description: Language of the server's messages (C(Accept-Language)). Environment variable E(JMS_LANGUAGE).
     type: str
     default: en
   validate_certs:
-    description:
-      - Verify the server's TLS certificate (see the notes). V(false) only for a test server.
-      - Environment variable E(JMS_VALIDATE_CERTS).
+    description: Verify the server's TLS certificate. Environment variable E(JMS_VALIDATE_CERTS).
     type: bool
     default: true
   ca_path:
-    description:
-      - CA bundle (PEM) of a private CA to verify the server's certificate with.
-      - Environment variable E(JMS_CA_PATH).
+    description: CA bundle (PEM) to verify the server's certificate with. Environment variable E(JMS_CA_PATH).
     type: path
   timeout:
-    description:
-      - Seconds one request may take, from connecting to the last byte of the answer.
-      - Environment variable E(JMS_TIMEOUT).
+    description: Seconds one request may take. Environment variable E(JMS_TIMEOUT).
     type: int
     default: 30
   retries:
-    description:
-      - Extra tries of a request that is safe to repeat (see the notes).
-      - Environment variable E(JMS_RETRIES).
+    description: Extra tries of a request that is safe to repeat. Environment variable E(JMS_RETRIES).
     type: int
     default: 3
   max_response_size:
-    description:
-      - The largest answer, in bytes, a request may return; a larger one fails the task.
-      - Environment variable E(JMS_MAX_RESPONSE_SIZE).
+    description: Largest answer in bytes. Environment variable E(JMS_MAX_RESPONSE_SIZE).
     type: int
     default: 8388608
   username:
-    description:
-      - User to log in as, with O(password).
-      - Environment variable E(JMS_USERNAME).
+    description: User to log in as. Environment variable E(JMS_USERNAME).
     type: str
   password:
-    description:
-      - Password of O(username). Give one auth method - O(password), O(token), O(private_token) or an access key.
-      - Environment variable E(JMS_PASSWORD).
+    description: Password of O(username). Environment variable E(JMS_PASSWORD).
     type: str
   token:
-    description:
-      - A bearer token from an earlier login (M(opsauth.tokens.jms_token)).
-      - Environment variable E(JMS_TOKEN).
+    description: A bearer token. Environment variable E(JMS_TOKEN).
     type: str
   private_token:
-    description:
-      - A permanent private token (M(opsauth.tokens.jms_private_token)).
-      - Environment variable E(JMS_PRIVATE_TOKEN).
+    description: A private token. Environment variable E(JMS_PRIVATE_TOKEN).
     type: str
   access_key_id:
-    description:
-      - The id of an access key; requests are signed with O(access_key_secret) (HTTP Signatures; needs C(pyhttpsig)).
-      - Environment variable E(JMS_ACCESS_KEY_ID).
+    description: Id of an access key to sign with. Environment variable E(JMS_ACCESS_KEY_ID).
     type: str
   access_key_secret:
-    description:
-      - The secret of the access key O(access_key_id).
-      - Environment variable E(JMS_ACCESS_KEY_SECRET).
+    description: The secret of O(access_key_id). Environment variable E(JMS_ACCESS_KEY_SECRET).
     type: str
   mfa_code:
-    description:
-      - A one-time code that answers the server's MFA challenge. Not with O(mfa_totp_secret).
+    description: A one-time MFA code; not with O(mfa_totp_secret).
     type: str
   mfa_totp_secret:
-    description:
-      - The base32 TOTP secret of the user's MFA device; the code is computed when the server asks (the clock must be right).
-      - Environment variable E(JMS_MFA_TOTP_SECRET).
+    description: Base32 TOTP secret to compute MFA codes with. Environment variable E(JMS_MFA_TOTP_SECRET).
     type: str
   login_confirm_timeout:
-    description:
-      - Seconds to wait for an administrator to approve a login that needs confirmation; V(0) fails at once and
-        names the ticket to approve.
+    description: Seconds to wait for a login confirmation; V(0) fails at once, naming the ticket.
     type: int
     default: 0
 '''
@@ -109,14 +75,10 @@ options:
     SESSION = r'''
 options:
   session_id:
-    description:
-      - The C(jms_sessionid) cookie of a web login session.
-      - If not set, the value of the E(JMS_SESSION_ID) environment variable is used.
+    description: The C(jms_sessionid) cookie of a web login. Environment variable E(JMS_SESSION_ID).
     type: str
   csrf_token:
-    description:
-      - The C(jms_csrftoken) cookie of the same session; needed for methods other than C(GET), C(HEAD) and C(OPTIONS).
-      - If not set, the value of the E(JMS_CSRF_TOKEN) environment variable is used.
+    description: The C(jms_csrftoken) cookie, needed for writes. Environment variable E(JMS_CSRF_TOKEN).
     type: str
 '''
 

@@ -12,17 +12,14 @@ class ModuleDocFragment(object):
     DOCUMENTATION = r'''
 options:
   _terms:
-    description:
-      - Optional. Each term is C(option=value) words that override the keyword arguments for one result.
+    description: Optional; each term is C(option=value) words that override the keyword arguments for one result.
     type: list
     elements: str
     required: false
   cache:
     description:
-      - Log in once per O(url) and identity for the whole run (all tasks, hosts and forks), keeping the token in
-        files of mode 0600 in Ansible's per-run C(local_tmp) (removed when the run ends) or in O(cache_dir).
-      - A refused login is remembered for the rest of the run, so a wrong password is sent once.
-      - V(false) logs in on every evaluation and writes nothing to disk.
+      - Log in once per run and identity for all tasks, hosts and forks (a refused login too is remembered);
+        V(false) logs in on every evaluation and writes nothing. See C(docs/token-cache.md).
     type: bool
     default: true
     env:
@@ -33,9 +30,7 @@ options:
       - section: opsauth_tokens
         key: cache
   cache_dir:
-    description:
-      - Keep the cached tokens in this directory (created 0700; refused when another user's or wider), so that
-        later runs reuse them after one check each. Failed logins are never kept here.
+    description: A private directory (0700) that keeps the cached tokens for later runs.
     type: path
     env:
       - name: OPSAUTH_TOKENS_CACHE_DIR
@@ -45,9 +40,7 @@ options:
       - section: opsauth_tokens
         key: cache_dir
   min_ttl:
-    description:
-      - Use a cached token only while it has more than this many seconds left (at most half its lifetime); then
-        refresh it or log in again.
+    description: Seconds a cached token must have left (at most half its lifetime) to be used.
     type: int
     default: 300
     env:
@@ -58,10 +51,7 @@ options:
       - section: opsauth_tokens
         key: min_ttl
   recheck_interval:
-    description:
-      - Confirm a cached token with the server at most every this many seconds (one request per identity for all
-        hosts and forks), so that a long run survives a server that dropped its tokens. V(0) never checks.
-      - C(docs/token-cache.md) of the collection explains the cache and this trade-off.
+    description: Confirm a cached token with the server at most every this many seconds; V(0) never checks.
     type: int
     default: 600
     env:

@@ -13,27 +13,15 @@ author: opsauth.tokens developers (@opsauth)
 requirements:
   - requests >= 2.25 (Python library) on the controller
 description:
-  - Returns a DeepFlow access token for O(email) and O(password), from DeepFlow's token service (fauths,
-    C(POST /login)), or the login-free URLs of DeepFlow's pages for it.
-  - Ansible evaluates a lookup again every time a variable that holds it is used, in every task and for every host.
-    With O(cache=true) (the default) the lookup logs in once per run for each fauths URL and O(email), and every
-    other evaluation, in any fork, reuses that token. When it comes within O(min_ttl) of its expiry, the lookup
-    refreshes it with the cached refresh token (C(POST /refresh_token), no password sent) while that one is valid,
-    and logs in again only when it is not. See O(cache) for what is stored where, and the guide
-    C(docs/token-cache.md) of the collection.
-  - Every option can also be given as an C(option=value) word in a term, as a keyword argument, as a variable
-    (C(ansible_deepflow_<option>)), as an environment variable (C(DEEPFLOW_<OPTION>)) or in C(ansible.cfg) (section
-    C([opsauth_tokens_deepflow])), in this order of precedence; the cache options in section C([opsauth_tokens]).
+  - Returns a DeepFlow access token for O(email) and O(password) from fauths, or the login-free page URLs for it,
+    logging in once per run for all tasks, hosts and forks and refreshing the token near its expiry (see O(cache)).
+  - Every option can also be a C(option=value) word of a term, a keyword argument, a variable, an environment variable
+    or an C(ansible.cfg) entry, in this order of precedence.
 options:
   output:
     description:
-      - V(token) returns the access token as a string, for an C(Authorization) header with the C(Bearer) scheme.
-      - V(headers) returns the C(Authorization) header for the O(ansible.builtin.uri#module:headers) option of
-        M(ansible.builtin.uri).
-      - V(pages) returns the login-free URLs of the documented pages by name (C(views), C(applications), C(network));
-        they need O(url), the controller the pages live under.
-      - V(full) returns what M(opsauth.tokens.deepflow_login) returns - the tokens, their expiry, RV(_raw[].pages) - and
-        RV(_raw[].reused), true when the token came from the cache.
+      - V(token) returns the access token; V(headers) the C(Authorization) header; V(pages) the login-free page URLs
+        by name (they need O(url)); V(full) what M(opsauth.tokens.deepflow_login) returns, and RV(_raw[].reused).
     type: str
     choices: [token, headers, pages, full]
     default: token
@@ -43,21 +31,11 @@ extends_documentation_fragment:
   - opsauth.tokens.token_cache
   - opsauth.tokens.http_layer
 notes:
-  - This lookup returns secrets - the access token, and with O(output=pages) or O(output=full) the refresh token and
-    page URLs that log in anyone who holds them. Set C(no_log) to V(true) on tasks that print them or pass them to a module.
-  - A password login is sent at most once per run for each identity and never retried once the server answered it,
-    because DeepFlow locks accounts after repeated failed logins. With the cache, a refused login (wrong password,
-    locked account) fails every later evaluation in the run at once with the same message and without a request.
-  - With O(cache_dir), a token from an earlier run is refreshed once per run before use (fauths has no call that only
-    checks a token); when the server rejects the refresh token, the lookup logs in once.
-  - DeepFlow rotates the refresh token on every refresh; page URLs built before a refresh carry the old one, so they
-    stop renewing themselves once their access token expires.
+  - 'This lookup returns secrets (tokens, page URLs); use C(no_log: true) on tasks that print them or pass them on.'
 seealso:
   - module: opsauth.tokens.deepflow_login
   - plugin: opsauth.tokens.deepflow_page_url
     plugin_type: filter
-  - plugin: opsauth.tokens.jms_token
-    plugin_type: lookup
 '''
 
 EXAMPLES = r'''
@@ -91,11 +69,7 @@ EXAMPLES = r'''
 
 RETURN = r'''
 _raw:
-  description:
-    - With O(output=token), the access token.
-    - With O(output=headers), a dictionary with the C(Authorization) header.
-    - With O(output=pages), a dictionary of page name to login-free URL.
-    - With O(output=full), a dictionary with the keys below.
+  description: The token, the headers, the pages, or with O(output=full) a dictionary with the keys below.
   type: list
   elements: raw
   contains:
@@ -103,43 +77,35 @@ _raw:
       description: The access token (a JWT).
       type: str
     refresh_token:
-      description: The refresh token; it renews the access token without the password.
+      description: The refresh token.
       type: str
     expires_in:
       description: Seconds the access token has left.
       type: int
-      sample: 3599
     expires_at:
-      description: When the access token expires, in seconds since the epoch (C(*_at) is an epoch across the collection).
+      description: When the access token expires, in epoch seconds.
       type: int
-      sample: 1738324800
     date_expired:
-      description: When the access token expires, ISO 8601 in UTC (the same time as C(expires_at)).
+      description: When the access token expires, ISO 8601 in UTC.
       type: str
-      sample: '2025-01-31T12:00:00+00:00'
     token_type:
-      description: What issued the token, as DeepFlow says it (V(password) after a login, V(refresh_token) after a refresh).
+      description: How it was issued, V(password) or V(refresh_token).
       type: str
-      sample: password
     email:
       description: The account the token belongs to.
       type: str
-      sample: ops@example.com
     license:
       description: The C(license) flag of the login answer.
       type: bool
     headers:
-      description: The C(Authorization) header (C(Bearer) and the token), ready for the O(ansible.builtin.uri#module:headers) option.
+      description: The C(Authorization) header.
       type: dict
-      sample: {"Authorization": "Bearer eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9..."}
     pages:
-      description: The login-free URLs of the documented pages; empty when the controller URL is unknown.
+      description: The login-free page URLs; empty when the controller URL is unknown.
       type: dict
-      sample: {"views": "https://deepflow.example.com/monitor/list?token=eyJ...&refreshToken=eyJ..."}
     reused:
-      description: Whether the token came from the cache rather than from a login or refresh in this evaluation.
+      description: Whether the token came from the cache.
       type: bool
-      sample: true
 '''
 
 # Only what a cache hit needs is imported here: the client (and requests) is imported by token_source() and

@@ -13,24 +13,15 @@ author: opsauth.tokens developers (@opsauth)
 requirements:
   - requests >= 2.25 (Python library) on the controller
 description:
-  - Returns a JumpServer bearer token for O(username) and O(password), logging in with C(POST /api/v1/authentication/auth/)
-    and answering an MFA challenge with a code computed from O(mfa_totp_secret) (or given in O(mfa_code)).
-  - Ansible evaluates a lookup again every time a variable that holds it is used, in every task and for every host.
-    With O(cache=true) (the default) the lookup logs in once per run for each O(url) and O(username), and every other
-    evaluation, in any fork, reuses that token until it comes within O(min_ttl) of its expiry.
-    See O(cache) for what is stored where, and the guide C(docs/token-cache.md) of the collection.
-  - Every option can also be given as an C(option=value) word in a term, as a keyword argument, as a variable
-    (C(ansible_jms_<option>)), as an environment variable (C(JMS_<OPTION>)) or in C(ansible.cfg) (section
-    C([opsauth_tokens_jumpserver])), in this order of precedence; the cache options in section C([opsauth_tokens]).
+  - Returns a JumpServer bearer token for O(username) and O(password) (with MFA by O(mfa_totp_secret) or
+    O(mfa_code)), logging in once per run for all tasks, hosts and forks (see O(cache)).
+  - Every option can also be a C(option=value) word of a term, a keyword argument, a variable, an environment variable
+    or an C(ansible.cfg) entry, in this order of precedence.
 options:
   output:
     description:
-      - V(token) returns the token as a string.
-      - V(headers) returns the C(Authorization) and C(X-JMS-ORG) headers for the O(ansible.builtin.uri#module:headers)
-        option of M(ansible.builtin.uri).
-      - V(full) returns what M(opsauth.tokens.jms_token) returns - RV(_raw[].token), RV(_raw[].keyword),
-        RV(_raw[].date_expired), RV(_raw[].expires_in), RV(_raw[].user), RV(_raw[].headers) - and RV(_raw[].reused), true when
-        the token came from the cache.
+      - V(token) returns the token; V(headers) the C(Authorization) and C(X-JMS-ORG) headers; V(full) what
+        M(opsauth.tokens.jms_token) returns, and RV(_raw[].reused).
     type: str
     choices: [token, headers, full]
     default: token
@@ -40,19 +31,10 @@ extends_documentation_fragment:
   - opsauth.tokens.token_cache
   - opsauth.tokens.http_layer
 notes:
-  - This lookup returns a secret. Set C(no_log) to V(true) on tasks that print it or pass it to a module; for example
-    M(ansible.builtin.uri) shows its O(ansible.builtin.uri#module:headers) at C(-v) and more.
-  - Only the password login gives a bearer token; O(token), O(private_token) and access keys are refused.
-  - A password login is sent at most once per run for each identity and never retried once the server answered it,
-    because JumpServer blocks a user after 7 failed logins in 30 minutes. With the cache, a refused login (wrong
-    password, blocked or inactive user, MFA failure, login confirmation rejected) fails every later evaluation in the
-    run at once with the same message and without a request.
-  - With O(cache_dir), a token from an earlier run is checked once per run with C(GET /api/v1/users/profile/); when the
-    server rejects it (HTTP 401), the lookup logs in once and uses the new token for the rest of the run.
-  - A login from the same address returns the same token as the previous login, with a fresh lifetime.
+  - 'This lookup returns a secret; use C(no_log: true) on tasks that print it or pass it to a module.'
+  - Only a password login gives a bearer token; O(token), O(private_token) and access keys are refused.
 seealso:
   - module: opsauth.tokens.jms_token
-  - module: opsauth.tokens.jms_request
   - plugin: opsauth.tokens.deepflow_token
     plugin_type: lookup
 '''
@@ -89,44 +71,34 @@ EXAMPLES = r'''
 
 RETURN = r'''
 _raw:
-  description:
-    - With O(output=token), the bearer token.
-    - With O(output=headers), a dictionary of the C(Authorization) and C(X-JMS-ORG) headers.
-    - With O(output=full), a dictionary with the keys below.
+  description: The token, the headers, or with O(output=full) a dictionary with the keys below.
   type: list
   elements: raw
   contains:
     token:
       description: The bearer token.
       type: str
-      sample: 1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d
     keyword:
-      description: The C(Authorization) scheme of the token.
+      description: The C(Authorization) scheme.
       type: str
-      sample: Bearer
     date_expired:
-      description: When the token expires, ISO 8601 in UTC (converted from the server's time zone).
+      description: When the token expires, ISO 8601 in UTC.
       type: str
-      sample: '2026-08-22T02:00:00+00:00'
     expires_at:
-      description: When the token expires, in seconds since the epoch.
+      description: When the token expires, in epoch seconds.
       type: int
-      sample: 1787364000
     expires_in:
       description: Seconds the token has left.
       type: int
-      sample: 86399
     user:
-      description: The user the token belongs to - C(id), C(username), C(name).
+      description: The C(id), C(username) and C(name) of the token's user.
       type: dict
     headers:
       description: The C(Authorization) and C(X-JMS-ORG) headers.
       type: dict
-      sample: {"Authorization": "Bearer 1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d", "X-JMS-ORG": "00000000-0000-0000-0000-000000000002"}
     reused:
-      description: Whether the token came from the cache rather than from a login in this evaluation.
+      description: Whether the token came from the cache.
       type: bool
-      sample: true
 '''
 
 # Only what a cache hit needs is imported here: the client (and requests) is imported by token_source() and

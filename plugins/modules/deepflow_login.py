@@ -12,13 +12,10 @@ short_description: Get, refresh and revoke DeepFlow access tokens
 version_added: 0.1.0
 author: opsauth.tokens developers (@opsauth)
 requirements:
-  - requests >= 2.25 (Python library) on the host that runs the module
+  - requests >= 2.25 (Python library) on the target
 description:
-  - Logs in to DeepFlow's token service (fauths) with an e-mail address and a password and returns the short-lived
-    access token, its refresh token and the login-free URLs of the documented pages.
-  - With O(dest), keeps the tokens in a JSON file (mode 0600, replaced atomically) and reuses them on later runs, so a
-    playbook that runs every few minutes does not log in every time.
-  - Refreshes the access token when it is about to expire, revokes it (logout) with O(state=absent).
+  - Gets, refreshes and revokes DeepFlow access tokens (fauths), with their refresh token and login-free page URLs;
+    O(dest) keeps them for later runs.
 extends_documentation_fragment:
   - opsauth.tokens.deepflow
   - opsauth.tokens.token_file
@@ -30,60 +27,29 @@ extends_documentation_fragment:
 attributes:
   check_mode:
     support: full
-    details:
-      - In check mode no login, refresh or logout request is sent and O(dest) is not written.
-      - A token that can be reused from O(dest) is returned as in a normal run; where a token would be issued, the keys
-        of a real run with placeholder values (see RV(token)), so that the tasks after it can be templated.
+    details: No login, refresh or logout is sent; O(dest) is not written.
   diff_mode:
     support: none
 options:
   state:
     description:
-      - V(present) ensures a usable access token. With O(dest), it reuses the stored access token while it lives longer
-        than O(min_ttl) (no request at all); else, while the stored refresh token is valid, it refreshes the access token
-        instead of sending the password; else it logs in with O(email) and O(password).
-      - V(refreshed) always refreshes, with O(refresh_token) or the refresh token stored in O(dest).
-      - V(absent) logs out O(access_token) or the access token stored in O(dest), then removes O(dest).
+      - V(present) reuses the token in O(dest), refreshes it or logs in; V(refreshed) refreshes; V(absent) logs out
+        and removes O(dest) (C(docs/deepflow-tokens.md)).
     type: str
     choices: [present, refreshed, absent]
     default: present
   min_ttl:
-    description:
-      - With O(state=present), the stored access token is reused only while it has more than this many seconds left.
-      - The expiry is the earlier of issue time plus C(expires_in) and the C(exp) claim of the access token (a JWT).
+    description: Seconds a stored access token must have left to be reused.
     type: int
     default: 300
   access_token:
-    description:
-      - With O(state=absent), the access token to log out, instead of the one stored in O(dest).
-      - Surrounding white space (the trailing newline of a vaulted string) is removed; a control character inside the
-        value is refused with a message that names the option, never the value.
+    description: With O(state=absent), the access token to log out instead of the one in O(dest).
     type: str
   refresh_token:
-    description:
-      - With O(state=refreshed), the refresh token to use instead of the one stored in O(dest).
-      - With O(state=present), used like a stored refresh token when O(dest) holds none.
-      - With O(state=absent), used like the stored refresh token to end the session when the access token is no longer
-        valid.
-      - Surrounding white space (the trailing newline of a vaulted string) is removed; a control character inside the
-        value is refused with a message that names the option, never the value.
+    description: A refresh token to use instead of the one in O(dest).
     type: str
 notes:
-  - O(dest) keeps the access and refresh tokens; they are reused only for the same O(email) and the same fauths URL,
-    which the file records (C(fauths_url)). A file that holds another account's or fauths' tokens is not replaced
-    unless O(force=true).
-  - O(access_token) and O(refresh_token) are inputs named as DeepFlow names them; the result calls the access token
-    RV(token), as every module does (C(docs/results.md)).
-  - With O(state=absent), the tokens in O(dest) are sent only to the origin (scheme, host and port) of the fauths URL
-    the file records; when this task's fauths URL has another origin, or the file records none (not written by this
-    module), the task fails and sends nothing. Give O(access_token) and O(refresh_token) to log out elsewhere on purpose.
-  - This module returns secrets (O(state=present) and O(state=refreshed)) - the access token, the refresh token and the
-    page URLs, which log in anyone who holds them. Use C(no_log=true) on the task and do not print the result.
-  - When the server rejects a stored refresh token, the module logs in with the password if one is given.
-  - O(state=absent) logs out the access token. When DeepFlow no longer accepts it but the refresh token is still valid
-    (the access token expired, say), the module trades the refresh token for a new access token and logs that out,
-    so that the session does not live on for the refresh token's 30 days. Then it removes O(dest).
-  - O(state=absent) reports C(changed=false) when there was neither a valid token to revoke nor a file to remove.
+  - 'RV(token), RV(refresh_token), RV(headers) and RV(pages) are secret; use C(no_log: true).'
 seealso:
   - module: opsauth.tokens.deepflow_permanent_token
   - plugin: opsauth.tokens.deepflow_page_url
@@ -98,12 +64,6 @@ EXAMPLES = r'''
     password: "{{ deepflow_password }}"
     dest: "{{ token_dir }}/deepflow-token.json"
   register: deepflow
-  no_log: true
-
-- name: Call the DeepFlow API with it
-  ansible.builtin.uri:
-    url: "{{ deepflow_url }}/api/fauths/user"
-    headers: "{{ deepflow.headers }}"
   no_log: true
 
 - name: Inside the cluster, talk to fauths directly
@@ -130,37 +90,32 @@ EXAMPLES = r'''
 
 RETURN = r'''
 token:
-  description:
-    - The access token (a JWT), for the C(Authorization) header (C(Bearer <token>), see RV(headers)) and the C(token)
-      page parameter.
-    - In check mode, when a token would be issued, the placeholder V(check-mode-placeholder) (so are RV(refresh_token)
-      and the tokens in RV(pages)), and the expiry of a token issued now with fauths' usual lifetime (3600 seconds);
-      see C(docs/results.md) of the collection.
+  description: The access token (a JWT).
   returned: when O(state) is V(present) or V(refreshed)
   type: str
   sample: eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJleHAiOjE1NzE4MjMwNzB9.c2lnbmF0dXJl
 refresh_token:
-  description: The refresh token; it renews the access token without the password.
+  description: The refresh token (renews without the password).
   returned: when O(state) is V(present) or V(refreshed)
   type: str
   sample: eyJ0eXAiOiJKV1QiLCJhbGc...
 expires_in:
-  description: Seconds the access token has left (at issue time, the server's C(expires_in)).
+  description: Seconds the access token has left.
   returned: when O(state) is V(present) or V(refreshed)
   type: int
   sample: 3600
 expires_at:
-  description: When the access token expires, in seconds since the epoch (C(*_at) is an epoch across the collection).
+  description: When the access token expires, in epoch seconds.
   returned: when O(state) is V(present) or V(refreshed)
   type: int
   sample: 1738324800
 date_expired:
-  description: When the access token expires, ISO 8601 in UTC (the same time as RV(expires_at)).
+  description: When the access token expires, ISO 8601 in UTC.
   returned: when O(state) is V(present) or V(refreshed)
   type: str
   sample: '2025-01-31T12:00:00+00:00'
 token_type:
-  description: What issued the token, as DeepFlow says it (V(password) after a login, V(refresh_token) after a refresh).
+  description: How it was issued, V(password) or V(refresh_token).
   returned: when O(state) is V(present) or V(refreshed)
   type: str
   sample: password
@@ -175,12 +130,12 @@ license:
   type: bool
   sample: true
 headers:
-  description: The C(Authorization) header with the access token, ready for the O(ansible.builtin.uri#module:headers) option.
+  description: The C(Authorization) header with the access token.
   returned: when O(state) is V(present) or V(refreshed)
   type: dict
-  sample: {"Authorization": "Bearer eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJleHAiOjE1NzE4MjMwNzB9.c2lnbmF0dXJl"}
+  sample: {"Authorization": "Bearer eyJ0eXAiOiJKV1Qi..."}
 reused:
-  description: Whether the access token came from O(dest) rather than from a login or a refresh.
+  description: Whether the access token came from O(dest).
   returned: always
   type: bool
   sample: false
@@ -190,11 +145,10 @@ dest:
   type: str
   sample: /var/lib/portal/deepflow-token.json
 created_dirs:
-  description: The folders created for O(dest) (mode 0700), outermost first; in check mode, the ones that would be.
+  description: The folders created for O(dest), outermost first.
   returned: O(dest) is set and O(state) is V(present) or V(refreshed)
   type: list
   elements: str
-  sample: []
 msg:
   description: What the module did or, in check mode, would do.
   returned: always
@@ -202,40 +156,23 @@ msg:
   sample: logged in as ops@example.com and wrote /var/lib/portal/deepflow-token.json
 pages:
   description:
-    - The login-free URLs of the documented pages for this token, by name (see the P(opsauth.tokens.deepflow_page_url#filter) filter).
-    - Empty when the controller URL is unknown (only O(fauths_url) was given and it does not end in C(/api/fauths)).
+    - Login-free URLs of the C(views), C(applications) and C(network) pages; empty when the controller URL is unknown.
   returned: when O(state) is V(present) or V(refreshed)
   type: dict
-  contains:
-    views:
-      description: The views page, C(/monitor/list).
-      type: str
-      sample: https://deepflow.example.com/monitor/list?token=eyJ...&refreshToken=eyJ...
-    applications:
-      description: The applications page, C(/appPerformance/instance/index).
-      type: str
-      sample: https://deepflow.example.com/appPerformance/instance/index?token=eyJ...&refreshToken=eyJ...
-    network:
-      description:
-        - The network page, C(/platformOverview/instance/index).
-        - DeepFlow's login-free page document repeats the application path in its network example by mistake.
-      type: str
-      sample: https://deepflow.example.com/platformOverview/instance/index?token=eyJ...&refreshToken=eyJ...
 error_code:
-  description: The failure's stable code, from the table of docs/errors.md; the server's own code is in C(server_error_code). Null on success.
+  description: The failure's stable code (docs/errors.md); the server's own is in C(server_error_code). Null on success.
   returned: always
   type: str
   sample: api_error
 status:
-  description: The HTTP status of the answer that failed the task; null when no answer came.
+  description: The HTTP status of the answer that failed the task.
   returned: failure
   type: int
-  sample: 200
 json:
-  description: C(OPT_STATUS) and C(DESCRIPTION) of DeepFlow's failed answer (never its C(DATA)); null when there is none.
+  description: C(OPT_STATUS) and C(DESCRIPTION) of DeepFlow's failed answer.
   returned: failure
   type: raw
-  sample: {"OPT_STATUS": "NO_PERMISSIONS", "DESCRIPTION": "email or password wrong"}
+  sample: {"OPT_STATUS": "NO_PERMISSIONS"}
 '''
 
 import os

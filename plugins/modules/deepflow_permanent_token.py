@@ -12,17 +12,11 @@ short_description: Manage the permanent token of a DeepFlow account
 version_added: 0.1.0
 author: opsauth.tokens developers (@opsauth)
 requirements:
-  - requests >= 2.25 (Python library) on the host that runs the module
+  - requests >= 2.25 (Python library) on the target
   - C(docker), C(podman) or C(kubectl) on that host with O(runtime)
 description:
-  - Creates, replaces or deletes the permanent token (C(ACCESS_KEY)) of a DeepFlow account through fuser, the
-    internal DeepFlow user service, sending the identity headers C(X-User-Id) and C(X-User-Type).
-  - DeepFlow allows at most one permanent token per account and shows its key only once, when it is created.
-    With O(dest), the key is written to a JSON file (mode 0600) and returned from there on later runs.
-  - Needs DeepFlow 6.6 or later. fuser is reachable only inside the DeepFlow cluster.
-  - With O(runtime), every request to fuser runs as C(curl) inside a container or pod of the cluster, as DeepFlow's own
-    documentation does in the C(front-end) pod (C(kubectl -n deepflow exec -i POD -- curl ...)); the request body, with
-    the password, reaches curl on its standard input. Without O(runtime), the module connects to O(fuser_url) itself.
+  - Creates, replaces or deletes the permanent token of a DeepFlow 6.6+ account through fuser, the in-cluster user
+    service, directly or (O(runtime)) with C(curl) in a pod. The key is shown once; O(dest) keeps it.
 extends_documentation_fragment:
   - opsauth.tokens.run_login.no_run_login
   - opsauth.tokens.deepflow
@@ -36,49 +30,25 @@ extends_documentation_fragment:
 attributes:
   check_mode:
     support: full
-    details:
-      - In check mode only the lookup (C(GET)) is sent; nothing is created or deleted and O(dest) is not written.
-      - Where a token would be created, check mode returns the keys of a real run with placeholder values (RV(token) is
-        V(check-mode-placeholder)), so that the tasks after it can be templated; see C(docs/results.md).
+    details: Only the C(GET) is sent; a token that would be made is a placeholder (docs/results.md).
   diff_mode:
     support: none
 options:
   state:
     description:
-      - V(present) makes sure the account has a permanent token, creating one (which needs O(password)) when it has none.
-      - V(rotated) deletes the account's permanent token and creates a new one (which needs O(password)), on every run.
-        Whatever still uses the old key stops working (DeepFlow allows one permanent token per account, so the old one
-        must go first).
-      - DeepFlow checks the password only when it creates a token. So before deleting, the module proves O(password)
-        with a fauths login (and logs out again) and deletes nothing when that fails. The login goes to O(fauths_url);
-        without it, over O(runtime) to C(http://fauths:20822) from inside the pod, else to O(url) + C(/api/fauths),
-        else (with the default O(fuser_url)) to C(http://fauths:20822).
-      - V(absent) deletes every permanent token of the account and removes O(dest).
+      - V(present) creates a token when the account has none; V(rotated) replaces it on every run, after proving
+        O(password) with a fauths login; V(absent) deletes it and removes O(dest). See C(docs/deepflow-tokens.md).
     type: str
     choices: [present, rotated, absent]
     default: present
   api_path:
-    description:
-      - The path of the permanent token API on fuser. DeepFlow 6.6 moved it once; change it only if your version differs.
+    description: The path of the permanent token API on fuser.
     type: str
     default: /v1/user/permanent_token
 notes:
-  - O(dest) keeps the key, its C(lcuuid) and C(date_created), written when a token is created. With O(state=rotated),
-    O(dest) is checked and the password proved (a fauths login) before the old token is deleted. Over O(runtime) that
-    login is not logged out (its bearer token would be on curl's command line in the pod); it expires by itself.
-  - This module returns a secret - the permanent key, which never expires, and the page URLs built with it.
-    Use C(no_log=true) on the task and keep O(dest) safe.
-  - O(email) is required. O(password) is required only when a token is created.
-  - When the account already has a token and O(dest) does not hold its key, the module returns RV(token=null) with
-    a warning, because DeepFlow can never show the key again. Use O(state=rotated) (with O(dest)) to get a new one.
-  - O(url) is used to build the RV(pages) URLs and, with O(state=rotated), to prove the password (see O(state)).
-  - With O(runtime), the container or pod needs C(curl), and C(requests) is not needed on the host. O(retries) is not
-    used there (each request is sent once); O(ca_path) is a path inside the pod, passed as C(--cacert), and without it
-    curl checks TLS with the pod's own C(CURL_CA_BUNDLE) or CA certificates; O(validate_certs=false) becomes C(-k).
+  - 'RV(token), RV(headers) and RV(pages) are secret and never expire; use C(no_log: true).'
 seealso:
   - module: opsauth.tokens.deepflow_login
-  - plugin: opsauth.tokens.deepflow_page_url
-    plugin_type: filter
 '''
 
 EXAMPLES = r'''
@@ -123,33 +93,27 @@ EXAMPLES = r'''
 
 RETURN = r'''
 token:
-  description:
-    - The permanent key (DeepFlow's C(ACCESS_KEY)), a token that never expires; send it as C(Authorization) C(Bearer)
-      (RV(headers)) or as the C(token) page parameter.
-    - V(null) when the account already had a token and O(dest) does not hold its key (a warning says how to rotate).
-    - In check mode, when a token would be created, the placeholder V(check-mode-placeholder).
+  description: The permanent key; null when the account has one that O(dest) does not hold (a warning says so).
   returned: when O(state) is V(present) or V(rotated)
   type: str
   sample: gAAAAABnGhcHkqB...
 headers:
-  description: The C(Authorization) header with the key, ready for the O(ansible.builtin.uri#module:headers) option; empty when the key is not known.
+  description: The C(Authorization) header with the key; empty when it is not known.
   returned: when O(state) is V(present) or V(rotated)
   type: dict
   sample: {"Authorization": "Bearer gAAAAABnGhcHkqB..."}
 lcuuid:
-  description: The C(LCUUID) of the account's permanent token; V(null) in check mode when one would be created.
+  description: The C(LCUUID) of the token.
   returned: when O(state) is V(present) or V(rotated)
   type: str
   sample: 1d036a4e-9b2f-5c6d-8e7f-0a1b2c3d4e5f
 date_created:
-  description:
-    - When the key was created, ISO 8601 in UTC (as this module recorded it in O(dest); fuser does not say).
-    - V(null) when the key is not known or O(dest) was written before the date was recorded.
+  description: When the key was created, ISO 8601 in UTC, as recorded in O(dest); null when unknown.
   returned: when O(state) is V(present) or V(rotated)
   type: str
   sample: '2026-08-21T02:00:00+00:00'
 reused:
-  description: Whether the account's existing token was kept (rather than one created in this run).
+  description: Whether the account's existing token was kept.
   returned: always
   type: bool
   sample: true
@@ -159,61 +123,43 @@ dest:
   type: str
   sample: /var/lib/portal/deepflow-permanent.json
 created_dirs:
-  description: The folders created for O(dest) (mode 0700), outermost first; in check mode, the ones that would be.
+  description: The folders created for O(dest), outermost first.
   returned: O(dest) is set and O(state) is V(present) or V(rotated)
   type: list
   elements: str
-  sample: []
 msg:
   description: What the module did or, in check mode, would do.
   returned: always
   type: str
-  sample: created the permanent token of portal@example.com and wrote /var/lib/portal/deepflow-permanent.json
+  sample: created the permanent token of portal@example.com
 deleted:
-  description: The C(LCUUID)s of the tokens deleted (or that would be deleted, in check mode).
+  description: The C(LCUUID)s of the tokens deleted.
   returned: always
   type: list
   elements: str
-  sample: [1d036a4e-9b2f-5c6d-8e7f-0a1b2c3d4e5f]
 pod:
   description: The pod the requests ran in.
   returned: O(runtime=kubectl) and the module reached the pod
   type: str
   sample: front-end-6c9d7b8f5-abcde
 pages:
-  description:
-    - The login-free URLs of the documented pages with the permanent key, by name (no C(refreshToken)).
-    - Empty when O(url) is not set or the key is not known.
+  description: Login-free URLs of the C(views), C(applications) and C(network) pages; empty without O(url).
   returned: when O(state) is V(present) or V(rotated)
   type: dict
-  contains:
-    views:
-      description: The views page, C(/monitor/list).
-      type: str
-      sample: https://deepflow.example.com/monitor/list?token=gAAAA...
-    applications:
-      description: The applications page, C(/appPerformance/instance/index).
-      type: str
-      sample: https://deepflow.example.com/appPerformance/instance/index?token=gAAAA...
-    network:
-      description: The network page, C(/platformOverview/instance/index).
-      type: str
-      sample: https://deepflow.example.com/platformOverview/instance/index?token=gAAAA...
 error_code:
-  description: The failure's stable code, from the table of docs/errors.md; the server's own code is in C(server_error_code). Null on success.
+  description: The failure's stable code (docs/errors.md); the server's own is in C(server_error_code). Null on success.
   returned: always
   type: str
   sample: password_not_proved
 status:
-  description: The HTTP status of the answer that failed the task; null when no answer came.
+  description: The HTTP status of the answer that failed the task.
   returned: failure
   type: int
-  sample: 400
 json:
-  description: C(OPT_STATUS) and C(DESCRIPTION) of fuser's failed answer (never its C(DATA)); null when there is none.
+  description: C(OPT_STATUS) and C(DESCRIPTION) of fuser's failed answer.
   returned: failure
   type: raw
-  sample: {"OPT_STATUS": "RESOURCE_ALREADY_EXIST", "DESCRIPTION": "permanent token exists"}
+  sample: {"OPT_STATUS": "RESOURCE_ALREADY_EXIST"}
 '''
 
 import os

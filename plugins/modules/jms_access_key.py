@@ -12,31 +12,14 @@ short_description: Create, check, rotate or delete the caller's JumpServer acces
 version_added: 0.1.0
 author: opsauth.tokens developers (@opsauth)
 requirements:
-  - requests >= 2.25 (Python library) on the host that runs the module
-  - pyhttpsig >= 1.3.0 (imported as C(httpsig)) to sign with an access key
+  - requests >= 2.25 (Python library) on the target
+  - pyhttpsig >= 1.3.0 for access keys
 description:
-  - An access key (an id and a secret) signs each API request (HTTP Signatures) instead of sending a secret, does not
-    expire like a bearer token, and can be limited to source addresses. This module manages the keys of the user it
-    authenticates as, and keeps the one it made in a token file (O(dest)).
-  - O(state=present) keeps the key held in O(dest) when the server still has it, active, and a request signed with it
-    is accepted; otherwise it creates a new key and writes it to O(dest).
-  - O(state=rotated) replaces the key with a new one, on every run, or with O(max_age) only when the key is older
-    than that (a scheduled job is then idempotent). The new key is created, proven by a signed request and written to
-    O(dest) before the old one is retired; the old key is deleted, or with O(grace_period) deactivated and deleted by
-    a later run once the grace period has passed.
-  - For a key kept in a store outside this module (a vault, an AWX credential, a Kubernetes Secret), rotate in two
-    phases. O(state=pending) creates the new key and proves it, and O(dest) records it as pending while the current
-    key stays current; write it to the store and check the store; then O(state=promoted) makes it current and retires
-    the old one. O(state=reverted) deletes the pending key instead (when the store could not be written) and says
-    whether the current key still works. The role C(opsauth.tokens.credential_rotation) runs these steps.
-  - A run that finds a pending key in O(dest) (an earlier run stopped after creating it) resumes it first; it is
-    promoted when it still signs a request and deleted when it does not (O(state=pending) keeps it pending). There is
-    at most one pending key.
-  - O(state=absent) deletes the key named by O(id), or the keys held in O(dest) (current, pending and previous), then
-    removes O(dest).
-  - Creating a key needs a fresh confirmation of the user (JumpServer answers C(412 user_confirm_required)
-    otherwise); the module confirms with the password (O(password) or O(confirm_password)) or, for a user the server
-    confirms by MFA, with O(mfa_code) or O(mfa_totp_secret), and creates the key in the same session.
+  - Manages the access keys (an id and a secret that sign each request) of the user it authenticates as, and keeps the
+    one it made in O(dest). A new key is proven by a signed request and written to O(dest) before an old one is
+    retired; a run stopped half-way is resumed by the next. See C(docs/rotation.md).
+  - Creating a key needs the user's confirmation, given with the password (O(password) or O(confirm_password)) or,
+    for an MFA user, with O(mfa_code) or O(mfa_totp_secret).
 extends_documentation_fragment:
   - opsauth.tokens.run_login.no_run_login
   - opsauth.tokens.jumpserver
@@ -48,14 +31,10 @@ extends_documentation_fragment:
 attributes:
   check_mode:
     support: full
-    details:
-      - Check mode sends only GET requests (and the password login when O(password) is given) and writes nothing. It
-        reports RV(rotated) and RV(reason) for the rotation it would do, RV(previous) for the key it would deactivate
-        and RV(deleted_ids) for the keys it would delete; the new key's RV(id) and RV(secret) are null.
+    details: Only C(GET) requests (and a password login); reports what would change, with a null RV(id) and RV(secret).
   diff_mode:
     support: full
-    details:
-      - The diff shows the key's id, O(is_active) and O(ip_group) before and after, never its secret.
+    details: The diff shows the key's id, O(is_active) and O(ip_group), never its secret.
 options:
   state:
     description:
@@ -67,70 +46,38 @@ options:
     default: present
   max_age:
     description:
-      - With O(state=rotated) and O(state=pending), rotate only a key older than this (from the server's
-        C(date_created)), as a number and a unit, V(s), V(m), V(h), V(d) or V(w), for example V(90d), V(12h), V(30m);
-        V(0s) rotates every run. Without it, every run rotates.
-      - A key that is gone, inactive or refused is replaced whatever its age.
+      - With V(rotated) and V(pending), rotate only a key older than this, for example V(90d), V(12h) (units V(s),
+        V(m), V(h), V(d), V(w)); a key that is gone, inactive or refused is replaced whatever its age.
     type: str
   grace_period:
-    description:
-      - How long the old key stays, deactivated, after a rotation, for example V(7d); it is returned in RV(previous)
-        and deleted by the first run after the period (any state but V(absent) deletes it). Without it (or V(0s)), the
-        old key is deleted as soon as the new one is current.
-      - A deactivated key signs nothing; during the grace period it can be activated again (web UI, or this module
-        with O(is_active)) to go back.
+    description: How long the old key stays, deactivated, after a rotation (for example V(7d)); a later run deletes it.
     type: str
   id:
-    description:
-      - With O(state=absent), the id of the key to delete, instead of the ones in O(dest).
+    description: With O(state=absent), the id of the key to delete instead of the ones in O(dest).
     type: str
   ip_group:
-    description:
-      - Addresses or networks the key may be used from, for example V(["10.0.0.0/8", "192.0.2.7"]); V(["*"]) for
-        any. When not set, a new key keeps the server's default V(["*"]) (or, when rotating, the old key's list).
-      - Only a value that differs from the server's is changed (one PATCH).
+    description: Addresses or networks the key may be used from (V(["*"]) for any); a new key keeps the old one's.
     type: list
     elements: str
   is_active:
-    description:
-      - Whether the key may be used. When not set, a new key is active and an existing one is left as it is.
+    description: Whether the key may be used; not set leaves an existing key as it is.
     type: bool
   prune_inactive:
-    description:
-      - Before creating a key, delete every inactive access key of the user, to make room under JumpServer's limit of
-        10 keys per user. Without it, keys this module did not create are never deleted.
+    description: Delete the user's inactive keys before creating one (JumpServer allows 10 keys per user).
     type: bool
     default: false
   confirm_password:
     description:
-      - The user's password, for the confirmation JumpServer asks before it creates a key, when the module
-        authenticates with O(token), O(private_token) or an access key. With O(password), that one is used.
-      - Environment variable E(JMS_CONFIRM_PASSWORD).
+      - The user's password, to confirm a creation without O(password). Environment variable E(JMS_CONFIRM_PASSWORD).
     type: str
 notes:
-  - O(dest) holds the current key (id, secret, is_active, ip_group, dates, url), and while a rotation is under way the
-    C(pending) key and the C(previous) one. It is required with every state but V(absent). It is written before
-    every step on the server, so a run stopped at any point leaves what the next run needs to finish or undo it; if
-    writing it fails after a key was created, the new key is deleted again, so no key is left that nobody can use.
-  - This module returns a secret, the access key's secret, in RV(secret) and writes it to O(dest). Set C(no_log) to
-    V(true) on the task and do not print the result. JumpServer shows a secret only once, when the key is made.
-  - A user has at most 10 access keys. At the limit the module deletes only a key it made itself (its previous key,
-    already inactive) and otherwise says so; O(prune_inactive=true) deletes the user's inactive keys first.
-  - A key whose O(ip_group) excludes the host running the module cannot be tested with a signed request from it; such
-    a key is kept (RV(verified=false)) rather than replaced on every run.
-  - The M(opsauth.tokens.jms_token) lookup does not return access keys, on purpose. It caches a per-run login and
-    holds nothing across runs, while an access key is a permanent credential that the server shows only once; a
-    lookup that created one would leave a new key (toward the limit of 10) on every run and keep its secret only in
-    memory. Keep the key in O(dest) with this module and read it with M(ansible.builtin.slurp) or a vault.
+  - 'RV(secret) is secret and JumpServer shows it only once; use C(no_log: true). O(dest) is required but with
+    V(absent).'
 seealso:
   - module: opsauth.tokens.jms_request
-  - module: opsauth.tokens.jms_token
   - name: Credential rotation
     description: The role C(opsauth.tokens.credential_rotation) and the stores it writes (docs/rotation.md).
     link: https://github.com/opsauth/opsauth.tokens/blob/main/docs/rotation.md
-  - name: JumpServer API authentication
-    description: JumpServer's guide to API tokens, private tokens and access keys.
-    link: https://docs.jumpserver.org/zh/v4/dev/rest_api/
 '''
 
 EXAMPLES = r'''
@@ -164,10 +111,6 @@ EXAMPLES = r'''
   register: rotation
   no_log: true
 
-- name: Say what happened (nothing secret)
-  ansible.builtin.debug:
-    msg: "rotated={{ rotation.rotated }} reason={{ rotation.reason }} previous={{ rotation.previous }}"
-
 - name: Two phases for a key kept elsewhere - create and prove a pending key
   opsauth.tokens.jms_access_key:
     url: "{{ jms_url }}"
@@ -200,16 +143,12 @@ EXAMPLES = r'''
 
 RETURN = r'''
 id:
-  description:
-    - The key's id, a UUID; send it as O(access_key_id). With O(state=pending), the pending key's.
-    - Null in check mode when a key would be created, and with O(state=absent).
+  description: The key's id (with O(state=pending), the pending key's); null when none is made yet or deleted.
   returned: always
   type: str
   sample: 8f1a1c2e-0000-4000-8000-000000000001
 secret:
-  description:
-    - The key's secret (with O(state=pending), the pending key's). Keep it like a password.
-    - Null in check mode when a key would be created, and with O(state=absent).
+  description: The key's secret, null where RV(id) is.
   returned: always
   type: str
   sample: 0b1f9a7e-5c1d-4e0f-9a2b-3c4d5e6f7a8b
@@ -217,7 +156,6 @@ is_active:
   description: Whether the key may be used.
   returned: always
   type: bool
-  sample: true
 ip_group:
   description: The addresses and networks the key may be used from.
   returned: always
@@ -233,83 +171,55 @@ date_last_used:
   description: When the key last signed a request, ISO 8601 in UTC; null when never.
   returned: always
   type: str
-  sample: '2026-08-21T02:05:00+00:00'
 rotated:
-  description:
-    - Whether this run made a new key current (with O(state=pending), whether a pending key was made or resumed and
-      is returned); in check mode, whether it would.
+  description: Whether this run made a new key current (with O(state=pending), made or resumed one).
   returned: always
   type: bool
-  sample: true
 reason:
   description:
-    - Why the key was rotated, null when it was not. V(age) older than O(max_age), V(missing) no key in O(dest) or
-      the server no longer has it, V(inactive) the key is deactivated, V(rejected) a request signed with it was
-      refused, V(forced) O(state=rotated) or O(state=pending) without O(max_age).
+    - Why the key was rotated - V(age), V(missing), V(inactive), V(rejected) or V(forced); null when it was not.
   returned: always
   type: str
   sample: age
 reused:
-  description: Whether the key returned is the one that was already current (nothing new was made).
+  description: Whether the key returned was already current.
   returned: always
   type: bool
-  sample: false
 verified:
-  description: Whether a request signed with the returned key was accepted in this run.
+  description: Whether a request signed with the key was accepted in this run.
   returned: always
   type: bool
-  sample: true
 previous:
-  description:
-    - The key the rotation retired (or, with O(state=pending), will retire), or the one still in its grace period;
-      null when there is none. Never its secret.
+  description: The C(id), C(is_active) and C(delete_after) of the key being retired; null when there is none.
   returned: always
   type: dict
-  contains:
-    id:
-      description: The old key's id.
-      type: str
-    is_active:
-      description: Whether it is still active (false once retired).
-      type: bool
-    delete_after:
-      description: When a later run deletes it (ISO 8601, UTC); null while it is current (O(state=pending)).
-      type: str
-  sample: {id: 3c0c2b0e-7d57-4d43-9a43-0b6f1b2f9d10, is_active: false, delete_after: '2026-08-28T02:00:00+00:00'}
 deleted_ids:
-  description:
-    - The ids of the keys this run deleted (in check mode, would delete) on the server - an old key whose grace
-      period has passed, a pending key that no longer worked, the keys pruned by O(prune_inactive), those of
-      O(state=absent).
+  description: The ids of the keys deleted on the server.
   returned: always
   type: list
   elements: str
-  sample: [3c0c2b0e-7d57-4d43-9a43-0b6f1b2f9d10]
 dest:
   description: The token file.
   returned: when O(dest) is given
   type: str
-  sample: /etc/automation/jms-access-key.json
 msg:
   description: What the module did or, in check mode, would do.
   returned: always
   type: str
   sample: kept access key 8f1a1c2e-0000-4000-8000-000000000001
 error_code:
-  description: The failure's stable code, from the table of docs/errors.md; the server's own code is in C(server_error_code). Null on success.
+  description: The failure's stable code (docs/errors.md); the server's own is in C(server_error_code). Null on success.
   returned: always
   type: str
   sample: password_failed
 status:
-  description: The HTTP status of the answer that failed the task; null when no answer came.
+  description: The HTTP status that failed the task.
   returned: failure
   type: int
-  sample: 400
 json:
-  description: JumpServer's answer to the request that failed; null when there is none.
+  description: JumpServer's answer to the request that failed.
   returned: failure
   type: raw
-  sample: {"error": "password_failed", "msg": "The username or password you entered is incorrect"}
 '''
 
 from ansible.module_utils.basic import env_fallback, missing_required_lib

@@ -12,113 +12,68 @@ short_description: Get, rotate or delete a JumpServer user's permanent private t
 version_added: 0.1.0
 author: opsauth.tokens developers (@opsauth)
 requirements:
-  - C(docker), C(podman) or C(kubectl) on the host that runs the module, per O(runtime)
+  - C(docker), C(podman) or C(kubectl) on the target, per O(runtime)
   - requests >= 2.25 (Python library) when O(url) is set
 description:
-  - JumpServer has no REST endpoint for permanent private tokens; they are only reachable from Django inside the
-    JumpServer core container (C(jms_core) in the official installer). This module runs
-    C(manage.py shell -c CODE) there once per task, with a fixed CODE that reads its input (the usernames) as JSON from
-    standard input, and returns the user's token.
-  - With O(usernames), that one run does the job for every user in the list and returns RV(tokens); JumpServer boots
-    once instead of once per user. Every user is looked up before anything is changed, so an unknown name fails the
-    task with all the unknown names and no token touched.
-  - O(state=present) returns the user's token and creates one when the user has none; O(state=rotated) replaces it
-    with a new one. O(state=absent) deletes it.
-  - The container is reached with C(docker exec), C(podman exec) or C(kubectl exec) (see O(runtime)), or the command
-    runs on the target host itself when O(runtime) is not set.
-  - With O(url), the token is then tried against C(GET /api/v1/users/profile/) to prove it works.
+  - Gets, creates, rotates or deletes the private token of O(username) or O(usernames) with one run of
+    C(manage.py shell) in the JumpServer core container (there is no REST endpoint for it).
 extends_documentation_fragment:
   - opsauth.tokens.exec
   - opsauth.tokens.attributes
 attributes:
   check_mode:
     support: full
-    details:
-      - In check mode the code in the container only reads; an existing token is returned. Where a token would be
-        created or rotated, RV(token) (and its entry in RV(tokens)) is the placeholder V(check-mode-placeholder), so
-        that the tasks after it can be templated (C(docs/results.md)).
+    details: Only reads; a token that would be made is V(check-mode-placeholder) (docs/results.md).
   diff_mode:
     support: full
-    details:
-      - The diff says whether the user has a token, never the token itself.
+    details: The diff says whether the user has a token, never the token.
 options:
   username:
-    description:
-      - The JumpServer login name of the user whose token this is.
-      - It reaches the code in the container only as data on standard input, so any character is safe.
-      - Give exactly one of O(username) and O(usernames).
+    description: The user whose token this is. Give this or O(usernames).
     type: str
   usernames:
-    description:
-      - The login names of several users, done in one run of C(manage.py shell) (one boot of JumpServer).
-      - O(state) applies to each of them; the results are in RV(tokens) and RV(users).
+    description: Several users, in one run (one boot of JumpServer).
     type: list
     elements: str
   state:
     description:
-      - V(present) returns the user's token, creating it when the user has none.
-      - V(rotated) replaces the token with a new one (JumpServer's C(refresh_private_token())). The old token stops
-        working at once. Reports a change on every run. When the new token then fails the check against O(url), the
-        task fails, still reports the change and returns the new token, since the old one is gone either way.
-      - V(absent) deletes the user's token.
+      - V(present) returns the token, creating one when there is none; V(rotated) replaces it (the old one stops
+        working at once); V(absent) deletes it.
     type: str
     choices: [present, rotated, absent]
     default: present
   apps_dir:
-    description:
-      - JumpServer's C(apps) directory inside the container, the one holding C(manage.py).
+    description: JumpServer's C(apps) directory (with C(manage.py)).
     type: str
     default: /opt/jumpserver/apps
   python:
-    description:
-      - The Python interpreter inside the container that runs JumpServer.
-      - When not set, the first of C(/opt/py3/bin/python) (the official images), C(python3) and C(python) that exists
-        is used, found within the same single exec.
+    description: The container's Python; the first of C(/opt/py3/bin/python), C(python3) and C(python) when not set.
     type: str
   url:
     description:
-      - Base URL of JumpServer. When set, the token is tried with C(GET /api/v1/users/profile/) and the header
-        C(Authorization) set to C(Token <token>) afterwards, and the task fails if JumpServer refuses it or it belongs
-        to another user.
-      - Not read from the environment on purpose, so that a run never contacts a server it was not told about.
+      - Base URL of JumpServer, to prove the token with C(GET /api/v1/users/profile/). Never read from the
+        environment.
     type: str
   validate_certs:
-    description:
-      - With O(url), verify the server's TLS certificate. Set to V(false) only for a test server.
-      - Environment variable E(JMS_VALIDATE_CERTS).
+    description: With O(url), verify the server's TLS certificate. Environment variable E(JMS_VALIDATE_CERTS).
     type: bool
     default: true
   ca_path:
-    description:
-      - With O(url), a CA bundle (PEM) to verify the server's certificate with.
-      - Environment variable E(JMS_CA_PATH).
+    description: With O(url), a CA bundle (PEM) to verify it with. Environment variable E(JMS_CA_PATH).
     type: path
   timeout:
-    description:
-      - With O(url), seconds to wait for the server to connect and to answer.
-      - Environment variable E(JMS_TIMEOUT).
+    description: With O(url), seconds a request may take. Environment variable E(JMS_TIMEOUT).
     type: int
     default: 30
   language:
-    description:
-      - With O(url), the language of the server's messages, sent as C(Accept-Language) (JumpServer v3.10 answers in
-        Chinese unless asked otherwise). Errors are recognised by their codes, whatever the language.
-      - Environment variable E(JMS_LANGUAGE).
+    description: With O(url), the language of the server's messages. Environment variable E(JMS_LANGUAGE).
     type: str
     default: en
 notes:
-  - This module returns a secret, the private token. Set C(no_log) to V(true) on the task and do not print the result.
-    A private token never expires; keep it like a password, and rotate it with O(state=rotated) when it may have leaked.
-  - Each run boots JumpServer in C(manage.py shell), which takes several seconds (about 7 s measured on a real v4.10);
-    the module does the whole job in one such run, for one user or for all of O(usernames).
-  - The token and the username never appear on a command line (visible to every local user in the process list);
-    only the fixed code, O(apps_dir) and O(python) do.
+  - 'This module returns a secret, the private token, which never expires. Use C(no_log: true) on the task.'
+  - No token or username is put on a command line.
 seealso:
   - module: opsauth.tokens.jms_request
-  - module: opsauth.tokens.jms_token
-  - name: JumpServer API authentication
-    description: JumpServer's guide to API tokens, private tokens and access keys.
-    link: https://docs.jumpserver.org/zh/v4/dev/rest_api/
 '''
 
 EXAMPLES = r'''
@@ -130,13 +85,6 @@ EXAMPLES = r'''
     username: "{{ jms_username }}"
     url: "{{ jms_url }}"  # optional: check the token with one API call
   register: jms_private
-  no_log: true
-
-- name: Use it
-  ansible.builtin.uri:
-    url: "{{ jms_url }}/api/v1/users/users/?limit=10"
-    headers:
-      Authorization: "Token {{ jms_private.token }}"
   no_log: true
 
 - name: Rotate it in a Kubernetes install, finding the core pod by its labels (in the context's namespace)
@@ -165,60 +113,30 @@ EXAMPLES = r'''
     usernames: [alice, ops-viewer]
   register: service_tokens
   no_log: true
-
-- name: Use one of them
-  ansible.builtin.uri:
-    url: "{{ jms_url }}/api/v1/users/profile/"
-    headers:
-      Authorization: "Token {{ service_tokens.tokens['alice'] }}"
-  no_log: true
 '''
 
 RETURN = r'''
 tokens:
-  description:
-    - With O(usernames), each user's private token by username (a secret, like RV(token)).
-    - A user whose token would be created or rotated in check mode maps to the placeholder V(check-mode-placeholder);
-      with O(state=absent), every user maps to null.
+  description: With O(usernames), the tokens by username (null when deleted).
   returned: O(usernames) is given
   type: dict
   sample: {backup-bot: 937b38011acf499eb474e2fecb424ab3a1b2c3d4}
 users:
-  description: With O(usernames), what was done for each user, by username (nothing secret).
+  description: With O(usernames), C(changed), C(created), C(existed), C(date_created), C(verified) by user.
   returned: O(usernames) is given
   type: dict
-  contains:
-    changed:
-      description: Whether this user's token was created, rotated or deleted.
-      type: bool
-    created:
-      description: Whether this run made a new token for the user.
-      type: bool
-    existed:
-      description: Whether the user had a token before this run.
-      type: bool
-    date_created:
-      description: When the user's token was created, ISO 8601 in UTC.
-      type: str
-    verified:
-      description: Whether JumpServer accepted the user's token at O(url).
-      type: bool
-  sample: {backup-bot: {changed: false, created: false, existed: true, date_created: '2026-08-21T02:00:00+00:00', verified: true}}
 token:
-  description:
-    - The private token (40 hexadecimal characters); send it in the header C(Authorization) as C(Token <token>)
-      (RV(headers)).
-    - In check mode, when it would be created or rotated, the placeholder V(check-mode-placeholder).
+  description: The private token, sent as C(Token <token>) (RV(headers)).
   returned: O(username) and O(state) is V(present) or V(rotated)
   type: str
   sample: 937b38011acf499eb474e2fecb424ab3a1b2c3d4
 headers:
-  description: The C(Authorization) header with the token, ready for the O(ansible.builtin.uri#module:headers) option.
+  description: The C(Authorization) header with the token.
   returned: when RV(token) is returned
   type: dict
   sample: {"Authorization": "Token 937b38011acf499eb474e2fecb424ab3a1b2c3d4"}
 reused:
-  description: Whether the user's existing token was returned as it was (nothing created, rotated or deleted).
+  description: Whether the existing token was returned unchanged.
   returned: always
   type: bool
   sample: true
@@ -228,7 +146,7 @@ username:
   type: str
   sample: automation
 created:
-  description: Whether this run made a new token (the user had none, or O(state=rotated)).
+  description: Whether this run made a new token.
   returned: O(username) is given
   type: bool
   sample: false
@@ -238,12 +156,12 @@ existed:
   type: bool
   sample: true
 date_created:
-  description: When the returned token was created, ISO 8601 in UTC (in check mode before it is made, now).
+  description: When the token was created, ISO 8601 in UTC.
   returned: when RV(token) is returned
   type: str
   sample: '2026-08-21T02:00:00+00:00'
 verified:
-  description: Whether JumpServer accepted the token at O(url) (with O(usernames), every token).
+  description: Whether JumpServer accepted the token(s) at O(url).
   returned: always
   type: bool
   sample: true
@@ -258,20 +176,17 @@ msg:
   type: str
   sample: created a private token for automation
 error_code:
-  description: The failure's stable code, from the table of docs/errors.md; the server's own code is in C(server_error_code). Null on success.
+  description: The failure's stable code (docs/errors.md); the server's own is in C(server_error_code). Null on success.
   returned: always
   type: str
-  sample: null
 status:
-  description: The HTTP status of the answer that failed the task; null when no answer came.
+  description: The HTTP status that failed the task.
   returned: failure
   type: int
-  sample: null
 json:
-  description: The answer that failed the task; null when there is none (a failed command in the container has none).
+  description: The answer that failed the task; null when there is none.
   returned: failure
   type: raw
-  sample: null
 '''
 
 from ansible.module_utils.basic import missing_required_lib

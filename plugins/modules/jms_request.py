@@ -12,14 +12,12 @@ short_description: Call any JumpServer API with any of its authentication method
 version_added: 0.1.0
 author: opsauth.tokens developers (@opsauth)
 requirements:
-  - requests >= 2.25 (Python library) on the host that runs the module
-  - pyhttpsig >= 1.3.0 (imported as C(httpsig)) for access keys
+  - requests >= 2.25 (Python library) on the target
+  - pyhttpsig >= 1.3.0 for access keys
 description:
-  - Sends one request to the JumpServer API and returns the status and the JSON answer.
-  - Authenticates with a password (a login first), a bearer token, a private token, an access key (HTTP signature)
-    or a web session (O(session_id) and O(csrf_token)). Give exactly one of them.
-  - With O(paginate=true), fetches every page of a list endpoint with C(limit)/C(offset) at the server's largest page
-    size (1000) and returns all the items.
+  - Sends one request to the JumpServer API and returns the status and the JSON answer, or with O(paginate=true)
+    every item of a list endpoint.
+  - Authenticates with exactly one of a password, a bearer token, a private token, an access key or a web session.
 extends_documentation_fragment:
   - opsauth.tokens.jumpserver
   - opsauth.tokens.http_layer
@@ -30,66 +28,45 @@ extends_documentation_fragment:
 attributes:
   check_mode:
     support: partial
-    details:
-      - In check mode only C(GET), C(HEAD) and C(OPTIONS) requests are sent; other methods are reported as changed
-        and not sent.
-      - With a password, nothing is sent in check mode, since a login is a C(POST) that counts toward the lockout.
+    details: Only C(GET), C(HEAD) and C(OPTIONS) are sent, and nothing with a password (the login is a C(POST)).
   diff_mode:
     support: none
 options:
   method:
-    description: The HTTP method.
+    description: The HTTP method; any but C(GET), C(HEAD) and C(OPTIONS) reports C(changed=true).
     type: str
     choices: [GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS]
     default: GET
   path:
-    description:
-      - The API path, for example V(/api/v1/users/users/). A query string may be part of it, or given in O(query).
-      - An absolute URL is accepted only on the scheme, host and port of O(url); any other origin, and a
-        protocol-relative V(//host/x), is refused before anything is sent, so that credentials go only to O(url).
-      - Redirects are not followed; a redirect answer fails the task and names its C(Location) (often a missing
-        trailing slash, or C(http) where the server wants C(https)).
+    description: The API path (V(/api/v1/users/users/)) or a URL on the origin of O(url); redirects are not followed.
     type: str
     required: true
   query:
     description: Query parameters.
     type: dict
   body:
-    description:
-      - The JSON body (a dict or a list; a string is parsed as JSON).
+    description: The JSON body, a dict, a list or a JSON string.
     type: raw
   status_code:
-    description: The statuses that count as success; any other fails the task.
+    description: The statuses that count as success.
     type: list
     elements: int
     default: [200, 201, 204]
   paginate:
-    description:
-      - Fetch all pages of a list endpoint (only with O(method=GET)) and return the items in RV(results).
-      - C(limit) and C(offset) in O(query) are replaced.
-      - A C(429) answer is retried after the server's C(Retry-After) (up to O(retries) times for each page).
+    description: Fetch all pages of a list (C(GET) only) into RV(results).
     type: bool
     default: false
   max_pages:
-    description:
-      - With O(paginate=true), fail with one line instead of sending more than this many page requests (1000 items
-        a page). A list that long is usually a wrong O(path) or a missing filter in O(query).
+    description: The most page requests of O(paginate) (1000 items each).
     type: int
     default: 100
   max_items:
-    description:
-      - With O(paginate=true), fail with one line when the list has more than this many items.
+    description: The most items O(paginate) may return.
     type: int
     default: 100000
 notes:
-  - A C(GET), C(HEAD) or C(OPTIONS) request reports C(changed=false); any other method reports C(changed=true).
-  - JumpServer treats an unknown O(org_id) as the Default organization, without an error; the module checks O(org_id)
-    once before its request (see O(org_id)).
-  - With a password, the module logs in once; if the server later forgets that token (a restart of JumpServer's Redis
-    drops every bearer token) and answers HTTP 401, the module logs in again once and repeats the request when that
-    is safe (a method that may be repeated, or a 401 from the server's authentication, which proves the request was
-    not processed). Never for a token, key or session given in the options, never twice, never after a failed login.
-  - With the run's login (see below), the new login after an HTTP 401 is one for the whole play, under the same rules.
+  - After an HTTP 401 to a password login's token (a server restart), the module logs in again once and repeats the
+    request when that is safe; see C(docs/security.md), "Organisations and long runs".
 seealso:
   - module: opsauth.tokens.jms_token
 '''
@@ -127,21 +104,17 @@ EXAMPLES = r'''
 
 RETURN = r'''
 status:
-  description:
-    - The HTTP status of the answer (of the last page with O(paginate=true)).
-    - On failure, the status of the answer that failed the task; null when no answer came.
+  description: The HTTP status (of the last page with O(paginate=true); on failure, of the failed answer).
   returned: when a request was sent, and on failure
   type: int
   sample: 200
 json:
-  description:
-    - The JSON answer; null when the body was empty.
-    - On failure, the server's error answer; null when there is none.
+  description: The JSON answer (on failure, the server's error answer); null when there is none.
   returned: when O(paginate=false), and on failure
   type: raw
-  sample: {"id": "8a3e0d6c-0000-4000-8000-000000000001", "username": "admin"}
+  sample: {"username": "admin"}
 error_code:
-  description: The failure's stable code, from the table of docs/errors.md; the server's own code is in C(server_error_code). Null on success.
+  description: The failure's stable code (docs/errors.md); the server's own is in C(server_error_code). Null on success.
   returned: always
   type: str
   sample: unknown_organization
@@ -150,11 +123,9 @@ results:
   returned: O(paginate=true) and a request was sent
   type: list
   elements: raw
-  sample: [{"id": "8a3e0d6c-0000-4000-8000-000000000001", "username": "admin"}]
+  sample: [{"username": "admin"}]
 reused:
-  description:
-    - Whether the request went without a login of this task - with a token, private token, access key or session
-      given, or with the run's login that an earlier task or host made (see C(docs/token-cache.md)).
+  description: Whether no login of this task was needed (a credential given, or the run's login).
   returned: always
   type: bool
   sample: true

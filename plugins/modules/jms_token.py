@@ -12,12 +12,10 @@ short_description: Log in to JumpServer and get, store and reuse a bearer token
 version_added: 0.1.0
 author: opsauth.tokens developers (@opsauth)
 requirements:
-  - requests >= 2.25 (Python library) on the host that runs the module
+  - requests >= 2.25 (Python library) on the target
 description:
-  - Logs in to JumpServer with O(username) and O(password) (answering MFA and waiting for a login confirmation when
-    needed) and returns the bearer token, its expiry and the headers to call the API with.
-  - With O(dest), keeps the token in a JSON file (mode 0600, replaced atomically) and reuses it on later runs while it
-    lives longer than O(min_ttl) and the server still accepts it, so a playbook does not log in on every run.
+  - Logs in to JumpServer (with MFA and login confirmation) and returns a bearer token and its headers; with
+    O(dest), keeps it for later runs.
 extends_documentation_fragment:
   - opsauth.tokens.jumpserver
   - opsauth.tokens.token_file
@@ -29,41 +27,24 @@ extends_documentation_fragment:
 attributes:
   check_mode:
     support: full
-    details:
-      - In check mode no login request is sent (a failed login counts toward the server's lockout) and O(dest) is
-        neither written nor removed. A token that can be reused from O(dest) is checked and returned as in a normal run.
-      - When a login would be needed, check mode returns the keys of a real run with placeholder values (the token
-        V(check-mode-placeholder), the expiry of JumpServer's default lifetime), so that the tasks after it can be
-        templated; see C(docs/results.md) of the collection.
+    details: No login is sent and O(dest) is not changed (docs/results.md).
   diff_mode:
     support: full
-    details:
-      - The diff shows the token file without the token.
+    details: The diff shows the token file without the token.
 options:
   state:
-    description:
-      - V(present) returns a usable token, from O(dest) when it can be reused, else from a new login.
-      - V(absent) removes O(dest). No request is sent; see the notes.
+    description: V(present) returns a token; V(absent) removes O(dest) (JumpServer cannot revoke a token).
     type: str
     choices: [present, absent]
     default: present
   min_ttl:
-    description:
-      - Reuse the token stored in O(dest) only while it has more than this many seconds left.
+    description: Seconds a stored token must have left to be reused.
     type: int
     default: 300
 notes:
-  - O(dest) keeps the bearer token; it is reused only for the same O(url) and O(username), while it has more than
-    O(min_ttl) seconds left and C(GET /api/v1/users/profile/) accepts it. A file that holds another user's or
-    server's token is not replaced unless O(force=true).
-  - 'This module returns a secret, the bearer token (also inside RV(headers)). Use C(no_log: true) on the task and do
-    not print the result.'
-  - JumpServer has no endpoint to revoke a bearer token; O(state=absent) only removes O(dest). The token stays valid
-    until it expires (C(TOKEN_EXPIRATION), 24 hours by default).
-  - A login from the same address returns the same token as the previous login, with a fresh lifetime.
+  - 'RV(token) and RV(headers) are secret; use C(no_log: true).'
 seealso:
   - module: opsauth.tokens.jms_request
-  - module: ansible.builtin.uri
 '''
 
 EXAMPLES = r'''
@@ -74,12 +55,6 @@ EXAMPLES = r'''
     password: "{{ jms_password }}"
     dest: "{{ token_dir }}/jms-token.json"
   register: jms
-  no_log: true
-
-- name: Call the API with the token
-  ansible.builtin.uri:
-    url: "{{ jms_url }}/api/v1/users/users/?limit=10"
-    headers: "{{ jms.headers }}"
   no_log: true
 
 - name: Log in as a user with MFA, computing the one-time code from the device's secret
@@ -100,27 +75,22 @@ EXAMPLES = r'''
 
 RETURN = r'''
 token:
-  description:
-    - The bearer token.
-    - In check mode, when a login would be needed, the placeholder V(check-mode-placeholder) (docs/results.md).
+  description: The bearer token.
   returned: O(state=present)
   type: str
   sample: 1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d
 keyword:
-  description: The C(Authorization) scheme of the token.
+  description: The C(Authorization) scheme.
   returned: O(state=present)
   type: str
   sample: Bearer
 date_expired:
-  description:
-    - When the token expires, ISO 8601 in UTC (converted from the server's time zone).
-    - In check mode, when a login would be needed, the expiry of a token issued now with JumpServer's default lifetime
-      (24 hours).
+  description: When the token expires, ISO 8601 in UTC.
   returned: O(state=present)
   type: str
   sample: '2026-08-22T02:00:00+00:00'
 expires_at:
-  description: When the token expires, in seconds since the epoch (the same time as RV(date_expired)).
+  description: When the token expires, in epoch seconds.
   returned: O(state=present)
   type: int
   sample: 1787364000
@@ -130,31 +100,16 @@ expires_in:
   type: int
   sample: 86399
 user:
-  description: The user the token belongs to (in check mode before a login, only C(username) is known).
+  description: The C(id), C(username) and C(name) of the token's user.
   returned: O(state=present)
   type: dict
-  contains:
-    id:
-      description: The user's id.
-      type: str
-      sample: 8a3e0d6c-0000-4000-8000-000000000001
-    username:
-      description: The user's login name.
-      type: str
-      sample: automation
-    name:
-      description: The user's display name.
-      type: str
-      sample: Automation
 headers:
-  description:
-    - The C(Authorization) and C(X-JMS-ORG) headers, ready for the O(ansible.builtin.uri#module:headers) option.
-    - In check mode before a login, with the placeholder token.
+  description: The C(Authorization) and C(X-JMS-ORG) headers.
   returned: O(state=present)
   type: dict
-  sample: {"Authorization": "Bearer 1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d", "X-JMS-ORG": "00000000-0000-0000-0000-000000000002"}
+  sample: {"Authorization": "Bearer 1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d"}
 reused:
-  description: Whether the token came from O(dest) rather than from a new login.
+  description: Whether the token came from O(dest) rather than a new login.
   returned: always
   type: bool
   sample: false
@@ -164,7 +119,7 @@ dest:
   type: str
   sample: /var/lib/automation/jms-token.json
 created_dirs:
-  description: The folders created for O(dest) (mode 0700), outermost first; in check mode, the ones that would be.
+  description: The folders created for O(dest), outermost first.
   returned: O(dest) is set and O(state=present)
   type: list
   elements: str
@@ -175,20 +130,20 @@ msg:
   type: str
   sample: logged in as automation and wrote /var/lib/automation/jms-token.json
 error_code:
-  description: The failure's stable code, from the table of docs/errors.md; the server's own code is in C(server_error_code). Null on success.
+  description: The failure's stable code (docs/errors.md); the server's own is in C(server_error_code). Null on success.
   returned: always
   type: str
   sample: password_failed
 status:
-  description: The HTTP status of the answer that failed the task; null when no answer came.
+  description: The HTTP status that failed the task.
   returned: failure
   type: int
   sample: 400
 json:
-  description: JumpServer's answer to the failed login; null when there is none.
+  description: JumpServer's answer to the failed login.
   returned: failure
   type: raw
-  sample: {"error": "password_failed", "msg": "The username or password you entered is incorrect"}
+  sample: {"error": "password_failed"}
 '''
 
 import os

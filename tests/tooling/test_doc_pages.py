@@ -26,18 +26,16 @@ sys.path.insert(0, BUILD)
 ANSIBLE_DOC = os.path.join(os.path.dirname(sys.executable), 'ansible-doc')
 LIMIT = 250
 # Pages still longer than LIMIT (issue 18, item 7), each with the length it may not exceed: a page may only shrink,
-# and one that fits under LIMIT must leave this list (measured after issue 18's result vocabulary and issue 19's
-# rotation options landed).
+# and one that fits under LIMIT must leave this list. What keeps these over it is the options themselves, not their
+# prose: every option costs at least four lines (name and description, default, type, blank), and a lookup option
+# eight more for its env/ini/vars (set_via), which are its configuration and cannot be left out. jms_access_key (28
+# options, 17 return keys) and deepflow_permanent_token (30 options: the exec fragment) stay over 250 even with one
+# line a description and their examples kept; so do the lookups (23 and 16 options with set_via).
 OVER_LIMIT = {
-    'module opsauth.tokens.jms_token': 405,
-    'module opsauth.tokens.jms_request': 344,
-    'module opsauth.tokens.jms_access_key': 530,
-    'module opsauth.tokens.jms_info': 375,
-    'module opsauth.tokens.jms_private_token': 381,
-    'module opsauth.tokens.deepflow_login': 435,
-    'module opsauth.tokens.deepflow_permanent_token': 460,
-    'lookup opsauth.tokens.jms_token': 466,
-    'lookup opsauth.tokens.deepflow_token': 387,
+    'module opsauth.tokens.jms_access_key': 340,
+    'module opsauth.tokens.deepflow_permanent_token': 295,
+    'lookup opsauth.tokens.jms_token': 374,
+    'lookup opsauth.tokens.deepflow_token': 299,
 }
 
 

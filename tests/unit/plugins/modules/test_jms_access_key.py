@@ -95,8 +95,8 @@ def test_a_key_of_another_user_is_not_replaced_without_force(jms, tmp_path, run_
     """Issue 18: dest held alice's key and the next user's run overwrote it; alice's secret was lost."""
     alice = run_module(jms_access_key, args(jms, tmp_path))
     dest = tmp_path / 'key.json'
-    assert json.loads(dest.read_text())['identity'] == dict(server=jms.url, user='alice', account_type=None,
-                                                              credential='jms_access_key')
+    identity = dict(server=jms.url, user='alice', account_type=None, credential='jms_access_key')
+    assert json.loads(dest.read_text())['identity'] == identity
     jms.clear_log()
     admin = dict(username='admin', password='Adm1n-Pass!')
     refused = run_module(jms_access_key, args(jms, tmp_path, **admin))

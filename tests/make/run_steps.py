@@ -1,0 +1,74 @@
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Run make steps in lanes: the steps of a lane one after the other, the lanes side by side.
+
+Usage: run_steps.py LOG_DIR LANE [LANE ...]   where a LANE is "STEP [STEP ...]" and a STEP a make target, optionally
+with make variables after a colon: "sanity:STAGE=/path units:STAGE=/path".
+
+`make test` and `make test-all` use it: the simulator-heavy integration run waits on the network and on its
+simulators for much of its time, so a second lane keeps the other core busy with sanity and unit tests. Each step's
+output goes to LOG_DIR/<step>.log; what a contributor sees is one line per step (ok or FAILED, and its seconds), the
+last lines of a failed step's log, and at the end a table of every step's time (also in LOG_DIR/times.txt). A failed
+step stops its own lane; the other lanes finish, so one run reports every failure.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+import time
+
+TAIL_LINES = 150
+
+
+def run_lane(steps, log_dir, results, lock):
+    for step in steps:
+        target, _sep, assignments = step.partition(':')
+        log_path = os.path.join(log_dir, target + '.log')
+        start = time.monotonic()
+        with open(log_path, 'wb') as log:
+            status = subprocess.call(['make', '--no-print-directory', target] + assignments.split(),
+                                     stdout=log, stderr=subprocess.STDOUT)
+        seconds = time.monotonic() - start
+        with lock:
+            results.append((target, status, seconds))
+            print('%-12s %s %6.0f s   (log: %s)' % (target, 'ok    ' if status == 0 else 'FAILED', seconds, log_path),
+                  flush=True)
+            if status != 0:
+                with open(log_path, 'rb') as log:
+                    tail = log.read().decode('utf-8', 'replace').splitlines()[-TAIL_LINES:]
+                print('--- the last %d lines of %s ---\n%s\n--- end of %s ---' % (
+                    len(tail), log_path, '\n'.join(tail), target), flush=True)
+        if status != 0:
+            return
+
+
+def main(log_dir, *lanes):
+    os.makedirs(log_dir, exist_ok=True)
+    results, lock = [], threading.Lock()
+    start = time.monotonic()
+    threads = [threading.Thread(target=run_lane, args=(lane.split(), log_dir, results, lock)) for lane in lanes]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    total = time.monotonic() - start
+    lines = ['%-12s %-6s %6.0f s' % (target, 'ok' if status == 0 else 'FAILED', seconds)
+             for target, status, seconds in results]
+    lines.append('%-12s %-6s %6.0f s   (lanes: %s)' % ('wall time', '', total, ' | '.join(lanes)))
+    with open(os.path.join(log_dir, 'times.txt'), 'w') as handle:
+        handle.write('\n'.join(lines) + '\n')
+    print('\n'.join(lines))
+    planned = sum(len(lane.split()) for lane in lanes)
+    failed = [target for target, status, _seconds in results if status != 0]
+    if failed or len(results) != planned:
+        print('FAILED: %s' % ', '.join(failed), file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == '__main__':
+    if len(sys.argv) < 3:
+        sys.exit(__doc__)
+    sys.exit(main(sys.argv[1], *sys.argv[2:]))
