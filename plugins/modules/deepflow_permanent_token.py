@@ -147,7 +147,7 @@ pages:
   returned: when O(state) is V(present) or V(rotated)
   type: dict
 error_code:
-  description: The failure's stable code (docs/errors.md); the server's own is in C(server_error_code). Null on success.
+  description: The failure's stable code (docs/errors.md); null on success.
   returned: always
   type: str
   sample: password_not_proved

@@ -176,7 +176,7 @@ msg:
   type: str
   sample: created a private token for automation
 error_code:
-  description: The failure's stable code (docs/errors.md); the server's own is in C(server_error_code). Null on success.
+  description: The failure's stable code (docs/errors.md); null on success.
   returned: always
   type: str
 status:

@@ -114,7 +114,7 @@ json:
   type: raw
   sample: {"username": "admin"}
 error_code:
-  description: The failure's stable code (docs/errors.md); the server's own is in C(server_error_code). Null on success.
+  description: The failure's stable code (docs/errors.md); null on success.
   returned: always
   type: str
   sample: unknown_organization
