@@ -83,18 +83,6 @@ class ConnectionFailed(OpsAuthError):
     code = 'connection_failed'
 
 
-class NameNotResolved(ConnectionFailed):
-    """The host name of url does not resolve: a typo or a missing DNS entry, which a retry would only repeat."""
-
-    code = 'name_not_resolved'
-
-
-class TlsPortError(ConnectionFailed):
-    """url says http:// but the port speaks TLS (or the server says so): the fix is https://, not a retry."""
-
-    code = 'https_required'
-
-
 class InvalidResponse(OpsAuthError):
     """The server answered, but not with the JSON the API documents (an HTML error page, say)."""
 
@@ -102,39 +90,3 @@ class InvalidResponse(OpsAuthError):
 
     def __init__(self, message, status=None, code=None):
         super(InvalidResponse, self).__init__(message, code=code, status=status)
-
-
-class OriginRefused(OpsAuthError):
-    """A URL points at another server than the configured one: nothing was sent, credentials stay home."""
-
-    code = 'origin_refused'
-
-
-class PathNotFound(InvalidResponse):
-    """HTTP 404 with a page that is not the API's JSON: a wrong path, or a url that points beside the API."""
-
-    code = 'not_found'
-
-
-class RedirectRefused(InvalidResponse):
-    """The server answered with a redirect; redirects are never followed (the credential would follow them)."""
-
-    code = 'redirect_refused'
-
-
-class ResponseTooLarge(InvalidResponse):
-    """The answer is larger than max_response_size; reading stopped there."""
-
-    code = 'response_too_large'
-
-
-class DeadlineExceeded(ConnectionFailed):
-    """The whole request (connect, every read, the whole body) took longer than the timeout."""
-
-    code = 'timeout'
-
-
-class CredentialError(OpsAuthError):
-    """A credential cannot be sent (a control character in it); the message names the option, never the value."""
-
-    code = 'invalid_credential'

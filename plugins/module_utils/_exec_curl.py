@@ -23,7 +23,7 @@ from urllib.parse import urlencode
 from ansible_collections.opsauth.tokens.plugins.module_utils._errors import ConnectionFailed, InvalidResponse
 from ansible_collections.opsauth.tokens.plugins.module_utils._exec_errors import (
     ExecCommandFailed,
-    ExecOptionsError,
+    ExecError,
     ExecOutputTooLarge,
 )
 from ansible_collections.opsauth.tokens.plugins.module_utils._exec_process import stderr_excerpt
@@ -57,7 +57,7 @@ class CurlTransport:
     def __init__(self, target, base_url, timeout=DEFAULT_TIMEOUT, validate_certs=True, curl='curl', secrets=(),
                  ca_path=None, max_response_size=DEFAULT_MAX_RESPONSE_SIZE):
         if parse_origin(base_url) is None:
-            raise ExecOptionsError('url must be an absolute http:// or https:// URL, got %r' % (base_url,))
+            raise ExecError('url must be an absolute http:// or https:// URL, got %r' % (base_url,), code='invalid_option')
         self.target = target
         self.base_url = base_url.strip().rstrip('/')
         self.timeout = timeout
@@ -100,7 +100,7 @@ class CurlTransport:
         argv += ['--max-filesize', str(int(self.max_response_size))]
         for name, value in sorted((headers or {}).items()):
             if _SECRET_HEADER.search(name):
-                raise ExecOptionsError('refusing to send header %s through curl: it would be visible on the command line' % name)
+                raise ExecError('refusing to send header %s through curl: it would be visible on the command line' % name, code='invalid_option')
             argv += ['-H', '%s: %s' % (name, value)]
         if has_body:
             if not any(name.lower() == 'content-type' for name in (headers or {})):

@@ -23,48 +23,6 @@ class ExecError(OpsAuthError):
     code = 'exec_failed'
 
 
-class ExecOptionsError(ExecError):
-    """The exec options do not name a usable target (found before anything runs)."""
-
-    code = 'invalid_option'
-
-
-class ExecBinaryNotFound(ExecError):
-    """The runtime's CLI (docker, podman, kubectl) or the local program is not there or not executable."""
-
-    code = 'exec_binary_not_found'
-
-
-class ExecRuntimeUnavailable(ExecError):
-    """The CLI runs but cannot reach its daemon or cluster, or is not allowed to."""
-
-    code = 'exec_runtime_unavailable'
-
-
-class ExecTargetNotFound(ExecError):
-    """No such container, pod, or container in the pod."""
-
-    code = 'exec_target_not_found'
-
-
-class ExecTargetNotRunning(ExecError):
-    """The container or pod exists but is stopped, paused, completed or not scheduled yet."""
-
-    code = 'exec_target_not_running'
-
-
-class NoRunningPod(ExecError):
-    """A label selector found no pod in phase Running."""
-
-    code = 'exec_no_running_pod'
-
-
-class ExecTimeout(ExecError):
-    """The command did not finish in time; it was killed."""
-
-    code = 'exec_timeout'
-
-
 class ExecOutputTooLarge(ExecError):
     """The command printed more than MAX_EXEC_OUTPUT bytes (or the caller's max_output) on one stream; it was killed."""
 

@@ -32,8 +32,7 @@ import time
 import traceback
 import warnings
 
-from ansible_collections.opsauth.tokens.plugins.module_utils._errors import (
-    ConnectionFailed, CredentialError, NameNotResolved, OpsAuthError, TlsPortError)
+from ansible_collections.opsauth.tokens.plugins.module_utils._errors import ConnectionFailed, OpsAuthError
 from ansible_collections.opsauth.tokens.plugins.module_utils._tls import peer_certificate, speaks_tls
 from ansible_collections.opsauth.tokens.plugins.module_utils._transport import (
     DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_RETRIES, DEFAULT_TIMEOUT, IDEMPOTENT_METHODS, MAX_BACKOFF, REDIRECT_STATUSES,
@@ -102,7 +101,7 @@ def bearer_auth(token, keyword='Bearer', name='token'):
     """``Authorization: <keyword> <token>`` as an auth object; ``name`` is the option named if the token is bad."""
     value = clean_credential(name, token)
     if not value:
-        raise CredentialError('%s is empty' % name)
+        raise OpsAuthError('%s is empty' % name, code='invalid_credential')
     return HeaderAuth({'Authorization': '%s %s' % (keyword or 'Bearer', value)}, secrets=(token, value))
 
 
@@ -222,8 +221,8 @@ class HttpClient:
                 # requests' InvalidHeader and http.client's "Invalid header value b'...'" quote the whole header value,
                 # credential included: never pass their text on.
                 if isinstance(exc, requests.exceptions.InvalidHeader) or 'header' in str(exc).lower():
-                    raise CredentialError('%s %s: a header value holds a character HTTP does not allow (a line '
-                                          'break?); the value is not shown' % (method, url))
+                    raise OpsAuthError('%s %s: a header value holds a character HTTP does not allow (a line '
+                                       'break?); the value is not shown' % (method, url), code='invalid_credential')
                 raise ConnectionFailed('%s %s could not be sent: %s' % (method, url, _reason(exc, secrets)))
             except requests.exceptions.RequestException as exc:
                 raise ConnectionFailed('%s %s could not be sent: %s' % (method, url, _reason(exc, secrets)))
@@ -271,12 +270,12 @@ class HttpClient:
             host = match.group(1) if match else parse_origin(url)[1]
             where = 'url' if host == parse_origin(url)[1] else 'the proxy variables (HTTPS_PROXY, HTTP_PROXY)'
             reason = re.search(r'\[Errno -?\d+\] ([^)\'"]+)', text)
-            raise NameNotResolved('%s %s: the host name %s does not resolve (%s); not retried: check the host name in '
-                                  '%s' % (method, url, host, reason.group(1) if reason else 'DNS', where))
+            raise ConnectionFailed('%s %s: the host name %s does not resolve (%s); not retried: check the host name in '
+                                   '%s' % (method, url, host, reason.group(1) if reason else 'DNS', where), code='name_not_resolved')
         parsed = parse_origin(url)
         if parsed[0] == 'http' and _PLAIN_REFUSED.search(text) and speaks_tls(parsed[1], parsed[2], self.timeout):
-            raise TlsPortError('%s %s failed after %d attempt(s): %s; the port speaks TLS: use %s in url'
-                               % (method, url, attempt, _reason(exc, secrets), https_url(url)))
+            raise ConnectionFailed('%s %s failed after %d attempt(s): %s; the port speaks TLS: use %s in url'
+                                   % (method, url, attempt, _reason(exc, secrets), https_url(url)), code='https_required')
 
     @staticmethod
     def _may_retry(method, retry, never_sent=False):

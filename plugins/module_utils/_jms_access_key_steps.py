@@ -47,7 +47,7 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._token_file import 
     write_token_file,
 )
 
-__all__ = ('KeySteps', 'OldKeyLeft', 'PendingKeyLost')
+__all__ = ('KeySteps', 'OldKeyLeft')
 
 # The fields of the file that describe the current key (the rest: pending, previous, and what others record there).
 _CURRENT_FIELDS = KEY_FIELDS + ('secret', 'url', IDENTITY_KEY)
@@ -66,12 +66,6 @@ class OldKeyLeft(AccessKeyError):
             '(or delete it with state=absent and id)' % (result['id'], (result['previous'] or {}).get('id'), cause),
             server_code=getattr(cause, 'server_code', None), status=getattr(cause, 'status', None))
         self.result = result
-
-
-class PendingKeyLost(AccessKeyError):
-    """state=promoted found a pending key that no longer signs a request: it was deleted, nothing was promoted."""
-
-    code = 'pending_key_lost'
 
 
 class KeySteps:

@@ -127,12 +127,6 @@ class PrivateTokenError(OpsAuthError):
     code = 'private_token_failed'
 
 
-class UserNotFound(PrivateTokenError):
-    """JumpServer has no user of that name."""
-
-    code = 'user_not_found'
-
-
 class ResultNotFound(PrivateTokenError):
     """The shell finished without printing our result line."""
 
@@ -198,7 +192,7 @@ def run_private_token_job(target, username, **kwargs):
 def run_private_tokens_job(target, usernames, state='present', rotate=False, check=False, apps_dir=None, python=None):
     """Do the whole job for every user in ONE exec in ``target`` (an _exec.ExecTarget).
 
-    Returns {username: {changed, existed, created, token, date_created}}. Raises UserNotFound (naming every unknown
+    Returns {username: {changed, existed, created, token, date_created}}. Raises user_not_found (naming every unknown
     user; nothing was done), FailedMidway (with what was done before), PrivateTokenError or an _exec_errors error.
     """
     usernames = list(usernames or [])
@@ -237,9 +231,9 @@ def run_private_tokens_job(target, usernames, state='present', rotate=False, che
     error = data.get('error')
     if error == 'user_not_found':
         missing = data.get('missing') or []
-        raise UserNotFound('JumpServer has no user named %s; check %s (the login name, not the display name); nothing '
-                           'was changed' % (', '.join(json.dumps(name) for name in missing),
-                                            'username' if len(usernames) == 1 else 'usernames'))
+        raise PrivateTokenError('JumpServer has no user named %s; check %s (the login name, not the display name); nothing '
+                                'was changed' % (', '.join(json.dumps(name) for name in missing),
+                                            'username' if len(usernames) == 1 else 'usernames'), code='user_not_found')
     if error == 'not_jumpserver':
         raise PrivateTokenError('%s does not look like JumpServer core: %s' % (target.describe(), data.get('detail')))
     if error == 'failed':

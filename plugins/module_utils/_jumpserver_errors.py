@@ -26,28 +26,10 @@ class JumpServerError(OpsAuthError):
     code = 'api_error'
 
 
-class AuthOptionsError(JumpServerError):
-    """The options do not describe exactly one usable auth method (found before any request is sent)."""
-
-    code = 'invalid_option'
-
-
 class LoginFailed(JumpServerError):
     """The server refused a password login. Never retried: JumpServer blocks a user after 7 failures."""
 
     code = 'login_failed'
-
-
-class MfaError(LoginFailed):
-    """The login needs an MFA answer the options cannot give, or the server refused the code."""
-
-    code = 'mfa_failed'
-
-
-class LoginConfirmError(LoginFailed):
-    """The login waits for an administrator's approval longer than allowed, or was rejected."""
-
-    code = 'login_confirm_error'
 
 
 class CredentialRejected(JumpServerError):
@@ -56,20 +38,10 @@ class CredentialRejected(JumpServerError):
     code = 'credential_rejected'
 
 
-class ApiError(JumpServerError):
-    """Any other status than the caller expected."""
-
-
 class UnknownOrganization(JumpServerError):
     """``org_id`` names no organisation of the server, which would silently act on the Default org instead."""
 
     code = 'unknown_organization'
-
-
-class PaginationLimitExceeded(JumpServerError):
-    """A paginated read needs more pages or items than the caps allow."""
-
-    code = 'too_many_pages'
 
 
 # What the user can do about each login error code (api-notes: match on `error`, never on the translated `msg`). These
@@ -89,10 +61,15 @@ LOGIN_ERROR_HINTS = {
 }
 
 
-def login_code(error, cls=LoginFailed):
+def login_code(error):
     """The collection's error_code for a login the server refused with ``error``: the code itself where docs/errors.md
-    lists it (JumpServer's login codes are stable and what users match on), else the class's own."""
-    return error if error in LOGIN_ERROR_HINTS or error == 'login_confirm_wait' else cls.code
+    lists it (JumpServer's login codes are stable and what users match on), else its family's (mfa_failed,
+    login_confirm_error) or login_failed."""
+    if error in LOGIN_ERROR_HINTS or error == 'login_confirm_wait':
+        return error
+    if error.startswith('mfa'):
+        return 'mfa_failed'
+    return 'login_confirm_error' if error.startswith('login_confirm') else 'login_failed'
 
 
 def answer_code(body):
@@ -146,8 +123,7 @@ def login_error(resp, body, username):
             text += ': %s' % str(server_msg).rstrip('. ')
         if hint:
             text += '; %s' % hint
-        cls = MfaError if error.startswith('mfa') else LoginConfirmError if error.startswith('login_confirm') else LoginFailed
-        return cls(text, code=login_code(error, cls), server_code=error, status=resp.status, body=body)
+        return LoginFailed(text, code=login_code(error), server_code=error, status=resp.status, body=body)
     return InvalidResponse('%s answered the login as %r with HTTP %d and no token (%s)'
                            % (origin(resp.url), username, resp.status, describe_body(body)), status=resp.status,
                            code=STATUS_CODES.get(resp.status))

@@ -5,7 +5,12 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import contextlib
 import os
+
+import pytest
+
+from ansible_collections.opsauth.tokens.plugins.module_utils._errors import OpsAuthError
 
 ERRORS_MD = os.path.normpath(os.path.join(os.path.dirname(__file__), '..', '..', '..', 'docs', 'errors.md'))
 
@@ -26,3 +31,12 @@ def read_table(path=ERRORS_MD):
 
 
 ERROR_CODES = read_table()
+
+
+@contextlib.contextmanager
+def raises_code(code, match=None):
+    """pytest.raises for the collection's errors by their code (docs/errors.md): a class exists only where some code
+    catches it by name, so a test asks for the code a user would match on."""
+    with pytest.raises(OpsAuthError, match=match) as caught:
+        yield caught
+    assert caught.value.code == code, 'error_code %r, expected %r: %s' % (caught.value.code, code, caught.value)
