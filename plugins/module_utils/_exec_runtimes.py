@@ -236,7 +236,7 @@ class KubectlRuntime(_CliRuntime):
         if not candidates:
             raise ExecError('no Running pod in %s matches the label selector %s%s; found: %s'
                             % (where, selector, ' with a container %s' % target.container if target.container else '',
-                                  ', '.join(sorted(seen))), code='exec_no_running_pod')
+                               ', '.join(sorted(seen))), code='exec_no_running_pod')
         return sorted(candidates)[0][1]
 
 

@@ -233,7 +233,7 @@ def run_private_tokens_job(target, usernames, state='present', rotate=False, che
         missing = data.get('missing') or []
         raise PrivateTokenError('JumpServer has no user named %s; check %s (the login name, not the display name); nothing '
                                 'was changed' % (', '.join(json.dumps(name) for name in missing),
-                                            'username' if len(usernames) == 1 else 'usernames'), code='user_not_found')
+                                                 'username' if len(usernames) == 1 else 'usernames'), code='user_not_found')
     if error == 'not_jumpserver':
         raise PrivateTokenError('%s does not look like JumpServer core: %s' % (target.describe(), data.get('detail')))
     if error == 'failed':

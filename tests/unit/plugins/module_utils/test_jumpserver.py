@@ -114,7 +114,7 @@ def test_empty_values_do_not_count():
 
 def test_no_credentials_lists_what_would_do():
     with raises_code('invalid_option', match='no credentials: give username and password, token, private_token, '
-                                               'access_key_id and access_key_secret, or session_id'):
+                                             'access_key_id and access_key_secret, or session_id'):
         select_auth(dict(username='alice'))
 
 
