@@ -160,7 +160,7 @@ pages:
   returned: when O(state) is V(present) or V(refreshed)
   type: dict
 error_code:
-  description: The failure's stable code (docs/errors.md); null on success.
+  description: Stable code (docs/errors.md); null on success.
   returned: always
   type: str
   sample: api_error

@@ -147,7 +147,7 @@ pages:
   returned: when O(state) is V(present) or V(rotated)
   type: dict
 error_code:
-  description: The failure's stable code (docs/errors.md); null on success.
+  description: Stable code (docs/errors.md); null on success.
   returned: always
   type: str
   sample: password_not_proved

@@ -176,7 +176,7 @@ msg:
   type: str
   sample: created a private token for automation
 error_code:
-  description: The failure's stable code (docs/errors.md); null on success.
+  description: Stable code (docs/errors.md); null on success.
   returned: always
   type: str
 status:

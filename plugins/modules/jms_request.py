@@ -114,7 +114,7 @@ json:
   type: raw
   sample: {"username": "admin"}
 error_code:
-  description: The failure's stable code (docs/errors.md); null on success.
+  description: Stable code (docs/errors.md); null on success.
   returned: always
   type: str
   sample: unknown_organization
