@@ -14,13 +14,14 @@ export ANSIBLE_COLLECTIONS_PATH := $(patsubst %/,%,$(dir $(STAGE)))
 LANE2 := STAGE=$(CURDIR)/build/lane2/ansible_collections
 # make test: two lanes side by side (tests/make/run_steps.py): integration waits on its simulators for much of its
 # time, so sanity, units, examples, lint and tooling use the other core meanwhile. make test-all: the slow,
-# environment-heavy checks make test leaves out, in two lanes (the cells share target venvs: one lane).
-TEST_LANES := "integration" "sanity:$(LANE2) units:$(LANE2) examples:$(LANE2) lint:$(LANE2) tooling"
-TEST_ALL_LANES := "test-cells" "package ee awx docs-test"
+# environment-heavy checks make test leaves out, in two lanes (the cells and integration-compat share the target
+# Pythons' venvs: one lane).
+TEST_LANES := "integration-core" "sanity:$(LANE2) units:$(LANE2) examples:$(LANE2) lint:$(LANE2) tooling"
+TEST_ALL_LANES := "test-cells integration-compat" "package ee awx docs-test"
 STEP_LOGS := $(CURDIR)/build/test-logs
 export ANSIBLE_FORCE_COLOR := 0
 
-.PHONY: help venv stage demo test test-all sanity units integration examples lint docs benchmark benchmark-load benchmark-private-tokens benchmark-rotation clean \
+.PHONY: help venv stage demo test test-all integration-core integration-compat sanity units integration examples lint docs benchmark benchmark-load benchmark-private-tokens benchmark-rotation clean \
 	test-matrix test-cells tooling package ee awx docs-test release-changelog benchmark-cache benchmark-tokens
 # make test-matrix: every ansible-core version the collection supports (tests/requirements/ansible-core-<v>.txt say
 # which controller Python each cell uses); integration runs in the oldest and the newest cell.
@@ -115,6 +116,15 @@ units: stage
 
 integration: stage
 	PATH=$(BIN):$$PATH tests/make/integration.sh $(COLLECTION) $(SIM_STATE)
+
+# make test: every integration target but compat_target_pythons, which first makes a venv for each target Python
+# 3.8-3.13 (an environment matrix, like the cells): make test-all runs it as integration-compat.
+integration-core: stage
+	PATH=$(BIN):$$PATH OPSAUTH_SECRET_SCAN=always OPSAUTH_TARGET_PYTHONS=skip \
+	  tests/make/integration.sh $(COLLECTION) $(SIM_STATE) --exclude compat_target_pythons
+
+integration-compat: stage
+	PATH=$(BIN):$$PATH OPSAUTH_SECRET_SCAN=always tests/make/integration.sh $(COLLECTION) $(CURDIR)/build/simulators-compat compat_target_pythons
 
 # Every example of the plugins, README.md, docs/*.md and the roles' READMEs, run against the simulators
 # (tests/make/examples.py says how they are found; docs/examples.md which variables they get).

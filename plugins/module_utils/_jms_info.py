@@ -27,8 +27,9 @@ import uuid
 from email.utils import parsedate_tz, mktime_tz
 
 from ansible_collections.opsauth.tokens.plugins.module_utils._http import bearer_auth
-from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import ORGS_PATH, PROFILE_PATH
+from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import ORGS_PATH, PROFILE_PATH, JumpServerClient
 from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver_auth import PasswordAuth
+from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver_errors import CredentialRejected
 from ansible_collections.opsauth.tokens.plugins.module_utils._tls import describe_certificate
 from ansible_collections.opsauth.tokens.plugins.module_utils._transport import origin
 
@@ -114,3 +115,30 @@ def server_info(client, reused=None):
         '?' if skew is None else skew, ('verified' if tls['verified'] else 'not verified') if tls['https'] else 'off')
     return dict(server=server, user=user, auth=client.auth.NAME, orgs=orgs, clock_skew=skew, tls=tls,
                 reused=bool(reused), msg=msg, error_code=None)
+
+
+class InfoRun:
+    """One run of jms_info in the module frame (``module``: _module.OpsAuthModule); it never changes anything."""
+
+    def __init__(self, module):
+        self.module = module
+
+    def run(self):
+        self.module.require_requests()
+        # The run's login, handed over by the action plugin (plugins/action/jms_info.py) instead of a login per host.
+        run_login = self.module.handed_over()
+        client = JumpServerClient.from_options(self.module.params)
+        reused = None
+        if run_login:
+            client.adopt_login(run_login[0])
+            reused = run_login[1]
+        return dict(server_info(client, reused), changed=False)
+
+    @staticmethod
+    def failure(exc):
+        return exc.failure(changed=False)
+
+    @staticmethod
+    def run_login_rejected(exc):
+        # Only GETs: the action plugin may log in again once for the run and run the module again.
+        return isinstance(exc, CredentialRejected)

@@ -140,46 +140,21 @@ tls:
       type: int
 '''
 
-from ansible.module_utils.basic import missing_required_lib
-
-from ansible_collections.opsauth.tokens.plugins.module_utils._errors import OpsAuthError
-from ansible_collections.opsauth.tokens.plugins.module_utils._http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
-from ansible_collections.opsauth.tokens.plugins.module_utils._jms_info import server_info
-from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import JumpServerClient
-from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver_errors import CredentialRejected
+from ansible_collections.opsauth.tokens.plugins.module_utils._jms_info import InfoRun
+from ansible_collections.opsauth.tokens.plugins.module_utils._module import OpsAuthModule
 from ansible_collections.opsauth.tokens.plugins.module_utils._options import (
     CACHE_SPEC,
     JMS_COMMON_SPEC,
     JMS_SESSION_SPEC,
     generate_argspec,
 )
-from ansible_collections.opsauth.tokens.plugins.module_utils._resolve import resolve_module
-from ansible_collections.opsauth.tokens.plugins.module_utils._run_login import RUN_LOGIN_REJECTED, RunLoginModule, handed_over
-from ansible_collections.opsauth.tokens.plugins.module_utils._tls import warn_insecure
 
 ARGUMENT_SPEC = generate_argspec(JMS_COMMON_SPEC, CACHE_SPEC, JMS_SESSION_SPEC)
+ARGUMENT_RULES = {}
 
 
 def main():
-    module = resolve_module(ARGUMENT_SPEC, module_class=RunLoginModule, supports_check_mode=True)
-    warn_insecure(module)
-    if not HAS_REQUESTS:
-        module.fail_json(msg=missing_required_lib('requests'), error_code='missing_library', exception=REQUESTS_IMPORT_ERROR)
-    # The run's login, handed over by the action plugin (plugins/action/jms_info.py) instead of a login per host.
-    run_login = handed_over(module)
-    try:
-        client = JumpServerClient.from_options(module.params)
-        reused = None
-        if run_login:
-            client.adopt_login(run_login[0])
-            reused = run_login[1]
-        module.exit_json(changed=False, **server_info(client, reused))
-    except OpsAuthError as exc:
-        details = exc.failure(changed=False)
-        if run_login and isinstance(exc, CredentialRejected):
-            # Only GETs: the action plugin may log in again once for the run and run the module again.
-            details[RUN_LOGIN_REJECTED] = True
-        module.fail_json(**details)
+    OpsAuthModule(ARGUMENT_SPEC, ARGUMENT_RULES, run_login=True).run(InfoRun)
 
 
 if __name__ == '__main__':

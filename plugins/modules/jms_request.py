@@ -136,29 +136,15 @@ msg:
   sample: GET /api/v1/users/profile/ answered 200
 '''
 
-import json
-
-from ansible.module_utils.basic import missing_required_lib
-
-from ansible_collections.opsauth.tokens.plugins.module_utils._errors import OpsAuthError
-from ansible_collections.opsauth.tokens.plugins.module_utils._http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
-from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import (
-    DEFAULT_MAX_ITEMS,
-    DEFAULT_MAX_PAGES,
-    JumpServerClient,
-)
-from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver_auth import SAFE_METHODS, PasswordAuth
-from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver_errors import CredentialRejected
+from ansible_collections.opsauth.tokens.plugins.module_utils._jms_request_job import RequestRun
+from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import DEFAULT_MAX_ITEMS, DEFAULT_MAX_PAGES
+from ansible_collections.opsauth.tokens.plugins.module_utils._module import OpsAuthModule
 from ansible_collections.opsauth.tokens.plugins.module_utils._options import (
     CACHE_SPEC,
     JMS_COMMON_SPEC,
     JMS_SESSION_SPEC,
     generate_argspec,
 )
-from ansible_collections.opsauth.tokens.plugins.module_utils._resolve import resolve_module
-from ansible_collections.opsauth.tokens.plugins.module_utils._results import succeeded
-from ansible_collections.opsauth.tokens.plugins.module_utils._run_login import RUN_LOGIN_REJECTED, RunLoginModule, handed_over
-from ansible_collections.opsauth.tokens.plugins.module_utils._tls import warn_insecure
 
 ARGUMENT_SPEC = generate_argspec(
     JMS_COMMON_SPEC, CACHE_SPEC, JMS_SESSION_SPEC,
@@ -171,65 +157,11 @@ ARGUMENT_SPEC = generate_argspec(
     max_pages=dict(type='int', default=DEFAULT_MAX_PAGES),
     max_items=dict(type='int', default=DEFAULT_MAX_ITEMS),
 )
-
-
-def json_body(body):
-    if body is None or not isinstance(body, str):
-        return body
-    try:
-        return json.loads(body)
-    except ValueError:
-        raise OpsAuthError('body must be JSON: a dict, a list, or a string holding JSON')
-
-
-def send(module, client):
-    params = module.params
-    method, path = params['method'], params['path']
-    changed = method not in SAFE_METHODS
-    if params['paginate'] and method != 'GET':
-        raise OpsAuthError('paginate works with method GET only')
-    for cap in ('max_pages', 'max_items'):
-        if params[cap] < 1:
-            raise OpsAuthError('%s must be 1 or more, got %d' % (cap, params[cap]))
-    body = json_body(params['body'])
-    if module.check_mode and isinstance(client.auth, PasswordAuth):
-        return dict(changed=changed, msg='would log in and send %s %s (check mode sends no login)' % (method, path))
-    # Once per task, before the request: with an unknown org the server would act on the Default org.
-    client.check_org()
-    if module.check_mode and changed:
-        return dict(changed=True, msg='would send %s %s (check mode sends only GET, HEAD and OPTIONS)' % (method, path))
-    if params['paginate']:
-        results = client.paginate(path, params['query'], max_pages=params['max_pages'], max_items=params['max_items'])
-        return dict(changed=False, status=200, results=results,
-                    msg='GET %s returned %d item(s)' % (path, len(results)))
-    resp = client.request(method, path, query=params['query'], body=body)
-    client.check(resp, expected=params['status_code'], method=method)
-    return dict(changed=changed, status=resp.status, json=resp.json, msg='%s %s answered %d' % (method, path, resp.status))
+ARGUMENT_RULES = {}
 
 
 def main():
-    module = resolve_module(ARGUMENT_SPEC, module_class=RunLoginModule, supports_check_mode=True)
-    warn_insecure(module)
-    if not HAS_REQUESTS:
-        module.fail_json(msg=missing_required_lib('requests'), error_code='missing_library', exception=REQUESTS_IMPORT_ERROR)
-    # The run's login, handed over by the action plugin (plugins/action/jms_request.py) instead of a login per host.
-    run_login = handed_over(module)
-    try:
-        # The module logs in again after a 401 only for its own login; the run's is the action plugin's to renew.
-        client = JumpServerClient.from_options(module.params, relogin=not run_login)
-        if run_login:
-            client.adopt_login(run_login[0])
-        # reused: no login of this task (a token, key or session given, or the run's login that another task made).
-        reused = bool(run_login[1]) if run_login else not isinstance(client.auth, PasswordAuth)
-        module.exit_json(**succeeded(send(module, client), reused=reused))
-    except OpsAuthError as exc:
-        details = exc.failure()
-        # The action plugin logs in again once for the run and sends the request again: only when that is safe, as
-        # for the module's own login (a method that changes nothing, or a 401 of the authentication, before the view).
-        if run_login and isinstance(exc, CredentialRejected) and (
-                module.params['method'] in SAFE_METHODS or exc.server_code in ('not_authenticated', 'authentication_failed')):
-            details[RUN_LOGIN_REJECTED] = True
-        module.fail_json(**details)
+    OpsAuthModule(ARGUMENT_SPEC, ARGUMENT_RULES, run_login=True).run(RequestRun)
 
 
 if __name__ == '__main__':

@@ -4,7 +4,8 @@
 
 It also makes the compat_target_pythons target's venvs (tests/staging/target_venvs.py): one per target Python 3.8+ that this
 ansible-core supports and this machine has (tests/staging/matrix.py), in $OPSAUTH_TARGET_VENVS (default: beside the
-state directory), and names them in the config as target_pythons.
+state directory), and names them in the config as target_pythons; OPSAUTH_TARGET_PYTHONS=skip (a run without
+compat_target_pythons: make integration-core) makes none and names none.
 """
 from __future__ import annotations
 
@@ -40,7 +41,7 @@ def main(state_dir, collection):
         collection_dir=os.path.abspath(collection),
         fake_bin_dir=os.path.join(os.path.abspath(collection), 'tests', 'fakes'),
         sim_python=sys.executable,
-        target_pythons=target_pythons(state_dir, collection),
+        target_pythons=None if os.environ.get('OPSAUTH_TARGET_PYTHONS') == 'skip' else target_pythons(state_dir, collection),
     )
     path = os.path.join(collection, 'tests', 'integration', 'integration_config.yml')
     with open(path, 'w', encoding='utf-8') as handle:
