@@ -1,18 +1,21 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The token benchmarks of benchmarks/README.md that compare runs: what a cached lookup costs next to a plain string,
+"""The token benchmarks of benchmarks/README.md that compare runs: what a cached lookup costs next to the env lookup,
 and how many logins a large play of modules makes.
 
 Usage: python benchmarks/tokens.py COLLECTION_DIR STATE_DIR [lookups|modules|importtime ...] [--sizes 20:5,100:20]
        [--pairs 5] [--module-hosts 70] [--module-forks 10]
 
 lookups    benchmarks/lookup_cost/playbook.yml on N local hosts with F forks (--sizes N:F[:TASKS],...; 10 tasks per
-           host by default, 2 at 500 hosts so that a run takes seconds, not minutes), three runs per round in rotating
-           order: the variable as a jms_token lookup, as a deepflow_token lookup, and as a plain string. Wall and
-           CPU (ansible-playbook and all its workers, from getrusage) per run;
-           the ratio of each lookup run to the plain run of the same round; medians over the rounds. Logins are read
-           from the simulators' request logs (/_sim/requests), not from Ansible's output. JumpServer's throttle is off
-           here, so that the runs compare (the cache makes one login per run anyway).
+           host by default, 2 at 500 hosts so that a run takes seconds, not minutes): every task reads one variable,
+           which is, by run, lookup('ansible.builtin.env', 'PATH') (the floor a lookup cannot go below), a jms_token
+           lookup, a deepflow_token lookup, or a plain string (lookup_cost/modes/). The token cache is warmed in a
+           cache_dir before the measured runs, and the simulators keep their tokens between runs, so a measured run
+           makes no login (its first evaluation checks or refreshes the kept token once). Each round runs the four in
+           rotating order; wall and CPU (ansible-playbook and all its workers, from getrusage) per run; the ratio of
+           each token lookup run to the env run of the same round (and env to plain); medians over the rounds. Logins
+           are read from the simulators' request logs (/_sim/requests), not from Ansible's output, and a measured run
+           with a login is reported. JumpServer's throttle is off here.
 modules    benchmarks/module_login/playbook.yml (password in module_defaults) and environment.yml (credentials only in
            the environment, as AWX injects them) on 70 local hosts with -f 10, JumpServer's default throttle on:
            logins per service, answers 429, hosts failed, wall time.
@@ -28,12 +31,14 @@ import json
 import os
 import re
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
 import time
 
-PLAIN, JMS, DEEPFLOW = 'plain', 'jms', 'deepflow'
+PLAIN, ENV, JMS, DEEPFLOW = 'plain', 'env', 'jms', 'deepflow'
+LOOKUPS = (JMS, DEEPFLOW)
 JMS_LOGIN = ('POST', '/api/v1/authentication/auth/')
 DEEPFLOW_LOGIN = ('POST', '/api/fauths/login')
 
@@ -52,11 +57,13 @@ class Simulators:
     def stop(self):
         self.run.stop(self.state)
 
-    def reset(self):
-        self.run.reset(self.state, (JMS, DEEPFLOW), state=True)
+    def reset(self, state=True):
+        """Clear the request logs; ``state`` also reseeds users and tokens (a kept token is then no longer valid)."""
+        self.run.reset(self.state, (JMS, DEEPFLOW), state=state)
 
     def requests(self, which, method, path):
-        return self.run.requests_log(self.state, which, {'method': method, 'path': path})['requests']
+        filters = dict((key, value) for key, value in (('method', method), ('path', path)) if value)
+        return self.run.requests_log(self.state, which, filters)['requests']
 
 
 def inventory(results, hosts):
@@ -67,9 +74,10 @@ def inventory(results, hosts):
     return path
 
 
-def play(sims, results, name, playbook, hosts, forks, extra=(), env=None):
-    """Run ansible-playbook once against freshly reset simulators; its figures as a dict."""
-    sims.reset()
+def play(sims, results, name, playbook, hosts, forks, extra=(), env=None, reseed=True):
+    """Run ansible-playbook once against freshly reset simulators (``reseed``: users and tokens too, else only the
+    request log); its figures as a dict."""
+    sims.reset(state=reseed)
     log = os.path.join(results, name + '.log')
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.monotonic()
@@ -87,6 +95,8 @@ def play(sims, results, name, playbook, hosts, forks, extra=(), env=None):
     figures = dict(name=name, rc=rc, wall=round(wall, 2), cpu=round(cpu, 2), hosts=hosts, forks=forks,
                    jms_logins=len(jms), jms_throttled=sum(1 for r in jms if r['status'] == 429),
                    deepflow_logins=len(sims.requests('deepflow', *DEEPFLOW_LOGIN)),
+                   jms_requests=len(sims.requests('jms', None, None)),
+                   deepflow_requests=len(sims.requests('deepflow', None, None)),
                    hosts_failed=sum(1 for ok, failed in recap if int(failed)), hosts_seen=len(recap),
                    tasks_ok=sum(int(ok) for ok, failed in recap))
     with open(os.path.join(results, name + '.json'), 'w') as handle:
@@ -97,57 +107,78 @@ def play(sims, results, name, playbook, hosts, forks, extra=(), env=None):
 def lookups(sims, collection, results, sizes, pairs):
     sims.start(jms_args=['--anon-rate=0'])
     playbook = os.path.join(collection, 'benchmarks', 'lookup_cost', 'playbook.yml')
+    # The token cache the measured runs start from: warmed below, kept between runs (the issue's "warm cache").
+    cache_dir = os.path.join(results, 'cache_dir')
+    shutil.rmtree(cache_dir, ignore_errors=True)
+    os.makedirs(cache_dir, mode=0o700)
+    cache = ['-e', 'opsauth_tokens_cache_dir=' + cache_dir]
+    sims.reset(state=True)
+    for mode in LOOKUPS:
+        warm = play(sims, results, 'lookups-warm-%s' % mode, playbook, 1, 1, ['-e', 'mode=' + mode, '--tags', 't01'] + cache,
+                    reseed=False)
+        print('  warm-up %s: %d login(s), rc %d' % (mode, warm['%s_logins' % mode], warm['rc']), flush=True)
     rows = []
     for hosts, forks, tasks in sizes:
         tags = ','.join('t%02d' % number for number in range(1, tasks + 1))
-        runs = {PLAIN: [], JMS: [], DEEPFLOW: []}
+        runs = {PLAIN: [], ENV: [], JMS: [], DEEPFLOW: []}
         for number in range(pairs):
             # Rotate the order, so that a slow moment of the machine does not always hit the same kind of run.
-            order = [PLAIN, JMS, DEEPFLOW]
-            order = order[number % 3:] + order[:number % 3]
+            order = [ENV, JMS, DEEPFLOW, PLAIN]
+            order = order[number % 4:] + order[:number % 4]
             for mode in order:
                 name = 'lookups-%d-%s-%d' % (hosts, mode, number + 1)
-                runs[mode].append(play(sims, results, name, playbook, hosts, forks, ['-e', 'mode=' + mode, '--tags', tags]))
-                print('  %s: %.1f s wall, %.1f s CPU, rc %d' % (name, runs[mode][-1]['wall'], runs[mode][-1]['cpu'],
-                                                                runs[mode][-1]['rc']), flush=True)
+                figures = play(sims, results, name, playbook, hosts, forks, ['-e', 'mode=' + mode, '--tags', tags] + cache,
+                               reseed=False)
+                runs[mode].append(figures)
+                print('  %s: %.1f s wall, %.1f s CPU, %d+%d logins, rc %d' % (
+                    name, figures['wall'], figures['cpu'], figures['jms_logins'], figures['deepflow_logins'],
+                    figures['rc']), flush=True)
         rows.append(summary(hosts, forks, tasks, runs))
     return rows
 
 
+def _ratios(runs, base, evaluations):
+    """Medians of a mode's runs and of its per-round ratios to the ``base`` runs of the same rounds."""
+    pairs = list(zip(runs, base))
+    return dict(
+        wall=statistics.median(r['wall'] for r in runs),
+        cpu=statistics.median(r['cpu'] for r in runs),
+        wall_ratio=round(statistics.median(r['wall'] / b['wall'] for r, b in pairs), 3),
+        cpu_ratio=round(statistics.median(r['cpu'] / b['cpu'] for r, b in pairs), 3),
+        cpu_ratios=[round(r['cpu'] / b['cpu'], 3) for r, b in pairs],
+        cpu_ms_per_evaluation=round(statistics.median((r['cpu'] - b['cpu']) * 1000.0 / evaluations for r, b in pairs), 1),
+        logins=sorted(set(r['jms_logins'] + r['deepflow_logins'] for r in runs)),
+        hosts_failed=sum(r['hosts_failed'] for r in runs) + sum(b['hosts_failed'] for b in base))
+
+
 def summary(hosts, forks, tasks, runs):
     evaluations = hosts * tasks
-    row = dict(hosts=hosts, forks=forks, tasks=tasks, evaluations=evaluations, rounds=len(runs[PLAIN]),
+    row = dict(hosts=hosts, forks=forks, tasks=tasks, evaluations=evaluations, rounds=len(runs[ENV]),
+               env_wall=statistics.median(r['wall'] for r in runs[ENV]),
+               env_cpu=statistics.median(r['cpu'] for r in runs[ENV]),
                plain_wall=statistics.median(r['wall'] for r in runs[PLAIN]),
-               plain_cpu=statistics.median(r['cpu'] for r in runs[PLAIN]),
-               plain_failed=sum(r['hosts_failed'] for r in runs[PLAIN]))
-    for mode, login in ((JMS, 'jms_logins'), (DEEPFLOW, 'deepflow_logins')):
-        pairs = list(zip(runs[mode], runs[PLAIN]))
-        row[mode] = dict(
-            wall=statistics.median(r['wall'] for r in runs[mode]),
-            cpu=statistics.median(r['cpu'] for r in runs[mode]),
-            wall_ratio=round(statistics.median(r['wall'] / p['wall'] for r, p in pairs), 3),
-            cpu_ratio=round(statistics.median(r['cpu'] / p['cpu'] for r, p in pairs), 3),
-            cpu_ms_per_evaluation=round(statistics.median((r['cpu'] - p['cpu']) * 1000.0 / evaluations for r, p in pairs), 1),
-            logins=sorted(set(r[login] for r in runs[mode])),
-            hosts_failed=sum(r['hosts_failed'] for r in runs[mode]))
+               plain_cpu=statistics.median(r['cpu'] for r in runs[PLAIN]))
+    row[ENV] = _ratios(runs[ENV], runs[PLAIN], evaluations)
+    for mode in LOOKUPS:
+        row[mode] = _ratios(runs[mode], runs[ENV], evaluations)
     return row
 
 
 def print_lookups(rows):
     print()
-    print('| hosts | forks | tasks/host | lookup | wall lookup / plain (s) | wall ratio | CPU lookup / plain (s) '
-          '| CPU ratio | CPU ms per evaluation | logins per run | hosts failed |')
-    print('|---:|---:|---:|---|---:|---:|---:|---:|---:|---|---:|')
+    print('| hosts | forks | tasks/host | run / base | wall run / base (s) | wall ratio | CPU run / base (s) | CPU ratio '
+          '| CPU ratio per round | CPU ms per evaluation | logins per run | hosts failed |')
+    print('|---:|---:|---:|---|---:|---:|---:|---:|---|---:|---|---:|')
     for row in rows:
-        for mode in (JMS, DEEPFLOW):
+        for mode, label, base in ((JMS, 'jms_token / env', 'env'), (DEEPFLOW, 'deepflow_token / env', 'env'),
+                                  (ENV, 'env / plain', 'plain')):
             data = row[mode]
-            print('| %d | %d | %d | %s_token | %.1f / %.1f | **%.3f** | %.1f / %.1f | %.3f | %.1f | %s | %d |' % (
-                row['hosts'], row['forks'], row['tasks'], 'jms' if mode == JMS else 'deepflow', data['wall'],
-                row['plain_wall'], data['wall_ratio'], data['cpu'], row['plain_cpu'], data['cpu_ratio'],
-                data['cpu_ms_per_evaluation'], ', '.join(str(n) for n in data['logins']),
-                data['hosts_failed'] + row['plain_failed']))
-    print('(medians over %s rounds; a ratio is the median of the per-round ratios)' % ', '.join(
-        sorted(set(str(row['rounds']) for row in rows))))
+            print('| %d | %d | %d | %s | %.1f / %.1f | %.3f | %.1f / %.1f | **%.3f** | %s | %.1f | %s | %d |' % (
+                row['hosts'], row['forks'], row['tasks'], label, data['wall'], row[base + '_wall'], data['wall_ratio'],
+                data['cpu'], row[base + '_cpu'], data['cpu_ratio'], ' '.join('%.2f' % r for r in data['cpu_ratios']),
+                data['cpu_ms_per_evaluation'], ', '.join(str(n) for n in data['logins']), data['hosts_failed']))
+    print('(medians over %s rounds; a ratio is the median of the per-round ratios; warm cache_dir, logins counted '
+          'in the simulators\' request logs)' % ', '.join(sorted(set(str(row['rounds']) for row in rows))))
 
 
 def modules(sims, collection, results, hosts, forks):
@@ -210,7 +241,7 @@ def main(argv=None):
     parser.add_argument('parts', nargs='*', default=['importtime', 'modules', 'lookups'])
     parser.add_argument('--sizes', default='20:5,100:20,500:50:2',
                         help='HOSTS:FORKS[:TASKS],... for the lookup comparison (10 tasks per host by default)')
-    parser.add_argument('--pairs', type=int, default=5, help='rounds of (plain, jms, deepflow) runs per size')
+    parser.add_argument('--pairs', type=int, default=5, help='rounds of (env, jms, deepflow, plain) runs per size')
     parser.add_argument('--module-hosts', type=int, default=70)
     parser.add_argument('--module-forks', type=int, default=10)
     args = parser.parse_args(argv)

@@ -110,11 +110,11 @@ _raw:
 
 # Only what a cache hit needs is imported here: the client (and requests) is imported by token_source() and
 # render(), when the cache cannot answer alone (docs/token-cache.md, "What a cache hit costs").
-from ansible_collections.opsauth.tokens.plugins.module_utils._errors import OpsAuthError
 from ansible_collections.opsauth.tokens.plugins.plugin_utils._bytecode import load
 
 # With its bytecode kept for the run, in the run's cache directory: see plugin_utils/_bytecode.py.
 _lookup_base = load('ansible_collections.opsauth.tokens.plugins.plugin_utils._lookup_base')
+OpsAuthError = _lookup_base.OpsAuthError  # module_utils/_errors, loaded by _lookup_base
 _lookup_base.preload_definitions(__name__, __file__)
 
 

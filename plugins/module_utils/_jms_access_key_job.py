@@ -17,12 +17,14 @@ pending key current; reverted deletes the pending key and says whether the curre
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+from ansible_collections.opsauth.tokens.plugins.module_utils._errors import OpsAuthError
 from ansible_collections.opsauth.tokens.plugins.module_utils._jms_access_key_checks import AccessKeyError
 from ansible_collections.opsauth.tokens.plugins.module_utils._jms_access_key_steps import KeySteps, OldKeyLeft
-from ansible_collections.opsauth.tokens.plugins.module_utils._jms_access_keys import key_view
+from ansible_collections.opsauth.tokens.plugins.module_utils._jms_access_keys import AccessKeyApi, key_view
+from ansible_collections.opsauth.tokens.plugins.module_utils._time import parse_duration
 from ansible_collections.opsauth.tokens.plugins.module_utils._token_file import remove_token_file
 
-__all__ = ('AccessKeyJob', 'OldKeyLeft')
+__all__ = ('AccessKeyJob', 'AccessKeyRun', 'OldKeyLeft')
 
 
 class AccessKeyJob(KeySteps):
@@ -129,3 +131,43 @@ class AccessKeyJob(KeySteps):
             ['%s %s' % ('would remove' if self.check else 'removed', self.dest)] if held else [])
         return self.result(None, msg=' and '.join(parts) if parts else 'no such access key%s' % (
             ' (id %s)' % self.key_id if self.key_id else ''))
+
+
+def durations(params):
+    """max_age and grace_period in seconds (None when not set); a value that is no duration fails before any request."""
+    try:
+        return [None if params[name] is None else parse_duration(params[name]) for name in ('max_age', 'grace_period')]
+    except ValueError as exc:
+        raise OpsAuthError('%s' % exc)
+
+
+class AccessKeyRun:
+    """One run of jms_access_key in the module frame (``module``: _module.OpsAuthModule)."""
+
+    def __init__(self, module):
+        self.module = module
+        self.job = None
+
+    def run(self):
+        module, params = self.module, self.module.params
+        module.require_requests()
+        max_age, grace_period = durations(params)
+        api = AccessKeyApi(params, confirm_password=params['confirm_password'])
+        self.job = AccessKeyJob(api, dest=params['dest'], key_id=params['id'], ip_group=params['ip_group'],
+                                is_active=params['is_active'], prune_inactive=params['prune_inactive'],
+                                max_age=max_age, grace_period=grace_period, force=params['force'],
+                                check=module.check_mode)
+        result = self.job.run(params['state'])
+        for message in self.job.warnings:
+            module.warn(message)
+        result['changed'] = result['changed'] or bool(self.job.warnings)  # dest's mode was narrowed to 0600
+        if not module.diff:
+            result.pop('diff', None)
+        return result
+
+    def failure(self, exc):
+        # OldKeyLeft: the new key is current, in dest and in the failure (this result is as no_log'd as a success).
+        job = self.job
+        result = exc.failure(changed=bool(job and job.changed), deleted_ids=job.deleted_ids if job else [])
+        result.pop('diff', None)
+        return result

@@ -162,14 +162,9 @@ json:
   sample: {"OPT_STATUS": "RESOURCE_ALREADY_EXIST"}
 '''
 
-import os
-
-from ansible.module_utils.basic import missing_required_lib
-
-from ansible_collections.opsauth.tokens.plugins.module_utils._errors import OpsAuthError
-from ansible_collections.opsauth.tokens.plugins.module_utils._exec import ExecTarget
-from ansible_collections.opsauth.tokens.plugins.module_utils._exec_curl import CurlTransport
-from ansible_collections.opsauth.tokens.plugins.module_utils._http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
+from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow import PERMANENT_TOKEN_PATH
+from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow_permanent_token_job import PermanentTokenRun
+from ansible_collections.opsauth.tokens.plugins.module_utils._module import OpsAuthModule
 from ansible_collections.opsauth.tokens.plugins.module_utils._options import (
     CACHE_SPEC,
     DEEPFLOW_COMMON_SPEC,
@@ -178,194 +173,17 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._options import (
     TOKEN_OWNER_SPEC,
     generate_argspec,
 )
-from ansible_collections.opsauth.tokens.plugins.module_utils._resolve import resolve_module
-from ansible_collections.opsauth.tokens.plugins.module_utils._results import PLACEHOLDER, succeeded
-from ansible_collections.opsauth.tokens.plugins.module_utils._time import iso_from_epoch, now
-from ansible_collections.opsauth.tokens.plugins.module_utils._tls import warn_insecure
-from ansible_collections.opsauth.tokens.plugins.module_utils._token_file import (
-    TokenFileError,
-    check_token_dest,
-    read_token_file,
-    remove_token_file,
-    write_issued_token,
-)
-from ansible_collections.opsauth.tokens.plugins.module_utils._token_identity import (
-    check_owner,
-    replaced_warning,
-    token_identity,
-)
-from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow import (
-    PERMANENT_TOKEN_PATH,
-    PermanentTokenClient,
-    controller_url,
-)
-from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow_pages import page_urls
-from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow_proof import prove_password
-from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow_tokens import deepflow_headers
 
 ARGUMENT_SPEC = generate_argspec(
     DEEPFLOW_COMMON_SPEC, CACHE_SPEC, EXEC_SPEC, TOKEN_FILE_SPEC, TOKEN_OWNER_SPEC,
     state=dict(type='str', default='present', choices=['present', 'rotated', 'absent']),
     api_path=dict(type='str', default=PERMANENT_TOKEN_PATH),
 )
-
-
-def fuser_transport(params):
-    """None (direct HTTP to fuser_url) without runtime; with it, curl inside the container or pod.
-
-    Only the transport differs: PermanentTokenRun sends the same requests through either.
-    """
-    target = ExecTarget.from_params(params)
-    target.validate()  # also refuses exec options given without runtime, instead of silently going direct
-    if target.runtime is None:
-        return None
-    return CurlTransport(target, params['fuser_url'], timeout=params['timeout'], validate_certs=params['validate_certs'],
-                         ca_path=params['ca_path'], max_response_size=params['max_response_size'])
-
-
-# Whose key a file written before its identity record holds: its own email (_token_identity).
-LEGACY_IDENTITY = dict(user='email')
-
-
-def read_stored(dest, report=None, check=False):
-    """What dest holds, under today's names (``token`` was ``access_key`` before docs/results.md); {} when unusable."""
-    if not dest:
-        return {}
-    try:
-        stored = read_token_file(dest, report=report, check=check) or {}
-    except TokenFileError as exc:
-        if report is not None:
-            report('dest is not usable: %s' % exc)
-        return {}
-    if 'access_key' in stored:
-        stored.setdefault('token', stored.pop('access_key'))
-    return stored
-
-
-def stored_key(stored, email, lcuuids):
-    """The key and its date_created kept in dest for one of the account's current tokens (never a stale or foreign
-    key), else (None, None)."""
-    if stored.get('email') == email and stored.get('lcuuid') in lcuuids and stored.get('token'):
-        return stored['token'], stored.get('date_created')
-    return None, None
-
-
-class PermanentTokenRun:
-    """One run of the module. ``changed`` and ``deleted`` say what really happened, also when a later step fails."""
-
-    def __init__(self, module, client, curl=None):
-        self.module = module
-        self.client = client
-        self.curl = curl  # the CurlTransport to fuser over exec, else None
-        self.email = module.params['email']
-        self.dest = module.params['dest']
-        self.changed = False
-        self.deleted = []  # in check mode: what would be deleted
-        self.identity = token_identity(module.params['fuser_url'], self.email, 'deepflow_permanent_token')
-
-    def report(self, message):
-        """A token file that had to be narrowed to 0600 (a change on disk) or cannot be used: a warning."""
-        self.module.warn(message)
-        if 'changed it to 0600' in message or 'would be changed to 0600' in message:  # check mode: what would change
-            self.changed = True
-
-    def delete_all(self, lcuuids):
-        for lcuuid in lcuuids:
-            if self.module.check_mode or self.client.delete(lcuuid):
-                self.deleted.append(lcuuid)
-                self.changed = True
-
-    def absent(self):
-        self.delete_all(self.client.find(self.email))
-        removed = bool(self.dest) and os.path.lexists(self.dest)
-        if removed:
-            self.changed = True
-            if not self.module.check_mode:
-                remove_token_file(self.dest)
-        would = 'would ' if self.module.check_mode else ''
-        done = ['%sdelete %d permanent token(s) of %s' % (would, len(self.deleted), self.email)] if self.deleted else []
-        done += ['%sremove %s' % (would, self.dest)] if removed else []
-        return dict(msg=' and '.join(done) if done else '%s has no permanent token' % self.email)
-
-    def present(self):
-        lcuuids = self.client.find(self.email)
-        rotate = self.module.params['state'] == 'rotated'
-        stored = read_stored(self.dest, report=self.report, check=self.module.check_mode)
-        if lcuuids and not rotate:
-            token, date_created = stored_key(stored, self.email, lcuuids)
-            if not token:
-                self.module.warn('The DeepFlow account %s already has a permanent token (lcuuid %s), but DeepFlow shows '
-                                 'its key only when it is created and dest does not hold it, so token is null. To get '
-                                 'a usable key, run again with state=rotated and dest set: this deletes the existing '
-                                 'token, and whatever uses it stops working.' % (self.email, lcuuids[0]))
-            where = ' from %s' % self.dest if token else ' (its key is unknown)'
-            return dict(token=token, lcuuid=lcuuids[0], date_created=date_created, reused=True,
-                        msg='%s the permanent token of %s%s' % ('kept' if token else 'found', self.email, where))
-        # Check the password before deleting anything: rotating must never leave the account without a token for that.
-        if not self.module.params['password']:
-            self.module.fail_json(msg='creating a permanent token for %s needs password (or DEEPFLOW_PASSWORD)' % self.email,
-                                  error_code='invalid_option')
-        # The old key dies with the delete and the new one is shown once: dest must be writable (and ours) before either.
-        created_dirs = []
-        if self.dest:
-            replaced = check_owner(self.dest, stored, self.identity, self.module.params['force'], LEGACY_IDENTITY)
-            if replaced:
-                self.module.warn(replaced_warning(self.dest, replaced))
-            created_dirs = check_token_dest(self.dest, probe=not self.module.check_mode)
-        # One token per account: the old one must go before DeepFlow accepts a new one.
-        # fuser checks the password only in the create: prove it first (a fauths login), or a wrong one leaves the
-        # account without any token.
-        if lcuuids and not self.module.check_mode:
-            prove_password(self.module.params, curl=self.curl)
-        self.delete_all(lcuuids)
-        verb, what = ('rotate', 'rotated') if lcuuids else ('create', 'created')
-        if self.module.check_mode:
-            self.changed = True
-            # The keys of a real run, placeholder values (docs/results.md): the tasks after it can be templated.
-            return dict(token=PLACEHOLDER, lcuuid=None, date_created=iso_from_epoch(now()), reused=False,
-                        created_dirs=created_dirs, msg='would %s the permanent token of %s' % (verb, self.email))
-        created = self.client.create(self.email, self.module.params['password'])
-        self.changed = True
-        created['date_created'] = iso_from_epoch(now())
-        if self.dest:
-            created_dirs = write_issued_token(
-                self.dest, dict(created, email=self.email, identity=self.identity),
-                'DeepFlow created a new permanent token for %s (lcuuid %s)' % (self.email, created['lcuuid']),
-                dict(created, deleted=self.deleted))
-        what = '%s the permanent token of %s' % (what, self.email) + (' and wrote %s' % self.dest if self.dest else '')
-        return dict(created, reused=False, created_dirs=created_dirs, msg=what)
+ARGUMENT_RULES = {}
 
 
 def main():
-    module = resolve_module(ARGUMENT_SPEC, supports_check_mode=True)
-    warn_insecure(module)
-    params = module.params
-    if not params['email']:
-        module.fail_json(msg='email is required: the account whose permanent token to manage (or DEEPFLOW_EMAIL)',
-                         error_code='invalid_option')
-    if not params['runtime'] and not HAS_REQUESTS:
-        module.fail_json(msg=missing_required_lib('requests'), error_code='missing_library', exception=REQUESTS_IMPORT_ERROR)
-    run = transport = None
-    try:
-        transport = fuser_transport(params)
-        run = PermanentTokenRun(module, PermanentTokenClient.from_options(params, transport=transport, path=params['api_path']),
-                                curl=transport)
-        token = run.absent() if params['state'] == 'absent' else run.present()
-    except OpsAuthError as exc:
-        # TokenNotStored: the new key is in the failure, it exists nowhere else now.
-        result = exc.failure(changed=bool(run and run.changed), deleted=run.deleted if run else [])
-        if exc.server_code == 'RESOURCE_ALREADY_EXIST':
-            result['msg'] += ' (the account already has a permanent token: use state=rotated to replace it)'
-        module.fail_json(**result)
-    result = dict(token, changed=run.changed, deleted=run.deleted)
-    if transport is not None and transport.target.pod_name:
-        result['pod'] = transport.target.pod_name
-    if params['state'] != 'absent':
-        known = result['token']
-        result.update(headers=deepflow_headers(known) if known else {}, pages=page_urls(controller_url(params), known))
-        if params['dest']:
-            result.update(dest=params['dest'], created_dirs=result.get('created_dirs') or [])
-    module.exit_json(**succeeded(result))
+    OpsAuthModule(ARGUMENT_SPEC, ARGUMENT_RULES).run(PermanentTokenRun)
 
 
 if __name__ == '__main__':

@@ -222,19 +222,13 @@ json:
   type: raw
 '''
 
-from ansible.module_utils.basic import env_fallback, missing_required_lib
+from ansible.module_utils.basic import env_fallback
 
-from ansible_collections.opsauth.tokens.plugins.module_utils._errors import OpsAuthError
-from ansible_collections.opsauth.tokens.plugins.module_utils._http import HAS_REQUESTS
-from ansible_collections.opsauth.tokens.plugins.module_utils._jms_access_key_job import AccessKeyJob
-from ansible_collections.opsauth.tokens.plugins.module_utils._jms_access_keys import AccessKeyApi
+from ansible_collections.opsauth.tokens.plugins.module_utils._jms_access_key_job import AccessKeyRun
+from ansible_collections.opsauth.tokens.plugins.module_utils._module import OpsAuthModule
 from ansible_collections.opsauth.tokens.plugins.module_utils._options import (
     CACHE_SPEC, JMS_COMMON_SPEC, TOKEN_FILE_SPEC, TOKEN_OWNER_SPEC, generate_argspec,
 )
-from ansible_collections.opsauth.tokens.plugins.module_utils._resolve import resolve_module
-from ansible_collections.opsauth.tokens.plugins.module_utils._results import succeeded
-from ansible_collections.opsauth.tokens.plugins.module_utils._time import parse_duration
-from ansible_collections.opsauth.tokens.plugins.module_utils._tls import warn_insecure
 
 ARGUMENT_SPEC = generate_argspec(
     JMS_COMMON_SPEC, CACHE_SPEC, TOKEN_FILE_SPEC, TOKEN_OWNER_SPEC,
@@ -247,48 +241,14 @@ ARGUMENT_SPEC = generate_argspec(
     prune_inactive=dict(type='bool', default=False),
     confirm_password=dict(type='str', no_log=True, fallback=(env_fallback, ['JMS_CONFIRM_PASSWORD'])),
 )
-
-
 # Every state but absent keeps its key (and a pending and a previous one) in dest.
 DEST_STATES = ('present', 'rotated', 'pending', 'promoted', 'reverted')
-
-
-def durations(module):
-    """max_age and grace_period in seconds (None when not set); a value that is no duration fails before any request."""
-    try:
-        return [None if module.params[name] is None else parse_duration(module.params[name])
-                for name in ('max_age', 'grace_period')]
-    except ValueError as exc:
-        module.fail_json(msg='%s' % exc, error_code='invalid_option')
+ARGUMENT_RULES = dict(required_if=[('state', state, ('dest',)) for state in DEST_STATES]
+                      + [('state', 'absent', ('dest', 'id'), True)])
 
 
 def main():
-    module = resolve_module(ARGUMENT_SPEC, supports_check_mode=True,
-                            required_if=[('state', state, ('dest',)) for state in DEST_STATES]
-                            + [('state', 'absent', ('dest', 'id'), True)])
-    warn_insecure(module)
-    if not HAS_REQUESTS:
-        module.fail_json(msg=missing_required_lib('requests'), error_code='missing_library')
-    params = module.params
-    max_age, grace_period = durations(module)
-    job = None
-    try:
-        api = AccessKeyApi(params, confirm_password=params['confirm_password'])
-        job = AccessKeyJob(api, dest=params['dest'], key_id=params['id'], ip_group=params['ip_group'],
-                           is_active=params['is_active'], prune_inactive=params['prune_inactive'], max_age=max_age,
-                           grace_period=grace_period, force=params['force'], check=module.check_mode)
-        result = job.run(params['state'])
-        for message in job.warnings:
-            module.warn(message)
-        result['changed'] = result['changed'] or bool(job.warnings)  # dest's mode was narrowed to 0600
-    except OpsAuthError as exc:
-        # OldKeyLeft: the new key is current, in dest and in the failure (this result is as no_log'd as a success).
-        result = exc.failure(changed=bool(job and job.changed), deleted_ids=job.deleted_ids if job else [])
-        result.pop('diff', None)
-        module.fail_json(**result)
-    if not module._diff:
-        result.pop('diff', None)
-    module.exit_json(**succeeded(result))
+    OpsAuthModule(ARGUMENT_SPEC, ARGUMENT_RULES).run(AccessKeyRun)
 
 
 if __name__ == '__main__':

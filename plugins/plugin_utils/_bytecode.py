@@ -7,20 +7,25 @@
 
 FOR INTERNAL COLLECTION USE ONLY: this module may change without notice. Controller only.
 
-Why: Ansible's collection loader compiles a module's source on every import (and Ansible turns Python's own bytecode
-cache off: ``sys.dont_write_bytecode``), while a lookup is imported again in a fresh worker process for every task
-and host. For the two modules a cache hit needs (``_lookup_base``, ``_cache_core``), compiling cost as much as all
-the rest of the hit (docs/token-cache.md, "What a cache hit costs"). So the first worker of a run keeps their code
-objects (``marshal``) in the run's private cache directory, and later workers execute those instead of compiling.
-The file is named after the module, its source file's size and time and the Python version, so an edited source or
-another Python compiles again; a directory that is not private to us, or any read error, compiles as before.
-The module is the same module object under the same name, whichever loader got there first.
+Why: Ansible evaluates a lookup in a fresh worker process for every task and host, and Ansible's collection loader
+compiles a module's source on every import (it keeps no ``.pyc``). For the modules a cache hit needs
+(``_lookup_base``, ``_cache_core``, ``_errors``), compiling them and going through the collection loader cost as much
+as all the rest of the hit (benchmarks/README.md, ``lookup_cost``: the profile of one evaluation). So the first
+worker of a run keeps their code objects (``marshal``) in the run's private cache directory, and later workers
+execute those instead of compiling. A module is found beside this file, by its name (``plugins/<folder>/<name>.py``
+of this collection), without importing its package through the collection loader.
+
+Never stale: the kept code is named after a SHA-256 of the source file's bytes (read on every load), the module's
+name and path and the Python bytecode version, so a changed source, wherever and however it was changed, compiles
+again (tests/unit/plugins/plugin_utils/test_bytecode.py). A directory that is not private to us, or any read error,
+compiles as before. The module is the same module object under the same name, whichever loader got there first.
 """
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import hashlib
+import importlib
 import importlib.util
 import marshal
 import os
@@ -31,8 +36,19 @@ import tempfile
 from ansible import constants as C
 
 # The run's cache directory, _cache_core.run_directory(C.DEFAULT_LOCAL_TMP): _cache_core is one of the modules loaded
-# here, so it cannot be asked (tests/unit/plugins/plugin_utils/test_token_cache.py checks that the two agree).
+# here, so it cannot be asked (tests/unit/plugins/plugin_utils/test_bytecode.py checks that the two agree).
 RUN_SUBDIR = 'opsauth_tokens_cache'
+PREFIX = 'ansible_collections.opsauth.tokens.'
+# The collection this file belongs to: plugins/plugin_utils/_bytecode.py is three levels below it.
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def source_path(name):
+    """The source file of the module ``name`` of this collection, or None (another name, or not a plain file)."""
+    if not name.startswith(PREFIX):
+        return None
+    path = os.path.join(ROOT, *name[len(PREFIX):].split('.')) + '.py'
+    return path if os.path.isfile(path) else None
 
 
 def load(name):
@@ -41,15 +57,9 @@ def load(name):
     module = sys.modules.get(name)
     if module is not None:
         return module
-    package_name, dummy, leaf = name.rpartition('.')
-    package = importlib.import_module(package_name)
-    path = None
-    for directory in getattr(package, '__path__', None) or []:
-        if os.path.isfile(os.path.join(directory, leaf + '.py')):
-            path = os.path.join(directory, leaf + '.py')
-            break
+    path = source_path(name)
     if path is None:
-        return importlib.import_module(name)  # not a plain file: the collection loader knows best
+        return importlib.import_module(name)  # not a plain file of ours: the collection loader knows best
     spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     cache_dir = os.path.join(C.DEFAULT_LOCAL_TMP, RUN_SUBDIR)
@@ -60,7 +70,10 @@ def load(name):
     except BaseException:
         del sys.modules[name]
         raise
-    setattr(package, leaf, module)
+    package_name, dummy, leaf = name.rpartition('.')
+    package = sys.modules.get(package_name)
+    if package is not None:  # imported already: give it the attribute the import machinery would have set
+        setattr(package, leaf, module)
     return module
 
 
@@ -72,19 +85,25 @@ def _private(directory):
     return stat.S_ISDIR(info.st_mode) and info.st_uid == os.geteuid() and not info.st_mode & 0o077
 
 
+def kept_path(name, path, source, cache_dir):
+    """Where the code compiled from ``source`` (the bytes of ``path``) is kept in ``cache_dir``."""
+    digest = hashlib.sha256(source).hexdigest()
+    stamp = '%s:%s:%s:%s' % (name, path, digest, importlib.util.MAGIC_NUMBER.hex())
+    return os.path.join(cache_dir, 'bytecode-%s.bin' % hashlib.sha256(stamp.encode('utf-8')).hexdigest()[:40])
+
+
 def _code(name, path, cache_dir):
-    info = os.stat(path)
+    with open(path, 'rb') as handle:
+        source = handle.read()
     kept = None
     if cache_dir:
-        stamp = '%s:%s:%d:%d:%s' % (name, path, info.st_mtime_ns, info.st_size, importlib.util.MAGIC_NUMBER.hex())
-        kept = os.path.join(cache_dir, 'bytecode-%s.bin' % hashlib.sha256(stamp.encode('utf-8')).hexdigest()[:40])
+        kept = kept_path(name, path, source, cache_dir)
         try:
             with open(kept, 'rb') as handle:
                 return marshal.loads(handle.read())
         except (OSError, EOFError, ValueError, TypeError):
             pass
-    with open(path, 'rb') as handle:
-        code = compile(handle.read(), path, 'exec', dont_inherit=True)
+    code = compile(source, path, 'exec', dont_inherit=True)
     if kept:
         try:
             fd, tmp = tempfile.mkstemp(prefix='.bytecode-', dir=cache_dir)  # 0600

@@ -16,7 +16,9 @@ the platform clients are loaded only when the cache cannot answer. The rules bel
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import contextlib
 import errno
+import fcntl
 import hashlib
 import hmac
 import json
@@ -34,6 +36,9 @@ _KEY_FILE = '.hmac_key'
 _FILE_MODE = 0o600
 # An answer or entry file is a few hundred bytes; anything much larger is not ours.
 _MAX_JSON = 1024 * 1024
+# How long an evaluation waits for another fork's answer to the same options before it takes the full path itself.
+ANSWER_WAIT = 300
+_ANSWER_POLL = 0.01
 
 # HMAC keys already read in this process, by directory: a worker that evaluates a lookup in a loop reads each once.
 _HMAC_KEYS = {}
@@ -162,6 +167,22 @@ def read_private(path):
         os.close(fd)
 
 
+def _open_private(path):
+    """A descriptor of our own private regular file ``path`` (created 0600 if missing), or None: never follows a link."""
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | _NOFOLLOW | getattr(os, 'O_CLOEXEC', 0), _FILE_MODE)
+    except (OSError, ValueError, TypeError):
+        return None
+    try:
+        info = os.fstat(fd)
+    except OSError:
+        info = None
+    if info is None or not stat.S_ISREG(info.st_mode) or info.st_uid != os.geteuid() or stat.S_IMODE(info.st_mode) & 0o077:
+        os.close(fd)
+        return None
+    return fd
+
+
 def parse_json(raw):
     """The JSON object in ``raw`` (bytes), or None."""
     try:
@@ -240,6 +261,31 @@ class RunCache:
         if entry is None or entry.get('obtained_at') != answer.get('obtained_at') or not self._trusted(entry):
             return None
         return answer['value']
+
+    @contextlib.contextmanager
+    def answering(self, name, timeout=ANSWER_WAIT):
+        """Held while one evaluation computes the answer ``name`` (answer_name) on the full path.
+
+        Forks that ask for the same options at the same moment wait here, then find its answer: the first task of a
+        run, on ``forks`` hosts at once, loads the platform client once instead of ``forks`` times. Only a shortcut:
+        with a lock file that is not a private regular file of ours, any error, or after ``timeout`` seconds, the
+        caller goes on without the lock, exactly as without this (the entry's own lock still makes one login).
+        """
+        fd = _open_private(os.path.join(self.run_dir, name + '.lock'))
+        try:
+            deadline = time.monotonic() + timeout
+            while fd is not None:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except OSError as exc:
+                    if exc.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK) or time.monotonic() > deadline:
+                        break
+                time.sleep(_ANSWER_POLL)
+            yield
+        finally:
+            if fd is not None:
+                os.close(fd)  # releases the flock
 
     def _trusted(self, entry):
         """A token this run obtained or checked, fresh, and not due for its periodic check: used without a request."""

@@ -37,10 +37,11 @@ from ansible.errors import AnsibleError, AnsibleLookupError
 from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
 
-from ansible_collections.opsauth.tokens.plugins.module_utils._errors import OpsAuthError
 from ansible_collections.opsauth.tokens.plugins.plugin_utils._bytecode import load
 
-# The one other module a cache hit needs, with its bytecode kept for the run (see _bytecode).
+# The other modules a cache hit needs, with their bytecode kept for the run (see _bytecode). _errors first: when
+# _cache_core imports it, it is then already loaded, and its package is not imported through the collection loader.
+OpsAuthError = load('ansible_collections.opsauth.tokens.plugins.module_utils._errors').OpsAuthError
 _cache_core = load('ansible_collections.opsauth.tokens.plugins.plugin_utils._cache_core')
 RunCache, read_json, run_directory = _cache_core.RunCache, _cache_core.read_json, _cache_core.run_directory
 
@@ -156,16 +157,30 @@ class OpsAuthLookupBase(LookupBase):
 
     def _evaluate(self):
         output = self.get_option('output')
-        name = None
-        if self.get_option('cache') and output in self.STABLE_OUTPUTS:
-            fast = cache_from_options(self.get_option)
-            # Only options that passed check_output() and token_source() in this run have an answer.
-            name = fast.answer_name(self.ansible_name, self.get_options(), output)
-            value = fast.answer(name)
-            if value is not None:
-                keep_definitions(type(self).__module__, self._original_path, self._load_name)
-                display.vvv('%s: reused the cached token (options already checked in this run)' % self.ansible_name)
-                return value
+        if not (self.get_option('cache') and output in self.STABLE_OUTPUTS):
+            return self._full_path(output, None)
+        fast = cache_from_options(self.get_option)
+        # Only options that passed check_output() and token_source() in this run have an answer.
+        name = fast.answer_name(self.ansible_name, self.get_options(), output)
+        value = self._answer(fast, name)
+        if value is None:
+            # The first task of a run asks on `forks` hosts at once: one of them takes the full path (client, check,
+            # login), the others wait for its answer instead of each loading requests and the client for nothing.
+            with fast.answering(name):
+                value = self._answer(fast, name)
+                if value is None:
+                    value = self._full_path(output, name)
+        return value
+
+    def _answer(self, fast, name):
+        value = fast.answer(name)
+        if value is not None:
+            keep_definitions(type(self).__module__, self._original_path, self._load_name)
+            display.vvv('%s: reused the cached token (options already checked in this run)' % self.ansible_name)
+        return value
+
+    def _full_path(self, output, name):
+        """Every check, the cache (or a login with cache=false), the rendering; keeps the answer ``name`` if given."""
         options = self.client_options()
         self._warn_insecure(options)
         self.check_output(options, output)

@@ -54,7 +54,20 @@ def _targets(module, names):
     return [rel]
 
 
+def _loaded(node):
+    """``load('ansible_collections.opsauth.tokens.plugins.X.Y')`` (plugin_utils/_bytecode.py): an import too."""
+    func = getattr(node, 'func', None)
+    name = getattr(func, 'id', None) or getattr(func, 'attr', None)
+    if isinstance(node, ast.Call) and name == 'load' and node.args and isinstance(node.args[0], ast.Constant):
+        value = node.args[0].value
+        if isinstance(value, str) and value.startswith(PREFIX):
+            return [value[len(PREFIX):].replace('.', '/')]
+    return []
+
+
 def _imported(node):
+    if isinstance(node, ast.Call):
+        return _loaded(node)
     if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith(PREFIX):
         return _targets(node.module, [alias.name for alias in node.names])
     if isinstance(node, ast.Import):
@@ -71,6 +84,8 @@ def imports_of(name, top_level_only=False):
     for node in nodes:
         if top_level_only and isinstance(node, ast.Try):  # try: import ... except ImportError: still module level
             nodes_in = [inner for block in [node.body] + [h.body for h in node.handlers] for inner in block]
+        elif top_level_only and isinstance(node, (ast.Assign, ast.Expr)):  # x = load('...'), at module level
+            nodes_in = [inner for inner in ast.walk(node) if isinstance(inner, ast.Call)]
         else:
             nodes_in = [node]
         for inner in nodes_in:

@@ -7,6 +7,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import os
 
 import pytest
 
@@ -86,6 +87,12 @@ class RejectsTheRunsLogin(Echo):
     def run_login_rejected(exc):
         return isinstance(exc, Refused)
 
+
+MODULES_DIR = os.path.join(os.path.dirname(__file__), '..', '..', '..', '..', 'plugins', 'modules')
+MODULE_FILES = sorted(name for name in os.listdir(MODULES_DIR) if name.endswith('.py') and not name.startswith('_'))
+# What only the frame does: a module file that says one of these builds its own frame.
+FRAME_WORDS = ('AnsibleModule', 'RunLoginModule', 'resolve_module', 'warn_insecure', 'HAS_REQUESTS',
+               'missing_required_lib', 'fail_json', 'exit_json', 'handed_over', 'succeeded(')
 
 HANDOVER = dict(_run_login={'token': 'tok-5ecret'}, _run_login_info={'data': {'user': 'alice'}, 'reused': True})
 
@@ -173,3 +180,12 @@ def test_a_refused_run_login_is_reported_to_the_action_plugin(capsys):
     # Only for the run's login: a refusal of the task's own credentials is the task's failure.
     result = frame_run(capsys, RejectsTheRunsLogin, dict(name='alice'), run_login=True)
     assert result['failed'] is True and RUN_LOGIN_REJECTED not in result
+
+
+@pytest.mark.parametrize('name', MODULE_FILES)
+def test_every_module_runs_in_the_frame(name):
+    with open(os.path.join(MODULES_DIR, name)) as handle:
+        code = handle.read().split("RETURN = r'''", 1)[1].split("'''\n", 1)[1]  # the code after the docs
+    assert [word for word in FRAME_WORDS if word in code] == []
+    main = code.split('def main():', 1)[1].split('\n\n', 1)[0].strip()
+    assert main.startswith('OpsAuthModule(ARGUMENT_SPEC, ARGUMENT_RULES') and main.count('\n') == 0, main

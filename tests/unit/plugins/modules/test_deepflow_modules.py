@@ -19,6 +19,7 @@ import pytest
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.opsauth.tokens.plugins.module_utils import _module
 from ansible_collections.opsauth.tokens.plugins.module_utils._results import PLACEHOLDER
 from ansible_collections.opsauth.tokens.plugins.module_utils._time import iso_from_epoch
 from ansible_collections.opsauth.tokens.plugins.modules import deepflow_login, deepflow_permanent_token
@@ -316,7 +317,7 @@ def test_over_exec_curl_in_the_pod_sends_the_password_on_stdin_only(df, front_en
 
 
 def test_over_exec_the_requests_library_is_not_needed(df, front_end, run_module, monkeypatch):
-    monkeypatch.setattr(deepflow_permanent_token, 'HAS_REQUESTS', False)
+    monkeypatch.setattr(_module, 'HAS_REQUESTS', False)  # the frame reports the missing library
     assert run_module(deepflow_permanent_token, kubectl_args())['changed'] is True
     direct = run_module(deepflow_permanent_token, fuser_args(df))
     assert direct['failed'] is True and 'requests' in direct['msg']

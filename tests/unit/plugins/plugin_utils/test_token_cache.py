@@ -573,9 +573,33 @@ def test_answer_ignores_a_fifo_or_garbage(dirs):
     assert cache.answer(name) is None
 
 
-def test_the_bytecode_loader_keeps_code_in_the_run_directory():
-    from ansible_collections.opsauth.tokens.plugins.plugin_utils import _bytecode, _cache_core
-    assert _bytecode.RUN_SUBDIR == _cache_core.RUN_SUBDIR
+def test_answering_waits_for_the_fork_that_computes_the_answer_then_goes_on(dirs):
+    import fcntl
+    cache = TokenCache(dirs['run'])
+    name = cache.answer_name('lookup', {}, 'token')
+    with cache.answering(name):
+        # Another fork holds it: a second one waits (here at most 0.2 s), then goes on without it.
+        fd = os.open(os.path.join(cache.run_dir, name + '.lock'), os.O_RDWR)
+        with pytest.raises(OSError):
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        os.close(fd)
+        started = time.monotonic()
+        with cache.answering(name, timeout=0.2):
+            pass
+        assert 0.2 <= time.monotonic() - started < 5
+    assert oct(os.stat(os.path.join(cache.run_dir, name + '.lock')).st_mode & 0o777) == oct(0o600)
+    with cache.answering(name, timeout=0):  # released
+        pass
+
+
+def test_answering_never_follows_a_symlinked_lock(dirs, tmp_path):
+    cache = TokenCache(dirs['run'])
+    name = cache.answer_name('lookup', {}, 'token')
+    target = tmp_path / 'elsewhere'
+    os.symlink(str(target), os.path.join(cache.run_dir, name + '.lock'))
+    with cache.answering(name, timeout=0):
+        pass
+    assert not target.exists()
 
 
 # --- checks kept for the run (once_per_run) -----------------------------------------------------------------------------
