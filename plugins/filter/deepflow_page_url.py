@@ -18,8 +18,8 @@ def deepflow_page_url(url, page='views', token=None, refresh_token=None):
     try:
         return page_url(url, page, token, refresh_token=refresh_token)
     except PageUrlError as exc:
-        # The message names the bad input but never echoes a token.
-        raise AnsibleFilterError('opsauth.tokens.deepflow_page_url: %s' % exc)
+        # The message names the bad input but never echoes a token; [code] is its error code (docs/errors.md).
+        raise AnsibleFilterError('opsauth.tokens.deepflow_page_url: [%s] %s' % (exc.code, exc))
 
 
 class FilterModule(object):

@@ -33,7 +33,7 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow_tokens im
     unwrap,
     with_dates,
 )
-from ansible_collections.opsauth.tokens.plugins.module_utils._errors import InvalidResponse, OriginRefused
+from ansible_collections.opsauth.tokens.plugins.module_utils._errors import InvalidResponse, OpsAuthError
 from ansible_collections.opsauth.tokens.plugins.module_utils._http import HttpClient, bearer_auth
 from ansible_collections.opsauth.tokens.plugins.module_utils._time import now
 from ansible_collections.opsauth.tokens.plugins.module_utils._transport import (
@@ -68,7 +68,7 @@ def fauths_base_url(options):
 
 
 def check_stored_origin(stored, fauths_url, dest):
-    """Refuse (OriginRefused, nothing sent) to send the tokens of the token file ``stored`` to ``fauths_url`` unless
+    """Refuse (origin_refused, nothing sent) to send the tokens of the token file ``stored`` to ``fauths_url`` unless
     the file records a fauths URL of the same origin (scheme, host, port): a token goes only to the server that issued it.
 
     A file without a recorded fauths_url was not written by deepflow_login (which always records it) or was edited:
@@ -76,13 +76,13 @@ def check_stored_origin(stored, fauths_url, dest):
     """
     recorded = stored.get('fauths_url')
     if not recorded:
-        raise OriginRefused('%s does not record which fauths issued its token (no fauths_url), so the token is not sent '
-                            'anywhere: give access_token (and refresh_token) to log out explicitly at %s, or remove the '
-                            'file' % (dest, origin(fauths_url)))
+        raise OpsAuthError('%s does not record which fauths issued its token (no fauths_url), so the token is not sent '
+                           'anywhere: give access_token (and refresh_token) to log out explicitly at %s, or remove the '
+                           'file' % (dest, origin(fauths_url)), code='origin_refused')
     if not same_origin(recorded, fauths_url):
-        raise OriginRefused('the token in %s was issued by %s, but this task points at %s (fauths_url or url): a token '
-                            'is sent only to the server that issued it; run with that server\'s url, or remove the file'
-                            % (dest, origin(recorded), origin(fauths_url)))
+        raise OpsAuthError('the token in %s was issued by %s, but this task points at %s (fauths_url or url): a token '
+                           'is sent only to the server that issued it; run with that server\'s url, or remove the file'
+                           % (dest, origin(recorded), origin(fauths_url)), code='origin_refused')
 
 
 def controller_url(options):
@@ -273,7 +273,7 @@ class PermanentTokenClient:
             self._call('DeepFlow permanent token deletion of %s' % lcuuid, 'DELETE',
                        '%s/%s' % (self.path, quote(str(lcuuid), safe='')))
         except DeepFlowApiError as exc:
-            if exc.code == 'RESOURCE_NOT_FOUND':
+            if exc.server_code == 'RESOURCE_NOT_FOUND':
                 return False
             raise
         return True

@@ -169,7 +169,7 @@ class LoginRun:
                 if not (is_refusal(exc) and self.params['email'] and self.params['password']):
                     raise
                 self.module.warn('DeepFlow rejected the stored refresh token (%s); logged in with the password instead'
-                                 % exc.code)
+                                 % (exc.server_code or exc.code))
         return self.login()
 
     def refreshed(self):

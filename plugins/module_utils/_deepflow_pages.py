@@ -30,6 +30,8 @@ PAGES = {
 class PageUrlError(DeepFlowError):
     """A login-free page URL cannot be built from the given input."""
 
+    code = 'invalid_option'
+
 
 _PAGE_PARAMS = ('token', 'refreshToken')
 

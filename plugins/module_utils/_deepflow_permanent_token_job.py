@@ -118,7 +118,7 @@ class PermanentTokenRun:
     def failure(self, exc):
         # TokenNotStored: the new key is in the failure, it exists nowhere else now.
         result = exc.failure(changed=self.changed, deleted=self.deleted)
-        if exc.code == 'RESOURCE_ALREADY_EXIST':
+        if exc.server_code == 'RESOURCE_ALREADY_EXIST':
             result['msg'] += ' (the account already has a permanent token: use state=rotated to replace it)'
         return result
 

@@ -19,24 +19,44 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 
-# The fields every failed module returns beside msg, None when unknown (documented in docs/ and the changelog):
-# error_code  the server's error code (JumpServer's "error"/"code", DeepFlow's OPT_STATUS)
-# status      the HTTP status of the answer that failed the task
-# json        the server's (error) answer, decoded
-FAILURE_FIELDS = ('error_code', 'status', 'json')
+# The fields every failed module returns beside msg (documented in docs/errors.md and docs/results.md):
+# error_code         the collection's own code, one of the table of docs/errors.md: never None on a failure
+# server_error_code  the server's own error code (JumpServer's "error"/"code", DeepFlow's OPT_STATUS), None when none
+# status             the HTTP status of the answer that failed the task, None when unknown
+# json               the server's (error) answer, decoded, None when unknown
+FAILURE_FIELDS = ('error_code', 'server_error_code', 'status', 'json')
+
+
+# The codes an HTTP status means whatever the request: the server's state, not a verdict on the task.
+STATUS_CODES = {429: 'throttled', 502: 'server_unavailable', 503: 'server_unavailable', 504: 'server_unavailable'}
 
 
 class OpsAuthError(Exception):
     """Base of every error the collection raises; the message is one line meant for the user.
 
-    A subclass that knows more sets ``code``, ``status`` and ``body`` (the server's answer); ``result`` holds what a
-    module must still return although it fails (a new token that could not be stored exists nowhere else).
+    ``code`` is the stable code of docs/errors.md: each class sets its own, and a raise passes ``code=`` where one
+    class covers failures a user must tell apart. ``server_code``, ``status`` and ``body`` are what the server
+    answered (its own error code, the HTTP status, the decoded answer); ``result`` holds what a module must still
+    return although it fails (a new token that could not be stored exists nowhere else). Raised as itself, it means
+    options that cannot work, found before anything was sent.
     """
 
-    code = None
+    code = 'invalid_option'
+    server_code = None
     status = None
     body = None
     result = None
+
+    def __init__(self, message, code=None, server_code=None, status=None, body=None):
+        super(OpsAuthError, self).__init__(message)
+        if code is not None:
+            self.code = code
+        if server_code is not None:
+            self.server_code = server_code
+        if status is not None:
+            self.status = status
+        if body is not None:
+            self.body = body
 
     def failure(self, **context):
         """What a module returns when this error fails it: ``context`` (what the module knows, e.g. ``changed``), the
@@ -49,9 +69,10 @@ class OpsAuthError(Exception):
 
 
 def error_details(exc):
-    """The FAILURE_FIELDS of any exception: the server's error code, HTTP status and answer, None where unknown."""
-    return dict(error_code=getattr(exc, 'code', None), status=getattr(exc, 'status', None),
-                json=getattr(exc, 'body', None))
+    """The FAILURE_FIELDS of any exception: our code, the server's error code, HTTP status and answer (None where
+    unknown)."""
+    return dict(error_code=getattr(exc, 'code', None), server_error_code=getattr(exc, 'server_code', None),
+                status=getattr(exc, 'status', None), json=getattr(exc, 'body', None))
 
 
 # --- what every transport raises (the direct one in _http, curl inside a pod in _exec) -------------------------------
@@ -59,48 +80,13 @@ def error_details(exc):
 class ConnectionFailed(OpsAuthError):
     """The server could not be reached (DNS, refused, TLS, timeout) or dropped the connection."""
 
-
-class NameNotResolved(ConnectionFailed):
-    """The host name of url does not resolve: a typo or a missing DNS entry, which a retry would only repeat."""
-
-    code = 'name_not_resolved'
-
-
-class TlsPortError(ConnectionFailed):
-    """url says http:// but the port speaks TLS (or the server says so): the fix is https://, not a retry."""
-
-    code = 'https_required'
+    code = 'connection_failed'
 
 
 class InvalidResponse(OpsAuthError):
     """The server answered, but not with the JSON the API documents (an HTML error page, say)."""
 
-    def __init__(self, message, status=None):
-        super(InvalidResponse, self).__init__(message)
-        self.status = status
+    code = 'invalid_response'
 
-
-class OriginRefused(OpsAuthError):
-    """A URL points at another server than the configured one: nothing was sent, credentials stay home."""
-
-
-class PathNotFound(InvalidResponse):
-    """HTTP 404 with a page that is not the API's JSON: a wrong path, or a url that points beside the API."""
-
-    code = 'not_found'
-
-
-class RedirectRefused(InvalidResponse):
-    """The server answered with a redirect; redirects are never followed (the credential would follow them)."""
-
-
-class ResponseTooLarge(InvalidResponse):
-    """The answer is larger than max_response_size; reading stopped there."""
-
-
-class DeadlineExceeded(ConnectionFailed):
-    """The whole request (connect, every read, the whole body) took longer than the timeout."""
-
-
-class CredentialError(OpsAuthError):
-    """A credential cannot be sent (a control character in it); the message names the option, never the value."""
+    def __init__(self, message, status=None, code=None):
+        super(InvalidResponse, self).__init__(message, code=code, status=status)

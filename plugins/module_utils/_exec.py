@@ -31,7 +31,7 @@ import os
 
 # How long a command in a container may run (the exec_timeout option's default, in _defaults.py with the others).
 from ansible_collections.opsauth.tokens.plugins.module_utils._defaults import DEFAULT_EXEC_TIMEOUT
-from ansible_collections.opsauth.tokens.plugins.module_utils._exec_errors import ExecCommandFailed, ExecOptionsError
+from ansible_collections.opsauth.tokens.plugins.module_utils._exec_errors import ExecCommandFailed, ExecError
 from ansible_collections.opsauth.tokens.plugins.module_utils._exec_process import MAX_EXEC_OUTPUT, run_process, stderr_excerpt
 from ansible_collections.opsauth.tokens.plugins.module_utils._exec_runtimes import RUNTIMES, HostRuntime
 from ansible_collections.opsauth.tokens.plugins.module_utils._transport import redact
@@ -77,23 +77,23 @@ class ExecTarget:
 
     @property
     def cli(self):
-        """The runtime's class (_exec_runtimes) for this target; ExecOptionsError for a runtime we do not know."""
+        """The runtime's class (_exec_runtimes) for this target; invalid_option for a runtime we do not know."""
         if self._cli is None:
             if self.runtime is None:
                 self._cli = HostRuntime(self)
             elif self.runtime in RUNTIMES:
                 self._cli = RUNTIMES[self.runtime](self)
             else:
-                raise ExecOptionsError('runtime must be one of %s, got %r' % (', '.join(RUNTIMES), self.runtime))
+                raise ExecError('runtime must be one of %s, got %r' % (', '.join(RUNTIMES), self.runtime), code='invalid_option')
         return self._cli
 
     def validate(self):
-        """Check that the options name exactly one target; raise ExecOptionsError with what to change."""
+        """Check that the options name exactly one target; raise invalid_option with what to change."""
         self.cli.validate()
         for value, option in ((self.container, 'container'), (self.pod, 'pod')):
             # A leading dash would be read by the CLI as one of its own flags.
             if value and value.startswith('-'):
-                raise ExecOptionsError('%s must not start with "-", got %r' % (option, value))
+                raise ExecError('%s must not start with "-", got %r' % (option, value), code='invalid_option')
 
     def describe(self):
         """The target in words, for messages."""
@@ -102,7 +102,7 @@ class ExecTarget:
     def command_argv(self, command, binary=None):
         """The full argv that runs ``command`` (a list) in the target, stdin attached."""
         if not isinstance(command, (list, tuple)) or not command:
-            raise ExecOptionsError('the command must be a non-empty argv list')
+            raise ExecError('the command must be a non-empty argv list', code='invalid_option')
         return self.cli.argv([str(part) for part in command], binary)
 
     def resolve_pod(self):

@@ -23,7 +23,7 @@ from urllib.parse import urlencode
 from ansible_collections.opsauth.tokens.plugins.module_utils._errors import ConnectionFailed, InvalidResponse
 from ansible_collections.opsauth.tokens.plugins.module_utils._exec_errors import (
     ExecCommandFailed,
-    ExecOptionsError,
+    ExecError,
     ExecOutputTooLarge,
 )
 from ansible_collections.opsauth.tokens.plugins.module_utils._exec_process import stderr_excerpt
@@ -35,6 +35,8 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._transport import (
 _SECRET_HEADER = re.compile(r'(authorization|cookie|token|secret|pass|key|csrf)', re.I)
 # Room for the -w trailer (a redirect URL and the status) on top of the body.
 _TRAILER_ROOM = 16 * 1024
+# curl's exit codes that have a code of their own (docs/errors.md): could not resolve, TLS handshake, certificate.
+_CURL_CODES = {6: 'name_not_resolved', 35: 'tls_error', 60: 'tls_error'}
 _STATUS_TRAILER = re.compile(r'\n([^\n]*)\n(\d{3})$')
 
 
@@ -55,7 +57,7 @@ class CurlTransport:
     def __init__(self, target, base_url, timeout=DEFAULT_TIMEOUT, validate_certs=True, curl='curl', secrets=(),
                  ca_path=None, max_response_size=DEFAULT_MAX_RESPONSE_SIZE):
         if parse_origin(base_url) is None:
-            raise ExecOptionsError('url must be an absolute http:// or https:// URL, got %r' % (base_url,))
+            raise ExecError('url must be an absolute http:// or https:// URL, got %r' % (base_url,), code='invalid_option')
         self.target = target
         self.base_url = base_url.strip().rstrip('/')
         self.timeout = timeout
@@ -98,7 +100,7 @@ class CurlTransport:
         argv += ['--max-filesize', str(int(self.max_response_size))]
         for name, value in sorted((headers or {}).items()):
             if _SECRET_HEADER.search(name):
-                raise ExecOptionsError('refusing to send header %s through curl: it would be visible on the command line' % name)
+                raise ExecError('refusing to send header %s through curl: it would be visible on the command line' % name, code='invalid_option')
             argv += ['-H', '%s: %s' % (name, value)]
         if has_body:
             if not any(name.lower() == 'content-type' for name in (headers or {})):
@@ -136,7 +138,8 @@ class CurlTransport:
             if result.rc == 28:
                 raise deadline_error(method.upper(), url, self.timeout)
             if result.rc in (6, 7, 35, 52, 56, 60):
-                raise ConnectionFailed('%s %s from %s failed: %s' % (method.upper(), url, self.target.describe(), message))
+                raise ConnectionFailed('%s %s from %s failed: %s' % (method.upper(), url, self.target.describe(), message),
+                                       code=_CURL_CODES.get(result.rc))
             raise ExecCommandFailed('curl in %s exited with status %d: %s' % (self.target.describe(), result.rc, message),
                                     rc=result.rc, stderr=redact(result.stderr, secrets))
         match = _STATUS_TRAILER.search(result.stdout)

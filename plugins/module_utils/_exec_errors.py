@@ -20,41 +20,19 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._errors import OpsA
 class ExecError(OpsAuthError):
     """Base of every error of the exec transport."""
 
-
-class ExecOptionsError(ExecError):
-    """The exec options do not name a usable target (found before anything runs)."""
-
-
-class ExecBinaryNotFound(ExecError):
-    """The runtime's CLI (docker, podman, kubectl) or the local program is not there or not executable."""
-
-
-class ExecRuntimeUnavailable(ExecError):
-    """The CLI runs but cannot reach its daemon or cluster, or is not allowed to."""
-
-
-class ExecTargetNotFound(ExecError):
-    """No such container, pod, or container in the pod."""
-
-
-class ExecTargetNotRunning(ExecError):
-    """The container or pod exists but is stopped, paused, completed or not scheduled yet."""
-
-
-class NoRunningPod(ExecError):
-    """A label selector found no pod in phase Running."""
-
-
-class ExecTimeout(ExecError):
-    """The command did not finish in time; it was killed."""
+    code = 'exec_failed'
 
 
 class ExecOutputTooLarge(ExecError):
     """The command printed more than MAX_EXEC_OUTPUT bytes (or the caller's max_output) on one stream; it was killed."""
 
+    code = 'exec_output_too_large'
+
 
 class ExecCommandFailed(ExecError):
     """The command ran and exited non-zero. ``stderr`` is already redacted."""
+
+    code = 'exec_command_failed'
 
     def __init__(self, message, rc=None, stderr=''):
         super(ExecCommandFailed, self).__init__(message)

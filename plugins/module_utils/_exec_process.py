@@ -28,11 +28,7 @@ import signal
 import subprocess
 import time
 
-from ansible_collections.opsauth.tokens.plugins.module_utils._exec_errors import (
-    ExecBinaryNotFound,
-    ExecOutputTooLarge,
-    ExecTimeout,
-)
+from ansible_collections.opsauth.tokens.plugins.module_utils._exec_errors import ExecError, ExecOutputTooLarge
 
 
 # What a command may print on stdout, and apart on stderr, before it is stopped. The jobs this collection runs print
@@ -66,20 +62,20 @@ def find_binary(name, option):
     """The full path of a CLI given as a path or a plain name (looked up on PATH)."""
     if os.sep in name:
         if not os.path.isfile(name):
-            raise ExecBinaryNotFound('%s %s does not exist; install it or give its full path in %s' % (option, name, option))
+            raise ExecError('%s %s does not exist; install it or give its full path in %s' % (option, name, option), code='exec_binary_not_found')
         if not os.access(name, os.X_OK):
-            raise ExecBinaryNotFound('%s %s is not executable' % (option, name))
+            raise ExecError('%s %s is not executable' % (option, name), code='exec_binary_not_found')
         return name
     found = shutil.which(name)
     if not found:
-        raise ExecBinaryNotFound('%s "%s" was not found on PATH; install it or give its full path in %s' % (option, name, option))
+        raise ExecError('%s "%s" was not found on PATH; install it or give its full path in %s' % (option, name, option), code='exec_binary_not_found')
     return found
 
 
 def run_process(argv, stdin, timeout, where, binary_for_errors, max_output=MAX_EXEC_OUTPUT):
     """Run ``argv`` with ``stdin`` (text or bytes) and return an ExecResult, whatever its exit status.
 
-    ``where`` names the target in the ExecTimeout and ExecOutputTooLarge messages; ``binary_for_errors`` the program
+    ``where`` names the target in the exec_timeout and ExecOutputTooLarge messages; ``binary_for_errors`` the program
     in the message when it cannot be started (default: argv[0]).
     """
     if isinstance(stdin, str):
@@ -91,12 +87,12 @@ def run_process(argv, stdin, timeout, where, binary_for_errors, max_output=MAX_E
         proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,  # pylint: disable=ansible-bad-function
                                 stderr=subprocess.PIPE, close_fds=True, start_new_session=True)
     except OSError as exc:
-        raise ExecBinaryNotFound('cannot run %s: %s' % (binary_for_errors or argv[0], exc.strerror or exc))
+        raise ExecError('cannot run %s: %s' % (binary_for_errors or argv[0], exc.strerror or exc), code='exec_binary_not_found')
     try:
         out, err = _communicate(proc, stdin or b'', timeout, max_output)
     except subprocess.TimeoutExpired:
         _kill_group(proc)
-        raise ExecTimeout('the command in %s did not finish within %d s (exec_timeout); it was stopped' % (where, timeout))
+        raise ExecError('the command in %s did not finish within %d s (exec_timeout); it was stopped' % (where, timeout), code='exec_timeout')
     except _OutputCapReached as exc:
         _kill_group(proc)
         raise ExecOutputTooLarge('the command in %s printed more than %d bytes on %s, more than any job of this '

@@ -18,15 +18,7 @@ __metaclass__ = type
 import json
 import re
 
-from ansible_collections.opsauth.tokens.plugins.module_utils._exec_errors import (
-    ExecCommandFailed,
-    ExecError,
-    ExecOptionsError,
-    ExecRuntimeUnavailable,
-    ExecTargetNotFound,
-    ExecTargetNotRunning,
-    NoRunningPod,
-)
+from ansible_collections.opsauth.tokens.plugins.module_utils._exec_errors import ExecCommandFailed, ExecError
 from ansible_collections.opsauth.tokens.plugins.module_utils._exec_process import find_binary, run_process, stderr_excerpt
 from ansible_collections.opsauth.tokens.plugins.module_utils._transport import redact, strip_html
 
@@ -81,8 +73,8 @@ class HostRuntime:
     def validate(self):
         given = [name for name in TARGET_OPTIONS if getattr(self.target, name)]
         if given:
-            raise ExecOptionsError('%s given without runtime; set runtime to docker, podman or kubectl '
-                                   '(or drop them to run on the target host itself)' % ', '.join(given))
+            raise ExecError('%s given without runtime; set runtime to docker, podman or kubectl '
+                            '(or drop them to run on the target host itself)' % ', '.join(given), code='invalid_option')
 
     def describe(self):
         return 'this host'
@@ -114,10 +106,10 @@ class ContainerRuntime(_CliRuntime):
 
     def validate(self):
         if not self.target.container:
-            raise ExecOptionsError('runtime=%s needs container (the name or id of the container, e.g. jms_core)' % self.name)
+            raise ExecError('runtime=%s needs container (the name or id of the container, e.g. jms_core)' % self.name, code='invalid_option')
         wrong = [name for name in KUBECTL_ONLY_OPTIONS if getattr(self.target, name)]
         if wrong:
-            raise ExecOptionsError('%s only apply to runtime=kubectl, not %s' % (', '.join(wrong), self.name))
+            raise ExecError('%s only apply to runtime=kubectl, not %s' % (', '.join(wrong), self.name), code='invalid_option')
 
     def describe(self):
         return '%s container %s' % (self.name, self.target.container)
@@ -132,11 +124,11 @@ class ContainerRuntime(_CliRuntime):
         first = _first_lines(stderr, 1)
         line = first[0] if first else ''
         if _DOCKER_NOT_FOUND.search(line) or _PODMAN_NOT_FOUND.search(line):
-            raise ExecTargetNotFound('%s does not exist: check the container name (%s ps -a)' % (where, self.name))
+            raise ExecError('%s does not exist: check the container name (%s ps -a)' % (where, self.name), code='exec_target_not_found')
         if _DOCKER_NOT_RUNNING.search(line) or _PODMAN_NOT_RUNNING.search(line):
-            raise ExecTargetNotRunning('%s is not running (%s); start it first' % (where, redact(line, secrets)))
+            raise ExecError('%s is not running (%s); start it first' % (where, redact(line, secrets)), code='exec_target_not_running')
         if _DOCKER_UNAVAILABLE.search(line) or _PODMAN_UNAVAILABLE.search(line):
-            raise ExecRuntimeUnavailable('%s cannot reach its daemon: %s' % (self.name, redact(line, secrets)))
+            raise ExecError('%s cannot reach its daemon: %s' % (self.name, redact(line, secrets)), code='exec_runtime_unavailable')
         if result.rc in (126, 127) and _OCI_NOT_FOUND.search(stderr):
             raise ExecCommandFailed('%s: the program to run was not found in the container: %s'
                                     % (where, redact(stderr_excerpt(stderr), secrets)), rc=result.rc,
@@ -150,9 +142,9 @@ class KubectlRuntime(_CliRuntime):
     def validate(self):
         target = self.target
         if target.pod and target.pod_selector:
-            raise ExecOptionsError('give either pod or pod_selector, not both')
+            raise ExecError('give either pod or pod_selector, not both', code='invalid_option')
         if not (target.pod or target.pod_selector):
-            raise ExecOptionsError('runtime=kubectl needs pod (a pod name) or pod_selector (a label selector such as app=front-end)')
+            raise ExecError('runtime=kubectl needs pod (a pod name) or pod_selector (a label selector such as app=front-end)', code='invalid_option')
 
     def describe(self):
         target = self.target
@@ -175,7 +167,7 @@ class KubectlRuntime(_CliRuntime):
 
     def argv(self, command, binary=None):
         if not self.target.pod_name:
-            raise ExecOptionsError('the pod is not known yet: call resolve_pod() first')
+            raise ExecError('the pod is not known yet: call resolve_pod() first', code='invalid_option')
         argv = self.base(binary) + ['exec', '-i', self.target.pod_name]
         if self.target.container:
             argv += ['-c', self.target.container]
@@ -193,21 +185,21 @@ class KubectlRuntime(_CliRuntime):
             return  # the command ran in the pod and failed: that is the caller's business
         for line in _first_lines(stderr, 5):
             if _KUBECTL_POD_NOT_FOUND.search(line) or _KUBECTL_NS_NOT_FOUND.search(line):
-                raise ExecTargetNotFound('%s does not exist: %s' % (where, line))
+                raise ExecError('%s does not exist: %s' % (where, line), code='exec_target_not_found')
             match = _KUBECTL_COMPLETED.search(line)
             if match:
-                raise ExecTargetNotRunning('%s has completed (phase %s); exec needs a Running pod' % (where, match.group(1)))
+                raise ExecError('%s has completed (phase %s); exec needs a Running pod' % (where, match.group(1)), code='exec_target_not_running')
             if _KUBECTL_CONTAINER_NOT_FOUND.search(line):
-                raise ExecTargetNotFound('%s: %s' % (where, line[len('error: '):]))
+                raise ExecError('%s: %s' % (where, line[len('error: '):]), code='exec_target_not_found')
             if _KUBECTL_NOT_SCHEDULED.search(line):
-                raise ExecTargetNotRunning('%s is not scheduled on a node yet (Pending)' % where)
+                raise ExecError('%s is not scheduled on a node yet (Pending)' % where, code='exec_target_not_running')
             if _KUBECTL_CONTAINER_NOT_RUNNING.search(line):
-                raise ExecTargetNotRunning('%s is not running: %s' % (where, line))
+                raise ExecError('%s is not running: %s' % (where, line), code='exec_target_not_running')
             if _KUBECTL_UNAVAILABLE.search(line):
-                raise ExecRuntimeUnavailable('kubectl cannot reach the cluster: %s' % redact(line, secrets))
+                raise ExecError('kubectl cannot reach the cluster: %s' % redact(line, secrets), code='exec_runtime_unavailable')
 
     def find_running_pod(self, selector):
-        """The name of a Running pod matching the label selector in ``namespace``; NoRunningPod when there is none.
+        """The name of a Running pod matching the label selector in ``namespace``; exec_no_running_pod when there is none.
 
         A pod that is being deleted keeps phase Running while it terminates, and exec into it fails halfway: skip it.
         Among the rest, a pod whose containers are all ready wins; ties go to the name, so reruns pick the same pod.
@@ -226,7 +218,7 @@ class KubectlRuntime(_CliRuntime):
             raise ExecError('kubectl get pods -o json did not print JSON: "%s"' % strip_html(result.stdout))
         where = 'namespace %s' % (target.namespace or '(the context default)')
         if not items:
-            raise NoRunningPod('no pod in %s matches the label selector %s; check namespace and pod_selector' % (where, selector))
+            raise ExecError('no pod in %s matches the label selector %s; check namespace and pod_selector' % (where, selector), code='exec_no_running_pod')
         candidates, seen = [], []
         for item in items:
             name = (item.get('metadata') or {}).get('name') or ''
@@ -242,9 +234,9 @@ class KubectlRuntime(_CliRuntime):
             ready = bool(statuses) and all(cs.get('ready') for cs in statuses)
             candidates.append((0 if ready else 1, name))
         if not candidates:
-            raise NoRunningPod('no Running pod in %s matches the label selector %s%s; found: %s'
-                               % (where, selector, ' with a container %s' % target.container if target.container else '',
-                                  ', '.join(sorted(seen))))
+            raise ExecError('no Running pod in %s matches the label selector %s%s; found: %s'
+                            % (where, selector, ' with a container %s' % target.container if target.container else '',
+                               ', '.join(sorted(seen))), code='exec_no_running_pod')
         return sorted(candidates)[0][1]
 
 

@@ -32,8 +32,7 @@ import time
 import traceback
 import warnings
 
-from ansible_collections.opsauth.tokens.plugins.module_utils._errors import (
-    ConnectionFailed, CredentialError, NameNotResolved, OpsAuthError, TlsPortError)
+from ansible_collections.opsauth.tokens.plugins.module_utils._errors import ConnectionFailed, OpsAuthError
 from ansible_collections.opsauth.tokens.plugins.module_utils._tls import peer_certificate, speaks_tls
 from ansible_collections.opsauth.tokens.plugins.module_utils._transport import (
     DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_RETRIES, DEFAULT_TIMEOUT, IDEMPOTENT_METHODS, MAX_BACKOFF, REDIRECT_STATUSES,
@@ -102,7 +101,7 @@ def bearer_auth(token, keyword='Bearer', name='token'):
     """``Authorization: <keyword> <token>`` as an auth object; ``name`` is the option named if the token is bad."""
     value = clean_credential(name, token)
     if not value:
-        raise CredentialError('%s is empty' % name)
+        raise OpsAuthError('%s is empty' % name, code='invalid_credential')
     return HeaderAuth({'Authorization': '%s %s' % (keyword or 'Bearer', value)}, secrets=(token, value))
 
 
@@ -155,7 +154,8 @@ class HttpClient:
                  headers=None, session=None, sleep=time.sleep, max_response_size=DEFAULT_MAX_RESPONSE_SIZE,
                  clock=time.monotonic):
         if not HAS_REQUESTS:
-            raise OpsAuthError('The Python library "requests" is required: install it with pip install requests')
+            raise OpsAuthError('The Python library "requests" is required: install it with pip install requests',
+                               code='missing_library')
         if parse_origin(base_url) is None:
             raise OpsAuthError('url must be an absolute http:// or https:// URL, got %r' % (base_url,))
         if not timeout or timeout <= 0:
@@ -205,7 +205,8 @@ class HttpClient:
                 resp, body = self._send(method, url, params, json_body, data, headers, auth)
             except requests.exceptions.SSLError as exc:
                 raise ConnectionFailed('TLS verification failed for %s (%s): give the CA bundle in ca_path, or set '
-                                       'validate_certs=false for a test server' % (self.base_url, _reason(exc, secrets)))
+                                       'validate_certs=false for a test server' % (self.base_url, _reason(exc, secrets)),
+                                       code='tls_error')
             except (requests.exceptions.ConnectionError, requests.exceptions.Timeout,
                     requests.exceptions.ChunkedEncodingError) as exc:
                 self._raise_if_final(method, url, attempt, exc, secrets)
@@ -214,13 +215,14 @@ class HttpClient:
                     self._sleep(self._backoff(attempt))
                     continue
                 raise ConnectionFailed('%s %s failed after %d attempt(s): %s'
-                                       % (method, url, attempt, _reason(exc, secrets)))
+                                       % (method, url, attempt, _reason(exc, secrets)),
+                                       code='timeout' if isinstance(exc, requests.exceptions.Timeout) else None)
             except (requests.exceptions.InvalidHeader, ValueError) as exc:
                 # requests' InvalidHeader and http.client's "Invalid header value b'...'" quote the whole header value,
                 # credential included: never pass their text on.
                 if isinstance(exc, requests.exceptions.InvalidHeader) or 'header' in str(exc).lower():
-                    raise CredentialError('%s %s: a header value holds a character HTTP does not allow (a line '
-                                          'break?); the value is not shown' % (method, url))
+                    raise OpsAuthError('%s %s: a header value holds a character HTTP does not allow (a line '
+                                       'break?); the value is not shown' % (method, url), code='invalid_credential')
                 raise ConnectionFailed('%s %s could not be sent: %s' % (method, url, _reason(exc, secrets)))
             except requests.exceptions.RequestException as exc:
                 raise ConnectionFailed('%s %s could not be sent: %s' % (method, url, _reason(exc, secrets)))
@@ -268,12 +270,12 @@ class HttpClient:
             host = match.group(1) if match else parse_origin(url)[1]
             where = 'url' if host == parse_origin(url)[1] else 'the proxy variables (HTTPS_PROXY, HTTP_PROXY)'
             reason = re.search(r'\[Errno -?\d+\] ([^)\'"]+)', text)
-            raise NameNotResolved('%s %s: the host name %s does not resolve (%s); not retried: check the host name in '
-                                  '%s' % (method, url, host, reason.group(1) if reason else 'DNS', where))
+            raise ConnectionFailed('%s %s: the host name %s does not resolve (%s); not retried: check the host name in '
+                                   '%s' % (method, url, host, reason.group(1) if reason else 'DNS', where), code='name_not_resolved')
         parsed = parse_origin(url)
         if parsed[0] == 'http' and _PLAIN_REFUSED.search(text) and speaks_tls(parsed[1], parsed[2], self.timeout):
-            raise TlsPortError('%s %s failed after %d attempt(s): %s; the port speaks TLS: use %s in url'
-                               % (method, url, attempt, _reason(exc, secrets), https_url(url)))
+            raise ConnectionFailed('%s %s failed after %d attempt(s): %s; the port speaks TLS: use %s in url'
+                                   % (method, url, attempt, _reason(exc, secrets), https_url(url)), code='https_required')
 
     @staticmethod
     def _may_retry(method, retry, never_sent=False):

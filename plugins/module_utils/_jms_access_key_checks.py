@@ -24,6 +24,8 @@ KEYS_PATH = '/api/v1/authentication/access-keys/'
 class AccessKeyError(JumpServerError):
     """An access-key job cannot go on; the message says what to do."""
 
+    code = 'access_key_error'
+
 
 # JumpServer's key ids are UUIDs in the canonical 8-4-4-4-12 form. Nothing else may go into a path: ``../`` would
 # reach other endpoints with the user's credentials, ``?``/``#`` would change the request.
@@ -34,7 +36,7 @@ def key_id_or_fail(key_id, source='the id option'):
     """The id in canonical (lower-case) form, or AccessKeyError; the value itself is not quoted."""
     if not isinstance(key_id, str) or not _UUID.match(key_id):
         raise AccessKeyError('the access key id from %s must be a UUID (8-4-4-4-12 hex digits, as JumpServer shows '
-                             'it): an id goes into the URL path, so nothing was sent with it' % source)
+                             'it): an id goes into the URL path, so nothing was sent with it' % source, code='invalid_option')
     return key_id.lower()
 
 
@@ -49,4 +51,4 @@ def a_key(data, what):
     shape = ('a JSON object without an id' if isinstance(data, dict) else 'an empty body' if data is None else
              'a JSON %s' % {list: 'list', bool: 'boolean', str: 'string'}.get(type(data), 'number'))
     raise AccessKeyError("%s answered %s, not an access key (a JSON object with an id): check that url points at "
-                         "JumpServer's API" % (what, shape))
+                         "JumpServer's API" % (what, shape), code='invalid_response')

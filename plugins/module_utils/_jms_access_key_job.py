@@ -18,16 +18,13 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.opsauth.tokens.plugins.module_utils._errors import OpsAuthError
-from ansible_collections.opsauth.tokens.plugins.module_utils._jms_access_key_steps import (
-    KeySteps,
-    OldKeyLeft,
-    PendingKeyLost,
-)
+from ansible_collections.opsauth.tokens.plugins.module_utils._jms_access_key_checks import AccessKeyError
+from ansible_collections.opsauth.tokens.plugins.module_utils._jms_access_key_steps import KeySteps, OldKeyLeft
 from ansible_collections.opsauth.tokens.plugins.module_utils._jms_access_keys import AccessKeyApi, key_view
 from ansible_collections.opsauth.tokens.plugins.module_utils._time import parse_duration
 from ansible_collections.opsauth.tokens.plugins.module_utils._token_file import remove_token_file
 
-__all__ = ('AccessKeyJob', 'AccessKeyRun', 'OldKeyLeft', 'PendingKeyLost')
+__all__ = ('AccessKeyJob', 'AccessKeyRun', 'OldKeyLeft')
 
 
 class AccessKeyJob(KeySteps):
@@ -98,9 +95,9 @@ class AccessKeyJob(KeySteps):
     def promoted(self, key, secret, resumed):
         # run() promoted a pending key that works; one that did not was deleted and is in deleted_ids.
         if self.pending_lost and not self.check:
-            raise PendingKeyLost('the pending access key %s no longer signs a request and was deleted; nothing was '
+            raise AccessKeyError('the pending access key %s no longer signs a request and was deleted; nothing was '
                                  'promoted, access key %s is still current: put it back where the pending one was '
-                                 'stored' % (self.pending_lost, self.record.get('id')))
+                                 'stored' % (self.pending_lost, self.record.get('id')), code='pending_key_lost')
         self.verified = self.verify(key, secret) if key else False
         return self.result(key, secret, msg='no pending access key to promote')
 

@@ -47,7 +47,7 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._token_file import 
     write_token_file,
 )
 
-__all__ = ('KeySteps', 'OldKeyLeft', 'PendingKeyLost')
+__all__ = ('KeySteps', 'OldKeyLeft')
 
 # The fields of the file that describe the current key (the rest: pending, previous, and what others record there).
 _CURRENT_FIELDS = KEY_FIELDS + ('secret', 'url', IDENTITY_KEY)
@@ -58,16 +58,14 @@ LEGACY_IDENTITY = dict(server='url')
 class OldKeyLeft(AccessKeyError):
     """The new key is current (in dest and in ``result``); retiring the old one failed. The next run retires it."""
 
+    code = 'old_key_left'
+
     def __init__(self, cause, result):
         super(OldKeyLeft, self).__init__(
             'access key %s is current and in dest, but retiring the old key %s failed (%s); the next run retires it '
             '(or delete it with state=absent and id)' % (result['id'], (result['previous'] or {}).get('id'), cause),
-            code=getattr(cause, 'code', None), status=getattr(cause, 'status', None))
+            server_code=getattr(cause, 'server_code', None), status=getattr(cause, 'status', None))
         self.result = result
-
-
-class PendingKeyLost(AccessKeyError):
-    """state=promoted found a pending key that no longer signs a request: it was deleted, nothing was promoted."""
 
 
 class KeySteps:
@@ -259,7 +257,8 @@ class KeySteps:
             self.record['pending'] = dict(key_view(new), secret=secret, reason=reason)
             self.save()
             if not self.api.signs(new['id'], secret):
-                raise AccessKeyError('JumpServer refused a request signed with the new access key (HTTP 401)', status=401)
+                raise AccessKeyError('JumpServer refused a request signed with the new access key (HTTP 401)',
+                                     code='credential_rejected', status=401)
             want = dict(((name, old[name]) for name in ('ip_group', 'is_active')) if old else (), **self.want)
             want['is_active'] = True  # a pending key is made to be used
             changes = self.differences(new, want)
@@ -270,8 +269,8 @@ class KeySteps:
         except OpsAuthError as exc:
             self._forget(new['id'])
             raise AccessKeyError('%s; the new access key %s was deleted again, dest and any old key are unchanged'
-                                 % (str(exc).rstrip('.'), new['id']), code=getattr(exc, 'code', None),
-                                 status=getattr(exc, 'status', None), body=getattr(exc, 'body', None))
+                                 % (str(exc).rstrip('.'), new['id']), code=exc.code, server_code=exc.server_code,
+                                 status=exc.status, body=exc.body)
         except Exception:
             self._forget(new['id'])
             raise

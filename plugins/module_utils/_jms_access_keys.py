@@ -32,6 +32,7 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._jms_access_key_che
 from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import JumpServerClient
 from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver_errors import (
     CredentialRejected,
+    answer_code,
     describe_body,
 )
 from ansible_collections.opsauth.tokens.plugins.module_utils._time import iso_utc
@@ -49,6 +50,8 @@ _CREDENTIALS = ('password', 'token', 'private_token', 'session_id')
 
 class KeyLimitReached(AccessKeyError):
     """The user already has the 10 keys JumpServer allows."""
+
+    code = 'key_limit_reached'
 
 
 def key_view(data):
@@ -125,7 +128,8 @@ class AccessKeyApi:
                     body=resp.json)
         created = self.client.check(resp, expected=(201,), method='POST').json
         if not isinstance(created, dict) or not created.get('id') or not created.get('secret'):
-            raise AccessKeyError('POST %s answered 201 without an id and a secret' % KEYS_PATH, status=201)
+            raise AccessKeyError('POST %s answered 201 without an id and a secret' % KEYS_PATH, code='invalid_response',
+                                 status=201)
         return created
 
     def _post_create(self):
@@ -139,7 +143,8 @@ class AccessKeyApi:
         if backend == 'password':
             if not _given(self._confirm_password):
                 raise AccessKeyError('creating an access key needs a confirmation of the password (412 '
-                                     'user_confirm_required): give confirm_password, or log in with password')
+                                     'user_confirm_required): give confirm_password, or log in with password',
+                                     code='confirmation_required')
             body = {'confirm_type': level, 'secret_key': self._confirm_password}
         elif backend == 'mfa':
             code = self._mfa_code
@@ -147,17 +152,19 @@ class AccessKeyApi:
                 code = totp(self._mfa_totp_secret, at=self.client.clock())
             if not _given(code):
                 raise AccessKeyError('creating an access key needs an MFA confirmation for this user (412 '
-                                     'user_confirm_required, confirm backend mfa): give mfa_code or mfa_totp_secret')
+                                     'user_confirm_required, confirm backend mfa): give mfa_code or mfa_totp_secret',
+                                     code='confirmation_required')
             body = {'confirm_type': level, 'mfa_type': 'otp', 'secret_key': code}
         else:
             raise AccessKeyError('the server asks for a %r confirmation (%s) that this module cannot give; create '
-                                 'the key in the web UI' % (backend or level, describe_body(resp.json)))
+                                 'the key in the web UI' % (backend or level, describe_body(resp.json)),
+                                 code='confirmation_required')
         # Not retried: a confirmation that reached the server counts like a login attempt.
         answer = self.client.request('POST', CONFIRM_PATH, body=body, retry=RETRY_NEVER)
         if answer.status != 200:
             raise AccessKeyError('the server refused the %s confirmation needed to create an access key (HTTP %d: %s)'
                                  % (backend, answer.status, describe_body(answer.json)), code='confirm_failed',
-                                 status=answer.status, body=answer.json)
+                                 server_code=answer_code(answer.json), status=answer.status, body=answer.json)
 
     def username(self):
         """Whose keys these are: the task's username with a password, else the profile's (one GET)."""

@@ -124,9 +124,7 @@ _opsauth_private_token()
 class PrivateTokenError(OpsAuthError):
     """The job ran but JumpServer (or the container) could not do it."""
 
-
-class UserNotFound(PrivateTokenError):
-    """JumpServer has no user of that name."""
+    code = 'private_token_failed'
 
 
 class ResultNotFound(PrivateTokenError):
@@ -135,6 +133,8 @@ class ResultNotFound(PrivateTokenError):
 
 class FailedMidway(PrivateTokenError):
     """The job stopped at one user; ``results`` holds what it did for the users before it (their tokens too)."""
+
+    code = 'failed_midway'
 
     def __init__(self, message, results):
         super(FailedMidway, self).__init__(message)
@@ -192,23 +192,23 @@ def run_private_token_job(target, username, **kwargs):
 def run_private_tokens_job(target, usernames, state='present', rotate=False, check=False, apps_dir=None, python=None):
     """Do the whole job for every user in ONE exec in ``target`` (an _exec.ExecTarget).
 
-    Returns {username: {changed, existed, created, token, date_created}}. Raises UserNotFound (naming every unknown
+    Returns {username: {changed, existed, created, token, date_created}}. Raises user_not_found (naming every unknown
     user; nothing was done), FailedMidway (with what was done before), PrivateTokenError or an _exec_errors error.
     """
     usernames = list(usernames or [])
     if not usernames or not all(usernames):
-        raise PrivateTokenError('every username must be a non-empty string')
+        raise PrivateTokenError('every username must be a non-empty string', code='invalid_option')
     if len(set(usernames)) != len(usernames):
-        raise PrivateTokenError('usernames lists a user more than once')
+        raise PrivateTokenError('usernames lists a user more than once', code='invalid_option')
     if state not in ('present', 'absent'):
-        raise PrivateTokenError('state must be present or absent, got %r' % (state,))
+        raise PrivateTokenError('state must be present or absent, got %r' % (state,), code='invalid_option')
     if rotate and state != 'present':
-        raise PrivateTokenError('rotate=true needs state=present (state=absent deletes the token)')
+        raise PrivateTokenError('rotate=true needs state=present (state=absent deletes the token)', code='invalid_option')
     apps_dir = apps_dir or DEFAULT_APPS_DIR
     if not apps_dir.startswith('/'):
-        raise PrivateTokenError('apps_dir must be an absolute path in the container, got %r' % (apps_dir,))
+        raise PrivateTokenError('apps_dir must be an absolute path in the container, got %r' % (apps_dir,), code='invalid_option')
     if python and python.startswith('-'):
-        raise PrivateTokenError('python must be a path or a command name, got %r' % (python,))
+        raise PrivateTokenError('python must be a path or a command name, got %r' % (python,), code='invalid_option')
     nonce = new_nonce()
     try:
         result = target.run(build_command(apps_dir, python), stdin=build_request(usernames, state, rotate, check, nonce))
@@ -231,9 +231,9 @@ def run_private_tokens_job(target, usernames, state='present', rotate=False, che
     error = data.get('error')
     if error == 'user_not_found':
         missing = data.get('missing') or []
-        raise UserNotFound('JumpServer has no user named %s; check %s (the login name, not the display name); nothing '
-                           'was changed' % (', '.join(json.dumps(name) for name in missing),
-                                            'username' if len(usernames) == 1 else 'usernames'))
+        raise PrivateTokenError('JumpServer has no user named %s; check %s (the login name, not the display name); nothing '
+                                'was changed' % (', '.join(json.dumps(name) for name in missing),
+                                                 'username' if len(usernames) == 1 else 'usernames'), code='user_not_found')
     if error == 'not_jumpserver':
         raise PrivateTokenError('%s does not look like JumpServer core: %s' % (target.describe(), data.get('detail')))
     if error == 'failed':

@@ -55,7 +55,7 @@ class RequestRun:
         # The action plugin logs in again once for the run and sends the request again: only when that is safe, as
         # for the module's own login (a method that changes nothing, or a 401 of the authentication, before the view).
         return isinstance(exc, CredentialRejected) and (
-            self.params['method'] in SAFE_METHODS or exc.code in ('not_authenticated', 'authentication_failed'))
+            self.params['method'] in SAFE_METHODS or exc.server_code in ('not_authenticated', 'authentication_failed'))
 
     def send(self, client):
         params, check_mode = self.params, self.module.check_mode

@@ -21,15 +21,14 @@ import time
 
 # The Default organisation (org_id's default) and the one language of every client: _defaults.py says why.
 from ansible_collections.opsauth.tokens.plugins.module_utils._defaults import DEFAULT_JMS_LANGUAGE, DEFAULT_ORG_ID
-from ansible_collections.opsauth.tokens.plugins.module_utils._errors import InvalidResponse
+from ansible_collections.opsauth.tokens.plugins.module_utils._errors import STATUS_CODES, InvalidResponse
 from ansible_collections.opsauth.tokens.plugins.module_utils._http import HttpClient, bearer_auth
 from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver_auth import AccessKeyAuth, PasswordAuth, select_auth
 from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver_errors import (
-    ApiError,
-    AuthOptionsError,
     CredentialRejected,
-    PaginationLimitExceeded,
+    JumpServerError,
     UnknownOrganization,
+    answer_code,
     describe_body,
 )
 from ansible_collections.opsauth.tokens.plugins.module_utils._time import epoch_from_iso, iso_from_epoch, iso_utc, seconds_left
@@ -137,7 +136,7 @@ class JumpServerClient:
     def login(self):
         """Password login; a plain dict: token, keyword, date_expired, expires_in, expires_at, user{id,username,name}."""
         if not isinstance(self.auth, PasswordAuth):
-            raise AuthOptionsError('a login needs username and password')
+            raise JumpServerError('a login needs username and password', code='invalid_option')
         result = self.auth.authenticate(self)
         self._authenticated = True
         return dict(result, user=dict(result['user']))
@@ -146,7 +145,7 @@ class JumpServerClient:
         """Use the answer of a password login made elsewhere (the run's token cache, by an action plugin) instead of
         logging in: ``result`` holds ``token`` and ``keyword``."""
         if not isinstance(self.auth, PasswordAuth):
-            raise AuthOptionsError('a login can only be handed over for username and password')
+            raise JumpServerError('a login can only be handed over for username and password', code='invalid_option')
         self.auth.result = dict(token=result['token'], keyword=result.get('keyword') or 'Bearer')
         self._authenticated = True
         # A 401 for it is the action plugin's to answer, once for the whole run: no login of our own.
@@ -175,7 +174,7 @@ class JumpServerClient:
         raise CredentialRejected('%s %s answered HTTP 401 (%s) for the token of this task\'s login; logged in again, but '
                                  'did not repeat the request because the server may have processed it: check the '
                                  'server and run again' % (method, path, describe_body(resp.json)),
-                                 code='not_repeated', status=401, body=resp.json)
+                                 code='not_repeated', server_code=answer_code(resp.json), status=401, body=resp.json)
 
     def _may_log_in_again(self):
         # Only a token this client obtained itself (never a token, key or session the user gave), and only once.
@@ -198,20 +197,21 @@ class JumpServerClient:
             raise
 
     def check(self, resp, expected=(200,), what=None, method='GET'):
-        """Return ``resp`` when its status is expected; raise CredentialRejected on 401, else ApiError."""
+        """Return ``resp`` when its status is expected; raise CredentialRejected on 401, else JumpServerError."""
         if resp.status in expected:
             return resp
         body = resp.json
-        code = (body.get('error') or body.get('code')) if isinstance(body, dict) else None
+        code = answer_code(body)
         if resp.status == 401:
             raise CredentialRejected('JumpServer refused the %s (HTTP 401: %s)' % (what or self.auth.DESCRIPTION, describe_body(body)),
-                                     code=code, status=401, body=body)
+                                     server_code=code, status=401, body=body)
         wanted = ', '.join(str(status) for status in expected)
         # A 404 names the whole URL, with a hint when url repeats the /api/v1 every path starts with.
         where, hint = (describe_url(resp.url), url_hint(resp.url)) if resp.status == 404 else (_path_of(resp.url), '')
         hint = '; ' + hint if hint else ''
-        raise ApiError('%s %s answered HTTP %d, expected %s: %s%s' % (method, where, resp.status, wanted, describe_body(body), hint),
-                       code=code, status=resp.status, body=body)
+        raise JumpServerError('%s %s answered HTTP %d, expected %s: %s%s' % (method, where, resp.status, wanted, describe_body(body), hint),
+                              code='permission_denied' if resp.status == 403 else STATUS_CODES.get(resp.status), server_code=code,
+                              status=resp.status, body=body)
 
     def check_token(self, token=None, keyword='Bearer'):
         """GET /api/v1/users/profile/ with ``token`` (or the configured auth); return the profile.
@@ -227,7 +227,7 @@ class JumpServerClient:
     def paginate(self, path, query=None, org_id=None, max_pages=DEFAULT_MAX_PAGES, max_items=DEFAULT_MAX_ITEMS):
         """Every item of a list endpoint, fetched with limit/offset at the largest page size the server serves.
 
-        At most ``max_pages`` requests and ``max_items`` items, else PaginationLimitExceeded: a list that large is a
+        At most ``max_pages`` requests and ``max_items`` items, else too_many_pages/too_many_items: a list that large is a
         wrong path or a missing filter, and reading it whole would only cost memory and the server's rate limit.
         A 429 is retried by the HTTP layer after the server's Retry-After.
         """
@@ -236,7 +236,7 @@ class JumpServerClient:
         pages = 0
         while True:
             if pages >= max_pages:
-                raise PaginationLimitExceeded(
+                raise JumpServerError(
                     'GET %s has more pages than max_pages=%d allows (%d items read); add a filter to query, or raise '
                     'max_pages' % (path, max_pages, len(items)), code='too_many_pages')
             params = dict(query or {})
@@ -260,7 +260,7 @@ class JumpServerClient:
     def _check_items(path, items, max_items, count=None):
         if len(items) > max_items:
             total = ' (the list has %d)' % count if isinstance(count, int) else ''
-            raise PaginationLimitExceeded(
+            raise JumpServerError(
                 'GET %s returned more than max_items=%d items%s; add a filter to query, or raise max_items'
                 % (path, max_items, total), code='too_many_items')
 
@@ -284,11 +284,11 @@ class JumpServerClient:
             if org != org.lower():
                 # The server looks the header up as it is in a dict of lower-case ids: any other spelling is Default.
                 raise UnknownOrganization('org_id %s must be written in lower case: JumpServer matches org ids exactly '
-                                          'and would silently use the Default org' % org, code='object_does_not_exist')
+                                          'and would silently use the Default org' % org)
             resp = self._get_with(token, keyword, '%s%s/' % (ORGS_PATH, org))
             code = resp.json.get('code') if isinstance(resp.json, dict) else None
             if resp.status == 404 and code in ('object_does_not_exist', 'not_found'):
-                raise self._unknown_org(org, 'id')
+                raise self._unknown_org(org, 'id', code)
             body = self._org_answer(resp, org)
             return str(body.get('id') or org) if isinstance(body, dict) else org
         resp = self._get_with(token, keyword, ORGS_PATH, {'name': org, 'limit': MAX_PAGE_SIZE})
@@ -308,19 +308,19 @@ class JumpServerClient:
 
     def _org_answer(self, resp, org):
         if resp.status == 403:
-            raise ApiError('cannot check that organisation %s exists: this user may not read %s (HTTP 403); give it '
-                           'the permission to view organisations, or use a built-in org (default, root, system)'
-                           % (org, ORGS_PATH), code='permission_denied', status=403)
+            raise JumpServerError('cannot check that organisation %s exists: this user may not read %s (HTTP 403); give it '
+                                  'the permission to view organisations, or use a built-in org (default, root, system)'
+                                  % (org, ORGS_PATH), code='permission_denied', status=403)
         if resp.status != 200 or resp.json is None:
             return self.check(resp, what='credential used to check org_id').json
         return resp.json
 
-    def _unknown_org(self, org, kind):
+    def _unknown_org(self, org, kind, server_code=None):
         return UnknownOrganization(
             'org_id %s is no organisation %s of %s (JumpServer would silently use the Default org instead); list the '
             'organisations with opsauth.tokens.jms_request path=%s' % (org, 'id' if kind == 'id' else 'name',
                                                                        self.base_url, ORGS_PATH),
-            code='object_does_not_exist', status=404)
+            server_code=server_code, status=404)
 
 
 def _is_uuid(value):

@@ -21,7 +21,7 @@ from email.utils import formatdate
 
 from ansible_collections.opsauth.tokens.plugins.module_utils._http import bearer_auth, cookie_auth
 from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver_errors import (
-    LOGIN_ERROR_HINTS, AuthOptionsError, LoginConfirmError, MfaError, describe_body, login_answer, login_error)
+    LOGIN_ERROR_HINTS, JumpServerError, LoginFailed, describe_body, login_answer, login_code, login_error)
 from ansible_collections.opsauth.tokens.plugins.module_utils._time import expiry_fields
 from ansible_collections.opsauth.tokens.plugins.module_utils._totp import TotpSecretError, decode_secret, totp
 from ansible_collections.opsauth.tokens.plugins.module_utils._transport import RETRY_CONNECT, clean_credential, origin
@@ -37,15 +37,15 @@ SIGNED_HEADERS = ['(request-target)', 'accept', 'date']
 
 
 def _httpsig_auth_class():
-    """httpsig's requests auth class; AuthOptionsError when it cannot be imported.
+    """httpsig's requests auth class; invalid_option when it cannot be imported.
 
     Imported on first use, not with this module: only access-key auth needs it.
     """
     try:
         from httpsig.requests_auth import HTTPSignatureAuth
     except ImportError as exc:
-        raise AuthOptionsError('access keys need the Python library httpsig, which cannot be imported here (%s): '
-                               'pip install pyhttpsig' % exc)
+        raise JumpServerError('access keys need the Python library httpsig, which cannot be imported here (%s): '
+                              'pip install pyhttpsig' % exc, code='invalid_option')
     return HTTPSignatureAuth
 
 
@@ -67,7 +67,7 @@ class _AuthMethod:
         return self._options.get(name)
 
     def validate(self):
-        """Check the options without any network; raise AuthOptionsError."""
+        """Check the options without any network; raise invalid_option."""
 
     def authenticate(self, client):
         """Obtain what ``apply`` needs (network only for a password login)."""
@@ -79,7 +79,7 @@ class _AuthMethod:
     def _require(self, *names):
         missing = [name for name in names if not _given(self.option(name))]
         if missing:
-            raise AuthOptionsError('%s login needs %s too' % (self.NAME, ' and '.join(missing)))
+            raise JumpServerError('%s login needs %s too' % (self.NAME, ' and '.join(missing)), code='invalid_option')
 
 
 class PasswordAuth(_AuthMethod):
@@ -96,14 +96,14 @@ class PasswordAuth(_AuthMethod):
     def validate(self):
         self._require('username', 'password')
         if _given(self.option('mfa_code')) and _given(self.option('mfa_totp_secret')):
-            raise AuthOptionsError('give either mfa_code or mfa_totp_secret, not both')
+            raise JumpServerError('give either mfa_code or mfa_totp_secret, not both', code='invalid_option')
         if _given(self.option('mfa_totp_secret')):
             try:
                 decode_secret(self.option('mfa_totp_secret'))
             except TotpSecretError as exc:
-                raise AuthOptionsError(str(exc))
+                raise JumpServerError(str(exc), code='invalid_option')
         if (self.option('login_confirm_timeout') or 0) < 0:
-            raise AuthOptionsError('login_confirm_timeout must be 0 or more seconds')
+            raise JumpServerError('login_confirm_timeout must be 0 or more seconds', code='invalid_option')
 
     def authenticate(self, client):
         username = self.option('username')
@@ -135,10 +135,10 @@ class PasswordAuth(_AuthMethod):
                     client.sleep(min(LOGIN_CONFIRM_POLL_INTERVAL, remaining))
                     payload = {}
                     continue
-                raise LoginConfirmError(
+                raise LoginFailed(
                     'login as %r waits for an administrator to approve login-confirm ticket %s; approve it in '
                     'JumpServer and run again, or set login_confirm_timeout to wait for it (login_confirm_wait)'
-                    % (username, ticket), code=error, status=resp.status, body=body)
+                    % (username, ticket), code='login_confirm_wait', server_code=error, status=resp.status, body=body)
             raise login_error(resp, body, username)
 
     def _answer_mfa(self, client, body, username):
@@ -148,16 +148,17 @@ class PasswordAuth(_AuthMethod):
         if not _given(code) and _given(self.option('mfa_totp_secret')):
             code = totp(self.option('mfa_totp_secret'), at=client.clock())
         if not choices:
-            raise MfaError('login as %r needs MFA (mfa_required) but the server offers no MFA type (choices []): MFA '
-                           'is forced for this user and none is set up; bind an OTP device in the JumpServer web UI'
-                           % username, code='mfa_required', status=200, body=body)
+            raise LoginFailed('login as %r needs MFA (mfa_required) but the server offers no MFA type (choices []): MFA '
+                              'is forced for this user and none is set up; bind an OTP device in the JumpServer web UI'
+                              % username, code='mfa_required', server_code='mfa_required', status=200, body=body)
         if 'otp' not in choices:
-            raise MfaError('login as %r needs MFA (mfa_required); the server offers %s, and this collection answers '
-                           'only otp: bind an OTP device for this user' % (username, ', '.join(choices)),
-                           code='mfa_required', status=200, body=body)
+            raise LoginFailed('login as %r needs MFA (mfa_required); the server offers %s, and this collection answers '
+                              'only otp: bind an OTP device for this user' % (username, ', '.join(choices)),
+                              code='mfa_required', server_code='mfa_required', status=200, body=body)
         if not _given(code):
-            raise MfaError('login as %r needs MFA (mfa_required); the server offers %s: give mfa_code or '
-                           'mfa_totp_secret' % (username, ', '.join(choices)), code='mfa_required', status=200, body=body)
+            raise LoginFailed('login as %r needs MFA (mfa_required); the server offers %s: give mfa_code or '
+                              'mfa_totp_secret' % (username, ', '.join(choices)), code='mfa_required',
+                              server_code='mfa_required', status=200, body=body)
         # The server names the challenge URL; the HTTP layer sends it only to the configured server's origin (anything
         # else is refused before the code or the session cookie leave), like every other URL.
         challenge = client.http.url_for(data.get('url') or MFA_CHALLENGE_PATH, what='the MFA challenge URL the server gave')
@@ -167,8 +168,9 @@ class PasswordAuth(_AuthMethod):
         if resp.status != 200 or answer.get('error'):
             error = answer.get('error') or 'mfa_failed'
             hint = LOGIN_ERROR_HINTS.get(error, describe_body(answer))
-            raise MfaError('MFA for %r failed (%s, HTTP %d): %s' % (username, error, resp.status, hint),
-                           code=error, status=resp.status, body=answer)
+            raise LoginFailed('MFA for %r failed (%s, HTTP %d): %s' % (username, error, resp.status, hint),
+                              code=login_code(error), server_code=answer.get('error'), status=resp.status,
+                              body=answer)
 
     def apply(self, method, headers, client):
         return bearer_auth(self.result['token'], self.result['keyword'], name='the token of the password login')
@@ -228,8 +230,8 @@ class AccessKeyAuth(_AuthMethod):
             uuid.UUID(str(self.option('access_key_id')))
         except ValueError:
             # The server answers a non-UUID keyId with a 500 page, not a 401: say it before sending anything.
-            raise AuthOptionsError('access_key_id must be the access key id, a UUID such as '
-                                   '8f1a1c2e-0000-4000-8000-000000000001')
+            raise JumpServerError('access_key_id must be the access key id, a UUID such as '
+                                  '8f1a1c2e-0000-4000-8000-000000000001', code='invalid_option')
 
     def apply(self, method, headers, client):
         return _DatedSignature(self.option('access_key_id'), self.option('access_key_secret'))
@@ -253,8 +255,8 @@ class SessionAuth(_AuthMethod):
         if method in SAFE_METHODS:
             return auth
         if not _given(self.option('csrf_token')):
-            raise AuthOptionsError('%s with session auth needs csrf_token (the jms_csrftoken cookie of the same '
-                                   'browser session)' % method)
+            raise JumpServerError('%s with session auth needs csrf_token (the jms_csrftoken cookie of the same '
+                                  'browser session)' % method, code='invalid_option')
         # Django checks the CSRF token against the cookie and the Origin/Referer against the trusted origins:
         # the server's own URL always is one.
         headers['X-CSRFToken'] = clean_credential('csrf_token', self.option('csrf_token'))
@@ -271,15 +273,15 @@ def select_auth(options, methods=None):
     chosen = [cls for cls in AUTH_METHODS if any(_given(options.get(name)) for name in cls.SELECTED_BY)]
     names = [cls.SELECTED_BY[0] for cls in chosen]
     if len(chosen) == 2:
-        raise AuthOptionsError('give either %s or %s, not both' % tuple(names))
+        raise JumpServerError('give either %s or %s, not both' % tuple(names), code='invalid_option')
     if len(chosen) > 2:
-        raise AuthOptionsError('give only one of %s and %s' % (', '.join(names[:-1]), names[-1]))
+        raise JumpServerError('give only one of %s and %s' % (', '.join(names[:-1]), names[-1]), code='invalid_option')
     allowed = [cls for cls in AUTH_METHODS if methods is None or cls.NAME in methods]
     if not chosen:
-        raise AuthOptionsError('no credentials: give %s (or the matching JMS_* environment variables)'
-                               % _alternatives(allowed))
+        raise JumpServerError('no credentials: give %s (or the matching JMS_* environment variables)'
+                              % _alternatives(allowed), code='invalid_option')
     if chosen[0] not in allowed:
-        raise AuthOptionsError('%s cannot be used here: give %s' % (names[0], _alternatives(allowed)))
+        raise JumpServerError('%s cannot be used here: give %s' % (names[0], _alternatives(allowed)), code='invalid_option')
     return chosen[0](options)
 
 

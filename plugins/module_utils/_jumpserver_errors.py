@@ -16,53 +16,36 @@ __metaclass__ = type
 
 import json
 
-from ansible_collections.opsauth.tokens.plugins.module_utils._errors import InvalidResponse, OpsAuthError
+from ansible_collections.opsauth.tokens.plugins.module_utils._errors import STATUS_CODES, InvalidResponse, OpsAuthError
 from ansible_collections.opsauth.tokens.plugins.module_utils._transport import decode_body, origin, strip_html
 
 
 class JumpServerError(OpsAuthError):
-    """An answer of the server that is not what the caller asked for; ``code`` is the server's error code."""
+    """An answer of the server that is not what the caller asked for; ``server_code`` is the server's error code."""
 
-    def __init__(self, message, code=None, status=None, body=None):
-        super(JumpServerError, self).__init__(message)
-        self.code = code
-        self.status = status
-        self.body = body
-
-
-class AuthOptionsError(JumpServerError):
-    """The options do not describe exactly one usable auth method (found before any request is sent)."""
+    code = 'api_error'
 
 
 class LoginFailed(JumpServerError):
     """The server refused a password login. Never retried: JumpServer blocks a user after 7 failures."""
 
-
-class MfaError(LoginFailed):
-    """The login needs an MFA answer the options cannot give, or the server refused the code."""
-
-
-class LoginConfirmError(LoginFailed):
-    """The login waits for an administrator's approval longer than allowed, or was rejected."""
+    code = 'login_failed'
 
 
 class CredentialRejected(JumpServerError):
     """HTTP 401: the token, key, signature or session is unknown, expired or malformed."""
 
-
-class ApiError(JumpServerError):
-    """Any other status than the caller expected."""
+    code = 'credential_rejected'
 
 
 class UnknownOrganization(JumpServerError):
     """``org_id`` names no organisation of the server, which would silently act on the Default org instead."""
 
-
-class PaginationLimitExceeded(JumpServerError):
-    """A paginated read needs more pages or items than the caps allow."""
+    code = 'unknown_organization'
 
 
-# What the user can do about each login error code (api-notes: match on `error`, never on the translated `msg`).
+# What the user can do about each login error code (api-notes: match on `error`, never on the translated `msg`). These
+# codes are also the collection's own error_code of such a login (docs/errors.md); any other becomes login_failed.
 LOGIN_ERROR_HINTS = {
     'password_failed': 'wrong username or password; not retried, because JumpServer blocks the user after 7 failures '
                        'in 30 minutes',
@@ -76,6 +59,22 @@ LOGIN_ERROR_HINTS = {
     'login_confirm_error': 'the login was rejected or closed by the administrator who had to confirm it',
     'mfa_required': 'the server asked for MFA again after the code was accepted',
 }
+
+
+def login_code(error):
+    """The collection's error_code for a login the server refused with ``error``: the code itself where docs/errors.md
+    lists it (JumpServer's login codes are stable and what users match on), else its family's (mfa_failed,
+    login_confirm_error) or login_failed."""
+    if error in LOGIN_ERROR_HINTS or error == 'login_confirm_wait':
+        return error
+    if error.startswith('mfa'):
+        return 'mfa_failed'
+    return 'login_confirm_error' if error.startswith('login_confirm') else 'login_failed'
+
+
+def answer_code(body):
+    """JumpServer's own error code in an answer (``error`` of its login answers, ``code`` of DRF's), None if none."""
+    return (body.get('error') or body.get('code')) if isinstance(body, dict) else None
 
 
 def describe_body(body, limit=300):
@@ -108,7 +107,8 @@ def login_answer(resp, username):
     if resp.json is None and resp.text.strip():
         raise InvalidResponse('%s answered the login with HTTP %d and a body that is not JSON ("%s"); check that url '
                               'points at JumpServer and not at a proxy or a login page'
-                              % (origin(resp.url), resp.status, strip_html(resp.text)), status=resp.status)
+                              % (origin(resp.url), resp.status, strip_html(resp.text)), status=resp.status,
+                              code=STATUS_CODES.get(resp.status))
     return resp.json if isinstance(resp.json, dict) else {}
 
 
@@ -123,7 +123,7 @@ def login_error(resp, body, username):
             text += ': %s' % str(server_msg).rstrip('. ')
         if hint:
             text += '; %s' % hint
-        cls = MfaError if error.startswith('mfa') else LoginConfirmError if error.startswith('login_confirm') else LoginFailed
-        return cls(text, code=error, status=resp.status, body=body)
+        return LoginFailed(text, code=login_code(error), server_code=error, status=resp.status, body=body)
     return InvalidResponse('%s answered the login as %r with HTTP %d and no token (%s)'
-                           % (origin(resp.url), username, resp.status, describe_body(body)), status=resp.status)
+                           % (origin(resp.url), username, resp.status, describe_body(body)), status=resp.status,
+                           code=STATUS_CODES.get(resp.status))

@@ -65,7 +65,8 @@ class OpsAuthModule:
     def require_requests(self):
         """Fail the task with Ansible's missing-library message unless the requests library is there."""
         if not HAS_REQUESTS:
-            self.ansible.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
+            self.ansible.fail_json(msg=missing_required_lib('requests'), error_code='missing_library',
+                                   exception=REQUESTS_IMPORT_ERROR)
 
     @property
     def login_handed_over(self):
@@ -92,7 +93,7 @@ class OpsAuthModule:
         self.ansible.exit_json(**succeeded(result))
 
     def failure(self, job, exc):
-        """What the task returns when ``exc`` fails it: always msg, error_code, status and json (_errors.py)."""
+        """What the task returns when ``exc`` fails it: always msg and the FAILURE_FIELDS of _errors.py."""
         details = job.failure(exc) if hasattr(job, 'failure') else exc.failure()
         if self.handed and hasattr(job, 'run_login_rejected') and job.run_login_rejected(exc):
             details[RUN_LOGIN_REJECTED] = True

@@ -27,6 +27,8 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._errors import OpsA
 class TokenFileError(OpsAuthError):
     """A token file cannot be read or written."""
 
+    code = 'token_file_error'
+
 
 class TokenNotStored(TokenFileError):
     """A credential was issued (the server's state changed) but could not be written to its file.
@@ -34,6 +36,8 @@ class TokenNotStored(TokenFileError):
     ``result`` holds what the module returns with the failure, the credential included (modules return it no_log),
     so that the new key is not lost as well: the message says where it is.
     """
+
+    code = 'token_not_stored'
 
     def __init__(self, message, result):
         super(TokenNotStored, self).__init__(message)

@@ -27,10 +27,6 @@ IDENTITY_KEY = 'identity'
 FIELDS = ('server', 'user', 'account_type', 'credential')
 
 
-class OtherIdentity(TokenFileError):
-    """``dest`` holds another identity's credential and the task did not say force=true; nothing was sent."""
-
-
 def token_identity(server, user, credential, account_type=None):
     """The record a module writes into its token file under IDENTITY_KEY."""
     return dict(server=(server or '').rstrip('/') or None, user=user or None, account_type=account_type,
@@ -73,7 +69,7 @@ def other_identity(stored, mine, legacy=None):
 
 
 def check_owner(path, stored, mine, force=False, legacy=None):
-    """Refuse (OtherIdentity) to replace a file that holds another identity's credential, unless ``force``.
+    """Refuse (error_code other_identity) to replace a file that holds another identity's credential, unless ``force``.
 
     Returns the other identity when ``force`` lets the module replace it (the module warns), else None.
     """
@@ -81,8 +77,8 @@ def check_owner(path, stored, mine, force=False, legacy=None):
     if theirs is None:
         return None
     if not force:
-        raise OtherIdentity('token file %s holds %s, not %s: nothing was sent. Point dest at another file, or set '
-                            'force=true to replace it (what it holds is then lost)' % (path, describe(theirs), describe(mine)))
+        raise TokenFileError('token file %s holds %s, not %s: nothing was sent. Point dest at another file, or set '
+                             'force=true to replace it (what it holds is then lost)' % (path, describe(theirs), describe(mine)), code='other_identity')
     return theirs
 
 

@@ -27,6 +27,8 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._errors import OpsA
 class TotpSecretError(OpsAuthError):
     """The secret is not base32."""
 
+    code = 'invalid_option'
+
 
 def decode_secret(secret):
     """Bytes of a base32 secret as authenticator apps show it: any case, spaces or dashes, padding optional."""

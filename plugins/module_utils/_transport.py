@@ -30,13 +30,10 @@ import re
 from urllib.parse import urlsplit
 
 from ansible_collections.opsauth.tokens.plugins.module_utils._errors import (
-    CredentialError,
-    DeadlineExceeded,
+    STATUS_CODES,
+    ConnectionFailed,
     InvalidResponse,
-    OriginRefused,
-    PathNotFound,
-    RedirectRefused,
-    ResponseTooLarge,
+    OpsAuthError,
 )
 
 # What the timeout, retries and max_response_size options default to (_defaults.py, shared with the specs).
@@ -89,7 +86,7 @@ def strip_html(text, limit=120):
 # --- secrets ---------------------------------------------------------------------------------------------------------
 
 def clean_credential(name, value):
-    """``value`` without surrounding white space; CredentialError naming ``name`` when a control character is inside.
+    """``value`` without surrounding white space; invalid_credential naming ``name`` when a control character is inside.
 
     The one check every module, lookup and auth object uses. A vaulted string often ends with a newline: trimmed,
     it works. A CR/LF/NUL inside would split or cut a header: refused, and the value never appears in the message.
@@ -98,8 +95,8 @@ def clean_credential(name, value):
         return None
     text = str(value).strip()
     if _CONTROL.search(text):
-        raise CredentialError('%s contains a control character (such as a line break) inside the value; give the '
-                              'credential on one line, without control characters' % name)
+        raise OpsAuthError('%s contains a control character (such as a line break) inside the value; give the '
+                           'credential on one line, without control characters' % name, code='invalid_credential')
     return text
 
 
@@ -169,7 +166,7 @@ _ABSOLUTE = re.compile(r'^[A-Za-z][A-Za-z0-9+.-]*:')
 
 
 def join_url(base_url, path, what='path'):
-    """The URL for ``path`` under ``base_url``; OriginRefused when it would leave ``base_url``'s origin.
+    """The URL for ``path`` under ``base_url``; origin_refused when it would leave ``base_url``'s origin.
 
     The one place that decides where a request, and so a credential, goes. ``path`` is a path (a query may follow);
     an absolute URL is accepted only on the same scheme, host and port (default ports normalised); a
@@ -179,15 +176,15 @@ def join_url(base_url, path, what='path'):
     text = '' if path is None else str(path)
     base = parse_origin(base_url)
     if text.startswith('//') or text.startswith('\\\\') or text.startswith('/\\'):
-        raise OriginRefused('%s must be a path on %s, not a protocol-relative URL (it starts with //); give a path '
-                            'such as /api/v1/users/users/' % (what, format_origin(base)))
+        raise OpsAuthError('%s must be a path on %s, not a protocol-relative URL (it starts with //); give a path '
+                           'such as /api/v1/users/users/' % (what, format_origin(base)), code='origin_refused')
     if _ABSOLUTE.match(text):
         target = parse_origin(text)
         if target is None or target != base:
-            raise OriginRefused('%s points at %s, not at the configured server %s: credentials are sent only to the '
-                                'scheme, host and port of url; give a path such as /api/v1/users/users/ (or change url)'
-                                % (what, format_origin(target) if target else 'a URL that is not http(s)',
-                                   format_origin(base)))
+            raise OpsAuthError('%s points at %s, not at the configured server %s: credentials are sent only to the '
+                               'scheme, host and port of url; give a path such as /api/v1/users/users/ (or change url)'
+                               % (what, format_origin(target) if target else 'a URL that is not http(s)',
+                                   format_origin(base)), code='origin_refused')
         return text
     return base_url.rstrip('/') + '/' + text.lstrip('/')
 
@@ -231,14 +228,14 @@ class HttpResponse:
 
 
 def too_large_error(where, limit):
-    return ResponseTooLarge('%s answered with more than %d bytes (max_response_size); nothing was kept: raise '
-                            'max_response_size if this answer is expected, or ask for less (a smaller page)'
-                            % (where, limit))
+    return InvalidResponse('%s answered with more than %d bytes (max_response_size); nothing was kept: raise '
+                           'max_response_size if this answer is expected, or ask for less (a smaller page)'
+                           % (where, limit), code='response_too_large')
 
 
 def deadline_error(method, url, timeout):
-    return DeadlineExceeded('%s %s did not complete within %s s (timeout bounds the whole request, the body included)'
-                            % (method, url, timeout))
+    return ConnectionFailed('%s %s did not complete within %s s (timeout bounds the whole request, the body included)'
+                            % (method, url, timeout), code='timeout')
 
 
 def charset(headers):
@@ -265,10 +262,11 @@ def decode_body(text, status, where, content_type=None, expect_json=True, secret
     what = 'invalid JSON' if 'json' in ctype else '%s instead of JSON' % ctype
     excerpt = strip_html(redact(text, secrets))
     if status == 404 and url:
-        raise PathNotFound('%s answered HTTP 404 (not found) with %s: "%s"; %s'
-                           % (describe_url(url), what, excerpt, url_hint(url) or 'check the path'), status=status)
+        raise InvalidResponse('%s answered HTTP 404 (not found) with %s: "%s"; %s'
+                              % (describe_url(url), what, excerpt, url_hint(url) or 'check the path'), status=status, code='not_found')
     hint = status_hint(status, text, url) or '; check that url points at the API and not at a proxy or a login page'
-    raise InvalidResponse('%s answered HTTP %d with %s: "%s"%s' % (where, status, what, excerpt, hint), status=status)
+    raise InvalidResponse('%s answered HTTP %d with %s: "%s"%s' % (where, status, what, excerpt, hint), status=status,
+                          code=STATUS_CODES.get(status))
 
 
 # --- hints: what the user can do about an error ----------------------------------------------------------------------
@@ -321,8 +319,8 @@ def redirect_error(method, url, status, location):
             hint = '; the server wants https: use an https:// url'
         elif joined.rstrip('/') == url.split('?')[0].rstrip('/') and joined.split('?')[0].endswith('/'):
             hint = '; the path needs a trailing slash'
-    return RedirectRefused('%s %s answered HTTP %d, a redirect to %s; redirects are not followed, so that credentials '
-                           'go only to url: fix url or path%s' % (method, url, status, target, hint), status=status)
+    return InvalidResponse('%s %s answered HTTP %d, a redirect to %s; redirects are not followed, so that credentials '
+                           'go only to url: fix url or path%s' % (method, url, status, target, hint), status=status, code='redirect_refused')
 
 
 def join_url_lenient(url, location):

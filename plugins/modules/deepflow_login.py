@@ -160,10 +160,10 @@ pages:
   returned: when O(state) is V(present) or V(refreshed)
   type: dict
 error_code:
-  description: DeepFlow's C(OPT_STATUS); null on success.
+  description: Stable code (docs/errors.md); null on success.
   returned: always
   type: str
-  sample: NO_PERMISSIONS
+  sample: api_error
 status:
   description: The HTTP status of the answer that failed the task.
   returned: failure

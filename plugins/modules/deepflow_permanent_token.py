@@ -147,10 +147,10 @@ pages:
   returned: when O(state) is V(present) or V(rotated)
   type: dict
 error_code:
-  description: fuser's C(OPT_STATUS); null on success.
+  description: Stable code (docs/errors.md); null on success.
   returned: always
   type: str
-  sample: RESOURCE_ALREADY_EXIST
+  sample: password_not_proved
 status:
   description: The HTTP status of the answer that failed the task.
   returned: failure

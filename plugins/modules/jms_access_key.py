@@ -208,7 +208,7 @@ msg:
   type: str
   sample: kept access key 8f1a1c2e-0000-4000-8000-000000000001
 error_code:
-  description: JumpServer's error code; null on success.
+  description: Stable code (docs/errors.md); null on success.
   returned: always
   type: str
   sample: password_failed

@@ -65,7 +65,7 @@ msg:
   type: str
   sample: "JumpServer 4 at https://jumpserver.example.com: password as admin, ..."
 error_code:
-  description: The server's error code; null on success.
+  description: Stable code (docs/errors.md); null on success.
   returned: always
   type: str
   sample: null

@@ -176,7 +176,7 @@ msg:
   type: str
   sample: created a private token for automation
 error_code:
-  description: JumpServer's error code of a failed check; null otherwise.
+  description: Stable code (docs/errors.md); null on success.
   returned: always
   type: str
 status:

@@ -114,10 +114,10 @@ json:
   type: raw
   sample: {"username": "admin"}
 error_code:
-  description: The server's error code (its C(error) or C(code)); null on success.
+  description: Stable code (docs/errors.md); null on success.
   returned: always
   type: str
-  sample: object_does_not_exist
+  sample: unknown_organization
 results:
   description: Every item of the list endpoint.
   returned: O(paginate=true) and a request was sent

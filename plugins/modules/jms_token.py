@@ -130,7 +130,7 @@ msg:
   type: str
   sample: logged in as automation and wrote /var/lib/automation/jms-token.json
 error_code:
-  description: JumpServer's error code; null on success.
+  description: Stable code (docs/errors.md); null on success.
   returned: always
   type: str
   sample: password_failed

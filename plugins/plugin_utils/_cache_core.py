@@ -47,6 +47,8 @@ _HMAC_KEYS = {}
 class CacheError(OpsAuthError):
     """The cache directory is unsafe or unusable; the message says what to do."""
 
+    code = 'cache_error'
+
 
 def run_directory(local_tmp):
     """The per-run cache directory inside ansible's per-process ``local_tmp`` (``C.DEFAULT_LOCAL_TMP``)."""

@@ -145,12 +145,14 @@ class OpsAuthLookupBase(LookupBase):
             try:
                 self.set_options(var_options=var_options, direct=direct)
             except AnsibleError as exc:  # AnsibleOptionsError; ansible-core 2.16 raises a plain AnsibleError
-                raise AnsibleLookupError(self._missing_option(exc) or str(exc))
+                raise AnsibleLookupError(self._missing_option(exc) or '%s: [invalid_option] %s' % (self.ansible_name, exc))
             try:
                 results.append(self._evaluate())
             except OpsAuthError as exc:
-                # One line, the collection's own message (which never carries a secret); no traceback.
-                raise AnsibleLookupError('%s: %s' % (self.ansible_name, exc))
+                # One line, the collection's own message (which never carries a secret); no traceback. [code] is its
+                # error code (docs/errors.md): a task can test "'[password_failed]' in ansible_failed_result.msg".
+                # An option the lookup cannot use is [invalid_option], as in a module.
+                raise AnsibleLookupError('%s: [%s] %s' % (self.ansible_name, exc.code, exc))
         return results
 
     def _evaluate(self):
@@ -244,7 +246,7 @@ class OpsAuthLookupBase(LookupBase):
         sources = C.config.get_configuration_definitions('lookup', self._load_name).get(name) or {}
         where = ['the environment variable %s' % entry['name'] for entry in sources.get('env') or []]
         where += ['the variable %s' % entry['name'] for entry in sources.get('vars') or []]
-        return ('%s: %s is required: give %s=... in the lookup%s' % (
+        return ('%s: [invalid_option] %s is required: give %s=... in the lookup%s' % (
             self.ansible_name, name, name, ', or set %s' % ' or '.join(where) if where else ''))
 
     def _direct_options(self, terms, kwargs):
@@ -255,14 +257,14 @@ class OpsAuthLookupBase(LookupBase):
 
     def parse_term(self, term):
         if not isinstance(term, str):
-            raise AnsibleLookupError('%s: a term must be a string of option=value words, got a %s'
+            raise AnsibleLookupError('%s: [invalid_option] a term must be a string of option=value words, got a %s'
                                      % (self.ansible_name, type(term).__name__))
         options = {}
         for position, word in enumerate(term.split(), start=1):
             name, sep, value = word.partition('=')
             if not sep or not name:
                 # Do not echo the word: it may be a password passed without its name.
-                raise AnsibleLookupError('%s: word %d of the term is not option=value; give options as option=value '
+                raise AnsibleLookupError('%s: [invalid_option] word %d of the term is not option=value; give options as option=value '
                                          'words or as keyword arguments' % (self.ansible_name, position))
             options[name] = value
         return options

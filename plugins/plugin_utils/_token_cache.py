@@ -82,13 +82,10 @@ _LOCK_POLL = 0.02
 class CachedLoginFailure(OpsAuthError):
     """A login for this identity already failed earlier in this run; no request was sent this time.
 
-    ``code`` and ``status`` are the server's error code and HTTP status of that login, as a module reports them.
+    ``code``, ``server_code`` and ``status`` are those of that login's failure, as a module reports them.
     """
 
-    def __init__(self, message, code=None, status=None):
-        super(CachedLoginFailure, self).__init__(message)
-        self.code = code
-        self.status = status
+    code = 'login_failed'
 
 
 class CachedCheckFailure(CachedLoginFailure):
@@ -97,6 +94,8 @@ class CachedCheckFailure(CachedLoginFailure):
 
 class TokenRejected(OpsAuthError):
     """The server rejected a cached token or refresh token (HTTP 401): drop it and log in again, once."""
+
+    code = 'credential_rejected'
 
 
 class CacheKey:
@@ -289,14 +288,15 @@ class TokenCache(RunCache):
         path = os.path.join(self.run_dir, 'checked-%s.json' % _digest(_hmac_key(self.run_dir), what, *parts)[:40])
         kept = self.read_entry_file(path)
         if kept and 'error' in kept:
-            raise CachedCheckFailure(kept['error'], code=kept.get('code'), status=kept.get('status'))
+            raise CachedCheckFailure(kept['error'], code=kept.get('code'), server_code=kept.get('server_code'),
+                                     status=kept.get('status'))
         if kept and 'value' in kept:
             return kept['value']
         try:
             value = check()
         except OpsAuthError as exc:
             if remember(exc):
-                self._keep(path, dict(error=str(exc), code=getattr(exc, 'code', None), status=getattr(exc, 'status', None)))
+                self._keep(path, dict(error=str(exc), code=exc.code, server_code=exc.server_code, status=exc.status))
             raise
         self._keep(path, dict(value=value))
         return value
@@ -393,6 +393,7 @@ class TokenCache(RunCache):
         try:
             write_token_file(self.failure_path(key), dict(key.describe(), message=str(exc), kind=type(exc).__name__,
                                                           code=getattr(exc, 'code', None),
+                                                          server_code=getattr(exc, 'server_code', None),
                                                           status=getattr(exc, 'status', None), failed_at=self._clock()))
         except TokenFileError:
             pass  # the original error is what the user needs to see
@@ -402,7 +403,8 @@ class TokenCache(RunCache):
         if failure:
             raise CachedLoginFailure('%s (an earlier login in this run failed; not tried again until the next run, so '
                                      'that a wrong password cannot lock the account)' % failure.get('message'),
-                                     code=failure.get('code'), status=failure.get('status'))
+                                     code=failure.get('code'), server_code=failure.get('server_code'),
+                                     status=failure.get('status'))
 
     def _open_lock(self, path):
         """The lock file, opened without following a link and checked to be ours; an unsafe one is replaced once."""

@@ -49,7 +49,7 @@ class DeepFlowTokenSource(TokenSource):
             return self.client.refresh(data['refresh_token'], previous=data)
         except DeepFlowApiError as exc:
             if is_refusal(exc):
-                raise TokenRejected(str(exc))
+                raise TokenRejected(str(exc), server_code=exc.server_code, status=exc.status)
             raise
 
     def remember(self, exc):

@@ -7,7 +7,7 @@ Each row runs one real module or lookup against the simulators of tests/simulato
 the fake docker/kubectl of tests/fakes (by explicit path). The faults are the simulators' own (their /_sim/faults
 entries), the token files are real files. Besides the row's own expected outcome, every row is held to the invariants
 of the whole matrix (check_invariants): no password login after the server answered one with anything but success,
-no create sent twice, no secret in any message, and a failure is one line.
+no create sent twice, no secret in any message, and a failure is one line with a code of docs/errors.md.
 
 A row marked ``pending: <engineer>: <why>`` needs a fix that has not landed yet: it runs, and an unexpected pass is
 reported (XPASS) so that the mark can be removed; its expected outcome is never weakened to make it pass.
@@ -36,6 +36,7 @@ import requests
 from ansible.errors import AnsibleError
 
 from ansible_collections.opsauth.tokens.tests.unit.plugins.conftest import FAKE_BIN, SIMULATORS
+from ansible_collections.opsauth.tokens.tests.unit.plugins.error_table import ERROR_CODES
 from ansible_collections.opsauth.tokens.tests.unit.plugins.fault_matrix_doc import MATRIX_FILE, load_rows
 # Fixtures shared with the module and lookup tests: pytest finds fixtures imported into a test module.
 from ansible_collections.opsauth.tokens.tests.unit.plugins.lookup.test_token_lookups import (  # noqa: F401 pylint: disable=unused-import
@@ -290,7 +291,19 @@ def check_invariants(row, result, captured):
         msg = result.get('msg') or ''
         if not msg.strip() or '\n' in msg.strip() or 'Traceback' in msg:
             failures.append('the failure is not one line: %r' % msg[:300])
+    # 5. A failure has a code of docs/errors.md: a module's error_code, a lookup's [code] after its name.
+        code = failure_code(row, result)
+        if code not in ERROR_CODES:
+            failures.append('the failure has no code of docs/errors.md (%r)' % code)
     return failures
+
+
+def failure_code(row, result):
+    """The code of a failed run: a module's error_code, the [code] of a lookup's message."""
+    if row.spec['target'].startswith('module '):
+        return result.get('error_code')
+    match = re.match(r'^opsauth\.tokens\.\w+: \[(\w+)\] ', result.get('msg') or '')
+    return match.group(1) if match else None
 
 
 def check_expected(row, result):
@@ -301,6 +314,8 @@ def check_expected(row, result):
         failures.append('outcome %s, expected %s (msg: %s)' % (outcome, expect['outcome'], result.get('msg')))
     if 'msg' in expect and not re.search(expect['msg'], result.get('msg') or '', re.I):
         failures.append('msg %r does not match %r' % (result.get('msg'), expect['msg']))
+    if 'code' in expect and failure_code(row, result) != expect['code']:
+        failures.append('code %r, expected %r' % (failure_code(row, result), expect['code']))
     if 'changed' in expect and result.get('changed') != expect['changed']:
         failures.append('changed=%r, expected %r' % (result.get('changed'), expect['changed']))
     for key, value in (expect.get('result') or {}).items():
@@ -395,6 +410,8 @@ def test_every_row_is_well_formed():
                             'pending', 'summary', 'secrets', 'watchdog'}, row['id']
         assert row['expect']['outcome'] in ('ok', 'failed'), row['id']
         assert row.get('summary'), '%s: every row says its expected outcome in words (docs/security.md)' % row['id']
+        # A failure names its code (docs/errors.md): what a task would match on.
+        assert (row['expect']['outcome'] == 'failed') == (row['expect'].get('code') in ERROR_CODES), row['id']
         targets.add(row['target'])
     assert len(ROWS) >= 40 and len(set(row['id'] for row in ROWS)) == len(ROWS)
     # every module and lookup that talks HTTP or exec is in the matrix

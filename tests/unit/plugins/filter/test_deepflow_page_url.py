@@ -56,7 +56,7 @@ def test_positional_page(page_url):
 def test_bad_input_is_one_clear_filter_error(page_url, url, kwargs, message):
     with pytest.raises(AnsibleFilterError) as caught:
         page_url(url, **kwargs)
-    assert str(caught.value).startswith('opsauth.tokens.deepflow_page_url: ')
+    assert str(caught.value).startswith('opsauth.tokens.deepflow_page_url: [invalid_option] ')
     assert message in str(caught.value)
     assert '\n' not in str(caught.value)
 

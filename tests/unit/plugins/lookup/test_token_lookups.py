@@ -92,7 +92,7 @@ def test_jms_token_wrong_password_is_one_request_then_cached_failure(sims):
         with pytest.raises(AnsibleError) as failure:
             run_lookup('opsauth.tokens.jms_token', variables)
         messages.append(str(failure.value))
-    assert 'password_failed' in messages[0]
+    assert messages[0].startswith('opsauth.tokens.jms_token: [password_failed] login as ')  # docs/errors.md
     assert all(messages[0] in message and 'an earlier login in this run failed' in message for message in messages[1:])
     assert all('Wr0ng-Secret-Value' not in message for message in messages)
     assert len(sims['jms'].requests('POST', '/api/v1/authentication/auth/')) == 1
@@ -185,8 +185,8 @@ def test_jms_token_checks_the_org_once_per_run(sims):
 def test_jms_token_without_url_names_the_option_and_where_it_comes_from(sims):
     with pytest.raises(AnsibleError) as failure:
         run_lookup('opsauth.tokens.jms_token', username='admin', password='Adm1n-Pass!')
-    assert str(failure.value) == ('opsauth.tokens.jms_token: url is required: give url=... in the lookup, or set the '
-                                  'environment variable JMS_URL or the variable ansible_jms_url')
+    assert str(failure.value) == ('opsauth.tokens.jms_token: [invalid_option] url is required: give url=... in the '
+                                  'lookup, or set the environment variable JMS_URL or the variable ansible_jms_url')
     assert sims['jms'].requests() == []
 
 

@@ -65,7 +65,7 @@ def test_success_needs_2xx_and_opt_status_success():
 def test_anything_else_fails_with_opt_status_and_description(status, body):
     with pytest.raises(dft.DeepFlowApiError) as caught:
         dft.unwrap(HttpResponse(status, {}, '', body, 'u'), 'DeepFlow login')
-    assert caught.value.code == body['OPT_STATUS']
+    assert caught.value.server_code == body['OPT_STATUS'] and caught.value.code == 'api_error'
     assert caught.value.status == status
     assert body['OPT_STATUS'] in str(caught.value) and 'email or password wrong' in str(caught.value)
 
@@ -81,7 +81,7 @@ def test_error_without_envelope_quotes_the_body():
     with pytest.raises(dft.DeepFlowApiError, match='no DeepFlow envelope.*upstream timed out') as caught:
         dft.unwrap(HttpResponse(504, {}, '{"message": "upstream timed out"}', {'message': 'upstream timed out'}, 'u'),
                    'login', allow_bare=True)
-    assert caught.value.code is None
+    assert caught.value.server_code is None and caught.value.code == 'server_unavailable'  # HTTP 504
 
 
 def test_a_200_failure_from_the_server_fails_the_login():

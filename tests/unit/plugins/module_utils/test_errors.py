@@ -25,15 +25,17 @@ from ansible_collections.opsauth.tokens.tests.unit.plugins.imports import http_s
 
 
 def test_a_server_error_gives_its_code_status_and_answer():
-    exc = LoginFailed('login as alice failed', code='password_failed', status=400, body={'error': 'password_failed'})
-    assert exc.failure() == {'msg': 'login as alice failed', 'error_code': 'password_failed', 'status': 400,
-                             'json': {'error': 'password_failed'}}
+    exc = LoginFailed('login as alice failed', code='password_failed', server_code='password_failed', status=400,
+                      body={'error': 'password_failed'})
+    assert exc.failure() == {'msg': 'login as alice failed', 'error_code': 'password_failed',
+                             'server_error_code': 'password_failed', 'status': 400, 'json': {'error': 'password_failed'}}
 
 
-def test_what_is_unknown_is_none_but_the_keys_are_there():
-    assert error_details(ConnectionFailed('refused')) == {'error_code': None, 'status': None, 'json': None}
-    assert InvalidResponse('not JSON', status=502).failure() == {'msg': 'not JSON', 'error_code': None, 'status': 502,
-                                                                 'json': None}
+def test_what_is_unknown_is_none_but_the_keys_are_there_and_our_code_always_is():
+    assert error_details(ConnectionFailed('refused')) == {'error_code': 'connection_failed', 'server_error_code': None,
+                                                          'status': None, 'json': None}
+    assert InvalidResponse('not JSON', status=502).failure() == {'msg': 'not JSON', 'error_code': 'invalid_response',
+                                                                 'server_error_code': None, 'status': 502, 'json': None}
     # Any exception: a lookup or an action plugin may hold something else than ours.
     assert sorted(error_details(ValueError('x'))) == sorted(FAILURE_FIELDS)
 
@@ -42,7 +44,8 @@ def test_the_context_comes_first_then_the_server_then_what_the_error_carries():
     exc = TokenNotStored('no space left; the new credential is in this failed result', {'access_key': 'k', 'changed': True})
     result = exc.failure(changed=False, deleted=['old'], status='context')
     assert result == {'msg': 'no space left; the new credential is in this failed result', 'access_key': 'k',
-                      'changed': True, 'deleted': ['old'], 'error_code': None, 'status': None, 'json': None}
+                      'changed': True, 'deleted': ['old'], 'error_code': 'token_not_stored', 'server_error_code': None,
+                      'status': None, 'json': None}
 
 
 def test_a_deepflow_failure_names_opt_status_and_keeps_data_out():
@@ -51,7 +54,8 @@ def test_a_deepflow_failure_names_opt_status_and_keeps_data_out():
     with pytest.raises(DeepFlowApiError) as caught:
         unwrap(HttpResponse(500, {}, json.dumps(body), body, 'http://127.0.0.1:9'), 'DeepFlow login')
     result = caught.value.failure()
-    assert result['error_code'] == 'SERVER_ERROR' and result['status'] == 500
+    assert result['error_code'] == 'api_error' and result['server_error_code'] == 'SERVER_ERROR'
+    assert result['status'] == 500
     assert result['json'] == {'OPT_STATUS': 'SERVER_ERROR', 'DESCRIPTION': 'boom'}
     assert 'secret-token' not in json.dumps(result)
 

@@ -18,21 +18,15 @@ import pytest
 
 from ansible_collections.opsauth.tokens.plugins.module_utils._exec import ExecTarget
 from ansible_collections.opsauth.tokens.plugins.module_utils._exec_errors import (
-    ExecBinaryNotFound,
     ExecCommandFailed,
     ExecError,
-    ExecOptionsError,
     ExecOutputTooLarge,
-    ExecRuntimeUnavailable,
-    ExecTargetNotFound,
-    ExecTargetNotRunning,
-    ExecTimeout,
-    NoRunningPod,
 )
 from ansible_collections.opsauth.tokens.plugins.module_utils._exec_process import ExecResult
 from ansible_collections.opsauth.tokens.plugins.module_utils._errors import OpsAuthError
 from ansible_collections.opsauth.tokens.plugins.module_utils._transport import REDACTED, redact
 from ansible_collections.opsauth.tokens.tests.unit.plugins.conftest import FAKE_BIN
+from ansible_collections.opsauth.tokens.tests.unit.plugins.error_table import raises_code
 
 DOCKER, PODMAN, KUBECTL = (os.path.join(FAKE_BIN, name) for name in ('docker', 'podman', 'kubectl'))
 SECRET = 'S3cret-Pa$$word-\'"-x'
@@ -95,7 +89,7 @@ def test_never_a_tty_and_never_a_shell_string():
     for target in (ExecTarget(runtime='docker', container='c'), ExecTarget(runtime='kubectl', pod='p')):
         argv = target.command_argv(['cat'])
         assert '-t' not in argv and '-it' not in argv
-        with pytest.raises(ExecOptionsError):
+        with raises_code('invalid_option'):
             target.command_argv('cat /etc/passwd')
 
 
@@ -110,7 +104,7 @@ def test_never_a_tty_and_never_a_shell_string():
     (dict(runtime='kubectl', pod='-n'), 'must not start with "-"'),
 ])
 def test_validate_names_what_to_change(options, message):
-    with pytest.raises(ExecOptionsError, match=message):
+    with raises_code('invalid_option', match=message):
         ExecTarget(**options).validate()
 
 
@@ -124,8 +118,10 @@ def test_from_params_reads_the_exec_spec_names():
 
 
 def test_every_error_is_an_opsauth_error():
-    for cls in (ExecBinaryNotFound, ExecTargetNotFound, ExecTargetNotRunning, NoRunningPod, ExecCommandFailed, ExecTimeout):
+    for cls in (ExecOutputTooLarge, ExecCommandFailed):
         assert issubclass(cls, ExecError) and issubclass(cls, OpsAuthError)
+    # the other ways an exec fails are ExecError itself, told apart by their code (docs/errors.md)
+    assert ExecError('x', code='exec_timeout').failure()['error_code'] == 'exec_timeout'
 
 
 # --- running through the fakes ----------------------------------------------------------------------------------------
@@ -146,16 +142,16 @@ def test_kubectl_exec_through_the_fake_with_kubeconfig_and_context(world):
     assert world.calls()[-1]['argv'] == ['kubectl', '--kubeconfig', world.kubeconfig, '--context', 'kind-a', '-n', 'apps',
                                          'exec', '-i', 'private', '--', 'cat']
     # Without the kubeconfig the pod is not there: proof the option reached kubectl.
-    with pytest.raises(ExecTargetNotFound, match='private'):
+    with raises_code('exec_target_not_found', match='private'):
         ExecTarget(runtime='kubectl', namespace='apps', pod='private', kubectl_binary=KUBECTL).run(['true'])
 
 
 def test_context_reaches_kubectl(world):
     assert ExecTarget(runtime='kubectl', namespace='apps', pod='only-b', context='kind-b',
                       kubectl_binary=KUBECTL).run(['true']).rc == 0
-    with pytest.raises(ExecTargetNotFound):
+    with raises_code('exec_target_not_found'):
         ExecTarget(runtime='kubectl', namespace='apps', pod='only-b', kubectl_binary=KUBECTL).run(['true'])
-    with pytest.raises(ExecRuntimeUnavailable, match='context "kind-z" does not exist'):
+    with raises_code('exec_runtime_unavailable', match='context "kind-z" does not exist'):
         ExecTarget(runtime='kubectl', namespace='apps', pod='web-1', context='kind-z', kubectl_binary=KUBECTL).run(['true'])
 
 
@@ -168,28 +164,28 @@ def test_kubectl_container_reaches_kubectl_and_the_default_container_notice_is_h
 
 
 @pytest.mark.parametrize('runtime, binary, container, error, words', [
-    ('docker', DOCKER, 'missing', ExecTargetNotFound, 'docker container missing does not exist'),
-    ('docker', DOCKER, 'stopped', ExecTargetNotRunning, 'is not running'),
-    ('docker', DOCKER, 'paused', ExecTargetNotRunning, 'paused'),
-    ('podman', PODMAN, 'missing', ExecTargetNotFound, 'podman container missing does not exist'),
-    ('podman', PODMAN, 'stopped', ExecTargetNotRunning, 'is not running'),
+    ('docker', DOCKER, 'missing', 'exec_target_not_found', 'docker container missing does not exist'),
+    ('docker', DOCKER, 'stopped', 'exec_target_not_running', 'is not running'),
+    ('docker', DOCKER, 'paused', 'exec_target_not_running', 'paused'),
+    ('podman', PODMAN, 'missing', 'exec_target_not_found', 'podman container missing does not exist'),
+    ('podman', PODMAN, 'stopped', 'exec_target_not_running', 'is not running'),
 ])
 def test_container_errors_are_recognised(world, runtime, binary, container, error, words):
     options = {'runtime': runtime, 'container': container, runtime + '_binary': binary}
-    with pytest.raises(error, match=words):
+    with raises_code(error, match=words):
         ExecTarget(**options).run(['true'])
 
 
 @pytest.mark.parametrize('pod_name, container, error, words', [
-    ('missing', None, ExecTargetNotFound, 'pods "missing" not found'),
-    ('done-1', None, ExecTargetNotRunning, 'completed \\(phase Succeeded\\)'),
-    ('pending-1', None, ExecTargetNotRunning, 'Pending'),
-    ('web-1', 'nope', ExecTargetNotFound, 'container nope not found in pod web-1'),
-    ('crash-1', None, ExecTargetNotRunning, 'container not found'),
+    ('missing', None, 'exec_target_not_found', 'pods "missing" not found'),
+    ('done-1', None, 'exec_target_not_running', 'completed \\(phase Succeeded\\)'),
+    ('pending-1', None, 'exec_target_not_running', 'Pending'),
+    ('web-1', 'nope', 'exec_target_not_found', 'container nope not found in pod web-1'),
+    ('crash-1', None, 'exec_target_not_running', 'container not found'),
 ])
 def test_pod_errors_are_recognised(world, pod_name, container, error, words):
     target = ExecTarget(runtime='kubectl', namespace='apps', pod=pod_name, container=container, kubectl_binary=KUBECTL)
-    with pytest.raises(error, match=words):
+    with raises_code(error, match=words):
         target.run(['true'])
 
 
@@ -222,21 +218,21 @@ def test_a_program_missing_in_the_container(world):
 
 
 def test_binary_missing_or_not_executable(world, tmp_path):
-    with pytest.raises(ExecBinaryNotFound, match='docker_binary /nonexistent/docker does not exist'):
+    with raises_code('exec_binary_not_found', match='docker_binary /nonexistent/docker does not exist'):
         ExecTarget(runtime='docker', container='web', docker_binary='/nonexistent/docker').run(['true'])
     plain = tmp_path / 'kubectl'
     plain.write_text(u'#!/bin/sh\n')
-    with pytest.raises(ExecBinaryNotFound, match='not executable'):
+    with raises_code('exec_binary_not_found', match='not executable'):
         ExecTarget(runtime='kubectl', pod='p', kubectl_binary=str(plain)).run(['true'])
-    with pytest.raises(ExecBinaryNotFound, match='not found on PATH'):
+    with raises_code('exec_binary_not_found', match='not found on PATH'):
         ExecTarget(runtime='podman', container='c', podman_binary='opsauth-no-such-cli').run(['true'])
-    with pytest.raises(ExecBinaryNotFound, match='opsauth-no-such-program'):
+    with raises_code('exec_binary_not_found', match='opsauth-no-such-program'):
         ExecTarget().run(['opsauth-no-such-program'])
 
 
 def test_timeout_stops_the_command(world):
     started = time.time()
-    with pytest.raises(ExecTimeout, match='did not finish within 1 s'):
+    with raises_code('exec_timeout', match='did not finish within 1 s'):
         ExecTarget(runtime='docker', container='web', docker_binary=DOCKER, exec_timeout=1).run(['sleep', '30'])
     assert time.time() - started < 10
 
@@ -249,33 +245,33 @@ def test_local_run_without_runtime():
 # --- error recognition from the real CLIs' words (versions differ) ----------------------------------------------------
 
 @pytest.mark.parametrize('runtime, stderr, error', [
-    ('docker', 'Error response from daemon: No such container: jms_core\n', ExecTargetNotFound),
-    ('docker', 'Error: No such container: jms_core\n', ExecTargetNotFound),
-    ('docker', 'Error response from daemon: Container 3f4e5d is not running\n', ExecTargetNotRunning),
-    ('docker', 'Error response from daemon: container 3f4e5d is not running\n', ExecTargetNotRunning),
-    ('docker', 'Error response from daemon: Container 3f4e is paused, unpause the container before exec\n', ExecTargetNotRunning),
+    ('docker', 'Error response from daemon: No such container: jms_core\n', 'exec_target_not_found'),
+    ('docker', 'Error: No such container: jms_core\n', 'exec_target_not_found'),
+    ('docker', 'Error response from daemon: Container 3f4e5d is not running\n', 'exec_target_not_running'),
+    ('docker', 'Error response from daemon: container 3f4e5d is not running\n', 'exec_target_not_running'),
+    ('docker', 'Error response from daemon: Container 3f4e is paused, unpause the container before exec\n', 'exec_target_not_running'),
     ('docker', 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?\n',
-     ExecRuntimeUnavailable),
+     'exec_runtime_unavailable'),
     ('docker', 'permission denied while trying to connect to the Docker daemon socket at unix:///var/run/docker.sock\n',
-     ExecRuntimeUnavailable),
-    ('podman', 'Error: no container with name or ID "jms_core" found: no such container\n', ExecTargetNotFound),
-    ('podman', 'Error: can only create exec sessions on running containers: container state improper\n', ExecTargetNotRunning),
-    ('kubectl', 'Error from server (NotFound): pods "jms-core-0" not found\n', ExecTargetNotFound),
-    ('kubectl', 'Error from server (NotFound): namespaces "jms" not found\n', ExecTargetNotFound),
-    ('kubectl', 'error: cannot exec into a container in a completed pod; current phase is Failed\n', ExecTargetNotRunning),
-    ('kubectl', 'error: container core not found in pod jms-core-0\n', ExecTargetNotFound),
-    ('kubectl', 'error: container core is not valid for pod jms-core-0 out of: web, worker\n', ExecTargetNotFound),
-    ('kubectl', 'error: unable to upgrade connection: container not found ("core")\n', ExecTargetNotRunning),
-    ('kubectl', 'Error from server (BadRequest): pod jms-core-0 does not have a host assigned\n', ExecTargetNotRunning),
+     'exec_runtime_unavailable'),
+    ('podman', 'Error: no container with name or ID "jms_core" found: no such container\n', 'exec_target_not_found'),
+    ('podman', 'Error: can only create exec sessions on running containers: container state improper\n', 'exec_target_not_running'),
+    ('kubectl', 'Error from server (NotFound): pods "jms-core-0" not found\n', 'exec_target_not_found'),
+    ('kubectl', 'Error from server (NotFound): namespaces "jms" not found\n', 'exec_target_not_found'),
+    ('kubectl', 'error: cannot exec into a container in a completed pod; current phase is Failed\n', 'exec_target_not_running'),
+    ('kubectl', 'error: container core not found in pod jms-core-0\n', 'exec_target_not_found'),
+    ('kubectl', 'error: container core is not valid for pod jms-core-0 out of: web, worker\n', 'exec_target_not_found'),
+    ('kubectl', 'error: unable to upgrade connection: container not found ("core")\n', 'exec_target_not_running'),
+    ('kubectl', 'Error from server (BadRequest): pod jms-core-0 does not have a host assigned\n', 'exec_target_not_running'),
     ('kubectl', 'The connection to the server localhost:8080 was refused - did you specify the right host or port?\n',
-     ExecRuntimeUnavailable),
-    ('kubectl', 'error: You must be logged in to the server (Unauthorized)\n', ExecRuntimeUnavailable),
+     'exec_runtime_unavailable'),
+    ('kubectl', 'error: You must be logged in to the server (Unauthorized)\n', 'exec_runtime_unavailable'),
     ('kubectl', 'Error from server (Forbidden): pods "x" is forbidden: User "u" cannot create resource "pods/exec"\n',
-     ExecRuntimeUnavailable),
+     'exec_runtime_unavailable'),
 ])
 def test_runtime_messages(runtime, stderr, error):
     target = ExecTarget(runtime=runtime, container='jms_core' if runtime != 'kubectl' else None, pod='jms-core-0')
-    with pytest.raises(error):
+    with raises_code(error):
         target.raise_for_runtime_error(ExecResult(1, '', stderr))
 
 
@@ -327,11 +323,11 @@ def test_no_running_pod_is_a_clear_error_listing_what_was_found(world):
                                          pod('x-2', phase='Failed', labels={'app': 'front-end'})]
     world.save()
     target = ExecTarget(runtime='kubectl', namespace='apps', pod_selector='app=front-end', kubectl_binary=KUBECTL)
-    with pytest.raises(NoRunningPod) as info:
+    with raises_code('exec_no_running_pod') as info:
         target.run(['true'])
     assert 'no Running pod in namespace apps matches the label selector app=front-end' in str(info.value)
     assert 'x-1 (Pending)' in str(info.value) and 'x-2 (Failed)' in str(info.value)
-    with pytest.raises(NoRunningPod, match='no pod in namespace apps matches the label selector app=nothing'):
+    with raises_code('exec_no_running_pod', match='no pod in namespace apps matches the label selector app=nothing'):
         ExecTarget(runtime='kubectl', namespace='apps', pod_selector='app=nothing', kubectl_binary=KUBECTL).resolve_pod()
 
 
@@ -372,5 +368,5 @@ def test_output_up_to_the_cap_and_a_large_stdin_pass_whole():
 def test_the_deadline_bounds_a_command_that_prints_slowly():
     # Each read is quick, but the whole exchange has one deadline: exec_timeout.
     target = ExecTarget(exec_timeout=1)
-    with pytest.raises(ExecTimeout, match='did not finish within 1 s'):
+    with raises_code('exec_timeout', match='did not finish within 1 s'):
         target.run([sys.executable, '-c', 'import sys, time\nwhile True:\n    print("x", flush=True)\n    time.sleep(0.05)'])

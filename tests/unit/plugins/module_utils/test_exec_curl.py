@@ -17,15 +17,12 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 import pytest
 
 from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow import PermanentTokenClient
-from ansible_collections.opsauth.tokens.plugins.module_utils._errors import ConnectionFailed, InvalidResponse, RedirectRefused
+from ansible_collections.opsauth.tokens.plugins.module_utils._errors import ConnectionFailed, InvalidResponse
 from ansible_collections.opsauth.tokens.plugins.module_utils._exec import ExecTarget
 from ansible_collections.opsauth.tokens.plugins.module_utils._exec_curl import CurlTransport
-from ansible_collections.opsauth.tokens.plugins.module_utils._exec_errors import (
-    ExecCommandFailed,
-    ExecOptionsError,
-    ExecTargetNotRunning,
-)
+from ansible_collections.opsauth.tokens.plugins.module_utils._exec_errors import ExecCommandFailed
 from ansible_collections.opsauth.tokens.tests.unit.plugins.conftest import FAKE_BIN
+from ansible_collections.opsauth.tokens.tests.unit.plugins.error_table import raises_code
 
 KUBECTL = os.path.join(FAKE_BIN, 'kubectl')
 SECRET = 'S3cret-Pa$$word-\'"-x'
@@ -150,7 +147,7 @@ def test_curl_unknown_host_or_closed_port_is_a_connection_failure(world, curl_po
 def test_curl_refuses_a_secret_header_on_its_command_line(curl_pod):
     transport, seen = curl_pod
     for name in ('Authorization', 'Cookie', 'X-Api-Key', 'X-Auth-Token'):
-        with pytest.raises(ExecOptionsError, match='refusing to send header %s' % name):
+        with raises_code('invalid_option', match='refusing to send header %s' % name):
             transport.request('GET', '/x', headers={name: 'secret'})
     assert not seen
 
@@ -160,7 +157,7 @@ def test_curl_pod_not_running_is_the_runtime_error(world, curl_pod):
     assert transport.request('GET', '/x').status == 200  # finds the pod, once
     world.state['kubernetes']['pods'][0]['phase'] = 'Failed'
     world.save()
-    with pytest.raises(ExecTargetNotRunning, match='front-end-1 in namespace deepflow has completed'):
+    with raises_code('exec_target_not_running', match='front-end-1 in namespace deepflow has completed'):
         transport.request('GET', '/x')
 
 
@@ -207,7 +204,7 @@ def test_a_curlrc_with_location_never_sends_the_password_to_a_redirect_target(
              root='front_end', hosts={'fuser:20824': redirecting[0]}, env={'HOME': str(home)})]}})
     target = ExecTarget(runtime='kubectl', namespace='deepflow', pod_selector='app=front-end', kubectl_binary=KUBECTL)
     client = PermanentTokenClient(CurlTransport(target, 'http://fuser:20824', timeout=10))
-    with pytest.raises(RedirectRefused) as caught:
+    with raises_code('redirect_refused') as caught:
         client.create('a@b.c', SECRET)
     assert 'redirects are not followed' in str(caught.value) and SECRET not in str(caught.value)
     assert [entry['method'] for entry in redirecting[1]] == ['POST']

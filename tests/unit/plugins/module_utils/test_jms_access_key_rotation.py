@@ -15,8 +15,8 @@ import time
 import pytest
 
 from ansible_collections.opsauth.tokens.plugins.module_utils import _time
-from ansible_collections.opsauth.tokens.plugins.module_utils._jms_access_key_job import PendingKeyLost
 from ansible_collections.opsauth.tokens.plugins.module_utils._jms_access_keys import KEYS_PATH, AccessKeyApi, KeyLimitReached
+from ansible_collections.opsauth.tokens.tests.unit.plugins.error_table import raises_code
 from ansible_collections.opsauth.tokens.tests.unit.plugins.module_utils.test_jms_access_keys import job_for, signs, stored
 
 DAY = 86400
@@ -121,7 +121,7 @@ def test_a_pending_key_that_no_longer_works_is_deleted(jms, tmp_path):
     first = job(jms, tmp_path).run('present')
     pending = job(jms, tmp_path).run('pending')
     jms.app.access_keys[pending['id']]['is_active'] = False  # someone deactivated it in the web UI
-    with pytest.raises(PendingKeyLost, match='still current: put it back'):
+    with raises_code('pending_key_lost', match='still current: put it back'):
         job(jms, tmp_path).run('promoted')
     assert stored(tmp_path)['id'] == first['id'] and 'pending' not in stored(tmp_path)
     assert list(alice_keys(jms)) == [first['id']] and signs(jms, first['id'], first['secret'])

@@ -246,14 +246,14 @@ def test_v3_refuses_an_unknown_bearer_token_with_its_own_code(jms_v3_server):
     jms_v3_server.reset()
     with pytest.raises(CredentialRejected, match='Invalid token or cache refreshed') as caught:
         AccessKeyApi(dict(url=jms_v3_server.url, token='f' * 36, retries=0)).list()
-    assert caught.value.code == 'authentication_failed'
+    assert caught.value.server_code == 'authentication_failed'
 
 
 def test_v3_answers_in_chinese_unless_asked_for_english(jms_v3_server):
     jms_v3_server.reset()
     with pytest.raises(CredentialRejected) as caught:
         AccessKeyApi(dict(url=jms_v3_server.url, token='f' * 36, retries=0, language='zh-hans')).list()
-    assert caught.value.code == 'authentication_failed' and '令牌无效' in str(caught.value)
+    assert caught.value.server_code == 'authentication_failed' and '令牌无效' in str(caught.value)
 
 
 # --- issue 17: an id goes into a URL path only as a UUID; an answer of the wrong shape is one clear line -----------

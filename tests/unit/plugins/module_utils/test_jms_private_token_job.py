@@ -32,11 +32,11 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._jms_private_token 
     build_request,
     parse_result,
     FailedMidway,
-    UserNotFound,
     run_private_token_job,
     run_private_tokens_job,
 )
 from ansible_collections.opsauth.tokens.tests.unit.plugins.conftest import FAKE_BIN
+from ansible_collections.opsauth.tokens.tests.unit.plugins.error_table import raises_code
 
 DOCKER = os.path.join(FAKE_BIN, 'docker')
 NONCE = 'a' * 32
@@ -361,7 +361,7 @@ class _Target:
 
 def test_the_job_names_every_unknown_user_and_says_nothing_changed():
     target = _Target(lambda request: dict(ok=False, error='user_not_found', missing=['ghost', 'o"brien']))
-    with pytest.raises(UserNotFound, match=r'no user named "ghost", "o\\"brien"; check usernames .*nothing was changed'):
+    with raises_code('user_not_found', match=r'no user named "ghost", "o\\"brien"; check usernames .*nothing was changed'):
         run_private_tokens_job(target, ['alice', 'ghost', 'o"brien'])
     assert len(target.runs) == 1 and target.runs[0]['usernames'] == ['alice', 'ghost', 'o"brien']
 

@@ -13,7 +13,7 @@ from httpsig.verify import HeaderVerifier
 
 from ansible_collections.opsauth.tokens.plugins.module_utils import _time
 from ansible_collections.opsauth.tokens.plugins.module_utils._time import iso_from_epoch
-from ansible_collections.opsauth.tokens.plugins.module_utils._errors import InvalidResponse, OriginRefused
+from ansible_collections.opsauth.tokens.plugins.module_utils._errors import InvalidResponse
 from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import JumpServerClient, bearer_token_result
 from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver_auth import (
     AccessKeyAuth,
@@ -23,15 +23,9 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver_auth im
     SessionAuth,
     select_auth,
 )
-from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver_errors import (
-    ApiError,
-    AuthOptionsError,
-    CredentialRejected,
-    LoginConfirmError,
-    LoginFailed,
-    MfaError,
-)
+from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver_errors import CredentialRejected, LoginFailed
 from ansible_collections.opsauth.tokens.plugins.module_utils._totp import totp
+from ansible_collections.opsauth.tokens.tests.unit.plugins.error_table import raises_code
 from ansible_collections.opsauth.tokens.tests.unit.plugins.module_utils.conftest import URL, FakeResponse, FakeSession
 
 KEY_ID, KEY_SECRET = '8f1a1c2e-0000-4000-8000-000000000001', '0b1f9a7e-5c1d-4e0f-9a2b-3c4d5e6f7a8b'
@@ -101,7 +95,7 @@ def test_each_method_alone_is_chosen(name):
 @pytest.mark.parametrize('first, second', list(itertools.combinations(sorted(METHOD_OPTIONS), 2)))
 def test_two_methods_are_an_error_naming_both(first, second):
     options = dict(METHOD_OPTIONS[first][0], **METHOD_OPTIONS[second][0])
-    with pytest.raises(AuthOptionsError) as info:
+    with raises_code('invalid_option') as info:
         select_auth(options)
     message = str(info.value)
     assert message.startswith('give either ') and message.endswith(', not both')
@@ -109,7 +103,7 @@ def test_two_methods_are_an_error_naming_both(first, second):
 
 
 def test_three_methods_name_all_three():
-    with pytest.raises(AuthOptionsError, match='give only one of password, token and private_token'):
+    with raises_code('invalid_option', match='give only one of password, token and private_token'):
         select_auth(dict(password='p', token='t', private_token='k'))
 
 
@@ -119,13 +113,13 @@ def test_empty_values_do_not_count():
 
 
 def test_no_credentials_lists_what_would_do():
-    with pytest.raises(AuthOptionsError, match='no credentials: give username and password, token, private_token, '
-                                               'access_key_id and access_key_secret, or session_id'):
+    with raises_code('invalid_option', match='no credentials: give username and password, token, private_token, '
+                                             'access_key_id and access_key_secret, or session_id'):
         select_auth(dict(username='alice'))
 
 
 def test_a_method_not_allowed_here():
-    with pytest.raises(AuthOptionsError, match='token cannot be used here: give username and password'):
+    with raises_code('invalid_option', match='token cannot be used here: give username and password'):
         select_auth(dict(token='t'), methods=('password',))
 
 
@@ -141,7 +135,7 @@ def test_a_method_not_allowed_here():
 ])
 def test_validate_finds_bad_options_without_network(options, message):
     session = FakeSession()  # no answers: any request would fail the test with IndexError
-    with pytest.raises(AuthOptionsError, match=message):
+    with raises_code('invalid_option', match=message):
         make_client(session, **options)
     assert session.calls == []
 
@@ -171,7 +165,7 @@ def test_the_org_defaults_to_default():
     (400, {'error': 'user_inactive', 'msg': 'This account is inactive.'}, LoginFailed, ['user_inactive', 'disabled']),
     (400, {'error': 'user_expired', 'msg': 'This account is expired'}, LoginFailed, ['user_expired', 'expired']),
     (400, {'error': 'acl_not_allow', 'msg': 'ACL'}, LoginFailed, ['acl_not_allow', 'login ACL']),
-    (200, {'error': 'login_confirm_error', 'msg': 'rejected'}, LoginConfirmError, ['login_confirm_error', 'rejected']),
+    (200, {'error': 'login_confirm_error', 'msg': 'rejected'}, 'login_confirm_error', ['login_confirm_error', 'rejected']),
     (200, {'error': 'something_new', 'msg': 'New rule'}, LoginFailed, ['something_new', 'New rule']),
     (500, {'error': 'Server internal error'}, LoginFailed, ['refused the login', 'password may be expired or too simple']),
     (500, None, LoginFailed, ['password may be expired or too simple']),
@@ -180,7 +174,7 @@ def test_the_org_defaults_to_default():
 def test_login_errors_carry_the_server_code_and_are_sent_once(status, body, error, words):
     answer = FakeResponse(status, body, text='<h1>Server Error (500)</h1>' if body is None else None, headers={'Retry-After': '5'})
     session = FakeSession(answer, FakeResponse(201, TOKEN_BODY))
-    with pytest.raises(error) as info:
+    with (raises_code(error) if isinstance(error, str) else pytest.raises(error)) as info:
         password_client(session).login()
     for word in words:
         assert word in str(info.value)
@@ -237,7 +231,7 @@ def test_mfa_code_given_as_is():
 def test_mfa_challenge_url_on_another_host_is_not_followed():
     body = dict(MFA_REQUIRED, data={'choices': ['otp'], 'url': 'https://elsewhere.example.com/steal/'})
     session = FakeSession(FakeResponse(200, body), FakeResponse(200, {'msg': 'ok'}), FakeResponse(201, TOKEN_BODY))
-    with pytest.raises(OriginRefused, match='the MFA challenge URL the server gave points at https://elsewhere.example.com'):
+    with raises_code('origin_refused', match='the MFA challenge URL the server gave points at https://elsewhere.example.com'):
         password_client(session, mfa_code='123456').login()
     assert len(session.calls) == 1  # the code never left
 
@@ -251,7 +245,7 @@ def test_mfa_challenge_url_on_the_same_server_is_followed():
 
 def test_wrong_mfa_code():
     session = FakeSession(FakeResponse(200, MFA_REQUIRED), FakeResponse(401, {'error': 'mfa_failed', 'msg': 'MFA code invalid'}))
-    with pytest.raises(MfaError, match='mfa_failed, HTTP 401'):
+    with raises_code('mfa_failed', match='mfa_failed, HTTP 401'):
         password_client(session, mfa_code='000000').login()
     assert len(session.calls) == 2
 
@@ -264,7 +258,7 @@ def test_wrong_mfa_code():
 def test_mfa_required_without_an_answer_says_what_the_server_offers(choices, message):
     body = dict(MFA_REQUIRED, data={'choices': choices, 'url': '/api/v1/authentication/mfa/challenge/'})
     session = FakeSession(FakeResponse(200, body))
-    with pytest.raises(MfaError, match=message) as info:
+    with raises_code('mfa_required', match=message) as info:
         password_client(session).login()
     assert info.value.code == 'mfa_required'
     assert len(session.calls) == 1
@@ -275,7 +269,7 @@ CONFIRM_WAIT = {'error': 'login_confirm_wait', 'msg': 'Wait', 'data': {'ticket_i
 
 def test_login_confirm_without_timeout_fails_at_once_with_the_ticket():
     session = FakeSession(FakeResponse(200, CONFIRM_WAIT))
-    with pytest.raises(LoginConfirmError, match='ticket T-42') as info:
+    with raises_code('login_confirm_wait', match='ticket T-42') as info:
         password_client(session).login()
     assert 'login_confirm_timeout' in str(info.value)
     assert len(session.calls) == 1
@@ -292,7 +286,7 @@ def test_login_confirm_is_polled_until_approved():
 def test_login_confirm_polling_stops_at_the_timeout():
     clock = Clock()
     session = FakeSession(*[FakeResponse(200, CONFIRM_WAIT) for dummy in range(10)])
-    with pytest.raises(LoginConfirmError, match='T-42'):
+    with raises_code('login_confirm_wait', match='T-42'):
         password_client(session, clock, login_confirm_timeout=5).login()
     assert clock.sleeps == [2.0, 2.0, 1.0]
     assert len(session.calls) == 4
@@ -348,7 +342,7 @@ def test_session_cookies_and_csrf_for_unsafe_methods_only():
 
 def test_session_without_csrf_token_refuses_unsafe_methods_before_sending():
     session = FakeSession()
-    with pytest.raises(AuthOptionsError, match='POST with session auth needs csrf_token'):
+    with raises_code('invalid_option', match='POST with session auth needs csrf_token'):
         make_client(session, session_id='sid').request('POST', '/api/v1/users/users/')
     assert session.calls == []
 
@@ -361,7 +355,7 @@ def test_401_names_the_credential_and_the_server_words():
     with pytest.raises(CredentialRejected) as info:
         make_client(session, private_token='bad').check_token()
     assert str(info.value) == 'JumpServer refused the private token (HTTP 401: authentication_failed: Invalid token.)'
-    assert info.value.code == 'authentication_failed'
+    assert info.value.server_code == 'authentication_failed' and info.value.code == 'credential_rejected'
 
 
 def test_check_token_with_a_given_token():
@@ -376,7 +370,7 @@ def test_check_token_with_a_given_token():
 def test_unexpected_status_is_an_api_error_with_field_errors():
     session = FakeSession(FakeResponse(400, {'username': ['This field is required.']}, path='/api/v1/users/users/'))
     client = make_client(session, token='t')
-    with pytest.raises(ApiError) as info:
+    with raises_code('api_error') as info:
         client.check(client.request('POST', '/api/v1/users/users/', body={}), expected=(201,), method='POST')
     assert str(info.value) == ('POST /api/v1/users/users/ answered HTTP 400, expected 201: '
                                '{"username": ["This field is required."]}')

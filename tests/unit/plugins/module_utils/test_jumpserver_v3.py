@@ -45,4 +45,5 @@ def test_an_unknown_bearer_token_is_rejected_on_both(jms_any):
     with pytest.raises(CredentialRejected) as caught:
         JumpServerClient.from_options(dict(url=jms_any.url, token='0' * 36, retries=0)).check_token()
     assert caught.value.status == 401
-    assert caught.value.code == ('authentication_failed' if version == 3 else 'not_authenticated')
+    assert caught.value.server_code == ('authentication_failed' if version == 3 else 'not_authenticated')
+    assert caught.value.code == 'credential_rejected'

@@ -444,7 +444,8 @@ def test_rotated_with_a_wrong_password_deletes_nothing(df, front_end, run_module
     df.clear_log()
     failed = run_module(deepflow_permanent_token, dict(args, dest=dest, state='rotated', password='Wrong-Pass-1'))
     assert failed['failed'] and failed['changed'] is False and failed['deleted'] == []
-    assert 'nothing was deleted' in failed['msg'] and failed['error_code'] == 'INVALID_PARAMETERS'
+    assert 'nothing was deleted' in failed['msg'] and failed['error_code'] == 'password_not_proved'
+    assert failed['server_error_code'] == 'INVALID_PARAMETERS'
     assert 'Wrong-Pass-1' not in json.dumps(failed)
     assert df.log() == [
         ('GET', '/v1/user/permanent_token', 200), ('POST', '/login', 400)]

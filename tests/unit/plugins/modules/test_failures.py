@@ -1,7 +1,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Every module fails the same way: msg plus error_code, status and json (None where unknown), from the real modules
-against the simulators."""
+"""Every module fails the same way: msg plus error_code (a code of docs/errors.md, never None), server_error_code,
+status and json (None where unknown), from the real modules against the simulators."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
@@ -39,27 +39,30 @@ def failure(result):
 def test_a_refused_jumpserver_login_gives_the_servers_code_status_and_answer(jms, run_module, tmp_path, module, extra):
     extra = dict((name, str(tmp_path / value) if name == 'dest' else value) for name, value in extra.items())
     result = failure(run_module(module, dict(url=jms.url, username='alice', password=WRONG, **extra)))
-    assert result['error_code'] == 'password_failed' and result['status'] == 400
+    assert result['error_code'] == result['server_error_code'] == 'password_failed' and result['status'] == 400
     assert result['json']['error'] == 'password_failed'
     assert len(jms.logins()) == 1  # never retried
 
 
 def test_a_refused_deepflow_login_fails_with_opt_status_and_the_envelope_without_data(df, run_module):
     result = failure(run_module(deepflow_login, dict(url=df.url, email='dev@yunshan.net.cn', password=WRONG)))
-    assert result['error_code'] == result['json']['OPT_STATUS'] and result['error_code'] != 'SUCCESS'
+    assert result['error_code'] == 'api_error'
+    assert result['server_error_code'] == result['json']['OPT_STATUS'] and result['server_error_code'] != 'SUCCESS'
     assert isinstance(result['status'], int) and 'DATA' not in result['json']
 
 
 def test_a_permanent_token_failure_keeps_what_the_module_knows(df, run_module):
     result = failure(run_module(deepflow_permanent_token, dict(fuser_url=df.fuser_url, email='ops@example.com',
                                                                password='Ops-Pass-1', api_path='/v2/tokens/')))
-    assert result['error_code'] == 'RESOURCE_NOT_FOUND' and result['status'] == 404
+    assert result['error_code'] == 'api_error' and result['server_error_code'] == 'RESOURCE_NOT_FOUND'
+    assert result['status'] == 404
     assert result['changed'] is False and result['deleted'] == []
 
 
-def test_an_error_before_any_answer_has_the_same_fields_set_to_none(jms, fake_runtime, run_module):
+def test_an_error_before_any_answer_has_its_code_and_the_servers_fields_set_to_none(jms, fake_runtime, run_module):
     fake_runtime({'containers': {}})
     result = failure(run_module(jms_private_token, dict(runtime='docker', container='missing', username='alice',
                                                         docker_binary=os.path.join(FAKE_BIN, 'docker'))))
-    assert (result['error_code'], result['status'], result['json']) == (None, None, None)
+    assert result['error_code'] == 'exec_target_not_found'
+    assert (result['server_error_code'], result['status'], result['json']) == (None, None, None)
     assert result['username'] == 'alice'

@@ -78,7 +78,8 @@ def test_a_user_in_one_org_sees_that_org_only(jms, run_module):
 def test_a_wrong_credential_fails_with_the_server_code(jms_any, run_module):
     result = run_module(jms_info, dict(url=jms_any.url, private_token='0' * 40))
     assert result['failed'] is True and result['changed'] is False
-    assert result['error_code'] == 'authentication_failed' and result['status'] == 401
+    assert result['error_code'] == 'credential_rejected' and result['status'] == 401
+    assert result['server_error_code'] == 'authentication_failed'
     assert '0' * 40 not in result['msg']
 
 

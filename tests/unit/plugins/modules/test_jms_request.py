@@ -82,7 +82,7 @@ def paths(jms):
 def test_an_unknown_org_id_is_refused_before_the_request(jms, run_module):
     unknown = '22222222-2222-2222-2222-222222222222'
     result = run_module(jms_request, args(jms, path=USERS, method='DELETE', org_id=unknown))
-    assert result['failed'] is True and result['error_code'] == 'object_does_not_exist'
+    assert result['failed'] is True and result['error_code'] == 'unknown_organization'
     assert result['msg'].startswith('org_id %s is no organisation id of %s' % (unknown, jms.url))
     assert 'jms_request path=/api/v1/orgs/orgs/' in result['msg'] and '\n' not in result['msg']
     assert [(entry['method'], entry['path'], entry['status']) for entry in jms.requests()] == [

@@ -253,7 +253,7 @@ def test_a_world_readable_dest_is_narrowed_on_reuse(jms, run_module, tmp_path):
 
 def test_an_unknown_org_fails_after_the_login_and_a_known_one_is_checked_once(jms, run_module, tmp_path):
     unknown = run_module(jms_token, args(jms, org_id='22222222-2222-2222-2222-222222222222'))
-    assert unknown['failed'] is True and unknown['error_code'] == 'object_does_not_exist'
+    assert unknown['failed'] is True and unknown['error_code'] == 'unknown_organization'
     assert 'org_id 22222222-2222-2222-2222-222222222222 is no organisation id' in unknown['msg']
     dest = str(tmp_path / 'jms.json')
     ops = '11111111-1111-1111-1111-111111111111'
