@@ -14,10 +14,10 @@ export ANSIBLE_COLLECTIONS_PATH := $(patsubst %/,%,$(dir $(STAGE)))
 LANE2 := STAGE=$(CURDIR)/build/lane2/ansible_collections
 # make test: two lanes side by side (tests/make/run_steps.py): integration waits on its simulators for much of its
 # time, so sanity, units, examples, lint and tooling use the other core meanwhile. make test-all: the slow,
-# environment-heavy checks make test leaves out, in two lanes (the cells and integration-compat share the target
-# Pythons' venvs: one lane).
+# environment-heavy checks make test leaves out, in two lanes: integration-compat first makes the target Pythons'
+# venvs (build/target-venvs) that the cells' integration runs then reuse.
 TEST_LANES := "integration-core" "sanity:$(LANE2) units:$(LANE2) examples:$(LANE2) lint:$(LANE2) tooling"
-TEST_ALL_LANES := "test-cells integration-compat" "package ee awx docs-test"
+TEST_ALL_LANES = "integration-compat cell-$(firstword $(MATRIX_INTEGRATION))" "package ee awx docs-test cell-$(lastword $(MATRIX_INTEGRATION))"
 STEP_LOGS := $(CURDIR)/build/test-logs
 export ANSIBLE_FORCE_COLOR := 0
 
@@ -142,6 +142,10 @@ test-matrix:
 
 test-cells:
 	MATRIX_INTEGRATION="$(MATRIX_INTEGRATION)" tests/make/matrix.sh $(CELLS)
+
+# One cell with its integration run (make test-all: the oldest and the newest).
+cell-%:
+	MATRIX_INTEGRATION="$*" tests/make/matrix.sh $*
 
 benchmark: benchmark-cache benchmark-load benchmark-tokens benchmark-rotation
 
