@@ -44,7 +44,9 @@ def test_a_handed_over_login_is_used_and_masked(jms, run_module):
     assert result['status'] == 201
     assert len(jms.logins()) == logins  # no login of its own
     assert token not in json.dumps(result)
-    assert not [name for name in result['invocation']['module_args'] if name.startswith('_run_login')]
+    # ansible-core 2.21 returns no invocation here: the whole result must not show the hidden arguments either way.
+    assert '_run_login' not in json.dumps(result)
+    assert not [name for name in result.get('invocation', {}).get('module_args', {}) if name.startswith('_run_login')]
 
 
 def test_a_module_that_returns_the_token_returns_the_handed_over_one(jms, run_module):
@@ -53,4 +55,4 @@ def test_a_module_that_returns_the_token_returns_the_handed_over_one(jms, run_mo
     result = run_module(jms_token, handover(jms, token, data))
     assert result.get('failed') is not True, result.get('msg')
     assert result['token'] == token and len(jms.logins()) == logins
-    assert '_run_login' not in json.dumps(result['invocation'])
+    assert '_run_login' not in json.dumps(result)  # invocation included, where ansible-core returns one
