@@ -155,7 +155,9 @@ def test_the_handed_over_login_is_used_and_masked(capsys):
     assert result.get('failed') is not True, result
     assert result['login']['user'] == 'alice' and result['reused_login'] is True
     assert 'tok-5ecret' not in json.dumps(result)
-    assert not [name for name in result['invocation']['module_args'] if name.startswith('_run_login')]
+    # ansible-core 2.21 returns no invocation here: the whole result must not show the hidden arguments either way.
+    assert not [name for name in result.get('invocation', {}).get('module_args', {}) if name.startswith('_run_login')]
+    assert '_run_login' not in json.dumps(result)
 
 
 def test_a_run_that_returns_the_token_gets_it_unmasked(capsys):
