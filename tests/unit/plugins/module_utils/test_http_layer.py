@@ -42,7 +42,7 @@ from ansible_collections.opsauth.tokens.tests.unit.plugins.module_utils.loopback
 )
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-FAKE_CURL = os.path.normpath(os.path.join(HERE, '..', '..', '..', 'fakes', 'curl'))
+FAKE_CURL = os.path.normpath(os.path.join(HERE, '..', '..', '..', 'harness', 'fakes', 'curl'))
 NETRC_BASIC = 'Basic ' + base64.b64encode(b'netrc-user:netrc-password').decode()
 PROFILE = '/api/v1/users/profile/'
 
@@ -72,7 +72,7 @@ def jms(url, **options):
 
 
 def curl(url, **options):
-    """curl "in a pod": the fake curl of tests/fakes, run on this host, talking to the loopback server for real."""
+    """curl "in a pod": the fake curl of tests/harness/fakes, run on this host, talking to the loopback server for real."""
     return CurlTransport(ExecTarget(), url, curl=FAKE_CURL, **dict(dict(timeout=20), **options))
 
 

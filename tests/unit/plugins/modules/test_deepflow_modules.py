@@ -227,8 +227,8 @@ def test_absent_with_everything_dead_is_not_a_change_on_the_server(df, run_modul
 
 
 # --- deepflow_permanent_token over exec: curl in the front-end pod ---------------------------------------------------
-# The one layer faked is the container runtime (tests/fakes/kubectl and docker, by explicit path); the curl "in the pod"
-# is tests/fakes/curl, which reaches the in-process simulator as http://fuser:20824.
+# The one layer faked is the container runtime (tests/harness/fakes/kubectl and docker, by explicit path); the curl "in the pod"
+# is tests/harness/fakes/curl, which reaches the in-process simulator as http://fuser:20824.
 
 FRONT_END_POD = 'front-end-6c9d7b8f5-abcde'
 LCUUID = re.compile(r'[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}')
