@@ -12,16 +12,22 @@ SIM_STATE := $(CURDIR)/build/simulators
 ANSIBLE_TEST := cd $(COLLECTION) && PATH=$(BIN):$$PATH $(BIN)/ansible-test
 export ANSIBLE_COLLECTIONS_PATH := $(patsubst %/,%,$(dir $(STAGE)))
 LANE2 := STAGE=$(CURDIR)/build/lane2/ansible_collections
-# make test: two lanes side by side (tests/harness/make/run_steps.py): integration waits on its simulators for much of its
-# time, so sanity, units, examples, lint and tooling use the other core meanwhile. make test-all: the slow,
+# make test: two lanes side by side (tests/harness/make/run_steps.py), one per core of a 2-core machine: the integration
+# targets keep about one core busy (ansible-playbook and the modules it runs), so they are split over both lanes, the
+# second lane running them after sanity, units, examples, lint and tooling. make test-all: the slow,
 # environment-heavy checks make test leaves out, in two lanes: integration-compat first makes the target Pythons'
 # venvs (build/target-venvs) that the cells' integration runs then reuse.
-TEST_LANES := "integration-core" "sanity:$(LANE2) units:$(LANE2) examples:$(LANE2) lint:$(LANE2) tooling"
+TEST_LANES := "integration-lane1" "sanity:$(LANE2) units:$(LANE2) examples:$(LANE2) lint:$(LANE2) tooling integration-lane2:$(LANE2)"
+# The integration targets of make test's second lane (the first runs the others but compat_target_pythons), chosen
+# so that both lanes take about as long (each target's seconds: target-times.txt in the simulators' state directory).
+# Each lane has its own simulators and its own secret scan, which fails closed unless the lane's targets used every
+# simulator (jms, jms_tls, jms_v3, deepflow).
+INTEGRATION_LANE2 := lookup_deepflow_token lookup_jms_token module_jms_access_key module_jms_info module_run_login
 TEST_ALL_LANES = "integration-compat cell-$(firstword $(MATRIX_INTEGRATION))" "package ee awx docs-test cell-$(lastword $(MATRIX_INTEGRATION))"
 STEP_LOGS := $(CURDIR)/build/test-logs
 export ANSIBLE_FORCE_COLOR := 0
 
-.PHONY: help venv stage demo test test-all integration-core integration-compat sanity units integration examples lint docs benchmark benchmark-load benchmark-private-tokens benchmark-rotation clean \
+.PHONY: help venv stage demo test test-all integration-core integration-lane1 integration-lane2 integration-compat sanity units integration examples lint docs benchmark benchmark-load benchmark-private-tokens benchmark-rotation clean \
 	test-matrix test-cells tooling package ee awx docs-test release-changelog benchmark-cache benchmark-tokens
 # make test-matrix: every ansible-core version the collection supports (tests/harness/requirements/ansible-core-<v>.txt say
 # which controller Python each cell uses); integration runs in the oldest and the newest cell.
@@ -122,6 +128,14 @@ integration: stage
 integration-core: stage
 	PATH=$(BIN):$$PATH OPSAUTH_SECRET_SCAN=always OPSAUTH_TARGET_PYTHONS=skip \
 	  tests/harness/make/integration.sh $(COLLECTION) $(SIM_STATE) --exclude compat_target_pythons
+
+integration-lane1: stage
+	PATH=$(BIN):$$PATH OPSAUTH_SECRET_SCAN=always OPSAUTH_TARGET_PYTHONS=skip \
+	  tests/harness/make/integration.sh $(COLLECTION) $(SIM_STATE) --exclude compat_target_pythons $(addprefix --exclude ,$(INTEGRATION_LANE2))
+
+integration-lane2: stage
+	PATH=$(BIN):$$PATH OPSAUTH_SECRET_SCAN=always OPSAUTH_TARGET_PYTHONS=skip \
+	  tests/harness/make/integration.sh $(COLLECTION) $(CURDIR)/build/simulators-lane2 $(INTEGRATION_LANE2)
 
 integration-compat: stage
 	PATH=$(BIN):$$PATH OPSAUTH_SECRET_SCAN=always tests/harness/make/integration.sh $(COLLECTION) $(CURDIR)/build/simulators-compat compat_target_pythons
