@@ -22,7 +22,7 @@ TEST_LANES := "integration-lane1" "sanity:$(LANE2) units:$(LANE2) examples:$(LAN
 # so that both lanes take about as long (each target's seconds: target-times.txt in the simulators' state directory).
 # Each lane has its own simulators and its own secret scan, which fails closed unless the lane's targets used every
 # simulator (jms, jms_tls, jms_v3, deepflow).
-INTEGRATION_LANE2 := lookup_deepflow_token lookup_jms_token module_jms_access_key module_jms_info module_run_login
+INTEGRATION_LANE2 := lookup_jms_token module_run_login role_credential_rotation_v3
 TEST_ALL_LANES = "integration-compat cell-$(firstword $(MATRIX_INTEGRATION))" "package ee awx docs-test cell-$(lastword $(MATRIX_INTEGRATION))"
 STEP_LOGS := $(CURDIR)/build/test-logs
 export ANSIBLE_FORCE_COLOR := 0
