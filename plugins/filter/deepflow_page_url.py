@@ -9,7 +9,8 @@ __metaclass__ = type
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow_pages import PageUrlError, page_url
+from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow_pages import page_url
+from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow_errors import PageUrlError
 
 
 def deepflow_page_url(url, page='views', token=None, refresh_token=None):

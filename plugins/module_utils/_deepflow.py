@@ -22,8 +22,6 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._defaults import DE
 from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow_pages import page_urls
 from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow_tokens import (
     RESULT_KEYS,
-    DeepFlowApiError,
-    DeepFlowOptionError,
     access_seconds_left,
     deepflow_headers,
     is_refusal,
@@ -33,6 +31,7 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow_tokens im
     unwrap,
     with_dates,
 )
+from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow_errors import DeepFlowApiError, DeepFlowOptionError
 from ansible_collections.opsauth.tokens.plugins.module_utils._errors import InvalidResponse, OpsAuthError
 from ansible_collections.opsauth.tokens.plugins.module_utils._http import HttpClient, bearer_auth
 from ansible_collections.opsauth.tokens.plugins.module_utils._time import now

@@ -15,7 +15,7 @@ __metaclass__ = type
 
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
-from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow_tokens import DeepFlowError
+from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow_errors import PageUrlError
 from ansible_collections.opsauth.tokens.plugins.module_utils._transport import parse_origin
 
 # The login-free pages the DeepFlow document names. The document's "network" example repeats the application
@@ -25,12 +25,6 @@ PAGES = {
     'applications': '/appPerformance/instance/index',
     'network': '/platformOverview/instance/index',
 }
-
-
-class PageUrlError(DeepFlowError):
-    """A login-free page URL cannot be built from the given input."""
-
-    code = 'invalid_option'
 
 
 _PAGE_PARAMS = ('token', 'refreshToken')

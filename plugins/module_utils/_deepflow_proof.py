@@ -16,23 +16,11 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow import (
     DeepFlowClient,
     fauths_base_url,
 )
-from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow_tokens import DeepFlowError, DeepFlowOptionError
+from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow_errors import DeepFlowOptionError, PasswordNotProved
 from ansible_collections.opsauth.tokens.plugins.module_utils._errors import OpsAuthError
 
 # fauths inside the cluster, beside fuser (api-notes: internal http://fauths:20822, fuser http://fuser:20824).
 INTERNAL_FAUTHS_URL = 'http://fauths:20822'
-
-
-class PasswordNotProved(DeepFlowError):
-    """The password could not be proved with a fauths login, so nothing was deleted."""
-
-    code = 'password_not_proved'
-
-    def __init__(self, email, cause):
-        super(PasswordNotProved, self).__init__(
-            'state=rotated: the password of %s must be proved with a fauths login before its only permanent token is '
-            'deleted, and that failed (%s); nothing was deleted' % (email, str(cause).rstrip('.')))
-        self.server_code, self.status = getattr(cause, 'server_code', None), getattr(cause, 'status', None)
 
 
 def proof_fauths_url(options, over_exec=False):

@@ -18,7 +18,8 @@ __metaclass__ = type
 import base64
 import json
 
-from ansible_collections.opsauth.tokens.plugins.module_utils._errors import STATUS_CODES, InvalidResponse, OpsAuthError
+from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow_errors import DeepFlowApiError
+from ansible_collections.opsauth.tokens.plugins.module_utils._errors import InvalidResponse
 from ansible_collections.opsauth.tokens.plugins.module_utils._time import epoch_from_iso, iso_from_epoch, seconds_left
 from ansible_collections.opsauth.tokens.plugins.module_utils._transport import one_line, strip_html
 
@@ -37,34 +38,6 @@ _LEGACY_NAMES = (('access_token', 'token'),)
 # seconds left. These are the times a token set holds, and the ISO form shown beside each expiry.
 _EPOCH_FIELDS = ('expires_at', 'refresh_expires_at', 'issued_at')
 _DATE_FIELDS = (('expires_at', 'date_expired'), ('refresh_expires_at', 'refresh_date_expired'))
-
-
-class DeepFlowError(OpsAuthError):
-    """Base of the DeepFlow errors."""
-
-    code = 'api_error'
-
-
-class DeepFlowOptionError(DeepFlowError):
-    """The options cannot work (missing URL, missing credentials); raised before any request."""
-
-    code = 'invalid_option'
-
-
-class DeepFlowApiError(DeepFlowError):
-    """DeepFlow answered, but not with HTTP 2xx and OPT_STATUS SUCCESS; ``server_code`` is the OPT_STATUS (None
-    without the envelope) and ``body`` the envelope without DATA (the answer to a login may hold a token even when it fails)."""
-
-    def __init__(self, action, status, opt_status, description, body=None):
-        self.action = action
-        self.status = status
-        self.server_code = opt_status
-        self.description = description
-        self.body = body
-        message = '%s failed: HTTP %s, OPT_STATUS %s' % (action, status, opt_status or '(no DeepFlow envelope)')
-        if description:
-            message += ': %s' % description
-        super(DeepFlowApiError, self).__init__(message, code=STATUS_CODES.get(status))
 
 
 # --- the envelope ----------------------------------------------------------------------------------------------------

@@ -16,15 +16,9 @@ __metaclass__ = type
 
 import re
 
-from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver_errors import JumpServerError
+from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver_errors import AccessKeyError
 
 KEYS_PATH = '/api/v1/authentication/access-keys/'
-
-
-class AccessKeyError(JumpServerError):
-    """An access-key job cannot go on; the message says what to do."""
-
-    code = 'access_key_error'
 
 
 # JumpServer's key ids are UUIDs in the canonical 8-4-4-4-12 form. Nothing else may go into a path: ``../`` would

@@ -18,13 +18,13 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.opsauth.tokens.plugins.module_utils._errors import OpsAuthError
-from ansible_collections.opsauth.tokens.plugins.module_utils._jms_access_key_checks import AccessKeyError
-from ansible_collections.opsauth.tokens.plugins.module_utils._jms_access_key_steps import KeySteps, OldKeyLeft
+from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver_errors import AccessKeyError
+from ansible_collections.opsauth.tokens.plugins.module_utils._jms_access_key_steps import KeySteps
 from ansible_collections.opsauth.tokens.plugins.module_utils._jms_access_keys import AccessKeyApi, key_view
 from ansible_collections.opsauth.tokens.plugins.module_utils._time import parse_duration
 from ansible_collections.opsauth.tokens.plugins.module_utils._token_file import remove_token_file
 
-__all__ = ('AccessKeyJob', 'AccessKeyRun', 'OldKeyLeft')
+__all__ = ('AccessKeyJob', 'AccessKeyRun')
 
 
 class AccessKeyJob(KeySteps):

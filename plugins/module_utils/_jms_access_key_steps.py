@@ -26,14 +26,8 @@ __metaclass__ = type
 from ansible_collections.opsauth.tokens.plugins.module_utils import _time
 from ansible_collections.opsauth.tokens.plugins.module_utils._errors import OpsAuthError
 from ansible_collections.opsauth.tokens.plugins.module_utils._jms_access_key_checks import key_id_or_fail
-from ansible_collections.opsauth.tokens.plugins.module_utils._jms_access_keys import (
-    KEY_FIELDS,
-    AccessKeyError,
-    KeyLimitReached,
-    diff_view,
-    key_view,
-)
-from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver_errors import JumpServerError
+from ansible_collections.opsauth.tokens.plugins.module_utils._jms_access_keys import KEY_FIELDS, diff_view, key_view
+from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver_errors import AccessKeyError, JumpServerError, KeyLimitReached, OldKeyLeft
 from ansible_collections.opsauth.tokens.plugins.module_utils._token_identity import (
     IDENTITY_KEY,
     check_owner,
@@ -47,25 +41,12 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._token_file import 
     write_token_file,
 )
 
-__all__ = ('KeySteps', 'OldKeyLeft')
+__all__ = ('KeySteps',)
 
 # The fields of the file that describe the current key (the rest: pending, previous, and what others record there).
 _CURRENT_FIELDS = KEY_FIELDS + ('secret', 'url', IDENTITY_KEY)
 # Whose key a file written before its identity record holds: its own url (_token_identity).
 LEGACY_IDENTITY = dict(server='url')
-
-
-class OldKeyLeft(AccessKeyError):
-    """The new key is current (in dest and in ``result``); retiring the old one failed. The next run retires it."""
-
-    code = 'old_key_left'
-
-    def __init__(self, cause, result):
-        super(OldKeyLeft, self).__init__(
-            'access key %s is current and in dest, but retiring the old key %s failed (%s); the next run retires it '
-            '(or delete it with state=absent and id)' % (result['id'], (result['previous'] or {}).get('id'), cause),
-            server_code=getattr(cause, 'server_code', None), status=getattr(cause, 'status', None))
-        self.result = result
 
 
 class KeySteps:

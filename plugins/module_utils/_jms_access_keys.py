@@ -22,19 +22,16 @@ retire) is ``AccessKeyJob`` in _jms_access_key_job.py.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.opsauth.tokens.plugins.module_utils._transport import RETRY_NEVER
-from ansible_collections.opsauth.tokens.plugins.module_utils._jms_access_key_checks import (
-    KEYS_PATH,
-    AccessKeyError,
-    a_key,
-    key_path,
-)
-from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import JumpServerClient
 from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver_errors import (
+    AccessKeyError,
     CredentialRejected,
+    KeyLimitReached,
     answer_code,
     describe_body,
 )
+from ansible_collections.opsauth.tokens.plugins.module_utils._transport import RETRY_NEVER
+from ansible_collections.opsauth.tokens.plugins.module_utils._jms_access_key_checks import KEYS_PATH, a_key, key_path
+from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import JumpServerClient
 from ansible_collections.opsauth.tokens.plugins.module_utils._time import iso_utc
 from ansible_collections.opsauth.tokens.plugins.module_utils._totp import totp
 
@@ -46,12 +43,6 @@ KEY_FIELDS = ('id', 'is_active', 'ip_group', 'date_created', 'date_last_used')
 DIFF_FIELDS = ('id', 'is_active', 'ip_group')
 # The options that pick an auth method: cleared to build a client that signs with one key only.
 _CREDENTIALS = ('password', 'token', 'private_token', 'session_id')
-
-
-class KeyLimitReached(AccessKeyError):
-    """The user already has the 10 keys JumpServer allows."""
-
-    code = 'key_limit_reached'
 
 
 def key_view(data):

@@ -29,9 +29,9 @@ import binascii
 import json
 import os
 
-from ansible_collections.opsauth.tokens.plugins.module_utils._errors import OpsAuthError
 from ansible_collections.opsauth.tokens.plugins.module_utils._exec_errors import ExecCommandFailed
 from ansible_collections.opsauth.tokens.plugins.module_utils._exec_process import stderr_excerpt
+from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver_errors import FailedMidway, PrivateTokenError, ResultNotFound
 
 DEFAULT_APPS_DIR = '/opt/jumpserver/apps'
 # JumpServer's images (v3, v4) keep their virtualenv in /opt/py3; older installs have python3 or python on PATH.
@@ -119,26 +119,6 @@ def _opsauth_private_token():
     return emit(ok=True, results=results)
 _opsauth_private_token()
 '''
-
-
-class PrivateTokenError(OpsAuthError):
-    """The job ran but JumpServer (or the container) could not do it."""
-
-    code = 'private_token_failed'
-
-
-class ResultNotFound(PrivateTokenError):
-    """The shell finished without printing our result line."""
-
-
-class FailedMidway(PrivateTokenError):
-    """The job stopped at one user; ``results`` holds what it did for the users before it (their tokens too)."""
-
-    code = 'failed_midway'
-
-    def __init__(self, message, results):
-        super(FailedMidway, self).__init__(message)
-        self.results = results
 
 
 def new_nonce():

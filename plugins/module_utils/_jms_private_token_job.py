@@ -15,11 +15,8 @@ __metaclass__ = type
 
 from ansible_collections.opsauth.tokens.plugins.module_utils._errors import OpsAuthError
 from ansible_collections.opsauth.tokens.plugins.module_utils._exec import ExecTarget
-from ansible_collections.opsauth.tokens.plugins.module_utils._jms_private_token import (
-    FailedMidway,
-    PrivateTokenError,
-    run_private_tokens_job,
-)
+from ansible_collections.opsauth.tokens.plugins.module_utils._jms_private_token import run_private_tokens_job
+from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver_errors import FailedMidway, PrivateTokenError
 from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import JumpServerClient
 from ansible_collections.opsauth.tokens.plugins.module_utils._results import PLACEHOLDER
 from ansible_collections.opsauth.tokens.plugins.module_utils._time import iso_from_epoch, iso_utc, now

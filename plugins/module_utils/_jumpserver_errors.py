@@ -3,7 +3,8 @@
 # Simplified BSD License (see LICENSES/BSD-2-Clause.txt or https://opensource.org/licenses/BSD-2-Clause)
 # SPDX-License-Identifier: BSD-2-Clause
 
-"""What JumpServer's error answers mean: the JumpServer errors, the login error codes with what to do about them.
+"""What JumpServer's error answers mean: the JumpServer errors, the login error codes with what to do about them, and
+the errors of the access-key and private-token jobs (one errors module per layer).
 
 FOR INTERNAL COLLECTION USE ONLY: this module may change without notice.
 
@@ -127,3 +128,54 @@ def login_error(resp, body, username):
     return InvalidResponse('%s answered the login as %r with HTTP %d and no token (%s)'
                            % (origin(resp.url), username, resp.status, describe_body(body)), status=resp.status,
                            code=STATUS_CODES.get(resp.status))
+
+
+# --- access keys (_jms_access_key*.py) --------------------------------------------------------------------------------
+
+
+class AccessKeyError(JumpServerError):
+    """An access-key job cannot go on; the message says what to do."""
+
+    code = 'access_key_error'
+
+
+class KeyLimitReached(AccessKeyError):
+    """The user already has the 10 keys JumpServer allows."""
+
+    code = 'key_limit_reached'
+
+
+class OldKeyLeft(AccessKeyError):
+    """The new key is current (in dest and in ``result``); retiring the old one failed. The next run retires it."""
+
+    code = 'old_key_left'
+
+    def __init__(self, cause, result):
+        super(OldKeyLeft, self).__init__(
+            'access key %s is current and in dest, but retiring the old key %s failed (%s); the next run retires it '
+            '(or delete it with state=absent and id)' % (result['id'], (result['previous'] or {}).get('id'), cause),
+            server_code=getattr(cause, 'server_code', None), status=getattr(cause, 'status', None))
+        self.result = result
+
+
+# --- private tokens (_jms_private_token*.py) --------------------------------------------------------------------------
+
+
+class PrivateTokenError(OpsAuthError):
+    """The job ran but JumpServer (or the container) could not do it."""
+
+    code = 'private_token_failed'
+
+
+class ResultNotFound(PrivateTokenError):
+    """The shell finished without printing our result line."""
+
+
+class FailedMidway(PrivateTokenError):
+    """The job stopped at one user; ``results`` holds what it did for the users before it (their tokens too)."""
+
+    code = 'failed_midway'
+
+    def __init__(self, message, results):
+        super(FailedMidway, self).__init__(message)
+        self.results = results

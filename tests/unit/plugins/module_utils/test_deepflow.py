@@ -12,7 +12,7 @@ import json
 import pytest
 
 from ansible_collections.opsauth.tokens.plugins.module_utils import _deepflow as df, _time
-from ansible_collections.opsauth.tokens.plugins.module_utils import _deepflow_pages as dfp, _deepflow_tokens as dft
+from ansible_collections.opsauth.tokens.plugins.module_utils import _deepflow_errors as dfe, _deepflow_pages as dfp, _deepflow_tokens as dft
 from ansible_collections.opsauth.tokens.plugins.module_utils._errors import InvalidResponse
 from ansible_collections.opsauth.tokens.plugins.module_utils._transport import HttpResponse
 from ansible_collections.opsauth.tokens.plugins.module_utils._time import epoch_from_iso, iso_from_epoch
@@ -63,7 +63,7 @@ def test_success_needs_2xx_and_opt_status_success():
     (400, envelope(None, 'INVALID_PARAMETERS', 'email or password wrong')),
 ])
 def test_anything_else_fails_with_opt_status_and_description(status, body):
-    with pytest.raises(dft.DeepFlowApiError) as caught:
+    with pytest.raises(dfe.DeepFlowApiError) as caught:
         dft.unwrap(HttpResponse(status, {}, '', body, 'u'), 'DeepFlow login')
     assert caught.value.server_code == body['OPT_STATUS'] and caught.value.code == 'api_error'
     assert caught.value.status == status
@@ -78,7 +78,7 @@ def test_bare_body_is_data_only_where_allowed():
 
 
 def test_error_without_envelope_quotes_the_body():
-    with pytest.raises(dft.DeepFlowApiError, match='no DeepFlow envelope.*upstream timed out') as caught:
+    with pytest.raises(dfe.DeepFlowApiError, match='no DeepFlow envelope.*upstream timed out') as caught:
         dft.unwrap(HttpResponse(504, {}, '{"message": "upstream timed out"}', {'message': 'upstream timed out'}, 'u'),
                    'login', allow_bare=True)
     assert caught.value.server_code is None and caught.value.code == 'server_unavailable'  # HTTP 504
@@ -86,7 +86,7 @@ def test_error_without_envelope_quotes_the_body():
 
 def test_a_200_failure_from_the_server_fails_the_login():
     client, dummy = fauths((200, envelope(None, 'FAIL', 'account locked')))
-    with pytest.raises(dft.DeepFlowApiError, match='FAIL: account locked'):
+    with pytest.raises(dfe.DeepFlowApiError, match='FAIL: account locked'):
         client.login()
 
 
@@ -206,20 +206,20 @@ def test_fauths_url_wins_and_no_identity_headers_go_to_fauths():
 
 def test_a_failed_password_login_is_never_retried():
     client, session = fauths((503, envelope(None, 'SERVICE_UNAVAILABLE', 'busy')), (200, envelope(login_data())))
-    with pytest.raises(dft.DeepFlowApiError, match='SERVICE_UNAVAILABLE'):
+    with pytest.raises(dfe.DeepFlowApiError, match='SERVICE_UNAVAILABLE'):
         client.login()
     assert len(session.calls) == 1
 
 
 def test_login_without_credentials_fails_before_any_request():
     client, session = fauths(password=None)
-    with pytest.raises(dft.DeepFlowOptionError, match='email and password'):
+    with pytest.raises(dfe.DeepFlowOptionError, match='email and password'):
         client.login()
     assert session.calls == []
 
 
 def test_no_url_at_all_is_a_clear_error():
-    with pytest.raises(dft.DeepFlowOptionError, match='set url'):
+    with pytest.raises(dfe.DeepFlowOptionError, match='set url'):
         df.DeepFlowClient.from_options({'email': 'e', 'password': 'p'})
 
 
@@ -246,7 +246,7 @@ def test_refresh_without_rotation_keeps_the_token_sent():
 
 def test_refresh_is_not_retried_either():
     client, session = fauths((502, envelope(None, 'SERVER_ERROR', '')), (200, envelope(login_data())))
-    with pytest.raises(dft.DeepFlowApiError):
+    with pytest.raises(dfe.DeepFlowApiError):
         client.refresh('r')
     assert len(session.calls) == 1
 
@@ -258,7 +258,7 @@ def test_logout_uses_bearer_and_tells_revoked_from_already_invalid():
     assert session.calls[0]['headers']['Authorization'] == 'Bearer tok-1'
     assert session.calls[0]['url'].endswith('/api/fauths/logout')
     assert client.logout('tok-1') is False
-    with pytest.raises(dft.DeepFlowApiError, match='db down'):
+    with pytest.raises(dfe.DeepFlowApiError, match='db down'):
         client.logout('tok-2')
 
 
@@ -289,7 +289,7 @@ def test_revoke_with_everything_dead_revokes_nothing_and_server_trouble_is_raise
     assert client.revoke(None, None) is False
     assert len(session.calls) == 2
     client, dummy = fauths((503, envelope(None, 'SERVICE_UNAVAILABLE', 'busy')))
-    with pytest.raises(dft.DeepFlowApiError, match='busy'):
+    with pytest.raises(dfe.DeepFlowApiError, match='busy'):
         client.revoke(None, 'refresh-1')
 
 
@@ -357,11 +357,11 @@ def test_fuser_envelope_failures():
         (200, envelope({'unexpected': 1})),
     )
     client = df.PermanentTokenClient(transport, path='v2/token/')
-    with pytest.raises(dft.DeepFlowApiError, match='RESOURCE_ALREADY_EXIST') as caught:
+    with pytest.raises(dfe.DeepFlowApiError, match='RESOURCE_ALREADY_EXIST') as caught:
         client.create('a@b.c', 'S3cret-Pw')
     assert 'S3cret-Pw' not in str(caught.value)
     assert client.delete('gone') is False
-    with pytest.raises(dft.DeepFlowApiError, match='FAIL: boom'):
+    with pytest.raises(dfe.DeepFlowApiError, match='FAIL: boom'):
         client.delete('x')
     with pytest.raises(InvalidResponse, match='DATA is not a list'):
         client.find('a@b.c')
@@ -375,7 +375,7 @@ def test_default_transport_is_http_to_fuser_with_identity_headers():
     assert session.calls[0]['url'] == 'http://127.0.0.1:20824/v1/user/permanent_token'
     assert session.calls[0]['params'] == {'email': 'a@b.c'}
     assert session.calls[0]['headers'] == {'X-User-Id': '1', 'X-User-Type': '1'}
-    with pytest.raises(dft.DeepFlowApiError):
+    with pytest.raises(dfe.DeepFlowApiError):
         client.create('a@b.c', 'pw')
     assert len(session.calls) == 2  # the POST carries a password: not retried once it reached the server
 
@@ -420,14 +420,14 @@ def test_page_url_replaces_a_token_already_there():
     ('https://d.example.com', 'views', 'T', 42, 'refresh_token must be a string'),
 ])
 def test_page_url_bad_input(base, page, token, refresh, message):
-    with pytest.raises(dfp.PageUrlError) as caught:
+    with pytest.raises(dfe.PageUrlError) as caught:
         dfp.page_url(base, page, token, refresh)
     assert message in str(caught.value)
 
 
 def test_a_token_passed_as_page_is_not_echoed():
     token = jwt({'exp': NOW})
-    with pytest.raises(dfp.PageUrlError) as caught:
+    with pytest.raises(dfe.PageUrlError) as caught:
         dfp.page_url('https://d.example.com', token, 'T')
     assert token not in str(caught.value) and 'character value' in str(caught.value)
 

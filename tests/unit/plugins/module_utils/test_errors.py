@@ -10,7 +10,8 @@ import json
 
 import pytest
 
-from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow_tokens import DeepFlowApiError, unwrap
+from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow_tokens import unwrap
+from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow_errors import DeepFlowApiError
 from ansible_collections.opsauth.tokens.plugins.module_utils._errors import (
     FAILURE_FIELDS,
     ConnectionFailed,

@@ -15,7 +15,8 @@ import time
 import pytest
 
 from ansible_collections.opsauth.tokens.plugins.module_utils import _time
-from ansible_collections.opsauth.tokens.plugins.module_utils._jms_access_keys import KEYS_PATH, AccessKeyApi, KeyLimitReached
+from ansible_collections.opsauth.tokens.plugins.module_utils._jms_access_keys import KEYS_PATH, AccessKeyApi
+from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver_errors import KeyLimitReached
 from ansible_collections.opsauth.tokens.tests.unit.plugins.error_table import raises_code
 from ansible_collections.opsauth.tokens.tests.unit.plugins.module_utils.test_jms_access_keys import job_for, signs, stored
 

@@ -12,16 +12,11 @@ import stat
 import pytest
 
 from ansible_collections.opsauth.tokens.plugins.module_utils import _jms_access_key_steps
-from ansible_collections.opsauth.tokens.plugins.module_utils._jms_access_key_job import AccessKeyJob, OldKeyLeft
-from ansible_collections.opsauth.tokens.plugins.module_utils._jms_access_keys import (
-    KEYS_PATH,
-    AccessKeyApi,
-    AccessKeyError,
-    KeyLimitReached,
-)
+from ansible_collections.opsauth.tokens.plugins.module_utils._jms_access_key_job import AccessKeyJob
+from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver_errors import AccessKeyError, CredentialRejected, KeyLimitReached, OldKeyLeft
+from ansible_collections.opsauth.tokens.plugins.module_utils._jms_access_keys import KEYS_PATH, AccessKeyApi
 from ansible_collections.opsauth.tokens.plugins.module_utils._errors import OpsAuthError
 from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import JumpServerClient
-from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver_errors import CredentialRejected
 from ansible_collections.opsauth.tokens.plugins.module_utils._token_file import TokenFileError
 
 CONFIRM_PATH = '/api/v1/authentication/confirm/'

@@ -26,15 +26,13 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._jms_private_token 
     LAUNCHER,
     RESULT_MARKER,
     SHELL_CODE,
-    PrivateTokenError,
-    ResultNotFound,
     build_command,
     build_request,
     parse_result,
-    FailedMidway,
     run_private_token_job,
     run_private_tokens_job,
 )
+from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver_errors import PrivateTokenError, ResultNotFound, FailedMidway
 from ansible_collections.opsauth.tokens.tests.unit.plugins.conftest import FAKE_BIN
 from ansible_collections.opsauth.tokens.tests.unit.plugins.error_table import raises_code
 
