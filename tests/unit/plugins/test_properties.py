@@ -27,9 +27,10 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from ansible_collections.opsauth.tokens.plugins.module_utils import _deepflow, _deepflow_errors, _deepflow_pages, _jms_private_token, _jumpserver
+from ansible_collections.opsauth.tokens.plugins.module_utils.deepflow import _deepflow, _deepflow_errors, _deepflow_pages
+from ansible_collections.opsauth.tokens.plugins.module_utils.jumpserver import _jms_private_token, _jumpserver
 from ansible_collections.opsauth.tokens.plugins.module_utils._errors import OpsAuthError
-from ansible_collections.opsauth.tokens.plugins.module_utils._token_file import read_token_file, write_token_file
+from ansible_collections.opsauth.tokens.plugins.module_utils.files._token_file import read_token_file, write_token_file
 
 BASE = 'http://jms.test:8080'
 ORIGIN = ('http', 'jms.test', 8080)
