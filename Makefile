@@ -12,7 +12,7 @@ SIM_STATE := $(CURDIR)/build/simulators
 ANSIBLE_TEST := cd $(COLLECTION) && PATH=$(BIN):$$PATH $(BIN)/ansible-test
 export ANSIBLE_COLLECTIONS_PATH := $(patsubst %/,%,$(dir $(STAGE)))
 LANE2 := STAGE=$(CURDIR)/build/lane2/ansible_collections
-# make test: two lanes side by side (tests/make/run_steps.py): integration waits on its simulators for much of its
+# make test: two lanes side by side (tests/harness/make/run_steps.py): integration waits on its simulators for much of its
 # time, so sanity, units, examples, lint and tooling use the other core meanwhile. make test-all: the slow,
 # environment-heavy checks make test leaves out, in two lanes: integration-compat first makes the target Pythons'
 # venvs (build/target-venvs) that the cells' integration runs then reuse.
@@ -23,7 +23,7 @@ export ANSIBLE_FORCE_COLOR := 0
 
 .PHONY: help venv stage demo test test-all integration-core integration-compat sanity units integration examples lint docs benchmark benchmark-load benchmark-private-tokens benchmark-rotation clean \
 	test-matrix test-cells tooling package ee awx docs-test release-changelog benchmark-cache benchmark-tokens
-# make test-matrix: every ansible-core version the collection supports (tests/requirements/ansible-core-<v>.txt say
+# make test-matrix: every ansible-core version the collection supports (tests/harness/requirements/ansible-core-<v>.txt say
 # which controller Python each cell uses); integration runs in the oldest and the newest cell.
 MATRIX := 2.16 2.17 2.18 2.19 2.20 2.21
 MATRIX_INTEGRATION := $(firstword $(MATRIX)) $(lastword $(MATRIX))
@@ -51,32 +51,32 @@ $(BIN)/ansible-test: requirements-dev.txt requirements.txt
 venv: $(BIN)/ansible-test
 	@# ansible-test bootstraps pip in its venvs with a script from a host CI cannot reach: give it ours.
 	@v=$$($(BIN)/python -c 'from ansible_test._internal.python_requirements import get_venv_packages as g; print(g(type("P", (), {"version": "3.11"})())["pip"])') && \
-	  mkdir -p $$HOME/.ansible/test/cache && cp tests/staging/get_pip.py $$HOME/.ansible/test/cache/get_pip_$${v//./_}.py
+	  mkdir -p $$HOME/.ansible/test/cache && cp tests/harness/staging/get_pip.py $$HOME/.ansible/test/cache/get_pip_$${v//./_}.py
 
 # STAGED=1: the copy is already there (run_steps.py runs steps of one staged tree side by side).
 stage: venv
 ifndef STAGED
 	rm -rf $(STAGE) && mkdir -p $(COLLECTION)
-	$(BIN)/python tests/staging/stage_collection.py $(CURDIR) $(COLLECTION)
+	$(BIN)/python tests/harness/staging/stage_collection.py $(CURDIR) $(COLLECTION)
 endif
 
 demo: stage
-	PATH=$(BIN):$$PATH tests/make/demo.sh $(COLLECTION) $(SIM_STATE)
+	PATH=$(BIN):$$PATH tests/harness/make/demo.sh $(COLLECTION) $(SIM_STATE)
 
 test: venv
 	$(MAKE) --no-print-directory stage
 	$(MAKE) --no-print-directory stage $(LANE2)
-	STAGED=1 $(BIN)/python tests/make/run_steps.py $(STEP_LOGS)/test $(TEST_LANES)
+	STAGED=1 $(BIN)/python tests/harness/make/run_steps.py $(STEP_LOGS)/test $(TEST_LANES)
 
 test-all: venv
 	$(MAKE) --no-print-directory stage
-	STAGED=1 $(BIN)/python tests/make/run_steps.py $(STEP_LOGS)/test-all $(TEST_ALL_LANES)
+	STAGED=1 $(BIN)/python tests/harness/make/run_steps.py $(STEP_LOGS)/test-all $(TEST_ALL_LANES)
 
-# Tests of the repository's own tooling, and the changelog fragment check (tests/make/check_fragments.py).
+# Tests of the repository's own tooling, and the changelog fragment check (tests/harness/make/check_fragments.py).
 tooling: stage
-	$(BIN)/python tests/make/check_fragments.py $(CURDIR)
-	$(BIN)/python tests/make/check_changelog.py $(CURDIR) $(CURDIR)/build/changelog
-	$(BIN)/python -m pytest -q -p no:cacheprovider tests/tooling
+	$(BIN)/python tests/harness/make/check_fragments.py $(CURDIR)
+	$(BIN)/python tests/harness/make/check_changelog.py $(CURDIR) $(CURDIR)/build/changelog
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests/harness/tooling
 
 # A maintainer's release: the fragments go into changelogs/changelog.yaml and CHANGELOG.md, and the fragment check's
 # base (changelogs/fragment-base) moves to the commit the release was cut from. Commit the result.
@@ -86,50 +86,50 @@ release-changelog: venv
 
 # Build the tarball from the repository, check its file list, install it into a clean path, run the demo from there.
 package: venv
-	PATH=$(BIN):$$PATH tests/make/package.sh $(CURDIR) $(CURDIR)/build/package
+	PATH=$(BIN):$$PATH tests/harness/make/package.sh $(CURDIR) $(CURDIR)/build/package
 
 # The AWX path: credential types rendered as AWX does, jobs run through ansible-runner with the installed tarball.
 awx: package
-	PATH=$(BIN):$$PATH $(BIN)/python tests/awx/run_jobs.py $(CURDIR)/build/awx $(CURDIR)/build/package/installed
+	PATH=$(BIN):$$PATH $(BIN)/python tests/harness/awx/run_jobs.py $(CURDIR)/build/awx $(CURDIR)/build/package/installed
 
 # The HTML docs site (antsibull-docs sphinx-init + sphinx-build): build/docs/build/html/index.html
 docs: stage
-	PATH=$(BIN):$$PATH tests/make/docs.sh $(CURDIR) $(CURDIR)/build/docs
+	PATH=$(BIN):$$PATH tests/harness/make/docs.sh $(CURDIR) $(CURDIR)/build/docs
 
 # Every page of the site opened in headless Chromium (Debian's package; installed here when missing and root).
 docs-test: docs
 	@command -v chromium >/dev/null || [ "$$(id -u)" != 0 ] || { apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; } || \
 	  { echo "make docs-test: could not install Debian's chromium package with apt-get" >&2; exit 1; }
-	$(BIN)/python tests/make/check_docs_site.py $(CURDIR)/build/docs/build/html $(COLLECTION)
+	$(BIN)/python tests/harness/make/check_docs_site.py $(CURDIR)/build/docs/build/html $(COLLECTION)
 
 # ansible-builder introspect and create (docs/execution-environment.yml) with the tarball make package built.
 ee: package
-	$(BIN)/python tests/make/check_ee.py $(CURDIR) $(CURDIR)/build/package/dist/opsauth-tokens-*.tar.gz $(CURDIR)/build/ee
+	$(BIN)/python tests/harness/make/check_ee.py $(CURDIR) $(CURDIR)/build/package/dist/opsauth-tokens-*.tar.gz $(CURDIR)/build/ee
 
 sanity: stage
 	$(ANSIBLE_TEST) sanity --venv --python 3.11 --color no
-	$(BIN)/python tests/make/check_target_syntax.py $(COLLECTION)
+	$(BIN)/python tests/harness/make/check_target_syntax.py $(COLLECTION)
 
 units: stage
 	$(ANSIBLE_TEST) units --local --python 3.11 --color no
 
 integration: stage
-	PATH=$(BIN):$$PATH tests/make/integration.sh $(COLLECTION) $(SIM_STATE)
+	PATH=$(BIN):$$PATH tests/harness/make/integration.sh $(COLLECTION) $(SIM_STATE)
 
 # make test: every integration target but compat_target_pythons, which first makes a venv for each target Python
 # 3.8-3.13 (an environment matrix, like the cells): make test-all runs it as integration-compat.
 integration-core: stage
 	PATH=$(BIN):$$PATH OPSAUTH_SECRET_SCAN=always OPSAUTH_TARGET_PYTHONS=skip \
-	  tests/make/integration.sh $(COLLECTION) $(SIM_STATE) --exclude compat_target_pythons
+	  tests/harness/make/integration.sh $(COLLECTION) $(SIM_STATE) --exclude compat_target_pythons
 
 integration-compat: stage
-	PATH=$(BIN):$$PATH OPSAUTH_SECRET_SCAN=always tests/make/integration.sh $(COLLECTION) $(CURDIR)/build/simulators-compat compat_target_pythons
+	PATH=$(BIN):$$PATH OPSAUTH_SECRET_SCAN=always tests/harness/make/integration.sh $(COLLECTION) $(CURDIR)/build/simulators-compat compat_target_pythons
 
 # Every example of the plugins, README.md, docs/*.md and the roles' READMEs, run against the simulators
-# (tests/make/examples.py says how they are found; docs/examples.md which variables they get).
+# (tests/harness/make/examples.py says how they are found; docs/examples.md which variables they get).
 examples: stage
-	PATH=$(BIN):$$PATH tests/make/examples.sh $(COLLECTION) $(CURDIR)/build/examples-sim
+	PATH=$(BIN):$$PATH tests/harness/make/examples.sh $(COLLECTION) $(CURDIR)/build/examples-sim
 
 lint: stage
 	cd $(COLLECTION) && PATH=$(BIN):$$PATH antsibull-changelog lint
@@ -138,14 +138,14 @@ lint: stage
 	cd $(COLLECTION) && PATH=$(BIN):$$PATH ANSIBLE_HOME=$(CURDIR)/build/ansible-home ansible-lint --profile production
 
 test-matrix:
-	MATRIX_INTEGRATION="$(MATRIX_INTEGRATION)" tests/make/matrix.sh $(MATRIX)
+	MATRIX_INTEGRATION="$(MATRIX_INTEGRATION)" tests/harness/make/matrix.sh $(MATRIX)
 
 test-cells:
-	MATRIX_INTEGRATION="$(MATRIX_INTEGRATION)" tests/make/matrix.sh $(CELLS)
+	MATRIX_INTEGRATION="$(MATRIX_INTEGRATION)" tests/harness/make/matrix.sh $(CELLS)
 
 # One cell with its integration run (make test-all: the oldest and the newest).
 cell-%:
-	MATRIX_INTEGRATION="$*" tests/make/matrix.sh $*
+	MATRIX_INTEGRATION="$*" tests/harness/make/matrix.sh $*
 
 benchmark: benchmark-cache benchmark-load benchmark-tokens benchmark-rotation
 

@@ -20,7 +20,7 @@ modules    benchmarks/module_login/playbook.yml (password in module_defaults) an
            the environment, as AWX injects them) on 70 local hosts with -f 10, JumpServer's default throttle on:
            logins per service, answers 429, hosts failed, wall time.
 importtime the modules a cache hit imports, and their cumulative import time from python -X importtime
-           (tests/target_helpers/lookup_once.py), for each lookup.
+           (tests/harness/target_helpers/lookup_once.py), for each lookup.
 
 Raw figures of every run (JSON) and Ansible's output are kept in STATE_DIR/benchmark_tokens/.
 """
@@ -208,7 +208,7 @@ def importtime(sims, collection, results):
     """The imports of a cache hit, per lookup: the second of two evaluations in one run directory."""
     sims.start(jms_args=['--anon-rate=0'])
     collections_path = os.path.abspath(os.path.join(collection, '..', '..', '..'))
-    script = os.path.join(collection, 'tests', 'target_helpers', 'lookup_once.py')
+    script = os.path.join(collection, 'tests', 'harness', 'target_helpers', 'lookup_once.py')
     marker = '-- opsauth.tokens: the lookup evaluation starts here --'
     print()
     print('| lookup (cache hit) | modules imported | cumulative import time (ms) | requests imported |')

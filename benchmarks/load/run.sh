@@ -3,7 +3,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # The load benchmark (benchmarks/README.md, "load"): benchmarks/load/playbook.yml on 50 local hosts with forks 10,
 # the lookups and the modules together, against the simulators on 127.0.0.1 (JumpServer's default throttle on) and
-# the fake docker of tests/fakes. Everything is counted from the simulators' request logs (/_sim/requests) and state,
+# the fake docker of tests/harness/fakes. Everything is counted from the simulators' request logs (/_sim/requests) and state,
 # and every token and cache file left behind is checked: it must be a regular file of mode 0600 holding a JSON
 # object (the cache entries are read with the cache's own reader). Prints one table; exits 1 when a check fails.
 # Usage: benchmarks/load/run.sh COLLECTION_DIR STATE_DIR   (make benchmark-load)
@@ -19,7 +19,7 @@ rm -rf "$results" && mkdir -m 0700 -p "$results/work" "$results/cache"
 OPSAUTH_SIM_STATE="$state" OPSAUTH_TOKENS_CACHE_DIR="$results/cache" timed "$results/playbook.log" \
     ansible-playbook -i "$collection/benchmarks/load/inventory.ini" -f 10 "$collection/benchmarks/load/playbook.yml" \
     -e "jms_url=$SIM_JMS_URL" -e "deepflow_url=$SIM_DEEPFLOW_URL" -e "deepflow_fuser_url=$SIM_DEEPFLOW_FUSER_URL" \
-    -e "work_dir=$results/work" -e "fake_bin=$collection/tests/fakes"
+    -e "work_dir=$results/work" -e "fake_bin=$collection/tests/harness/fakes"
 sims requests --sim jms >"$results/jms_requests.json"
 sims requests --sim deepflow >"$results/deepflow_requests.json"
 sims state --sim jms >"$results/jms_state.json"

@@ -2,7 +2,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 # The private token benchmark (benchmarks/README.md): N users' tokens in ONE exec (jms_private_token usernames) against
-# N execs (one task per user), for N = 1, 5, 20, through the fake docker of tests/fakes and its fake manage.py, backed by
+# N execs (one task per user), for N = 1, 5, 20, through the fake docker of tests/harness/fakes and its fake manage.py, backed by
 # the JumpServer simulator on 127.0.0.1. The execs are counted from the fakes' call log, the tokens from the simulator.
 # A real `manage.py shell` boots JumpServer for about 7 s; the fake waits BOOT_COST seconds per exec (default 0.7, a
 # tenth of that: half before the job, half after it, like a boot and a shutdown).
@@ -31,7 +31,7 @@ with open(path, 'w') as handle:
 PY
     users=$(python -c 'import json, sys; print(json.dumps(["user%04d" % i for i in range(1, int(sys.argv[1]) + 1)]))' "$n")
     OPSAUTH_FAKE_STATE="$results/world.json" timed "$results/$mode-$n.log" ansible-playbook "$bench/playbook.yml" \
-        -e "mode=$mode" -e "{\"users\": $users}" -e "fake_bin_dir=$collection/tests/fakes"
+        -e "mode=$mode" -e "{\"users\": $users}" -e "fake_bin_dir=$collection/tests/harness/fakes"
     sims state --sim jms >"$results/$mode-$n.state.json"
     python - "$mode" "$n" "$rc" "$seconds" "$results/$mode-$n.calls" "$results/$mode-$n.state.json" >"$results/$mode-$n.json" <<'PY'
 import json, sys

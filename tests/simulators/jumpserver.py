@@ -40,7 +40,7 @@ Choices made where the notes are silent:
 JumpServer v3.10 (``--jumpserver-version 3``, after the api-notes' v3.10 section): no throttling at all (no 429, no
 Retry-After), ``msg``/``detail`` in Chinese unless the request sends ``Accept-Language: en``, and an unknown or expired
 bearer token answers 401 {"detail": "Invalid token or cache refreshed.", "code": "authentication_failed"}. The fake
-manage.py of tests/fakes asks GET /_sim/version and prints v3.10's 18 ``ALLOWED_HOSTS: ...`` lines on stdout.
+manage.py of tests/harness/fakes asks GET /_sim/version and prints v3.10's 18 ``ALLOWED_HOSTS: ...`` lines on stdout.
 Both versions answer ``Accept-Language: zh...`` in Chinese and ``en...`` in English (Django's LocaleMiddleware); the
 Chinese texts are JumpServer's and DRF's zh-hans translations where known. A message without a translation stays
 English (a simulator choice).

@@ -30,7 +30,7 @@ deepflow); ``reset`` without --sim resets every simulator (``--state`` also rese
 ``exec`` starts the simulators, runs CMD with SIM_STATE_DIR (the state directory), SIM_ENDPOINTS (the endpoints.json
 file, usable as ``ansible-playbook -e @FILE``) and SIM_<KEY> (each endpoint, e.g. SIM_JMS_URL) in its environment,
 stops them whatever happens, and exits with CMD's status. (Not OPSAUTH_SIM_STATE: that one tells the fakes of
-tests/fakes to build their default world, which only the demo wants.)
+tests/harness/fakes to build their default world, which only the demo wants.)
 """
 from __future__ import annotations
 

@@ -1,10 +1,10 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""What the plugin tests share: the simulators of tests/simulators and the fake container runtimes of tests/fakes.
+"""What the plugin tests share: the simulators of tests/simulators and the fake container runtimes of tests/harness/fakes.
 
 ``jms`` and ``df`` are the JumpServer and DeepFlow simulators served in-process on 127.0.0.1, reset for each test:
 fresh state, no faults, an empty request log. One server of each serves the whole session.
-``fake_runtime(state)`` points tests/fakes's fake docker, podman and kubectl (given by explicit path: FAKE_BIN) at a
+``fake_runtime(state)`` points tests/harness/fakes's fake docker, podman and kubectl (given by explicit path: FAKE_BIN) at a
 world of containers and pods. ``run_module(module, args)`` runs a module's main() and returns its JSON result (the
 module tests, and the cross-cutting ones here: test_failures, test_dest_symlinks, test_results_vocabulary...).
 The tests import the constants and classes from here by their full name.
@@ -21,7 +21,7 @@ import threading
 import pytest
 
 SIMULATORS = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', 'simulators'))
-FAKE_BIN = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', 'fakes'))
+FAKE_BIN = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', 'harness', 'fakes'))
 
 
 class Simulator:
@@ -117,7 +117,7 @@ def df(deepflow_server):
 
 
 class FakeRuntime:
-    """The world tests/fakes's fakes see (``state``: containers, pods, ...; save() after changing it) and their call log."""
+    """The world tests/harness/fakes's fakes see (``state``: containers, pods, ...; save() after changing it) and their call log."""
 
     def __init__(self, directory, state):
         self.path = os.path.join(str(directory), 'state.json')

@@ -4,7 +4,7 @@
 
 Each row runs one real module or lookup against the simulators of tests/simulators, served in-process on 127.0.0.1
 (plain HTTP, and HTTPS with the certificates of _base.ensure_test_pki), through the real requests stack, and against
-the fake docker/kubectl of tests/fakes (by explicit path). The faults are the simulators' own (their /_sim/faults
+the fake docker/kubectl of tests/harness/fakes (by explicit path). The faults are the simulators' own (their /_sim/faults
 entries), the token files are real files. Besides the row's own expected outcome, every row is held to the invariants
 of the whole matrix (check_invariants): no password login after the server answered one with anything but success,
 no create sent twice, no secret in any message, and a failure is one line with a code of docs/errors.md.
@@ -103,7 +103,7 @@ def tls_urls(jms_server, deepflow_server, pki):
 
 
 def base_world(jms, df):
-    """The fake containers and pods every exec row starts from (tests/fakes/_fake_runtime.py describes the format)."""
+    """The fake containers and pods every exec row starts from (tests/harness/fakes/_fake_runtime.py describes the format)."""
     hosts = {'fuser:20824': df.fuser_url, 'fauths:20822': df.url}
     core_labels = {'app.kubernetes.io/name': 'jumpserver', 'app.jumpserver.org/name': 'jms-core'}
     return {

@@ -3,7 +3,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """What a cache hit imports, and that the shortcut behind it never changes an answer.
 
-Each evaluation runs in a fresh Python process (tests/target_helpers/lookup_once.py), as Ansible evaluates a lookup in a fresh
+Each evaluation runs in a fresh Python process (tests/harness/target_helpers/lookup_once.py), as Ansible evaluates a lookup in a fresh
 worker for every task and host; two processes given the same run directory share one run's cache, like two forks.
 These are behaviour tests: they check which modules are loaded, never how long anything took (benchmarks/ does that).
 """
@@ -23,7 +23,7 @@ from ansible_collections.opsauth.tokens.plugins.plugin_utils import _token_cache
 HERE = os.path.dirname(os.path.abspath(__file__))
 COLLECTION = os.path.abspath(os.path.join(HERE, '..', '..', '..'))
 COLLECTIONS_PATH = os.path.abspath(os.path.join(COLLECTION, '..', '..', '..'))
-SCRIPT = os.path.join(COLLECTION, 'tests', 'target_helpers', 'lookup_once.py')
+SCRIPT = os.path.join(COLLECTION, 'tests', 'harness', 'target_helpers', 'lookup_once.py')
 # What a cache hit must not load: the HTTP stack and the platform clients.
 HEAVY = ('requests', 'urllib3', 'httpsig', 'ssl',
          'ansible_collections.opsauth.tokens.plugins.module_utils.http._http',

@@ -3,7 +3,7 @@
 """One result vocabulary (docs/results.md, issue 18): every module's RETURN docs and real results against it.
 
 The table of docs/results.md is read here, so the document and the test cannot drift apart. The real results come
-from the real modules against the simulators (in-process, real HTTP) and the fake container runtimes of tests/fakes,
+from the real modules against the simulators (in-process, real HTTP) and the fake container runtimes of tests/harness/fakes,
 in normal and check mode: a key the table names must have its type there, and a module the table lists must return it.
 """
 

@@ -1,6 +1,6 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""tests/target_helpers/secret_scan.py: it finds a leak, it leaves out only the harness's deliberate output, it fails closed."""
+"""tests/harness/target_helpers/secret_scan.py: it finds a leak, it leaves out only the harness's deliberate output, it fails closed."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
@@ -14,7 +14,7 @@ import requests
 
 from ansible_collections.opsauth.tokens.tests.unit.plugins.conftest import DeepFlow, _serve
 
-SCANNER = os.path.join(os.path.dirname(__file__), '..', '..', 'target_helpers', 'secret_scan.py')
+SCANNER = os.path.join(os.path.dirname(__file__), '..', '..', 'harness', 'target_helpers', 'secret_scan.py')
 SPEC = importlib.util.spec_from_file_location('secret_scan', SCANNER)
 secret_scan = importlib.util.module_from_spec(SPEC)
 SPEC.loader.exec_module(secret_scan)

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-# The deepflow_token lookup's cache, proved by the DeepFlow simulator's request log (tests/target_helpers/lookup_target.sh says
+# The deepflow_token lookup's cache, proved by the DeepFlow simulator's request log (tests/harness/target_helpers/lookup_target.sh says
 # why this is a script target and holds what it shares with lookup_jms_token).
 set -euo pipefail
-# shellcheck source=../../../target_helpers/lookup_target.sh
-source ../../../target_helpers/lookup_target.sh
+# shellcheck source=../../../harness/target_helpers/lookup_target.sh
+source ../../../harness/target_helpers/lookup_target.sh
 
 echo "== one login per identity for 12 hosts x 5 forks (at -vvvv: no token may show)"
 one_login_run 'Ops-Pass-1' 'dev-pwd'

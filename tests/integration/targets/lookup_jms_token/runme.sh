@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-# The jms_token lookup's cache, proved by the JumpServer simulator's request log (tests/target_helpers/lookup_target.sh says
+# The jms_token lookup's cache, proved by the JumpServer simulator's request log (tests/harness/target_helpers/lookup_target.sh says
 # why this is a script target and holds what it shares with lookup_deepflow_token).
 set -euo pipefail
-# shellcheck source=../../../target_helpers/lookup_target.sh
-source ../../../target_helpers/lookup_target.sh
+# shellcheck source=../../../harness/target_helpers/lookup_target.sh
+source ../../../harness/target_helpers/lookup_target.sh
 
 echo "== one login per identity for 12 hosts x 5 forks (at -vvvv: no token may show)"
 one_login_run 'Adm1n-Pass!' 'Alice-Pass-1' 'Mfa-Pass-1' 'JBSWY3DPEHPK3PXP'

@@ -3,15 +3,15 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Run every example playbook of `make demo` (playbooks/demo.list, which must name every playbook in playbooks/) and
 # wrong_input.yml (each module fed wrong input) at -vvv against the simulators, then prove that no password, token, key
-# or session secret used during the run appears in the output (tests/target_helpers/secret_scan.py: the simulators list every
-# secret they handed out, GET /_sim/issued; the seed passwords and the wrong values of tests/target_helpers/test_secrets.txt are known).
+# or session secret used during the run appears in the output (tests/harness/target_helpers/secret_scan.py: the simulators list every
+# secret they handed out, GET /_sim/issued; the seed passwords and the wrong values of tests/harness/target_helpers/test_secrets.txt are known).
 set -euo pipefail
 
-# shellcheck source=../../../target_helpers/script_target.sh
-source ../../../target_helpers/script_target.sh
+# shellcheck source=../../../harness/target_helpers/script_target.sh
+source ../../../harness/target_helpers/script_target.sh
 demo_dir="$work/demo"
 # shellcheck source=/dev/null
-source "$collection/tests/target_helpers/demo_env.sh"
+source "$collection/tests/harness/target_helpers/demo_env.sh"
 
 # Start from the simulators' seed state.
 python "$collection/tests/simulators/run.py" reset --state-dir "$state" --sim jms --sim deepflow --state >/dev/null
@@ -37,4 +37,4 @@ if ! ansible-playbook -vvv -e "@$demo_vars" wrong_input.yml > "$work/wrong_input
 fi
 
 # Fails closed: no simulator, no secret issued, too few secrets or an empty log is a failure, not a pass.
-python "$collection/tests/target_helpers/secret_scan.py" --state "$state" --extra "$collection/tests/target_helpers/test_secrets.txt" "$work"/*.log
+python "$collection/tests/harness/target_helpers/secret_scan.py" --state "$state" --extra "$collection/tests/harness/target_helpers/test_secrets.txt" "$work"/*.log

@@ -169,10 +169,6 @@ def test_absent_with_everything_dead_is_not_a_change_on_the_server(df, run_modul
     assert [status for dummy, dummy, status in df.log()][-2:] == [400, 400]
 
 
-# The one layer faked is the container runtime (tests/fakes/kubectl and docker, by explicit path); the curl "in the pod"
-# is tests/fakes/curl, which reaches the in-process simulator as http://fuser:20824.
-
-
 def test_refresh_with_an_unwritable_dest_does_not_use_up_the_refresh_token(df, run_module, tmp_path):
     dest = tmp_path / 'df.json'
     run_module(deepflow_login, login_args(df, dest=str(dest)))

@@ -77,7 +77,8 @@ def test_custom_api_path_and_identity_headers(df, run_module):
 
 
 # --- deepflow_permanent_token over exec: curl in the front-end pod ---------------------------------------------------
-
+# The one layer faked is the container runtime (tests/harness/fakes/kubectl and docker, by explicit path); the curl "in the pod"
+# is tests/harness/fakes/curl, which reaches the in-process simulator as http://fuser:20824.
 
 FRONT_END_POD = 'front-end-6c9d7b8f5-abcde'
 

@@ -1,6 +1,6 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""opsauth.tokens.jms_private_token end to end: the module, the fake docker/kubectl of tests/fakes (by explicit path),
+"""opsauth.tokens.jms_private_token end to end: the module, the fake docker/kubectl of tests/harness/fakes (by explicit path),
 the fake manage.py in the fake container, and the JumpServer simulator (in-process) holding the private tokens."""
 
 from __future__ import absolute_import, division, print_function

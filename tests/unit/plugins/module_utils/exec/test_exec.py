@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The exec transport: argv building, error recognition, pod discovery, the bounded process runner.
 
-Commands really run, through the fake docker/podman/kubectl of tests/fakes (always by explicit path); the one layer
+Commands really run, through the fake docker/podman/kubectl of tests/harness/fakes (always by explicit path); the one layer
 faked is the container runtime. Curl inside a pod is tested in test_exec_curl.py.
 """
 

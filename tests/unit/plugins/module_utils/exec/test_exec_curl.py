@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """HTTP through curl inside a pod (_exec_curl.CurlTransport).
 
-curl really runs, inside the fake kubectl of tests/fakes (by explicit path), and reaches a small HTTP server on
+curl really runs, inside the fake kubectl of tests/harness/fakes (by explicit path), and reaches a small HTTP server on
 127.0.0.1 started here: the one layer faked is the container runtime.
 """
 

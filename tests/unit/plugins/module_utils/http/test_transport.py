@@ -72,7 +72,7 @@ def jms(url, **options):
 
 
 def curl(url, **options):
-    """curl "in a pod": the fake curl of tests/fakes, run on this host, talking to the loopback server for real."""
+    """curl "in a pod": the fake curl of tests/harness/fakes, run on this host, talking to the loopback server for real."""
     return CurlTransport(ExecTarget(), url, curl=FAKE_CURL, **dict(dict(timeout=20), **options))
 
 

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The in-container private token job: the fixed command, the marked result line, the launcher's choices.
 
-The launcher really runs, through the fake docker of tests/fakes (by explicit path) and its fake manage.py; the
+The launcher really runs, through the fake docker of tests/harness/fakes (by explicit path) and its fake manage.py; the
 whole job against the JumpServer simulator is tested in tests/unit/plugins/modules/test_jms_private_token.py.
 """
 
