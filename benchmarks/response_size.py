@@ -47,7 +47,7 @@ def one(collections, port, path):
     # An endless answer read whole would take the machine's memory: stop this process at 2 GiB of address space.
     resource.setrlimit(resource.RLIMIT_AS, (2048 * MIB, 2048 * MIB))
     sys.path.insert(0, collections)
-    from ansible_collections.opsauth.tokens.plugins.module_utils._http import HttpClient
+    from ansible_collections.opsauth.tokens.plugins.module_utils.http._http import HttpClient
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started = time.monotonic()
     try:

@@ -7,7 +7,7 @@ __metaclass__ = type
 
 
 class ModuleDocFragment(object):
-    # What the HTTP layer (plugins/module_utils/_http.py, _transport.py) does for every plugin that talks to a server,
+    # What the HTTP layer (plugins/module_utils/http/_http.py, _transport.py) does for every plugin that talks to a server,
     # said once: the platform fragments (jumpserver, deepflow) only name their options and environment variables.
     DOCUMENTATION = r'''
 options: {}

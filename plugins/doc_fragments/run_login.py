@@ -7,8 +7,8 @@ __metaclass__ = type
 
 
 class ModuleDocFragment(object):
-    # A module whose action plugin hands it the run's login (plugins/plugin_utils/_run_login.py). The hand-over travels
-    # in hidden arguments that module_utils/_run_login.py (RunLoginModule) takes out before validation: they are in
+    # A module whose action plugin hands it the run's login (plugins/plugin_utils/_run_login_action.py). The hand-over travels
+    # in hidden arguments that module_utils/_run_login_handover.py (RunLoginModule) takes out before validation: they are in
     # no argument spec, so they are documented nowhere (a user never sets them).
     DOCUMENTATION = r'''
 options:

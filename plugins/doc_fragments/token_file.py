@@ -8,7 +8,7 @@ __metaclass__ = type
 
 class ModuleDocFragment(object):
     # The dest option of every module that keeps a credential in a file (_options.TOKEN_FILE_SPEC), and the rules of
-    # plugins/module_utils/_token_file.py that apply to it (docs/security.md, "Nothing lost").
+    # plugins/module_utils/files/_token_file.py that apply to it (docs/security.md, "Nothing lost").
     DOCUMENTATION = r'''
 options:
   dest:
@@ -17,7 +17,7 @@ options:
     type: path
 '''
 
-    # The identity record of a token file and force (_options.TOKEN_OWNER_SPEC, module_utils/_token_identity.py).
+    # The identity record of a token file and force (_options.TOKEN_OWNER_SPEC, module_utils/files/_token_identity.py).
     IDENTITY = r'''
 options:
   force:

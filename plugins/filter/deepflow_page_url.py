@@ -9,11 +9,12 @@ __metaclass__ = type
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow_pages import PageUrlError, page_url
+from ansible_collections.opsauth.tokens.plugins.module_utils.deepflow._deepflow_pages import page_url
+from ansible_collections.opsauth.tokens.plugins.module_utils.deepflow._deepflow_errors import PageUrlError
 
 
 def deepflow_page_url(url, page='views', token=None, refresh_token=None):
-    """The login-free URL of a DeepFlow page (the rules live in module_utils/_deepflow_pages.py,
+    """The login-free URL of a DeepFlow page (the rules live in module_utils/deepflow/_deepflow_pages.py,
     shared with the module and the lookup; no HTTP client is imported)."""
     try:
         return page_url(url, page, token, refresh_token=refresh_token)

@@ -124,7 +124,7 @@ class LookupModule(_lookup_base.OpsAuthLookupBase):
     SOURCE = 'deepflow'
 
     def check_output(self, options, output):
-        from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow import controller_url
+        from ansible_collections.opsauth.tokens.plugins.module_utils.deepflow._deepflow import controller_url
 
         if output == 'pages' and not controller_url(options):
             # Say it before logging in: the login would be wasted.
@@ -132,9 +132,9 @@ class LookupModule(_lookup_base.OpsAuthLookupBase):
                                'alone names the token service, not the web UI)')
 
     def render(self, result, options, output):
-        from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow import controller_url, token_set_result
-        from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow_pages import page_urls
-        from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow_tokens import deepflow_headers, with_dates
+        from ansible_collections.opsauth.tokens.plugins.module_utils.deepflow._deepflow import controller_url, token_set_result
+        from ansible_collections.opsauth.tokens.plugins.module_utils.deepflow._deepflow_pages import page_urls
+        from ansible_collections.opsauth.tokens.plugins.module_utils.deepflow._deepflow_tokens import deepflow_headers, with_dates
 
         data = with_dates(result.data)  # today's names, also for an entry a cache_dir kept from before docs/results.md
         if output == 'token':

@@ -118,7 +118,7 @@ class LookupModule(_lookup_base.OpsAuthLookupBase):
     def after_login(self, cache, source, result, options):
         # JumpServer acts on the Default org for an org it does not know: check it, once per run for each URL and org
         # (an unknown org is remembered for the run; a connection error is not).
-        from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver_errors import UnknownOrganization
+        from ansible_collections.opsauth.tokens.plugins.module_utils.jumpserver._jumpserver_errors import UnknownOrganization
 
         client = source.client
 
@@ -134,7 +134,7 @@ class LookupModule(_lookup_base.OpsAuthLookupBase):
     def render(self, result, options, output):
         if output == 'token':
             return result.data['token']
-        from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import bearer_token_result
+        from ansible_collections.opsauth.tokens.plugins.module_utils.jumpserver._jumpserver import bearer_token_result
 
         full = bearer_token_result(result.data, options.get('org_id'))
         if output == 'headers':

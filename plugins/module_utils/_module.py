@@ -32,15 +32,15 @@ __metaclass__ = type
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.opsauth.tokens.plugins.module_utils._errors import OpsAuthError
-from ansible_collections.opsauth.tokens.plugins.module_utils._http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
+from ansible_collections.opsauth.tokens.plugins.module_utils.http._http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 from ansible_collections.opsauth.tokens.plugins.module_utils._resolve import resolve_module
 from ansible_collections.opsauth.tokens.plugins.module_utils._results import succeeded
-from ansible_collections.opsauth.tokens.plugins.module_utils._run_login import (
+from ansible_collections.opsauth.tokens.plugins.module_utils._run_login_handover import (
     RUN_LOGIN_REJECTED,
     RunLoginModule,
     handed_over,
 )
-from ansible_collections.opsauth.tokens.plugins.module_utils._tls import warn_insecure
+from ansible_collections.opsauth.tokens.plugins.module_utils.http._tls import warn_insecure
 
 
 class OpsAuthModule:

@@ -127,13 +127,13 @@ TOKEN_FILE_SPEC = dict(
     dest=dict(type='path'),
 )
 
-# Whose credential dest holds (module_utils/_token_identity.py); documented by opsauth.tokens.token_file.identity.
+# Whose credential dest holds (module_utils/files/_token_identity.py); documented by opsauth.tokens.token_file.identity.
 TOKEN_OWNER_SPEC = dict(
     force=dict(type='bool', default=False),
 )
 
 
-# Where an in-container job runs (module_utils/_exec.py); documented by the opsauth.tokens.exec doc fragment.
+# Where an in-container job runs (module_utils/exec/_exec.py); documented by the opsauth.tokens.exec doc fragment.
 # No environment fallbacks: which container or pod a token is made in is the task's choice, not the environment's.
 EXEC_SPEC = dict(
     runtime=dict(type='str', choices=['docker', 'podman', 'kubectl']),

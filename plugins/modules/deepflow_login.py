@@ -175,7 +175,7 @@ json:
   sample: {"OPT_STATUS": "NO_PERMISSIONS"}
 '''
 
-from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow_login_job import LoginRun
+from ansible_collections.opsauth.tokens.plugins.module_utils.deepflow._deepflow_login_job import LoginRun
 from ansible_collections.opsauth.tokens.plugins.module_utils._module import OpsAuthModule
 from ansible_collections.opsauth.tokens.plugins.module_utils._options import (
     CACHE_SPEC,

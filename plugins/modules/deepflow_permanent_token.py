@@ -162,8 +162,8 @@ json:
   sample: {"OPT_STATUS": "RESOURCE_ALREADY_EXIST"}
 '''
 
-from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow import PERMANENT_TOKEN_PATH
-from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow_permanent_token_job import PermanentTokenRun
+from ansible_collections.opsauth.tokens.plugins.module_utils.deepflow._deepflow import PERMANENT_TOKEN_PATH
+from ansible_collections.opsauth.tokens.plugins.module_utils.deepflow._deepflow_permanent_token_job import PermanentTokenRun
 from ansible_collections.opsauth.tokens.plugins.module_utils._module import OpsAuthModule
 from ansible_collections.opsauth.tokens.plugins.module_utils._options import (
     CACHE_SPEC,

@@ -224,7 +224,7 @@ json:
 
 from ansible.module_utils.basic import env_fallback
 
-from ansible_collections.opsauth.tokens.plugins.module_utils._jms_access_key_job import AccessKeyRun
+from ansible_collections.opsauth.tokens.plugins.module_utils.jumpserver._jms_access_key_job import AccessKeyRun
 from ansible_collections.opsauth.tokens.plugins.module_utils._module import OpsAuthModule
 from ansible_collections.opsauth.tokens.plugins.module_utils._options import (
     CACHE_SPEC, JMS_COMMON_SPEC, TOKEN_FILE_SPEC, TOKEN_OWNER_SPEC, generate_argspec,

@@ -140,7 +140,7 @@ tls:
       type: int
 '''
 
-from ansible_collections.opsauth.tokens.plugins.module_utils._jms_info import InfoRun
+from ansible_collections.opsauth.tokens.plugins.module_utils.jumpserver._jms_info import InfoRun
 from ansible_collections.opsauth.tokens.plugins.module_utils._module import OpsAuthModule
 from ansible_collections.opsauth.tokens.plugins.module_utils._options import (
     CACHE_SPEC,

@@ -189,8 +189,8 @@ json:
   type: raw
 '''
 
-from ansible_collections.opsauth.tokens.plugins.module_utils._jms_private_token import DEFAULT_APPS_DIR
-from ansible_collections.opsauth.tokens.plugins.module_utils._jms_private_token_job import PrivateTokenRun
+from ansible_collections.opsauth.tokens.plugins.module_utils.jumpserver._jms_private_token import DEFAULT_APPS_DIR
+from ansible_collections.opsauth.tokens.plugins.module_utils.jumpserver._jms_private_token_job import PrivateTokenRun
 from ansible_collections.opsauth.tokens.plugins.module_utils._module import OpsAuthModule
 from ansible_collections.opsauth.tokens.plugins.module_utils._options import EXEC_SPEC, JMS_CONNECTION_SPEC, generate_argspec
 

@@ -136,8 +136,8 @@ msg:
   sample: GET /api/v1/users/profile/ answered 200
 '''
 
-from ansible_collections.opsauth.tokens.plugins.module_utils._jms_request_job import RequestRun
-from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import DEFAULT_MAX_ITEMS, DEFAULT_MAX_PAGES
+from ansible_collections.opsauth.tokens.plugins.module_utils.jumpserver._jms_request_job import RequestRun
+from ansible_collections.opsauth.tokens.plugins.module_utils.jumpserver._jumpserver import DEFAULT_MAX_ITEMS, DEFAULT_MAX_PAGES
 from ansible_collections.opsauth.tokens.plugins.module_utils._module import OpsAuthModule
 from ansible_collections.opsauth.tokens.plugins.module_utils._options import (
     CACHE_SPEC,

@@ -146,7 +146,7 @@ json:
   sample: {"error": "password_failed"}
 '''
 
-from ansible_collections.opsauth.tokens.plugins.module_utils._jms_token_job import TokenRun
+from ansible_collections.opsauth.tokens.plugins.module_utils.jumpserver._jms_token_job import TokenRun
 from ansible_collections.opsauth.tokens.plugins.module_utils._module import OpsAuthModule
 from ansible_collections.opsauth.tokens.plugins.module_utils._options import (
     CACHE_SPEC,
@@ -161,7 +161,7 @@ ARGUMENT_SPEC = generate_argspec(
     state=dict(type='str', default='present', choices=['present', 'absent']),
     min_ttl=dict(type='int', default=300),
 )
-# The checks beside the spec; the action plugin validates with them too (plugin_utils/_run_login.py).
+# The checks beside the spec; the action plugin validates with them too (plugin_utils/_run_login_action.py).
 ARGUMENT_RULES = dict(required_if=[('state', 'absent', ('dest',))])
 
 

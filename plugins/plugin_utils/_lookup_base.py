@@ -104,7 +104,7 @@ def keep_definitions(module_name, path, name):
     target = _definitions_path(module_name, path)
     if target is None or os.path.exists(target):
         return
-    from ansible_collections.opsauth.tokens.plugins.module_utils._token_file import TokenFileError, write_token_file
+    from ansible_collections.opsauth.tokens.plugins.module_utils.files._token_file import TokenFileError, write_token_file
 
     options = C.config.get_configuration_definitions('lookup', name)
     if not options:
@@ -197,7 +197,7 @@ class OpsAuthLookupBase(LookupBase):
 
     def _warn_insecure(self, options):
         """One Ansible warning for validate_certs=false (Display shows a message once); urllib3's own is silenced."""
-        from ansible_collections.opsauth.tokens.plugins.module_utils._tls import URL_OPTIONS, insecure_warning
+        from ansible_collections.opsauth.tokens.plugins.module_utils.http._tls import URL_OPTIONS, insecure_warning
 
         message = insecure_warning([options.get(name) for name in URL_OPTIONS], options.get('validate_certs'))
         if message:

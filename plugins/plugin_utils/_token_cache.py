@@ -48,7 +48,7 @@ from ansible.utils.display import Display
 
 from ansible_collections.opsauth.tokens.plugins.module_utils._errors import OpsAuthError
 from ansible_collections.opsauth.tokens.plugins.module_utils._time import now
-from ansible_collections.opsauth.tokens.plugins.module_utils._token_file import (
+from ansible_collections.opsauth.tokens.plugins.module_utils.files._token_file import (
     FILE_MODE,
     TokenFileError,
     remove_token_file,

@@ -15,10 +15,11 @@ This module imports the platform clients (and so ``requests``): import it only w
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow import DeepFlowClient
-from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow_tokens import DeepFlowApiError, is_refusal, with_dates
-from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver import JumpServerClient
-from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver_errors import CredentialRejected, LoginFailed
+from ansible_collections.opsauth.tokens.plugins.module_utils.deepflow._deepflow import DeepFlowClient
+from ansible_collections.opsauth.tokens.plugins.module_utils.deepflow._deepflow_tokens import is_refusal, with_dates
+from ansible_collections.opsauth.tokens.plugins.module_utils.deepflow._deepflow_errors import DeepFlowApiError
+from ansible_collections.opsauth.tokens.plugins.module_utils.jumpserver._jumpserver import JumpServerClient
+from ansible_collections.opsauth.tokens.plugins.module_utils.jumpserver._jumpserver_errors import CredentialRejected, LoginFailed
 from ansible_collections.opsauth.tokens.plugins.plugin_utils._token_cache import TokenCache, TokenRejected, TokenSource
 
 

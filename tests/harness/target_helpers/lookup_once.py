@@ -10,7 +10,7 @@ what a worker process already holds when it evaluates a lookup (it is forked fro
 ansible's executor, templar and plugin loader), then prints the line MARKER on stderr: with -X importtime, the lines
 after it are what the evaluation itself imported. Prints on stdout one JSON object: "modules", the modules the
 evaluation imported (sorted), and "length", the length of the lookup's first answer (never the answer: a secret).
-Used by tests/unit/plugins/lookup/test_lookup_imports.py and benchmarks/lookup_cache/run.sh.
+Used by tests/unit/plugins/test_lookup_imports.py and benchmarks/lookup_cache/run.sh.
 """
 from __future__ import annotations
 

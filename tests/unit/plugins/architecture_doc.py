@@ -38,18 +38,21 @@ HEADER = ['| File | Holds | Imports from the collection |', '|---|---|---|']
 
 
 def plugin_files():
-    """Every mapped Python file, as 'folder/name' without '.py', in a stable order."""
+    """Every mapped Python file, as 'folder/name' (or 'folder/package/name') without '.py', in a stable order: a
+    folder's own files first, then its packages (module_utils/jumpserver/, ...)."""
     names = []
     for folder in MAPPED_FOLDERS:
-        for entry in sorted(os.listdir(os.path.join(PLUGINS, folder))):
-            if entry.endswith('.py') and entry != '__init__.py':
-                names.append('%s/%s' % (folder, entry[:-3]))
+        for root, dirs, files in os.walk(os.path.join(PLUGINS, folder)):
+            dirs[:] = sorted(name for name in dirs if name != '__pycache__')
+            rel = os.path.relpath(root, PLUGINS).replace(os.sep, '/')
+            names.extend('%s/%s' % (rel, entry[:-3]) for entry in sorted(files)
+                         if entry.endswith('.py') and entry != '__init__.py')
     return names
 
 
 def _targets(module, names):
     rel = module[len(PREFIX):].replace('.', '/')
-    if rel in MAPPED_FOLDERS:  # from ...plugins.module_utils import _options
+    if os.path.isdir(os.path.join(PLUGINS, rel)):  # from ...plugins.module_utils(.jumpserver) import _options
         return ['%s/%s' % (rel, name) for name in names]
     return [rel]
 

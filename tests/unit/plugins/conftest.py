@@ -5,7 +5,9 @@
 ``jms`` and ``df`` are the JumpServer and DeepFlow simulators served in-process on 127.0.0.1, reset for each test:
 fresh state, no faults, an empty request log. One server of each serves the whole session.
 ``fake_runtime(state)`` points tests/harness/fakes's fake docker, podman and kubectl (given by explicit path: FAKE_BIN) at a
-world of containers and pods. The tests import the constants and classes from here by their full name.
+world of containers and pods. ``run_module(module, args)`` runs a module's main() and returns its JSON result (the
+module tests, and the cross-cutting ones here: test_failures, test_dest_symlinks, test_results_vocabulary...).
+The tests import the constants and classes from here by their full name.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -158,3 +160,34 @@ def jms_any(request):
     server = request.getfixturevalue('jms_server' if request.param == 4 else 'jms_v3_server')
     server.reset()
     return server
+
+
+try:
+    from ansible.module_utils.testing import patch_module_args
+except ImportError:  # ansible-core < 2.19
+    import contextlib
+
+    from ansible.module_utils import basic
+    from ansible.module_utils.common.text.converters import to_bytes
+
+    @contextlib.contextmanager
+    def patch_module_args(args):
+        old = basic._ANSIBLE_ARGS
+        basic._ANSIBLE_ARGS = to_bytes(json.dumps({'ANSIBLE_MODULE_ARGS': args}))
+        try:
+            yield
+        finally:
+            basic._ANSIBLE_ARGS = old
+
+
+@pytest.fixture
+def run_module(capsys):
+    """Run a module's main() with arguments; return its JSON result (failed or not)."""
+
+    def run(module, args, check_mode=False, diff=False):
+        args = dict(args, _ansible_check_mode=check_mode, _ansible_diff=diff)
+        with patch_module_args(args):
+            with pytest.raises(SystemExit):
+                module.main()
+        return json.loads(capsys.readouterr().out)
+    return run

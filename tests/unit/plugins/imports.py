@@ -12,7 +12,7 @@ import sys
 
 COLLECTIONS_PATH = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', '..', '..', '..', '..'))
 # The HTTP stack: what the light parts of the collection must not pull in.
-HTTP_STACK = ('requests', 'urllib3', 'ansible_collections.opsauth.tokens.plugins.module_utils._http')
+HTTP_STACK = ('requests', 'urllib3', 'ansible_collections.opsauth.tokens.plugins.module_utils.http._http')
 
 
 def loaded_modules(statement):

@@ -20,6 +20,10 @@ from ansible_collections.opsauth.tokens.tests.unit.plugins.architecture_doc impo
 
 # A module_utils file is shipped to every target and read by reviewers: past this it holds more than one job.
 MAX_MODULE_UTILS_LINES = 350
+# tests/unit/plugins/ mirrors plugins/: tests/unit/plugins/<folder>/[<package>/]test_<name>.py tests
+# plugins/<folder>/[<package>/]_<name>.py (module_utils, plugin_utils) or <name>.py (modules, lookup, filter, action).
+# Tests that cut across files live at the top level, beside this file.
+UNIT_TESTS = os.path.dirname(os.path.abspath(__file__))
 
 
 @pytest.mark.parametrize('name', plugin_files())
@@ -59,9 +63,47 @@ def test_no_import_cycle():
 
 
 def test_module_utils_files_stay_small():
-    folder = os.path.join(PLUGINS, 'module_utils')
-    for entry in os.listdir(folder):
-        if entry.endswith('.py'):
-            with open(os.path.join(folder, entry)) as handle:
-                count = sum(1 for _line in handle)
-            assert count <= MAX_MODULE_UTILS_LINES, '%s has %d lines: split it by job' % (entry, count)
+    checked = 0
+    for root, dummy, files in os.walk(os.path.join(PLUGINS, 'module_utils')):  # the layer packages too
+        for entry in files:
+            if entry.endswith('.py'):
+                with open(os.path.join(root, entry)) as handle:
+                    count = sum(1 for _line in handle)
+                checked += 1
+                assert count <= MAX_MODULE_UTILS_LINES, '%s has %d lines: split it by job' % (os.path.join(root, entry), count)
+    assert checked > 30
+
+
+def unmirrored_tests(tests=UNIT_TESTS, plugins=PLUGINS):
+    """Every test file under a folder of ``tests`` that names no source file at the mirrored path under ``plugins``."""
+    wrong = []
+    for root, dirs, files in os.walk(tests):
+        dirs[:] = [name for name in dirs if name != '__pycache__']
+        rel = os.path.relpath(root, tests)
+        if rel == os.curdir:
+            continue  # the top level: cross-cutting tests (this one, test_error_codes, test_fault_matrix...)
+        for name in files:
+            if name.startswith('test_') and name.endswith('.py'):
+                stem = name[len('test_'):]
+                folder = os.path.join(plugins, rel)
+                if not (os.path.isfile(os.path.join(folder, '_' + stem)) or os.path.isfile(os.path.join(folder, stem))):
+                    wrong.append(os.path.join(rel, name))
+    return sorted(wrong)
+
+
+def test_every_test_file_names_the_source_file_it_tests():
+    wrong = unmirrored_tests()
+    assert wrong == [], ('these test files name no source file at the mirrored path under plugins/ (test_<name>.py '
+                         'tests _<name>.py or <name>.py there; cross-cutting tests go to tests/unit/plugins/): %s'
+                         % ', '.join(wrong))
+
+
+def test_the_mirror_check_finds_a_misnamed_test(tmp_path):
+    for path in ('plugins/module_utils/jumpserver/_jumpserver.py', 'plugins/modules/jms_token.py',
+                 'tests/module_utils/jumpserver/test_jumpserver.py', 'tests/modules/test_jms_token.py',
+                 'tests/module_utils/jumpserver/test_jumpserver_v3.py', 'tests/module_utils/test_jumpserver.py',
+                 'tests/test_cross_cutting.py', 'tests/module_utils/jumpserver/conftest.py'):
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text(u'')
+    assert unmirrored_tests(str(tmp_path / 'tests'), str(tmp_path / 'plugins')) == [
+        os.path.join('module_utils', 'jumpserver', 'test_jumpserver_v3.py'), os.path.join('module_utils', 'test_jumpserver.py')]

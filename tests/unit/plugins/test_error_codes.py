@@ -18,8 +18,8 @@ import re
 import pytest
 
 from ansible_collections.opsauth.tokens.plugins.module_utils._errors import FAILURE_FIELDS, STATUS_CODES, OpsAuthError
-from ansible_collections.opsauth.tokens.plugins.module_utils._exec_curl import _CURL_CODES
-from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver_errors import LOGIN_ERROR_HINTS, login_code
+from ansible_collections.opsauth.tokens.plugins.module_utils.exec._exec_curl import _CURL_CODES
+from ansible_collections.opsauth.tokens.plugins.module_utils.jumpserver._jumpserver_errors import LOGIN_ERROR_HINTS, login_code
 from ansible_collections.opsauth.tokens.tests.unit.plugins.error_table import ERROR_CODES
 
 COLLECTION = os.path.normpath(os.path.join(os.path.dirname(__file__), '..', '..', '..'))
@@ -33,13 +33,14 @@ TABLE = ERROR_CODES
 
 
 def sources(*folders):
-    """{path relative to plugins/: text} of every .py file under the folders."""
+    """{path relative to plugins/: text} of every .py file under the folders, their packages included."""
     found = {}
     for folder in folders:
-        for name in sorted(os.listdir(os.path.join(PLUGINS, folder))):
-            if name.endswith('.py') and name != '__init__.py':
-                with open(os.path.join(PLUGINS, folder, name)) as handle:
-                    found['%s/%s' % (folder, name)] = handle.read()
+        for root, dummy, files in os.walk(os.path.join(PLUGINS, folder)):
+            for name in sorted(files):
+                if name.endswith('.py') and name != '__init__.py':
+                    with open(os.path.join(root, name)) as handle:
+                        found[os.path.relpath(os.path.join(root, name), PLUGINS).replace(os.sep, '/')] = handle.read()
     return found
 
 

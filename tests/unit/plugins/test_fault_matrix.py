@@ -39,9 +39,9 @@ from ansible_collections.opsauth.tokens.tests.unit.plugins.conftest import FAKE_
 from ansible_collections.opsauth.tokens.tests.unit.plugins.error_table import ERROR_CODES
 from ansible_collections.opsauth.tokens.tests.unit.plugins.fault_matrix_doc import MATRIX_FILE, load_rows
 # Fixtures shared with the module and lookup tests: pytest finds fixtures imported into a test module.
-from ansible_collections.opsauth.tokens.tests.unit.plugins.lookup.test_token_lookups import (  # noqa: F401 pylint: disable=unused-import
+# (run_module is a fixture of conftest.py, beside this file.)
+from ansible_collections.opsauth.tokens.tests.unit.plugins.lookup.conftest import (  # noqa: F401 pylint: disable=unused-import
     run_lookup, sims)
-from ansible_collections.opsauth.tokens.tests.unit.plugins.modules.conftest import run_module  # noqa: F401 pylint: disable=unused-import
 
 ROWS = load_rows()
 # A row that takes longer than this is hung (a FIFO read, an endless body without a deadline): fail it, go on.

@@ -27,9 +27,10 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from ansible_collections.opsauth.tokens.plugins.module_utils import _deepflow, _deepflow_pages, _jms_private_token, _jumpserver
+from ansible_collections.opsauth.tokens.plugins.module_utils.deepflow import _deepflow, _deepflow_errors, _deepflow_pages
+from ansible_collections.opsauth.tokens.plugins.module_utils.jumpserver import _jms_private_token, _jumpserver
 from ansible_collections.opsauth.tokens.plugins.module_utils._errors import OpsAuthError
-from ansible_collections.opsauth.tokens.plugins.module_utils._token_file import read_token_file, write_token_file
+from ansible_collections.opsauth.tokens.plugins.module_utils.files._token_file import read_token_file, write_token_file
 
 BASE = 'http://jms.test:8080'
 ORIGIN = ('http', 'jms.test', 8080)
@@ -241,7 +242,7 @@ def test_a_private_token_job_reads_only_its_own_result_line(username, before, af
 def test_a_page_url_stays_on_the_controller_and_raises_only_its_own_error(base, page, token):
     try:
         url = _deepflow_pages.page_url(base, page, token)
-    except _deepflow_pages.PageUrlError as exc:
+    except _deepflow_errors.PageUrlError as exc:
         assert token.strip() not in str(exc)
         return
     assert urlsplit(url).netloc == urlsplit(base.strip()).netloc and urlsplit(url).scheme in ('http', 'https')
@@ -251,7 +252,7 @@ def test_a_page_url_stays_on_the_controller_and_raises_only_its_own_error(base, 
 @PROPERTY
 @given(token=st.builds(lambda core: 'eyJ' + core, SECRET_CORE), page=st.sampled_from(['views', 'network', '/monitor/list']))
 def test_a_token_given_as_the_base_url_is_never_echoed(token, page):
-    with pytest.raises(_deepflow_pages.PageUrlError) as failure:
+    with pytest.raises(_deepflow_errors.PageUrlError) as failure:
         _deepflow_pages.page_url(token, page, 'eyJ-the-real-token')
     assert token not in str(failure.value)
 

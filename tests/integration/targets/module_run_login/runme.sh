@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-# The modules share the run's login (plugins/plugin_utils/_run_login.py): login counts of multi-host plays, proved by
+# The modules share the run's login (plugins/plugin_utils/_run_login_action.py): login counts of multi-host plays, proved by
 # the simulators' request logs (tests/harness/target_helpers/lookup_target.sh says why this is a script target).
 set -euo pipefail
 # shellcheck source=../../../harness/target_helpers/lookup_target.sh

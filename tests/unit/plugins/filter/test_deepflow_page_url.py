@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The deepflow_page_url filter: the plugin edge over module_utils._deepflow_pages.page_url."""
+"""The deepflow_page_url filter: the plugin edge over module_utils.deepflow._deepflow_pages.page_url."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
@@ -80,6 +80,6 @@ def test_the_filter_builds_urls_without_the_http_client():
     # A filter runs in every templating worker: it needs the page rules, not requests or the DeepFlow client.
     modules = loaded_modules('from ansible_collections.opsauth.tokens.plugins.filter.deepflow_page_url import FilterModule\n'
                              'FilterModule().filters()["deepflow_page_url"]("https://d.example.com", "views", "T")')
-    assert 'ansible_collections.opsauth.tokens.plugins.module_utils._deepflow_pages' in modules
+    assert 'ansible_collections.opsauth.tokens.plugins.module_utils.deepflow._deepflow_pages' in modules
     assert http_stack(modules) == []
-    assert 'ansible_collections.opsauth.tokens.plugins.module_utils._deepflow' not in modules
+    assert 'ansible_collections.opsauth.tokens.plugins.module_utils.deepflow._deepflow' not in modules

@@ -16,7 +16,7 @@ import pytest
 from requests.cookies import RequestsCookieJar
 from requests.structures import CaseInsensitiveDict
 
-from ansible_collections.opsauth.tokens.plugins.module_utils._http import CookieAuth, HeaderAuth, NO_AUTH
+from ansible_collections.opsauth.tokens.plugins.module_utils.http._http import CookieAuth, HeaderAuth, NO_AUTH
 from ansible_collections.opsauth.tokens.tests.unit.plugins.module_utils.loopback import Certificates
 
 URL = 'http://127.0.0.1:9'

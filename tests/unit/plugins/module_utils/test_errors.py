@@ -10,7 +10,8 @@ import json
 
 import pytest
 
-from ansible_collections.opsauth.tokens.plugins.module_utils._deepflow_tokens import DeepFlowApiError, unwrap
+from ansible_collections.opsauth.tokens.plugins.module_utils.deepflow._deepflow_tokens import unwrap
+from ansible_collections.opsauth.tokens.plugins.module_utils.deepflow._deepflow_errors import DeepFlowApiError
 from ansible_collections.opsauth.tokens.plugins.module_utils._errors import (
     FAILURE_FIELDS,
     ConnectionFailed,
@@ -18,9 +19,9 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._errors import (
     OpsAuthError,
     error_details,
 )
-from ansible_collections.opsauth.tokens.plugins.module_utils._jumpserver_errors import LoginFailed
-from ansible_collections.opsauth.tokens.plugins.module_utils._token_file import TokenNotStored
-from ansible_collections.opsauth.tokens.plugins.module_utils._transport import HttpResponse
+from ansible_collections.opsauth.tokens.plugins.module_utils.jumpserver._jumpserver_errors import LoginFailed
+from ansible_collections.opsauth.tokens.plugins.module_utils.files._token_file import TokenNotStored
+from ansible_collections.opsauth.tokens.plugins.module_utils.http._transport import HttpResponse
 from ansible_collections.opsauth.tokens.tests.unit.plugins.imports import http_stack, loaded_modules
 
 
@@ -66,6 +67,6 @@ def test_every_error_is_an_opsauth_error():
 
 def test_errors_transport_and_token_files_import_no_http_stack():
     mu = 'ansible_collections.opsauth.tokens.plugins.module_utils'
-    modules = loaded_modules('import %s._errors, %s._transport, %s._token_file, %s._time, %s._totp' % (mu, mu, mu, mu, mu))
+    modules = loaded_modules('import %s._errors, %s.http._transport, %s.files._token_file, %s._time, %s._totp' % (mu, mu, mu, mu, mu))
     assert '%s._errors' % mu in modules  # the check below would see a collection module
     assert http_stack(modules) == []

@@ -16,8 +16,8 @@ from ansible.module_utils.basic import missing_required_lib
 from ansible_collections.opsauth.tokens.plugins.module_utils import _module
 from ansible_collections.opsauth.tokens.plugins.module_utils._errors import OpsAuthError
 from ansible_collections.opsauth.tokens.plugins.module_utils._module import OpsAuthModule
-from ansible_collections.opsauth.tokens.plugins.module_utils._run_login import RUN_LOGIN_REJECTED, RUN_LOGIN_WANTED
-from ansible_collections.opsauth.tokens.tests.unit.plugins.modules.conftest import patch_module_args
+from ansible_collections.opsauth.tokens.plugins.module_utils._run_login_handover import RUN_LOGIN_REJECTED, RUN_LOGIN_WANTED
+from ansible_collections.opsauth.tokens.tests.unit.plugins.conftest import patch_module_args
 
 SPEC = dict(name=dict(type='str', required=True), secret=dict(type='str', no_log=True),
             url=dict(type='str'), validate_certs=dict(type='bool', default=True))

@@ -9,7 +9,7 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.opsauth.tokens.plugins.module_utils import _options
-from ansible_collections.opsauth.tokens.plugins.module_utils._exec import ExecTarget
+from ansible_collections.opsauth.tokens.plugins.module_utils.exec._exec import ExecTarget
 
 
 def test_generate_argspec_merges_the_shared_specs_and_the_modules_own_options():

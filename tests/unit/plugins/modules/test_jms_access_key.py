@@ -41,7 +41,7 @@ def test_state_needs_dest_or_id(jms, tmp_path, run_module):
 
 
 def test_the_key_limit_fails_with_the_status(jms, tmp_path, run_module):
-    from ansible_collections.opsauth.tokens.plugins.module_utils._jms_access_keys import AccessKeyApi
+    from ansible_collections.opsauth.tokens.plugins.module_utils.jumpserver._jms_access_keys import AccessKeyApi
     api = AccessKeyApi(dict(url=jms.url, username='alice', password='Alice-Pass-1'))
     for dummy in range(10):
         api.create()
@@ -114,7 +114,7 @@ def test_a_key_of_another_user_is_not_replaced_without_force(jms, tmp_path, run_
     assert json.loads(dest.read_text())['identity']['user'] == 'admin'
     # Nothing of alice's was touched on the server: no DELETE, her key still signs.
     assert jms.requests('DELETE') == []
-    from ansible_collections.opsauth.tokens.plugins.module_utils._jms_access_keys import AccessKeyApi
+    from ansible_collections.opsauth.tokens.plugins.module_utils.jumpserver._jms_access_keys import AccessKeyApi
     assert AccessKeyApi(dict(url=jms.url, username='alice', password='Alice-Pass-1')).signs(alice['id'], alice['secret'])
 
 

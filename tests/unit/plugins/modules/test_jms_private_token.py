@@ -180,8 +180,8 @@ def test_option_mistakes_fail_before_anything_runs(world, run_module):
 
 
 def test_v3_prints_allowed_hosts_on_stdout_and_the_job_still_reads_its_line(jms_v3_server, fake_runtime, run_module):
-    from ansible_collections.opsauth.tokens.plugins.module_utils._exec import ExecTarget
-    from ansible_collections.opsauth.tokens.plugins.module_utils._jms_private_token import build_command, build_request
+    from ansible_collections.opsauth.tokens.plugins.module_utils.exec._exec import ExecTarget
+    from ansible_collections.opsauth.tokens.plugins.module_utils.jumpserver._jms_private_token import build_command, build_request
     jms_v3_server.reset()
     fake_runtime({'containers': {'jms_core': {'status': 'running', 'jms_url': jms_v3_server.url}}})
     raw = ExecTarget(runtime='docker', container='jms_core', docker_binary=os.path.join(FAKE_BIN, 'docker')).run(

@@ -227,7 +227,7 @@ def test_a_fifo_dest_is_refused_without_blocking(jms, run_module, tmp_path):
 
 
 def test_a_login_whose_write_fails_returns_the_token(jms, run_module, tmp_path, monkeypatch):
-    from ansible_collections.opsauth.tokens.plugins.module_utils import _token_file
+    from ansible_collections.opsauth.tokens.plugins.module_utils.files import _token_file
 
     def no_space(src, dst):
         raise OSError(28, 'No space left on device')

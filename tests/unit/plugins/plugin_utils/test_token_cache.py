@@ -1,117 +1,37 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The token cache, on a real file system with real processes; only the server is replaced by callables that count."""
+"""plugin_utils/_token_cache.py on a real file system with real processes; only the server is replaced by
+callables that count (FakeServer, conftest.py): keys, reuse, failures, 401s, concurrency, rechecks, the sweep."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
-import multiprocessing
 import os
-import stat
+import subprocess
+import sys
 import time
 
 import pytest
 
 from ansible_collections.opsauth.tokens.plugins.module_utils._errors import OpsAuthError
-from ansible_collections.opsauth.tokens.plugins.module_utils._token_file import write_token_file
-from ansible_collections.opsauth.tokens.plugins.plugin_utils import _token_cache
-from ansible_collections.opsauth.tokens.plugins.plugin_utils._token_cache import (
-    CacheError,
-    CachedLoginFailure,
-    TokenCache,
-    TokenRejected,
-    TokenSource,
-    ensure_private_directory,
-    run_directory,
+from ansible_collections.opsauth.tokens.plugins.module_utils.files._token_file import write_token_file
+from ansible_collections.opsauth.tokens.plugins.plugin_utils import _cache_core, _token_cache
+from ansible_collections.opsauth.tokens.plugins.plugin_utils._token_cache import CachedLoginFailure, TokenCache
+from ansible_collections.opsauth.tokens.tests.unit.plugins.plugin_utils.conftest import (
+    FORK,
+    PASSWORD,
+    URL,
+    Clock,
+    FakeServer,
+    LoginRefused,
+    key_for,
 )
-
-URL = 'http://127.0.0.1:8080'
-PASSWORD = 'S3cret-Passw0rd!'
-
-# forks are what the cache is for: use them even where the platform's default start method is spawn
-FORK = multiprocessing.get_context('fork')
-
-
-class LoginRefused(OpsAuthError):
-    pass
-
-
-class FakeServer(TokenSource):
-    """A TokenSource that counts its calls in a file, so that the count survives across processes."""
-
-    def __init__(self, directory, lifetime=3600, delay=0.0, fail=False, clock=time.time, refresh=None, verify=None):
-        self.log = os.path.join(str(directory), 'calls.log')
-        self.lifetime = lifetime
-        self.delay = delay
-        self.fail = fail
-        self.clock = clock
-        self.refresh_answer = refresh    # None: cannot refresh; 'ok' or 'reject'
-        self.verify_answer = verify      # None: cannot verify; True or False (401)
-        self.can_refresh = refresh is not None
-        self.can_verify = verify is not None
-        self.counter = 0
-
-    def _record(self, what):
-        with open(self.log, 'a') as handle:
-            handle.write('%s %d\n' % (what, os.getpid()))
-
-    def calls(self, what=None):
-        if not os.path.exists(self.log):
-            return []
-        with open(self.log) as handle:
-            lines = [line.split()[0] for line in handle if line.strip()]
-        return [line for line in lines if what is None or line == what]
-
-    def login(self):
-        self._record('login')
-        time.sleep(self.delay)
-        if self.fail:
-            raise LoginRefused('password_failed: the username or password is wrong')
-        self.counter += 1
-        return {'token': 'tok-%d-%d-%f' % (os.getpid(), self.counter, time.time()),
-                'expires_at': self.clock() + self.lifetime, 'refresh_token': 'refresh-1'}
-
-    def refresh(self, data):
-        self._record('refresh')
-        if self.refresh_answer == 'reject':
-            raise TokenRejected('refresh token expired')
-        self.counter += 1
-        return {'token': 'refreshed-%d' % self.counter, 'expires_at': self.clock() + self.lifetime,
-                'refresh_token': 'refresh-2'}
-
-    def verify(self, data):
-        self._record('verify')
-        return self.verify_answer
-
-    def remember(self, exc):
-        return isinstance(exc, LoginRefused)
-
-
-@pytest.fixture
-def dirs(tmp_path):
-    os.chmod(str(tmp_path), 0o700)
-    return {'run': str(tmp_path / 'local_tmp' / 'run1'), 'run2': str(tmp_path / 'local_tmp' / 'run2'),
-            'persist': str(tmp_path / 'persist'), 'base': str(tmp_path)}
-
-
-@pytest.fixture(autouse=True)
-def forget_hmac_keys():
-    _token_cache._HMAC_KEYS.clear()
-    yield
-    _token_cache._HMAC_KEYS.clear()
-
-
-def key_for(username='admin', password=PASSWORD, url=URL, service='jms'):
-    return TokenCache.key(service, url, username, [password])
-
-
-def file_mode(path):
-    return stat.S_IMODE(os.stat(path).st_mode)
 
 
 # --- keys -------------------------------------------------------------------------------------------------------------
+
 
 def test_entry_names_hold_neither_password_nor_username(dirs):
     cache = TokenCache(dirs['run'])
@@ -157,69 +77,7 @@ def test_two_identities_never_share_a_token(dirs):
     assert len(server.calls('login')) == 2
 
 
-# --- modes and ownership ----------------------------------------------------------------------------------------------
-
-def test_directories_0700_and_files_0600(dirs):
-    cache = TokenCache(dirs['run'], cache_dir=dirs['persist'])
-    cache.get(key_for(), FakeServer(dirs['base']))
-    with pytest.raises(LoginRefused):
-        cache.get(key_for(password='wrong'), FakeServer(dirs['base'], fail=True))
-    for directory in (cache.run_dir, cache.token_dir):
-        assert file_mode(directory) == 0o700
-        files = os.listdir(directory)
-        assert files
-        for name in files:
-            assert file_mode(os.path.join(directory, name)) == 0o600, name
-    assert any(name.endswith('.failed') for name in os.listdir(cache.run_dir))
-    assert any(name.endswith('.json') for name in os.listdir(cache.token_dir))
-
-
-def test_the_modes_do_not_depend_on_the_umask(dirs):
-    old = os.umask(0)
-    try:
-        cache = TokenCache(dirs['run'])
-        cache.get(key_for(), FakeServer(dirs['base']))
-    finally:
-        os.umask(old)
-    assert file_mode(cache.run_dir) == 0o700
-    assert {file_mode(os.path.join(cache.run_dir, name)) for name in os.listdir(cache.run_dir)} == {0o600}
-
-
-def test_refuses_a_directory_others_can_read(dirs):
-    os.makedirs(dirs['persist'])
-    os.chmod(dirs['persist'], 0o755)
-    with pytest.raises(CacheError, match='mode 0755.*chmod 700'):
-        TokenCache(dirs['run'], cache_dir=dirs['persist'])
-
-
-def test_refuses_a_directory_of_another_user(dirs, monkeypatch):
-    ensure_private_directory(dirs['persist'])
-    real_uid = os.geteuid()
-    monkeypatch.setattr(os, 'geteuid', lambda: real_uid + 4242)
-    with pytest.raises(CacheError, match='belongs to uid %d, not to you' % real_uid):
-        ensure_private_directory(dirs['persist'])
-
-
-def test_refuses_a_file_as_directory(dirs):
-    path = os.path.join(dirs['base'], 'a-file')
-    with open(path, 'w') as handle:
-        handle.write('x')
-    with pytest.raises(CacheError, match='not a directory'):
-        TokenCache(dirs['run'], cache_dir=path)
-
-
-def test_run_directory_is_inside_local_tmp():
-    assert run_directory('/home/u/.ansible/tmp/ansible-local-42abc') == '/home/u/.ansible/tmp/ansible-local-42abc/opsauth_tokens_cache'
-
-
 # --- reuse, expiry, refresh -------------------------------------------------------------------------------------------
-
-class Clock:
-    def __init__(self):
-        self.value = time.time()
-
-    def __call__(self):
-        return self.value
 
 
 def test_reuses_until_min_ttl_then_logs_in_again(dirs):
@@ -293,6 +151,7 @@ def test_damaged_entry_costs_a_login_not_a_failure(dirs):
 
 # --- failures ---------------------------------------------------------------------------------------------------------
 
+
 def test_failed_login_is_remembered_for_the_run_without_a_request(dirs):
     server = FakeServer(dirs['base'], fail=True)
     with pytest.raises(LoginRefused) as first:
@@ -335,6 +194,7 @@ def test_failures_are_not_persisted_across_runs(dirs):
 
 
 # --- persistence and 401 ----------------------------------------------------------------------------------------------
+
 
 def test_cache_dir_keeps_the_token_for_the_next_run_after_one_check(dirs):
     server = FakeServer(dirs['base'], verify=True)
@@ -384,6 +244,7 @@ def test_without_cache_dir_tokens_stay_in_the_run_directory(dirs):
 
 
 # --- atomicity and concurrency ----------------------------------------------------------------------------------------
+
 
 def _concurrent_get(run_dir, base, barrier, results, fail):
     _token_cache._HMAC_KEYS.clear()
@@ -452,6 +313,7 @@ def test_readers_never_see_a_partial_entry(dirs):
 
 # --- periodic check (recheck_interval) --------------------------------------------------------------------------------
 
+
 def test_recheck_interval_checks_a_trusted_token_once_per_interval(dirs):
     clock = Clock()
     cache = TokenCache(dirs['run'], clock=clock, recheck_interval=600)
@@ -514,6 +376,7 @@ def test_recheck_interval_zero_trusts_the_run_token_until_min_ttl(dirs):
 
 # --- a token a module saw rejected (reject) ----------------------------------------------------------------------------
 
+
 def test_reject_drops_the_entry_once_for_all_forks(dirs):
     cache = TokenCache(dirs['run'])
     server = FakeServer(dirs['base'])
@@ -527,82 +390,8 @@ def test_reject_drops_the_entry_once_for_all_forks(dirs):
     assert len(server.calls('login')) == 2
 
 
-# --- the answers of the fast path ---------------------------------------------------------------------------------------
-
-def test_answer_follows_the_entry_it_came_from(dirs):
-    clock = Clock()
-    cache = TokenCache(dirs['run'], clock=clock, min_ttl=300)
-    server = FakeServer(dirs['base'], clock=clock, lifetime=3600)
-    name = cache.answer_name('lookup', {'username': 'admin', 'password': PASSWORD}, 'token')
-    assert PASSWORD not in name and cache.answer(name) is None
-    result = cache.get(key_for(), server)
-    cache.remember_answer(name, key_for(), result, 'value-1')
-    assert cache.answer(name) == 'value-1'
-    with open(os.path.join(cache.run_dir, name + '.json')) as handle:
-        assert PASSWORD not in handle.read()
-    assert file_mode(os.path.join(cache.run_dir, name + '.json')) == 0o600
-    # another run's cache (other key, other run id) never sees it
-    assert TokenCache(dirs['run2']).answer(name) is None
-    # a stale entry: the full path decides (here: a new login), the old answer is not served
-    clock.value += 3600 - 299
-    assert cache.answer(name) is None
-    cache.get(key_for(), server)
-    assert cache.answer(name) is None
-
-
-def test_answer_is_not_served_after_a_failure_or_a_drop(dirs):
-    cache = TokenCache(dirs['run'])
-    server = FakeServer(dirs['base'])
-    name = cache.answer_name('lookup', {'username': 'admin'}, 'token')
-    cache.remember_answer(name, key_for(), cache.get(key_for(), server), 'value-1')
-    cache.drop(key_for())
-    assert cache.answer(name) is None
-    cache.remember_answer(name, key_for(), cache.get(key_for(), server), 'value-2')
-    write_token_file(cache.failure_path(key_for()), {'message': 'refused'})
-    assert cache.answer(name) is None
-
-
-def test_answer_ignores_a_fifo_or_garbage(dirs):
-    cache = TokenCache(dirs['run'])
-    name = cache.answer_name('lookup', {}, 'token')
-    os.mkfifo(os.path.join(cache.run_dir, name + '.json'), 0o600)
-    assert cache.answer(name) is None  # returns at once: a FIFO is never opened for a blocking read
-    os.unlink(os.path.join(cache.run_dir, name + '.json'))
-    with open(os.path.join(cache.run_dir, name + '.json'), 'w') as handle:
-        handle.write('{not json')
-    assert cache.answer(name) is None
-
-
-def test_answering_waits_for_the_fork_that_computes_the_answer_then_goes_on(dirs):
-    import fcntl
-    cache = TokenCache(dirs['run'])
-    name = cache.answer_name('lookup', {}, 'token')
-    with cache.answering(name):
-        # Another fork holds it: a second one waits (here at most 0.2 s), then goes on without it.
-        fd = os.open(os.path.join(cache.run_dir, name + '.lock'), os.O_RDWR)
-        with pytest.raises(OSError):
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        os.close(fd)
-        started = time.monotonic()
-        with cache.answering(name, timeout=0.2):
-            pass
-        assert 0.2 <= time.monotonic() - started < 5
-    assert oct(os.stat(os.path.join(cache.run_dir, name + '.lock')).st_mode & 0o777) == oct(0o600)
-    with cache.answering(name, timeout=0):  # released
-        pass
-
-
-def test_answering_never_follows_a_symlinked_lock(dirs, tmp_path):
-    cache = TokenCache(dirs['run'])
-    name = cache.answer_name('lookup', {}, 'token')
-    target = tmp_path / 'elsewhere'
-    os.symlink(str(target), os.path.join(cache.run_dir, name + '.lock'))
-    with cache.answering(name, timeout=0):
-        pass
-    assert not target.exists()
-
-
 # --- checks kept for the run (once_per_run) -----------------------------------------------------------------------------
+
 
 class UnknownThing(OpsAuthError):
     code = 'object_does_not_exist'
@@ -635,3 +424,55 @@ def test_once_per_run_asks_once_and_keeps_verdicts_not_faults(dirs):
     assert [str(item) for item in asked] == ['id-1', 'timeout', 'no such org']
     # another run asks again
     assert TokenCache(dirs['run2']).once_per_run('org', ('http://a', 'org-1'), check('id-1b')) == 'id-1b'
+
+
+def run_dir_of(base, pid, suffix='k8tf49rl'):
+    """What ansible-core makes: <local_tmp>/ansible-local-<pid><8 random>, and ours in it."""
+    local = os.path.join(base, 'ansible-local-%d%s' % (pid, suffix))
+    os.makedirs(os.path.join(local, 'ansiballz_cache'), 0o700)
+    return os.path.join(local, _cache_core.RUN_SUBDIR)
+
+
+def test_the_cache_of_a_killed_run_is_swept_by_the_next_run(dirs):
+    base = os.path.join(dirs['base'], 'ansible_tmp')
+    killed = run_dir_of(base, dead_pid())
+    TokenCache(killed).get(key_for(), FakeServer(dirs['base']))
+    assert any(name.startswith('jms-') for name in os.listdir(killed))  # tokens left behind by SIGKILL
+    alive = run_dir_of(base, os.getppid(), suffix='a1b2c3d4')
+    TokenCache(alive).get(key_for(), FakeServer(dirs['base']))
+    digits = run_dir_of(base, dead_pid(), suffix='12345678')  # a random part of digits only: still parsed right
+    TokenCache(digits)
+
+    mine = run_dir_of(base, os.getpid(), suffix='zz99yy88')
+    TokenCache(mine)
+    assert not os.path.exists(killed) and not os.path.exists(digits)
+    assert os.path.isdir(os.path.join(os.path.dirname(killed), 'ansiballz_cache'))  # Ansible's own files: not ours
+    assert os.path.isdir(alive) and os.path.isdir(mine)
+
+
+def test_the_sweep_runs_once_per_run_and_never_follows_a_link(dirs, tmp_path):
+    base = os.path.join(dirs['base'], 'ansible_tmp')
+    mine = run_dir_of(base, os.getpid())
+    TokenCache(mine)
+    assert os.path.exists(os.path.join(mine, '.swept'))
+    killed = run_dir_of(base, dead_pid(), suffix='qwertyui')
+    os.makedirs(killed, 0o700)
+    TokenCache(mine)  # the same run: no second sweep
+    assert os.path.isdir(killed)
+    precious = tmp_path / 'precious'
+    precious.mkdir()
+    (precious / 'keep').write_text('x')
+    linked = os.path.join(base, 'ansible-local-%dlinkdirx' % dead_pid())
+    os.makedirs(linked, 0o700)
+    os.symlink(str(precious), os.path.join(linked, _cache_core.RUN_SUBDIR))
+    assert _token_cache.sweep_dead_runs(run_dir_of(base, os.getpid(), suffix='another1')) == [killed]
+    assert (precious / 'keep').exists()
+
+
+# --- a killed run's directory is swept -------------------------------------------------------------------------------
+
+
+def dead_pid():
+    child = subprocess.Popen([sys.executable, '-c', 'pass'])
+    child.wait()
+    return child.pid
