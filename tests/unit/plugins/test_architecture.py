@@ -6,6 +6,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import os
+import re
 
 import pytest
 
@@ -107,3 +108,88 @@ def test_the_mirror_check_finds_a_misnamed_test(tmp_path):
         (tmp_path / path).write_text(u'')
     assert unmirrored_tests(str(tmp_path / 'tests'), str(tmp_path / 'plugins')) == [
         os.path.join('module_utils', 'jumpserver', 'test_jumpserver_v3.py'), os.path.join('module_utils', 'test_jumpserver.py')]
+
+
+# The folders where Ansible makes the plugin's name the file name: an action plugin carries its module's name, and a
+# lookup may carry the name of the module it mirrors. Everywhere else (module_utils, plugin_utils) a name is ours.
+PLUGIN_NAME_FOLDERS = ('action', 'modules', 'lookup', 'filter', 'doc_fragments')
+
+
+def shared_file_names(plugins=PLUGINS):
+    """Every file name under ``plugins`` that two files share, but __init__.py and a plugin's name in its type's folder."""
+    where = {}
+    for root, dirs, files in os.walk(plugins):
+        dirs[:] = [name for name in dirs if name != '__pycache__']
+        for name in files:
+            if name != '__init__.py':
+                where.setdefault(name, []).append(os.path.relpath(os.path.join(root, name), plugins))
+    shared = []
+    for name, paths in sorted(where.items()):
+        folders = [path.split(os.sep)[0] for path in paths if os.path.dirname(path) in PLUGIN_NAME_FOLDERS]
+        if len(paths) > 1 and not (len(folders) == len(paths) == len(set(folders))):
+            shared.append('%s (%s)' % (name, ', '.join(sorted(paths))))
+    return shared
+
+
+def test_no_two_files_under_plugins_share_a_name():
+    shared = shared_file_names()
+    assert shared == [], ('these file names are used twice under plugins/: a name must say which file it is without its '
+                          'folder (__init__.py and a plugin named after its module in action/ or lookup/ aside): %s'
+                          % '; '.join(shared))
+
+
+def test_the_name_check_finds_a_shared_name(tmp_path):
+    for path in ('module_utils/jumpserver/__init__.py', 'module_utils/deepflow/__init__.py', 'modules/jms_token.py',
+                 'action/jms_token.py', 'lookup/jms_token.py', 'module_utils/jumpserver/_errors.py',
+                 'module_utils/deepflow/_errors.py', 'module_utils/_time.py', 'plugin_utils/_time.py',
+                 'module_utils/_jms_token.py', 'module_utils/jumpserver/_jms_token.py', 'modules/_private.py',
+                 'module_utils/_private.py'):
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text(u'')
+    assert shared_file_names(str(tmp_path)) == [
+        '_errors.py (%s, %s)' % (os.path.join('module_utils', 'deepflow', '_errors.py'),
+                                 os.path.join('module_utils', 'jumpserver', '_errors.py')),
+        '_jms_token.py (%s, %s)' % (os.path.join('module_utils', '_jms_token.py'),
+                                    os.path.join('module_utils', 'jumpserver', '_jms_token.py')),
+        '_private.py (%s, %s)' % (os.path.join('module_utils', '_private.py'), os.path.join('modules', '_private.py')),
+        '_time.py (%s, %s)' % (os.path.join('module_utils', '_time.py'), os.path.join('plugin_utils', '_time.py')),
+    ]
+
+
+def files_importing_tests(tests=UNIT_TESTS):
+    """Every file under ``tests`` that imports a test file (test_*.py): what tests share goes to a conftest.py or a helper
+    module (error_table.py, loopback.py), so that a test file is only ever run, never imported."""
+    importing = []
+    for root, dirs, files in os.walk(tests):
+        dirs[:] = [name for name in dirs if name != '__pycache__']
+        for name in files:
+            if name.endswith('.py'):
+                with open(os.path.join(root, name)) as handle:
+                    source = handle.read()
+                if re.search(r'^\s*(from\s+\S*\.test_\w+\s+import|from\s+\S+\s+import\s+test_\w+|import\s+\S*\btest_\w+)',
+                             source, re.M):
+                    importing.append(os.path.relpath(os.path.join(root, name), tests))
+    return sorted(importing)
+
+
+def test_no_test_file_is_imported():
+    importing = files_importing_tests()
+    assert importing == [], ('these files import a test file; move what they share into the folder\'s conftest.py or a '
+                             'helper module: %s' % ', '.join(importing))
+
+
+def test_the_import_check_finds_a_test_file_imported(tmp_path):
+    files = {
+        'module_utils/jumpserver/test_a.py': u'from ansible_collections.x.y.tests.unit.plugins.module_utils.jumpserver.test_b import job\n',
+        'module_utils/jumpserver/test_b.py': u'from ansible_collections.x.y.tests.unit.plugins.module_utils.jumpserver.conftest import job\n',
+        'module_utils/test_c.py': u'from ansible_collections.x.y.tests.unit.plugins.module_utils import test_b\n',
+        'module_utils/test_d.py': u'import ansible_collections.x.y.tests.unit.plugins.test_e\n',
+        'test_f.py': u'from ansible_collections.x.y.tests.unit.plugins.error_table import raises_code\n',
+        'test_g.py': u'def test_imports():\n    assert "from x.test_y import z"\n',
+    }
+    for path, text in files.items():
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text(text)
+    assert files_importing_tests(str(tmp_path)) == [
+        os.path.join('module_utils', 'jumpserver', 'test_a.py'), os.path.join('module_utils', 'test_c.py'),
+        os.path.join('module_utils', 'test_d.py')]

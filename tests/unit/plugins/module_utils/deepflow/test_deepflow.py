@@ -6,35 +6,17 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import base64
 import json
 
 import pytest
 
 from ansible_collections.opsauth.tokens.plugins.module_utils import _time
 from ansible_collections.opsauth.tokens.plugins.module_utils.deepflow import _deepflow as df
-from ansible_collections.opsauth.tokens.plugins.module_utils.deepflow import _deepflow_errors as dfe, _deepflow_pages as dfp, _deepflow_tokens as dft
+from ansible_collections.opsauth.tokens.plugins.module_utils.deepflow import _deepflow_errors as dfe, _deepflow_tokens as dft
 from ansible_collections.opsauth.tokens.plugins.module_utils._errors import InvalidResponse
-from ansible_collections.opsauth.tokens.plugins.module_utils.http._transport import HttpResponse
-from ansible_collections.opsauth.tokens.plugins.module_utils._time import epoch_from_iso, iso_from_epoch
+from ansible_collections.opsauth.tokens.plugins.module_utils._time import iso_from_epoch
 from ansible_collections.opsauth.tokens.tests.unit.plugins.module_utils.conftest import FakeSession
-
-NOW = 1700000000
-
-
-def jwt(claims):
-    def part(obj):
-        return base64.urlsafe_b64encode(json.dumps(obj).encode()).decode().rstrip('=')
-    return '%s.%s.%s' % (part({'typ': 'JWT', 'alg': 'HS256'}), part(claims), 'c2lnbmF0dXJl')
-
-
-def envelope(data, status='SUCCESS', description=''):
-    return {'OPT_STATUS': status, 'DATA': data, 'DESCRIPTION': description}
-
-
-@pytest.fixture(autouse=True)
-def frozen_clock(monkeypatch):
-    monkeypatch.setattr(df, 'now', lambda: NOW)
+from ansible_collections.opsauth.tokens.tests.unit.plugins.module_utils.deepflow.conftest import NOW, envelope, jwt, login_data
 
 
 def fauths(*answers, **options):
@@ -44,138 +26,13 @@ def fauths(*answers, **options):
     return df.DeepFlowClient.from_options(opts, session=session), session
 
 
-def login_data(**extra):
-    data = dict(access_token=jwt({'exp': NOW + 3600}), refresh_token=jwt({'exp': NOW + 30 * 86400}), expires_in=3600,
-                token_type='password', email='dev@yunshan.net.cn', license=True)
-    data.update(extra)
-    return data
-
-
-# --- the envelope ------------------------------------------------------------------------------------------------------
-
-def test_success_needs_2xx_and_opt_status_success():
-    assert dft.unwrap(HttpResponse(200, {}, '', envelope([1]), 'u'), 'x') == [1]
-
-
-@pytest.mark.parametrize('status, body', [
-    (200, envelope(None, 'FAIL', 'email or password wrong')),
-    (200, envelope(None, 'NO_PERMISSIONS', 'email or password wrong')),
-    (500, envelope({'access_token': 'a'}, 'SUCCESS', 'email or password wrong')),
-    (400, envelope(None, 'INVALID_PARAMETERS', 'email or password wrong')),
-])
-def test_anything_else_fails_with_opt_status_and_description(status, body):
-    with pytest.raises(dfe.DeepFlowApiError) as caught:
-        dft.unwrap(HttpResponse(status, {}, '', body, 'u'), 'DeepFlow login')
-    assert caught.value.server_code == body['OPT_STATUS'] and caught.value.code == 'api_error'
-    assert caught.value.status == status
-    assert body['OPT_STATUS'] in str(caught.value) and 'email or password wrong' in str(caught.value)
-
-
-def test_bare_body_is_data_only_where_allowed():
-    bare = {'access_token': 'a'}
-    assert dft.unwrap(HttpResponse(200, {}, '', bare, 'u'), 'login', allow_bare=True) == bare
-    with pytest.raises(InvalidResponse, match='without the OPT_STATUS envelope'):
-        dft.unwrap(HttpResponse(200, {}, '', bare, 'u'), 'lookup')
-
-
-def test_error_without_envelope_quotes_the_body():
-    with pytest.raises(dfe.DeepFlowApiError, match='no DeepFlow envelope.*upstream timed out') as caught:
-        dft.unwrap(HttpResponse(504, {}, '{"message": "upstream timed out"}', {'message': 'upstream timed out'}, 'u'),
-                   'login', allow_bare=True)
-    assert caught.value.server_code is None and caught.value.code == 'server_unavailable'  # HTTP 504
-
+# --- fauths: login, refresh, logout --------------------------------------------------------------------------------
 
 def test_a_200_failure_from_the_server_fails_the_login():
     client, dummy = fauths((200, envelope(None, 'FAIL', 'account locked')))
     with pytest.raises(dfe.DeepFlowApiError, match='FAIL: account locked'):
         client.login()
 
-
-# --- expiry --------------------------------------------------------------------------------------------------------
-
-def test_jwt_exp_is_read_without_verifying():
-    assert dft.jwt_exp(jwt({'exp': 1571823070, 'iat': 1})) == 1571823070
-
-
-@pytest.mark.parametrize('token', [
-    None, '', 'gAAAAABnGhcHkqB', 'a.b', 'a.!!!.c', jwt({'sub': 1}), jwt({'exp': 'soon'}), jwt({'exp': True}),
-    '%s.%s.c' % ('e30', base64.urlsafe_b64encode(b'[1, 2]').decode()),
-])
-def test_jwt_exp_is_none_when_unreadable(token):
-    assert dft.jwt_exp(token) is None
-
-
-def test_expiry_is_the_earlier_of_expires_in_and_exp():
-    later_exp = dft.token_set(dict(access_token=jwt({'exp': NOW + 9999}), expires_in=60), NOW, 'x')
-    earlier_exp = dft.token_set(dict(access_token=jwt({'exp': NOW + 30}), expires_in=60), NOW, 'x')
-    opaque = dft.token_set(dict(access_token='opaque', expires_in=60), NOW, 'x')
-    assert later_exp['expires_at'] == NOW + 60
-    assert earlier_exp['expires_at'] == NOW + 30
-    assert opaque['expires_at'] == NOW + 60
-    assert dft.token_set(dict(access_token='opaque'), NOW, 'x')['expires_at'] is None
-
-
-def test_refresh_expiry_from_its_jwt_else_the_documented_30_days():
-    assert dft.token_set(login_data(refresh_token=jwt({'exp': NOW + 5})), NOW, 'x')['refresh_expires_at'] == NOW + 5
-    assert dft.token_set(login_data(refresh_token='opaque'), NOW, 'x')['refresh_expires_at'] == NOW + 30 * 86400
-
-
-def test_times_are_int_epochs_with_their_iso_dates_beside():
-    tokens = dft.token_set(login_data(refresh_token=jwt({'exp': NOW + 5})), NOW + 0.75, 'x')
-    for name in ('expires_at', 'refresh_expires_at', 'issued_at'):
-        assert isinstance(tokens[name], int) and not isinstance(tokens[name], bool), name
-    assert tokens['issued_at'] == NOW
-    assert tokens['date_expired'] == iso_from_epoch(NOW + 3600)
-    assert epoch_from_iso(tokens['date_expired']) == tokens['expires_at']
-    assert tokens['refresh_date_expired'] == iso_from_epoch(NOW + 5)
-    unknown = dft.token_set(dict(access_token='opaque'), NOW, 'x')
-    assert unknown['date_expired'] is None and unknown['refresh_date_expired'] is None
-
-
-def test_a_token_set_stored_with_iso_times_is_read_as_epochs():
-    # What deepflow_login wrote before the naming rule (issue 12): ISO 8601 strings under *_at; and before
-    # docs/results.md (issue 18) the access token under access_token: read as token.
-    legacy = dict(access_token='a', refresh_token='r', expires_at=iso_from_epoch(NOW + 600),
-                  refresh_expires_at=iso_from_epoch(NOW + 7200), issued_at=iso_from_epoch(NOW))
-    tokens = dft.with_dates(legacy)
-    assert tokens['token'] == 'a' and 'access_token' not in tokens
-    assert (tokens['expires_at'], tokens['refresh_expires_at'], tokens['issued_at']) == (NOW + 600, NOW + 7200, NOW)
-    assert tokens['date_expired'] == legacy['expires_at'] and tokens['refresh_date_expired'] == legacy['refresh_expires_at']
-    assert dft.access_seconds_left(legacy, NOW) == 600 and dft.refresh_seconds_left(legacy, NOW) == 7200
-    assert dft.plan_present(tokens, 300, NOW) == dft.REUSE and dft.plan_present(tokens, 900, NOW) == dft.REFRESH
-    assert dft.with_dates(dict(legacy, expires_at='not a date'))['expires_at'] is None
-
-
-def test_success_without_access_token_is_an_invalid_response():
-    with pytest.raises(InvalidResponse, match='without an access_token'):
-        dft.token_set({'refresh_token': 'r'}, NOW, 'DeepFlow login')
-
-
-def stored(access_left=None, refresh_left=None):
-    tokens = dict(token='a', refresh_token='r' if refresh_left is not None else None)
-    if access_left is not None:
-        tokens['expires_at'] = NOW + access_left
-    if refresh_left is not None:
-        tokens['refresh_expires_at'] = NOW + refresh_left
-    return tokens
-
-
-@pytest.mark.parametrize('tokens, plan', [
-    (None, dft.LOGIN),
-    ({}, dft.LOGIN),
-    (stored(access_left=301, refresh_left=1000), dft.REUSE),
-    (stored(access_left=300, refresh_left=1000), dft.REFRESH),
-    (stored(access_left=-5, refresh_left=1000), dft.REFRESH),
-    (stored(access_left=-5, refresh_left=-1), dft.LOGIN),
-    (stored(access_left=-5), dft.LOGIN),
-    (stored(refresh_left=1000), dft.REFRESH),                   # unknown access expiry: never reused
-    ({'refresh_token': 'given-as-option'}, dft.REFRESH),      # unknown refresh expiry: worth one try
-])
-def test_plan_present(tokens, plan):
-    assert dft.plan_present(tokens, 300, at=NOW) == plan
-
-
-# --- fauths: login, refresh, logout --------------------------------------------------------------------------------
 
 def test_login_sends_the_documented_body_to_the_external_path():
     client, session = fauths((200, envelope(login_data())))
@@ -379,62 +236,3 @@ def test_default_transport_is_http_to_fuser_with_identity_headers():
     with pytest.raises(dfe.DeepFlowApiError):
         client.create('a@b.c', 'pw')
     assert len(session.calls) == 2  # the POST carries a password: not retried once it reached the server
-
-
-# --- login-free page URLs ------------------------------------------------------------------------------------------
-
-@pytest.mark.parametrize('page, path', [
-    ('views', '/monitor/list'),
-    ('applications', '/appPerformance/instance/index'),
-    ('network', '/platformOverview/instance/index'),
-    ('/custom/page', '/custom/page'),
-])
-def test_page_url_for_each_page(page, path):
-    assert (dfp.page_url('https://deepflow.example.com', page, 'T', 'R')
-            == 'https://deepflow.example.com%s?token=T&refreshToken=R' % path)
-
-
-def test_page_url_keeps_query_encodes_values_and_omits_refresh_for_permanent():
-    url = dfp.page_url('https://d.example.com/prefix/', '/appPerformance/instance/index?noBack=true', 'gAAAA+/=', None)
-    assert url == 'https://d.example.com/prefix/appPerformance/instance/index?noBack=true&token=gAAAA%2B%2F%3D'
-    assert 'refreshToken' not in dfp.page_url('https://d.example.com', 'views', 'T', '')
-
-
-def test_page_url_replaces_a_token_already_there():
-    url = dfp.page_url('http://d:8080', '/monitor/list?token=old&a=%20b&refreshToken=old#frag', 'new', 'r')
-    assert url == 'http://d:8080/monitor/list?a=%20b&token=new&refreshToken=r#frag'
-
-
-@pytest.mark.parametrize('base, page, token, refresh, message', [
-    ('https://d.example.com', 'dashboards', 'T', None, "unknown DeepFlow page 'dashboards'"),
-    ('https://d.example.com', 'monitor/list', 'T', None, 'path starting with /'),
-    ('https://d.example.com', '', 'T', None, 'page is missing'),
-    ('https://d.example.com', None, 'T', None, 'page is missing'),
-    ('deepflow.example.com', 'views', 'T', None, 'not an absolute http(s) URL'),
-    ('/monitor/list', 'views', 'T', None, 'not an absolute http(s) URL'),
-    ('ftp://d.example.com', 'views', 'T', None, 'not an absolute http(s) URL'),
-    ('', 'views', 'T', None, 'URL is empty'),
-    (None, 'views', 'T', None, 'URL is empty'),
-    ('https://d.example.com', 'views', '', None, 'token is empty'),
-    ('https://d.example.com', 'views', '   ', None, 'token is empty'),
-    ('https://d.example.com', 'views', None, None, 'token is empty'),
-    ('https://d.example.com', 'views', 'T', 42, 'refresh_token must be a string'),
-])
-def test_page_url_bad_input(base, page, token, refresh, message):
-    with pytest.raises(dfe.PageUrlError) as caught:
-        dfp.page_url(base, page, token, refresh)
-    assert message in str(caught.value)
-
-
-def test_a_token_passed_as_page_is_not_echoed():
-    token = jwt({'exp': NOW})
-    with pytest.raises(dfe.PageUrlError) as caught:
-        dfp.page_url('https://d.example.com', token, 'T')
-    assert token not in str(caught.value) and 'character value' in str(caught.value)
-
-
-def test_page_urls_all_three_or_none():
-    pages = dfp.page_urls('https://d.example.com', 'T', 'R')
-    assert sorted(pages) == ['applications', 'network', 'views']
-    assert pages['network'] == 'https://d.example.com/platformOverview/instance/index?token=T&refreshToken=R'
-    assert dfp.page_urls(None, 'T') == {} and dfp.page_urls('https://d.example.com', None) == {}

@@ -20,91 +20,19 @@ import requests
 
 from ansible_collections.opsauth.tokens.plugins.module_utils._errors import ConnectionFailed
 from ansible_collections.opsauth.tokens.plugins.module_utils.http._http import HttpClient
-from ansible_collections.opsauth.tokens.plugins.module_utils.jumpserver._jumpserver import JumpServerClient
 from ansible_collections.opsauth.tokens.plugins.module_utils.http._tls import insecure_warning, warn_insecure
 from ansible_collections.opsauth.tokens.plugins.module_utils.http._transport import RETRY_CONNECT
 from ansible_collections.opsauth.tokens.tests.unit.plugins.error_table import raises_code
+from ansible_collections.opsauth.tokens.tests.unit.plugins.module_utils.http.conftest import client, html
 from ansible_collections.opsauth.tokens.tests.unit.plugins.module_utils.loopback import LoopbackServer
 
 PROFILE = '/api/v1/users/profile/'
-HTML_404 = '<!doctype html><html><head><title>Not Found</title></head><body><h1>Not Found</h1></body></html>'
 NGINX_400 = ('<html><head><title>400 The plain HTTP request was sent to HTTPS port</title></head><body><center><h1>400 '
              'Bad Request</h1></center><center>The plain HTTP request was sent to HTTPS port</center></body></html>')
 
 
-@pytest.fixture(autouse=True)
-def environment(hostile_env, monkeypatch):
-    """hostile_env, plus proxy variables: a proxy on the discard port that no request should reach."""
-    for name in ('HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy'):
-        monkeypatch.setenv(name, 'http://127.0.0.1:9')
-    monkeypatch.setenv('NO_PROXY', '127.0.0.1,localhost,.invalid')
-    monkeypatch.setenv('no_proxy', '127.0.0.1,localhost,.invalid')
-    return hostile_env
-
-
-def html(status, page):
-    def answer(handler):
-        data = page.encode()
-        handler.send_response(status)
-        handler.send_header('Content-Type', 'text/html')
-        handler.send_header('Content-Length', str(len(data)))
-        handler.end_headers()
-        handler.wfile.write(data)
-    return answer
-
-
-def not_found_json(handler):
-    handler.send_json(404, {'detail': 'Not found.', 'code': 'not_found'})
-
-
-def client(url, **options):
-    return JumpServerClient.from_options(dict(dict(url=url, private_token='p' * 40, retries=3, timeout=5), **options))
-
-
-# --- a 404 names the full URL ----------------------------------------------------------------------------------------
-
-def test_a_404_page_names_the_full_url_and_says_check_the_path():
-    with LoopbackServer({'*': html(404, HTML_404)}) as srv:
-        with raises_code('not_found') as info:
-            client(srv.url).request('GET', '/api/v1/userz/', query={'search': 'x'})
-    message = str(info.value)
-    assert message.startswith('%s/api/v1/userz/ answered HTTP 404 (not found) with text/html' % srv.url)
-    assert message.endswith('check the path') and 'search=' not in message
-    assert info.value.code == 'not_found' and info.value.status == 404
-
-
-def test_a_json_404_names_the_full_url():
-    with LoopbackServer({'*': not_found_json}) as srv:
-        jms = client(srv.url)
-        with raises_code('api_error') as info:
-            jms.check(jms.request('GET', '/api/v1/users/users/nobody/'))
-    assert 'GET %s/api/v1/users/users/nobody/ answered HTTP 404' % srv.url in str(info.value)
-
-
-@pytest.mark.parametrize('suffix', ['/api/v1', '/api/v1/'])
-def test_a_url_ending_in_api_v1_gets_a_hint(suffix):
-    with LoopbackServer({'*': html(404, HTML_404)}) as srv:
-        with raises_code('not_found') as info:
-            client(srv.url + suffix).request('GET', PROFILE)
-    assert '%s/api/v1/api/v1/users/profile/ answered HTTP 404' % srv.url in str(info.value)
-    assert 'the path repeats /api/v1: url is the server\'s address without /api/v1 (here %s)' % srv.url in str(info.value)
-
-
-def test_a_login_to_a_url_ending_in_api_v1_gets_the_hint_too():
-    with LoopbackServer({'*': html(404, HTML_404)}) as srv:
-        jms = JumpServerClient.from_options(dict(url=srv.url + '/api/v1', username='admin', password='pw', retries=3))
-        with raises_code('not_found') as info:
-            jms.login()
-    assert '/api/v1/api/v1/authentication/auth/' in str(info.value) and 'the path repeats /api/v1' in str(info.value)
-    assert len(srv.log) == 1 and 'pw' not in str(info.value)
-
-
-def test_a_path_that_repeats_api_v1_gets_the_hint_with_a_json_404():
-    with LoopbackServer({'*': not_found_json}) as srv:
-        jms = client(srv.url)
-        with raises_code('api_error') as info:
-            jms.check(jms.request('GET', '/api/v1/api/v1/users/profile/'))
-    assert 'the path repeats /api/v1' in str(info.value)
+# Every test here runs in conftest.proxied_env: hostile_env, plus proxy variables that no request should follow.
+pytestmark = pytest.mark.usefixtures('proxied_env')
 
 
 # --- http:// to a TLS port -------------------------------------------------------------------------------------------

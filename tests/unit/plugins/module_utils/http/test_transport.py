@@ -36,6 +36,7 @@ from ansible_collections.opsauth.tokens.plugins.module_utils.http._transport imp
 from ansible_collections.opsauth.tokens.plugins.module_utils.jumpserver._jumpserver import JumpServerClient
 from ansible_collections.opsauth.tokens.tests.unit.plugins.conftest import FAKE_BIN
 from ansible_collections.opsauth.tokens.tests.unit.plugins.error_table import raises_code
+from ansible_collections.opsauth.tokens.tests.unit.plugins.module_utils.http.conftest import HTML_404, client, html, not_found_json
 from ansible_collections.opsauth.tokens.tests.unit.plugins.module_utils.loopback import (
     MIB,
     ForwardProxy,
@@ -386,3 +387,55 @@ def test_an_error_page_that_echoes_the_credential_is_quoted_without_it(server):
     with pytest.raises(InvalidResponse) as caught:
         jms(server.url, token='echoed-secret-4').request('GET', PROFILE)
     assert 'echoed-secret-4' not in str(caught.value) and 'text/html' in str(caught.value)
+
+
+# --- a 404 names the full URL, with a hint when url repeats /api/v1 (describe_url, url_hint) -------------------------
+# These run with proxy variables set as well (conftest.proxied_env): no request may follow them.
+
+@pytest.mark.usefixtures('proxied_env')
+def test_a_404_page_names_the_full_url_and_says_check_the_path():
+    with LoopbackServer({'*': html(404, HTML_404)}) as srv:
+        with raises_code('not_found') as info:
+            client(srv.url).request('GET', '/api/v1/userz/', query={'search': 'x'})
+    message = str(info.value)
+    assert message.startswith('%s/api/v1/userz/ answered HTTP 404 (not found) with text/html' % srv.url)
+    assert message.endswith('check the path') and 'search=' not in message
+    assert info.value.code == 'not_found' and info.value.status == 404
+
+
+@pytest.mark.usefixtures('proxied_env')
+def test_a_json_404_names_the_full_url():
+    with LoopbackServer({'*': not_found_json}) as srv:
+        jms = client(srv.url)
+        with raises_code('api_error') as info:
+            jms.check(jms.request('GET', '/api/v1/users/users/nobody/'))
+    assert 'GET %s/api/v1/users/users/nobody/ answered HTTP 404' % srv.url in str(info.value)
+
+
+@pytest.mark.usefixtures('proxied_env')
+@pytest.mark.parametrize('suffix', ['/api/v1', '/api/v1/'])
+def test_a_url_ending_in_api_v1_gets_a_hint(suffix):
+    with LoopbackServer({'*': html(404, HTML_404)}) as srv:
+        with raises_code('not_found') as info:
+            client(srv.url + suffix).request('GET', PROFILE)
+    assert '%s/api/v1/api/v1/users/profile/ answered HTTP 404' % srv.url in str(info.value)
+    assert 'the path repeats /api/v1: url is the server\'s address without /api/v1 (here %s)' % srv.url in str(info.value)
+
+
+@pytest.mark.usefixtures('proxied_env')
+def test_a_login_to_a_url_ending_in_api_v1_gets_the_hint_too():
+    with LoopbackServer({'*': html(404, HTML_404)}) as srv:
+        jms = JumpServerClient.from_options(dict(url=srv.url + '/api/v1', username='admin', password='pw', retries=3))
+        with raises_code('not_found') as info:
+            jms.login()
+    assert '/api/v1/api/v1/authentication/auth/' in str(info.value) and 'the path repeats /api/v1' in str(info.value)
+    assert len(srv.log) == 1 and 'pw' not in str(info.value)
+
+
+@pytest.mark.usefixtures('proxied_env')
+def test_a_path_that_repeats_api_v1_gets_the_hint_with_a_json_404():
+    with LoopbackServer({'*': not_found_json}) as srv:
+        jms = client(srv.url)
+        with raises_code('api_error') as info:
+            jms.check(jms.request('GET', '/api/v1/api/v1/users/profile/'))
+    assert 'the path repeats /api/v1' in str(info.value)

@@ -18,7 +18,7 @@ from ansible_collections.opsauth.tokens.plugins.module_utils import _time
 from ansible_collections.opsauth.tokens.plugins.module_utils.jumpserver._jms_access_keys import KEYS_PATH, AccessKeyApi
 from ansible_collections.opsauth.tokens.plugins.module_utils.jumpserver._jumpserver_errors import KeyLimitReached
 from ansible_collections.opsauth.tokens.tests.unit.plugins.error_table import raises_code
-from ansible_collections.opsauth.tokens.tests.unit.plugins.module_utils.jumpserver.test_jms_access_keys import job_for, signs, stored
+from ansible_collections.opsauth.tokens.tests.unit.plugins.module_utils.jumpserver.conftest import job_for, signs, stored
 
 DAY = 86400
 

@@ -23,31 +23,9 @@ from ansible_collections.opsauth.tokens.plugins.module_utils.jumpserver._jms_acc
 from ansible_collections.opsauth.tokens.plugins.module_utils._errors import OpsAuthError
 from ansible_collections.opsauth.tokens.plugins.module_utils.jumpserver._jumpserver import JumpServerClient
 from ansible_collections.opsauth.tokens.plugins.module_utils.files._token_file import TokenFileError
+from ansible_collections.opsauth.tokens.tests.unit.plugins.module_utils.jumpserver.conftest import api_for, job_for, signs, stored
 
 CONFIRM_PATH = '/api/v1/authentication/confirm/'
-
-
-def api_for(server, **options):
-    options.setdefault('username', 'alice')
-    options.setdefault('password', 'Alice-Pass-1')
-    return AccessKeyApi(dict(options, url=server.url, retries=0))
-
-
-def job_for(server, tmp_path, state_options=None, **options):
-    return AccessKeyJob(api_for(server, **options), dest=str(tmp_path / 'key.json'), **(state_options or {}))
-
-
-def stored(tmp_path):
-    with open(str(tmp_path / 'key.json')) as handle:
-        return json.load(handle)
-
-
-def signs(server, key_id, secret):
-    client = JumpServerClient.from_options(dict(url=server.url, access_key_id=key_id, access_key_secret=secret, retries=0))
-    try:
-        return client.check_token()['username']
-    except CredentialRejected:
-        return None
 
 
 def key_count(server, username='alice'):
