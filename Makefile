@@ -123,19 +123,18 @@ units: stage
 integration: stage
 	PATH=$(BIN):$$PATH tests/harness/make/integration.sh $(COLLECTION) $(SIM_STATE)
 
-# make test: every integration target but compat_target_pythons, which first makes a venv for each target Python
-# 3.8-3.13 (an environment matrix, like the cells): make test-all runs it as integration-compat.
+# The integration targets but compat_target_pythons, which first makes a venv for each target Python 3.8-3.13 (an
+# environment matrix, like the cells: make test-all runs it as integration-compat). integration-core runs them in one
+# go; make test runs them as integration-lane1 and integration-lane2, one in each of its lanes.
+INTEGRATION_CORE := PATH=$(BIN):$$PATH OPSAUTH_SECRET_SCAN=always OPSAUTH_TARGET_PYTHONS=skip tests/harness/make/integration.sh
 integration-core: stage
-	PATH=$(BIN):$$PATH OPSAUTH_SECRET_SCAN=always OPSAUTH_TARGET_PYTHONS=skip \
-	  tests/harness/make/integration.sh $(COLLECTION) $(SIM_STATE) --exclude compat_target_pythons
+	$(INTEGRATION_CORE) $(COLLECTION) $(SIM_STATE) --exclude compat_target_pythons
 
 integration-lane1: stage
-	PATH=$(BIN):$$PATH OPSAUTH_SECRET_SCAN=always OPSAUTH_TARGET_PYTHONS=skip \
-	  tests/harness/make/integration.sh $(COLLECTION) $(SIM_STATE) --exclude compat_target_pythons $(addprefix --exclude ,$(INTEGRATION_LANE2))
+	$(INTEGRATION_CORE) $(COLLECTION) $(SIM_STATE) --exclude compat_target_pythons $(addprefix --exclude ,$(INTEGRATION_LANE2))
 
 integration-lane2: stage
-	PATH=$(BIN):$$PATH OPSAUTH_SECRET_SCAN=always OPSAUTH_TARGET_PYTHONS=skip \
-	  tests/harness/make/integration.sh $(COLLECTION) $(CURDIR)/build/simulators-lane2 $(INTEGRATION_LANE2)
+	$(INTEGRATION_CORE) $(COLLECTION) $(CURDIR)/build/simulators-lane2 $(INTEGRATION_LANE2)
 
 integration-compat: stage
 	PATH=$(BIN):$$PATH OPSAUTH_SECRET_SCAN=always tests/harness/make/integration.sh $(COLLECTION) $(CURDIR)/build/simulators-compat compat_target_pythons

@@ -66,7 +66,7 @@ def action(plugin, args, check_mode=False, async_val=0, transport='local', becom
                 check_mode=check_mode, environment=None)
     connection = Stub(transport=transport, has_native_async=False, _shell=Stub(tmpdir='/tmp/opsauth-test'))
     play_context = Stub(check_mode=check_mode, become=become, remote_addr='db1.example.com')
-    instance = plugin.ActionModule(task, connection, play_context, loader=None, templar=None)
+    instance = plugin.ActionModule(task, connection, play_context, loader=None, templar=None, shared_loader_obj=None)
     instance.runs = []
     queue = list(answers or [])
 
