@@ -131,6 +131,41 @@ def shared_file_names(plugins=PLUGINS):
     return shared
 
 
+def shipped_with(name):
+    """Every collection file ``name`` imports, directly or through another (what Ansible ships with a module)."""
+    seen, todo = set(), [name]
+    while todo:
+        for target in imports_of(todo.pop()):
+            if target not in seen:
+                seen.add(target)
+                todo.append(target)
+    return seen
+
+
+# The platform packages of module_utils, and the modules of each (by name): a module ships its own platform only.
+PLATFORM_OF = (('jms_', 'module_utils/jumpserver/'), ('deepflow_', 'module_utils/deepflow/'))
+
+
+def foreign_code(name, shipped):
+    """The files of ``shipped`` that belong to a platform other than module ``name``'s."""
+    own = [package for prefix, package in PLATFORM_OF if name.startswith(prefix)]
+    return sorted(target for target in shipped
+                  if any(target.startswith(package) for dummy, package in PLATFORM_OF) and not target.startswith(tuple(own)))
+
+
+@pytest.mark.parametrize('name', [name[len('modules/'):] for name in plugin_files() if name.startswith('modules/')])
+def test_a_module_ships_no_code_of_the_other_platform(name):
+    # Issue 17: when _options imported every client, each module's payload carried every platform's code.
+    assert any(name.startswith(prefix) for prefix, dummy in PLATFORM_OF), '%s: which platform is it?' % name
+    assert foreign_code(name, shipped_with('modules/' + name)) == []
+
+
+def test_the_platform_check_finds_foreign_code():
+    shipped = set(['module_utils/_options', 'module_utils/deepflow/_deepflow', 'module_utils/jumpserver/_jumpserver'])
+    assert foreign_code('jms_token', shipped) == ['module_utils/deepflow/_deepflow']
+    assert foreign_code('deepflow_login', shipped) == ['module_utils/jumpserver/_jumpserver']
+
+
 def test_no_two_files_under_plugins_share_a_name():
     shared = shared_file_names()
     assert shared == [], ('these file names are used twice under plugins/: a name must say which file it is without its '

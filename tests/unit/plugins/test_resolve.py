@@ -14,6 +14,7 @@ __metaclass__ = type
 import importlib
 import os
 import re
+import sys
 
 import pytest
 
@@ -25,6 +26,7 @@ from ansible.template import Templar
 
 from ansible_collections.opsauth.tokens.plugins.module_utils._resolve import resolve_module
 from ansible_collections.opsauth.tokens.tests.unit.plugins.conftest import patch_module_args
+from ansible_collections.opsauth.tokens.tests.unit.plugins.imports import loaded_modules
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', '..'))
 
@@ -78,6 +80,30 @@ def test_the_table_lists_every_environment_variable_of_every_module():
             documented.setdefault(name, set()).add((option, variable))
     for name in MODULES:
         assert documented.get(name, set()) == spec_env(name), name
+
+
+# What a module and its action plugin read to resolve a task: the specs, their defaults and the resolver. Issue 17:
+# they import nothing but the standard library and ansible.module_utils (once, _options imported every client, so
+# each module's payload shipped every platform's code, and the action plugin loaded the HTTP stack to read a spec).
+SPEC_FILES = ('_options', '_defaults', '_resolve')
+MODULE_UTILS = 'ansible_collections.opsauth.tokens.plugins.module_utils'
+
+
+def test_the_specs_and_the_resolver_import_only_the_standard_library_and_ansible_module_utils():
+    # What ansible.module_utils itself loads (its vendored or installed helpers) is the floor; beyond it, only the
+    # three files and the packages that hold them may appear.
+    floor = set(loaded_modules('import ansible.module_utils.basic, ansible.module_utils.common.arg_spec'))
+    loaded = set(loaded_modules('from %s import %s' % (MODULE_UTILS, ', '.join(SPEC_FILES))))
+    allowed = set(['%s.%s' % (MODULE_UTILS, name) for name in SPEC_FILES]) | set(
+        ['ansible_collections', 'ansible_collections.opsauth', 'ansible_collections.opsauth.tokens',
+         'ansible_collections.opsauth.tokens.plugins', MODULE_UTILS])
+    stdlib = getattr(sys, 'stdlib_module_names', None)
+    if stdlib is None:
+        pytest.skip('Python before 3.10 does not list its standard library')
+    extra = sorted(name for name in loaded - floor - allowed
+                   if not name.startswith('ansible.module_utils.') and name.split('.')[0] not in stdlib)
+    assert extra == [], 'the specs or the resolver import more than the standard library and ansible.module_utils'
+    assert '%s._options' % MODULE_UTILS in loaded  # the statement did import them
 
 
 # --- the two sides ---------------------------------------------------------------------------------------------------

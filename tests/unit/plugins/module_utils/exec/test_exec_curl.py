@@ -11,6 +11,7 @@ __metaclass__ = type
 
 import json
 import os
+import shutil
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
@@ -218,3 +219,29 @@ def test_curl_starts_with_q_follows_no_redirect_and_speaks_only_http():
     assert argv[1] == '-q' and argv[argv.index('--proto') + 1] == '=http,https'
     assert argv[argv.index('--max-redirs') + 1] == '0'
     assert not set(argv) & set(['-L', '--location', '--location-trusted', '--netrc', '--netrc-optional'])
+
+
+# The same defect through the REAL curl of this machine (the issue asks for the real stack): the transport on the
+# host runtime (ExecTarget()), HOME holding a .curlrc, a loopback server answering 307 to another loopback server.
+REAL_CURL = shutil.which('curl')
+
+
+@pytest.mark.skipif(REAL_CURL is None, reason='no curl on this machine')
+@pytest.mark.parametrize('curlrc', ['location\n', '--location\nmax-redirs = 3\n', 'proxy = "{target}"\n'])
+def test_the_real_curl_reads_no_curlrc_and_sends_the_password_nowhere_else(
+        http_server, redirecting, tmp_path, monkeypatch, curlrc):
+    """A .curlrc that follows redirects (307 resends the body, the password) or names a proxy (which would receive
+    the request, password included): with -q first, real curl reads neither and only the 307 server is reached."""
+    home = tmp_path / 'home'
+    home.mkdir()
+    (home / '.curlrc').write_text(curlrc.format(target=http_server[0]))
+    monkeypatch.setenv('HOME', str(home))
+    for variable in ('CURL_HOME', 'XDG_CONFIG_HOME', 'http_proxy', 'HTTP_PROXY', 'https_proxy', 'HTTPS_PROXY',
+                     'all_proxy', 'ALL_PROXY', 'no_proxy', 'NO_PROXY'):
+        monkeypatch.delenv(variable, raising=False)
+    client = PermanentTokenClient(CurlTransport(ExecTarget(), redirecting[0], timeout=10, curl=REAL_CURL))
+    with raises_code('redirect_refused') as caught:
+        client.create('a@b.c', SECRET)
+    assert SECRET not in str(caught.value)
+    assert [(entry['method'], json.loads(entry['body'])['password']) for entry in redirecting[1]] == [('POST', SECRET)]
+    assert http_server[1] == []  # neither the redirect's target nor the .curlrc's proxy saw anything
