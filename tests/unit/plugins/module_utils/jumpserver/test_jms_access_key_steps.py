@@ -75,6 +75,17 @@ def test_grace_period_deactivates_then_a_later_run_deletes(jms_any, tmp_path, cl
     assert list(alice_keys(jms_any)) == [rotated['id']] and 'previous' not in stored(tmp_path)
 
 
+def test_a_key_deactivated_on_the_server_is_rotated_as_inactive(jms_any, tmp_path):
+    # Someone switched the key off in the web UI: not old, but no longer usable. reason 'inactive' (issue 19).
+    first = job(jms_any, tmp_path).run('present')
+    alice_keys(jms_any)[first['id']]['is_active'] = False
+    rotated = job(jms_any, tmp_path, max_age=90 * DAY).run('rotated')
+    assert rotated['rotated'] and rotated['reason'] == 'inactive' and rotated['id'] != first['id']
+    assert signs(jms_any, rotated['id'], rotated['secret']) == 'alice' and stored(tmp_path)['id'] == rotated['id']
+    again = job(jms_any, tmp_path, max_age=90 * DAY).run('rotated')
+    assert not again['changed'] and again['reason'] is None and again['id'] == rotated['id']
+
+
 def test_pending_keeps_the_current_key_current_until_promoted(jms_any, tmp_path):
     first = job(jms_any, tmp_path).run('present')
     pending = job(jms_any, tmp_path).run('pending')
