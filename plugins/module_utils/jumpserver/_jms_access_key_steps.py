@@ -268,9 +268,14 @@ class KeySteps:
     def promote(self, new, secret, reason, old):
         """Make the proven key current in dest, then retire the old one (deactivate it for the grace period)."""
         if old is not None and self.record.get('previous'):
-            # One previous key at a time: the older one, inactive already, goes now.
-            self.delete(self.record['previous']['id'])
-            self.record.pop('previous')
+            # One previous key at a time: the older one, inactive already, goes now - within its grace period too
+            # (a rotation sooner than grace_period after the last), which the task then says (docs/rotation.md).
+            prev = self.record.pop('previous')
+            if _time.now() < (_time.epoch_from_iso(prev.get('delete_after')) or 0):
+                self.warnings.append('deleted the previous access key %s before its grace period ended (%s): one '
+                                     'previous key is kept, and this rotation retires %s' % (
+                                         prev['id'], prev.get('delete_after'), old['id']))
+            self.delete(prev['id'])
         others = dict((name, value) for name, value in self.record.items()
                       if name not in _CURRENT_FIELDS + ('pending', 'previous'))
         record = dict(others, **self.file_data(new, secret))

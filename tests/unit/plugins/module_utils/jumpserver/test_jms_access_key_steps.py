@@ -86,6 +86,23 @@ def test_a_key_deactivated_on_the_server_is_rotated_as_inactive(jms_any, tmp_pat
     assert not again['changed'] and again['reason'] is None and again['id'] == rotated['id']
 
 
+def test_a_rotation_within_the_grace_period_deletes_the_older_previous_key_and_says_so(jms, tmp_path, clock):
+    # One previous key at a time: rotating again one day into a 7-day grace period retires the first key early.
+    first = job(jms, tmp_path).run('present')
+    second = job(jms, tmp_path, grace_period=7 * DAY).run('rotated')
+    clock(DAY)
+    steps = job(jms, tmp_path, grace_period=7 * DAY)
+    third = steps.run('rotated')
+    assert third['deleted_ids'] == [first['id']] and third['previous']['id'] == second['id']
+    assert first['id'] not in alice_keys(jms) and alice_keys(jms)[second['id']]['is_active'] is False
+    assert [w for w in steps.warnings if 'before its grace period ended' in w and first['id'] in w]
+    # After the grace period nothing is said: the previous key's time is up.
+    clock(8 * DAY)
+    steps = job(jms, tmp_path, grace_period=7 * DAY)
+    steps.run('rotated')
+    assert not [w for w in steps.warnings if 'before its grace period ended' in w]
+
+
 def test_pending_keeps_the_current_key_current_until_promoted(jms_any, tmp_path):
     first = job(jms_any, tmp_path).run('present')
     pending = job(jms_any, tmp_path).run('pending')
