@@ -50,9 +50,7 @@ options:
         V(m), V(h), V(d), V(w)); a key that is gone, inactive or refused is replaced whatever its age.
     type: str
   grace_period:
-    description:
-      - How long the old key stays, deactivated, after a rotation (for example V(7d)); a later run deletes it.
-      - One old key is kept; a rotation sooner than this after the last deletes the older one at once, with a warning.
+    description: How long the old key stays, deactivated, after a rotation (for example V(7d)); a later run deletes it.
     type: str
   id:
     description: With O(state=absent), the id of the key to delete instead of the ones in O(dest).
