@@ -202,6 +202,11 @@ dest:
   description: The token file.
   returned: when O(dest) is given
   type: str
+created_dirs:
+  description: The folders created (in check mode, to be created) for O(dest), outermost first.
+  returned: when O(dest) is given
+  type: list
+  elements: str
 msg:
   description: What the module did or, in check mode, would do.
   returned: always
