@@ -123,7 +123,7 @@ def resolve(spec, args, environ, **rules):
 class ValidatedModule(AnsibleModule):
     """An AnsibleModule whose own argument validation fails like the collection does: with ``error_code``.
 
-    AnsibleModule.__init__ refuses an unknown option, a missing required one or a wrong type with fail_json(msg) and no
+    AnsibleModule.__init__ refuses an unknown option, a missing required one or a wrong type with a message and no
     more; a task matching on ``error_code`` (docs/errors.md) would find none. Until __init__ has returned, a failure is
     the options' fault: ``invalid_option``, with the other failure fields of _errors.FAILURE_FIELDS (this file imports
     nothing of the collection, so they are written out here; test_resolve.py keeps them equal).
@@ -137,10 +137,8 @@ class ValidatedModule(AnsibleModule):
         self._validating = False
 
     def fail_json(self, msg, **kwargs):
-        if self._validating:
-            for name, value in self.INVALID_OPTION.items():
-                kwargs.setdefault(name, value)
-        super(ValidatedModule, self).fail_json(msg, **kwargs)
+        fields = dict(self.INVALID_OPTION, **kwargs) if self._validating else kwargs
+        super(ValidatedModule, self).fail_json(**dict(fields, msg=msg))
 
 
 def resolve_module(spec, environ=None, module_class=ValidatedModule, **kwargs):
