@@ -5,29 +5,34 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := $(CURDIR)/.venv
 BIN := $(VENV)/bin
 # ansible-test only works inside ansible_collections/<namespace>/<name>: we stage a copy there.
-# make test stages a second copy (STAGE=build/lane2/ansible_collections) for the lane that runs beside integration.
+# make test stages a copy per lane that runs ansible-test beside another (STAGE=build/lane2/..., build/lane3/...).
 STAGE ?= $(CURDIR)/build/ansible_collections
 COLLECTION := $(STAGE)/opsauth/tokens
 SIM_STATE := $(CURDIR)/build/simulators
 ANSIBLE_TEST := cd $(COLLECTION) && PATH=$(BIN):$$PATH $(BIN)/ansible-test
 export ANSIBLE_COLLECTIONS_PATH := $(patsubst %/,%,$(dir $(STAGE)))
 LANE2 := STAGE=$(CURDIR)/build/lane2/ansible_collections
-# make test: two lanes side by side (tests/harness/make/run_steps.py), one per core of a 2-core machine: the integration
-# targets keep about one core busy (ansible-playbook and the modules it runs), so they are split over both lanes, the
-# second lane running them after sanity, units, examples, lint and tooling. make test-all: the slow,
-# environment-heavy checks make test leaves out, in two lanes: integration-compat first makes the target Pythons'
-# venvs (build/target-venvs) that the cells' integration runs then reuse.
-TEST_LANES := "integration-lane1" "sanity:$(LANE2) units:$(LANE2) examples:$(LANE2) lint:$(LANE2) tooling integration-lane2:$(LANE2)"
-# The integration targets of make test's second lane (the first runs the others but compat_target_pythons), chosen
-# so that both lanes take about as long (each target's seconds: target-times.txt in the simulators' state directory).
-# Each lane has its own simulators and its own secret scan, which fails closed unless the lane's targets used every
-# simulator (jms, jms_tls, jms_v3, deepflow).
-INTEGRATION_LANE2 := lookup_jms_token module_run_login role_credential_rotation_v3
+LANE3 := STAGE=$(CURDIR)/build/lane3/ansible_collections
+# make test: three lanes side by side (tests/harness/make/run_steps.py) on a 2-core machine. An integration run keeps
+# about 0.8 of a core busy (it also waits: on its modules' processes, on retries' back-off, on pauses), so two lanes
+# left a fifth of the machine idle; the integration targets are split over all three lanes, the second lane running
+# its few after sanity, units, examples, lint and tooling. make test-all: the slow, environment-heavy checks make test
+# leaves out, in two lanes: integration-compat first makes the target Pythons' venvs (build/target-venvs) that the
+# cells' integration runs then reuse.
+TEST_LANES := "integration-lane1" "sanity:$(LANE2) units:$(LANE2) examples:$(LANE2) lint:$(LANE2) tooling integration-lane2:$(LANE2)" \
+	"integration-lane3:$(LANE3)"
+# The integration targets of make test's second and third lanes (the first runs the others but compat_target_pythons),
+# chosen so that the lanes take about as long (each target's seconds: target-times.txt in the simulators' state
+# directory). Each lane has its own simulators and its own secret scan, which fails closed unless the lane's targets
+# used every simulator (jms, jms_tls, jms_v3, deepflow).
+INTEGRATION_LANE2 := module_jms_info filter_deepflow_page_url role_jumpserver_private_token
+INTEGRATION_LANE3 := module_jms_access_key module_jms_request playbooks_no_secrets module_deepflow_login \
+	module_deepflow_permanent_token module_jms_private_token role_deepflow_permanent_token role_credential_rotation_v3
 TEST_ALL_LANES = "integration-compat cell-$(firstword $(MATRIX_INTEGRATION))" "package ee awx docs-test cell-$(lastword $(MATRIX_INTEGRATION))"
 STEP_LOGS := $(CURDIR)/build/test-logs
 export ANSIBLE_FORCE_COLOR := 0
 
-.PHONY: help venv stage demo test test-all integration-core integration-lane1 integration-lane2 integration-compat sanity units integration examples lint docs benchmark benchmark-load benchmark-private-tokens benchmark-rotation clean \
+.PHONY: help venv stage demo test test-all integration-core integration-lane1 integration-lane2 integration-lane3 integration-compat sanity units integration examples lint docs benchmark benchmark-load benchmark-private-tokens benchmark-rotation clean \
 	test-matrix test-cells tooling package ee awx docs-test release-changelog benchmark-cache benchmark-tokens
 # make test-matrix: every ansible-core version the collection supports (tests/harness/requirements/ansible-core-<v>.txt say
 # which controller Python each cell uses); integration runs in the oldest and the newest cell.
@@ -72,6 +77,7 @@ demo: stage
 test: venv
 	$(MAKE) --no-print-directory stage
 	$(MAKE) --no-print-directory stage $(LANE2)
+	$(MAKE) --no-print-directory stage $(LANE3)
 	STAGED=1 $(BIN)/python tests/harness/make/run_steps.py $(STEP_LOGS)/test $(TEST_LANES)
 
 test-all: venv
@@ -125,16 +131,20 @@ integration: stage
 
 # The integration targets but compat_target_pythons, which first makes a venv for each target Python 3.8-3.13 (an
 # environment matrix, like the cells: make test-all runs it as integration-compat). integration-core runs them in one
-# go; make test runs them as integration-lane1 and integration-lane2, one in each of its lanes.
+# go; make test runs them as integration-lane1, -lane2 and -lane3, one in each of its lanes.
 INTEGRATION_CORE := PATH=$(BIN):$$PATH OPSAUTH_SECRET_SCAN=always OPSAUTH_TARGET_PYTHONS=skip tests/harness/make/integration.sh
 integration-core: stage
 	$(INTEGRATION_CORE) $(COLLECTION) $(SIM_STATE) --exclude compat_target_pythons
 
 integration-lane1: stage
-	$(INTEGRATION_CORE) $(COLLECTION) $(SIM_STATE) --exclude compat_target_pythons $(addprefix --exclude ,$(INTEGRATION_LANE2))
+	$(INTEGRATION_CORE) $(COLLECTION) $(SIM_STATE) --exclude compat_target_pythons \
+	  $(addprefix --exclude ,$(INTEGRATION_LANE2) $(INTEGRATION_LANE3))
 
 integration-lane2: stage
 	$(INTEGRATION_CORE) $(COLLECTION) $(CURDIR)/build/simulators-lane2 $(INTEGRATION_LANE2)
+
+integration-lane3: stage
+	$(INTEGRATION_CORE) $(COLLECTION) $(CURDIR)/build/simulators-lane3 $(INTEGRATION_LANE3)
 
 integration-compat: stage
 	PATH=$(BIN):$$PATH OPSAUTH_SECRET_SCAN=always tests/harness/make/integration.sh $(COLLECTION) $(CURDIR)/build/simulators-compat compat_target_pythons

@@ -60,11 +60,6 @@ EXAMPLES = r'''
   ansible.builtin.set_fact:
     deepflow_token: "{{ lookup('opsauth.tokens.deepflow_token', fauths_url=deepflow_fauths_url) }}"
   no_log: true
-
-- name: Keep the tokens between runs, in a private directory
-  ansible.builtin.set_fact:
-    deepflow: "{{ lookup('opsauth.tokens.deepflow_token', cache_dir=token_dir ~ '/cache', output='full') }}"
-  no_log: true
 '''
 
 RETURN = r'''

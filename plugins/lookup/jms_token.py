@@ -57,16 +57,6 @@ EXAMPLES = r'''
     ansible_jms_password: "{{ jms_password }}"
     ansible_jms_mfa_totp_secret: "{{ jms_totp_secret }}"
   no_log: true
-
-- name: Keep the token between runs, in a private directory
-  ansible.builtin.set_fact:
-    jms_token: "{{ lookup('opsauth.tokens.jms_token', cache_dir=token_dir ~ '/cache') }}"
-  no_log: true
-
-- name: Log in on every evaluation, with nothing written to disk
-  ansible.builtin.set_fact:
-    jms: "{{ lookup('opsauth.tokens.jms_token', cache=false, output='full') }}"
-  no_log: true
 '''
 
 RETURN = r'''

@@ -29,11 +29,11 @@ needs the requests library: a run that sends nothing, or sends through curl in a
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.basic import missing_required_lib
 
 from ansible_collections.opsauth.tokens.plugins.module_utils._errors import OpsAuthError
 from ansible_collections.opsauth.tokens.plugins.module_utils.http._http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
-from ansible_collections.opsauth.tokens.plugins.module_utils._resolve import resolve_module
+from ansible_collections.opsauth.tokens.plugins.module_utils._resolve import ValidatedModule, resolve_module
 from ansible_collections.opsauth.tokens.plugins.module_utils._results import succeeded
 from ansible_collections.opsauth.tokens.plugins.module_utils._run_login_handover import (
     RUN_LOGIN_REJECTED,
@@ -51,7 +51,7 @@ class OpsAuthModule:
     """
 
     def __init__(self, argument_spec, rules=None, run_login=False):
-        self.ansible = resolve_module(argument_spec, module_class=RunLoginModule if run_login else AnsibleModule,
+        self.ansible = resolve_module(argument_spec, module_class=RunLoginModule if run_login else ValidatedModule,
                                       supports_check_mode=True, **(rules or {}))
         self.params = self.ansible.params
         self.check_mode = self.ansible.check_mode

@@ -13,7 +13,7 @@ The controller side, and why, is plugins/plugin_utils/_run_login_action.py.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.opsauth.tokens.plugins.module_utils._resolve import ValidatedModule
 
 # The hidden arguments by which the action plugin hands the run's login over (plugins/plugin_utils/_run_login_action.py):
 #   _run_login       the secrets of the login answer only (the token; DeepFlow: access and refresh token).
@@ -27,8 +27,8 @@ RUN_LOGIN_REJECTED = '_run_login_rejected'
 RUN_LOGIN_WANTED = '_run_login_wanted'
 
 
-class RunLoginModule(AnsibleModule):
-    """An AnsibleModule that takes the hidden arguments out of its parameters before it validates them.
+class RunLoginModule(ValidatedModule):
+    """A ValidatedModule (_resolve.py) that takes the hidden arguments out of its parameters before it validates them.
 
     They are not in the argument spec, so not in the documentation either (validate-modules wants the two equal, and
     ansible-core has no way to mark an option private: ansible/ansible#79695); a user never sees or sets them (the

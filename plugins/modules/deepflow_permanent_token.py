@@ -62,17 +62,6 @@ EXAMPLES = r'''
   register: permanent
   no_log: true
 
-- name: The same from outside the cluster, with curl in DeepFlow's front-end pod
-  opsauth.tokens.deepflow_permanent_token:
-    runtime: kubectl
-    kubectl_binary: "{{ kubectl_binary | default('kubectl') }}"
-    namespace: deepflow
-    pod_selector: app=front-end
-    email: "{{ deepflow_email }}"
-    password: "{{ deepflow_password }}"
-    dest: "{{ token_dir }}/deepflow-permanent.json"
-  no_log: true
-
 - name: Replace the key (the old one stops working; the password is proven by a login at url first)
   opsauth.tokens.deepflow_permanent_token:
     fuser_url: "{{ deepflow_fuser_url }}"

@@ -91,14 +91,6 @@ EXAMPLES = r'''
   register: jms_key
   no_log: true
 
-- name: Call the API with it (every request is signed)
-  opsauth.tokens.jms_request:
-    url: "{{ jms_url }}"
-    access_key_id: "{{ jms_key.id }}"
-    access_key_secret: "{{ jms_key.secret }}"
-    path: /api/v1/users/profile/
-  no_log: true
-
 - name: Rotate it when it is older than 90 days (run it daily), keeping the old key inactive for 7 days
   opsauth.tokens.jms_access_key:
     url: "{{ jms_url }}"
@@ -109,27 +101,6 @@ EXAMPLES = r'''
     max_age: 90d
     grace_period: 7d
   register: rotation
-  no_log: true
-
-- name: Two phases for a key kept elsewhere - create and prove a pending key
-  opsauth.tokens.jms_access_key:
-    url: "{{ jms_url }}"
-    username: "{{ jms_username }}"
-    password: "{{ jms_password }}"
-    dest: "{{ token_dir }}/jms-access-key.json"
-    state: pending
-  register: pending_key
-  no_log: true
-
-# ... write pending_key.id and pending_key.secret to the store here, and read them back ...
-
-- name: Make the pending key current, and retire the old one
-  opsauth.tokens.jms_access_key:
-    url: "{{ jms_url }}"
-    username: "{{ jms_username }}"
-    password: "{{ jms_password }}"
-    dest: "{{ token_dir }}/jms-access-key.json"
-    state: promoted
   no_log: true
 
 - name: Delete it
@@ -202,6 +173,11 @@ dest:
   description: The token file.
   returned: when O(dest) is given
   type: str
+created_dirs:
+  description: The folders created (in check mode, to be created) for O(dest), outermost first.
+  returned: when O(dest) is given
+  type: list
+  elements: str
 msg:
   description: What the module did or, in check mode, would do.
   returned: always

@@ -91,7 +91,8 @@ class PermanentTokenRun:
         self.module = module
         self.email = module.params['email']
         self.dest = module.params['dest']
-        self.client = self.curl = self.identity = None
+        self.client = self.curl = self.identity = self.replaced = None
+        self.stored = {}
         self.changed = False
         self.deleted = []  # in check mode: what would be deleted
 
@@ -104,6 +105,10 @@ class PermanentTokenRun:
         self.curl = fuser_transport(params)  # the CurlTransport to fuser over exec, else None
         self.client = PermanentTokenClient.from_options(params, transport=self.curl, path=params['api_path'])
         self.identity = token_identity(params['fuser_url'], self.email, 'deepflow_permanent_token')
+        # Another account's key file is refused before any request (issue 18): every state would replace or remove it.
+        self.stored = read_stored(self.dest, report=self.report, check=self.module.check_mode)
+        self.replaced = check_owner(self.dest, self.stored, self.identity, params['force'], LEGACY_IDENTITY) \
+            if self.dest else None
         token = self.absent() if params['state'] == 'absent' else self.present()
         result = dict(token, changed=self.changed, deleted=self.deleted)
         if self.curl is not None and self.curl.target.pod_name:
@@ -139,6 +144,8 @@ class PermanentTokenRun:
         removed = bool(self.dest) and os.path.lexists(self.dest)
         if removed:
             self.changed = True
+            if self.replaced:
+                self.module.warn(replaced_warning(self.dest, self.replaced))
             if not self.module.check_mode:
                 remove_token_file(self.dest)
         would = 'would ' if self.module.check_mode else ''
@@ -149,7 +156,7 @@ class PermanentTokenRun:
     def present(self):
         lcuuids = self.client.find(self.email)
         rotate = self.module.params['state'] == 'rotated'
-        stored = read_stored(self.dest, report=self.report, check=self.module.check_mode)
+        stored = self.stored
         if lcuuids and not rotate:
             token, date_created = stored_key(stored, self.email, lcuuids)
             if not token:
@@ -166,9 +173,8 @@ class PermanentTokenRun:
         # The old key dies with the delete and the new one is shown once: dest must be writable (and ours) before either.
         created_dirs = []
         if self.dest:
-            replaced = check_owner(self.dest, stored, self.identity, self.module.params['force'], LEGACY_IDENTITY)
-            if replaced:
-                self.module.warn(replaced_warning(self.dest, replaced))
+            if self.replaced:
+                self.module.warn(replaced_warning(self.dest, self.replaced))
             created_dirs = check_token_dest(self.dest, probe=not self.module.check_mode)
         # One token per account: the old one must go before DeepFlow accepts a new one.
         # fuser checks the password only in the create: prove it first (a fauths login), or a wrong one leaves the

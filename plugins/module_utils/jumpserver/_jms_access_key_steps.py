@@ -37,6 +37,7 @@ from ansible_collections.opsauth.tokens.plugins.module_utils.files._token_identi
 )
 from ansible_collections.opsauth.tokens.plugins.module_utils.files._token_file import (
     check_token_dest,
+    missing_dirs,
     read_token_file,
     write_token_file,
 )
@@ -73,6 +74,7 @@ class KeySteps:
         self.verified = False
         self.previous = None  # RV(previous): the key retired (or to be retired) by the rotation
         self.deleted_ids = []
+        self.created_dirs = []  # RV(created_dirs): the folders made for dest (mode 0700), or in check mode to be made
         self.pending_lost = None  # the id of a pending key that no longer worked and was deleted
         self.warnings = []  # what reading dest fixed (a mode wider than 0600) or a key deleted to make room
 
@@ -110,7 +112,7 @@ class KeySteps:
     def save(self):
         self.changed = True
         if not self.check:
-            write_token_file(self.dest, self.record)
+            self.created_dirs += write_token_file(self.dest, self.record)
 
     def drop(self, slot):
         if self.record.pop(slot, None) is not None:
@@ -315,6 +317,8 @@ class KeySteps:
                 self.deleted_ids.append(old['id'])
         elif old is not None:
             self.previous = dict(id=old['id'], is_active=old.get('is_active'), delete_after=None)
+        if self.dest:
+            self.created_dirs = missing_dirs(self.dest)
         shown = dict((old or {}), id=None, **self.want)
         return self.result(shown, None, rotated=True, reason=reason,
                            msg='would create a new access key (reason: %s)%s' % (
@@ -325,6 +329,8 @@ class KeySteps:
                       reused=bool(key and key.get('id')) and not rotated, verified=bool(self.verified),
                       previous=self.previous, deleted_ids=self.deleted_ids)
         if self.dest:
-            result['dest'] = self.dest
+            result.update(dest=self.dest, created_dirs=self.created_dirs)
+            if self.created_dirs:
+                result['msg'] += ' (%s %s)' % ('would create' if self.check else 'created', ', '.join(self.created_dirs))
         result['diff'] = dict(before=diff_view(self.before), after=diff_view(key if key and key.get('id') else None))
         return result

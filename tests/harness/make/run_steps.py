@@ -5,8 +5,8 @@
 Usage: run_steps.py LOG_DIR LANE [LANE ...]   where a LANE is "STEP [STEP ...]" and a STEP a make target, optionally
 with make variables after a colon: "sanity:STAGE=/path units:STAGE=/path".
 
-`make test` and `make test-all` use it: the simulator-heavy integration run waits on the network and on its
-simulators for much of its time, so a second lane keeps the other core busy with sanity and unit tests. Each step's
+`make test` and `make test-all` use it: an integration run waits on its modules' processes, its simulators and
+back-off for part of its time, so lanes side by side keep both cores busy (the Makefile says which step runs where). Each step's
 output goes to LOG_DIR/<step>.log; what a contributor sees is one line per step (ok or FAILED, and its seconds), the
 last lines of a failed step's log, and at the end a table of every step's time (also in LOG_DIR/times.txt). A failed
 step stops its own lane; the other lanes finish, so one run reports every failure.

@@ -5,7 +5,7 @@
 It also makes the compat_target_pythons target's venvs (tests/harness/staging/target_venvs.py): one per target Python 3.8+ that this
 ansible-core supports and this machine has (tests/harness/staging/matrix.py), in $OPSAUTH_TARGET_VENVS (default: beside the
 state directory), and names them in the config as target_pythons; OPSAUTH_TARGET_PYTHONS=skip (a run without
-compat_target_pythons: make integration-core and make test's two lanes) makes none and names none.
+compat_target_pythons: make integration-core and make test's lanes) makes none and names none.
 """
 from __future__ import annotations
 

@@ -29,13 +29,14 @@ LIMIT = 250
 # and one that fits under LIMIT must leave this list. What keeps these over it is the options themselves, not their
 # prose: every option costs at least four lines (name and description, default, type, blank), and a lookup option
 # eight more for its env/ini/vars (set_via), which are its configuration and cannot be left out. jms_access_key (28
-# options, 17 return keys) and deepflow_permanent_token (30 options: the exec fragment) stay over 250 even with one
-# line a description and their examples kept; so do the lookups (23 and 16 options with set_via).
+# options, 18 return keys) and deepflow_permanent_token (30 options: the exec fragment) stay over 250 even with one
+# line a description and two or three examples (the others are in docs/rotation.md, docs/deepflow-tokens.md and
+# docs/token-cache.md, where make examples runs them); so do the lookups (23 and 16 options with set_via).
 OVER_LIMIT = {
-    'module opsauth.tokens.jms_access_key': 340,
-    'module opsauth.tokens.deepflow_permanent_token': 295,
-    'lookup opsauth.tokens.jms_token': 374,
-    'lookup opsauth.tokens.deepflow_token': 299,
+    'module opsauth.tokens.jms_access_key': 317,
+    'module opsauth.tokens.deepflow_permanent_token': 284,
+    'lookup opsauth.tokens.jms_token': 364,
+    'lookup opsauth.tokens.deepflow_token': 294,
 }
 
 

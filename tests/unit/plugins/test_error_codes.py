@@ -107,7 +107,7 @@ def test_a_failure_always_has_a_code_and_keeps_the_servers_apart():
 def calls(text, name):
     """The argument text of every call of ``name(...)`` in ``text`` (parentheses balanced, strings ignored)."""
     found = []
-    for match in re.finditer(r'\b%s\(' % re.escape(name), text):
+    for match in re.finditer(r'(?<!def )\b%s\(' % re.escape(name), text):  # a definition is not a call
         depth, i, quote = 1, match.end(), None
         while depth and i < len(text):
             char = text[i]

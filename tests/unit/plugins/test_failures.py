@@ -11,10 +11,12 @@ import os
 import pytest
 
 from ansible_collections.opsauth.tokens.plugins.module_utils._errors import FAILURE_FIELDS
+from ansible_collections.opsauth.tokens.plugins.module_utils._resolve import ValidatedModule
 from ansible_collections.opsauth.tokens.plugins.modules import (
     deepflow_login,
     deepflow_permanent_token,
     jms_access_key,
+    jms_info,
     jms_private_token,
     jms_request,
     jms_token,
@@ -66,3 +68,36 @@ def test_an_error_before_any_answer_has_its_code_and_the_servers_fields_set_to_n
     assert result['error_code'] == 'exec_target_not_found'
     assert (result['server_error_code'], result['status'], result['json']) == (None, None, None)
     assert result['username'] == 'alice'
+
+
+# Options that Ansible's own argument validation refuses, before the collection runs: each module with its smallest
+# valid arguments (no server is asked; the validation fails first).
+MINIMAL_ARGS = [
+    (jms_token, {'url': 'http://127.0.0.1:9', 'username': 'alice', 'password': WRONG}),
+    (jms_request, {'url': 'http://127.0.0.1:9', 'token': 'x' * 40, 'path': '/api/v1/users/profile/'}),
+    (jms_info, {'url': 'http://127.0.0.1:9', 'token': 'x' * 40}),
+    (jms_access_key, {'url': 'http://127.0.0.1:9', 'username': 'alice', 'password': WRONG, 'dest': '/nonexistent/key.json'}),
+    (jms_private_token, {'username': 'alice'}),
+    (deepflow_login, {'url': 'http://127.0.0.1:9', 'email': 'dev@yunshan.net.cn', 'password': WRONG}),
+    (deepflow_permanent_token, {'email': 'ops@example.com', 'password': WRONG}),
+]
+
+
+@pytest.mark.parametrize('module, args', MINIMAL_ARGS, ids=[module.__name__.rsplit('.', 1)[-1] for module, _a in MINIMAL_ARGS])
+@pytest.mark.parametrize('wrong', ['unknown option', 'wrong type'])
+def test_ansibles_own_argument_validation_fails_with_invalid_option(run_module, module, args, wrong):
+    args = dict(args, ca_cert='/etc/ssl/ca.pem') if wrong == 'unknown option' else dict(args, validate_certs='perhaps')
+    result = failure(run_module(module, args))
+    assert ('ca_cert' if wrong == 'unknown option' else 'validate_certs') in result['msg']
+    assert result['error_code'] == 'invalid_option'
+    assert (result['server_error_code'], result['status'], result['json']) == (None, None, None)
+
+
+def test_a_missing_required_option_fails_with_invalid_option(run_module):
+    result = failure(run_module(jms_request, {'url': 'http://127.0.0.1:9', 'token': 'x' * 40}))
+    assert 'path' in result['msg'] and result['error_code'] == 'invalid_option'
+
+
+def test_the_validation_failure_has_the_collections_failure_fields():
+    # _resolve.py imports nothing of the collection, so it writes the fields out: they must stay _errors.py's.
+    assert sorted(ValidatedModule.INVALID_OPTION) == sorted(FAILURE_FIELDS)

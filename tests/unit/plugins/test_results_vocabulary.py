@@ -111,12 +111,12 @@ def check_result(name, result):
     assert not result.get('failed'), result.get('msg')
     documented = set(yaml.safe_load(MODULES[name].RETURN))
     problems = []
+    # Every key the table lists for the module is there (runs() gives dest wherever a module takes one), with its type.
     for key, kind in for_module(name).items():
-        if key in result and result[key] is not None and not isinstance(result[key], TYPES[kind]):
-            problems.append('%s is %r, not %s' % (key, result[key], kind))
-    for key in ('changed', 'msg', 'reused', 'error_code'):
         if key not in result:
             problems.append('%s missing' % key)
+        elif result[key] is not None and not isinstance(result[key], TYPES[kind]):
+            problems.append('%s is %r, not %s' % (key, result[key], kind))
     if result.get('error_code') is not None:
         problems.append('error_code %r on success' % result['error_code'])
     for key, value in result.items():

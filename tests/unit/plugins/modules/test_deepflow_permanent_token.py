@@ -290,3 +290,27 @@ def test_the_first_permanent_token_needs_no_proof(df, run_module):
     del args['fauths_url']
     result = run_module(deepflow_permanent_token, dict(args, state='rotated'))
     assert result['changed'] and [m for m, dummy, dummy in df.log()] == ['GET', 'POST']
+
+
+def test_a_key_file_of_another_account_is_not_replaced_without_force(df, run_module, tmp_path, monkeypatch):
+    # Issue 18, item 2: dest records whose key it holds; another account's run is refused before anything is sent.
+    dest = tmp_path / 'key.json'
+    ops = run_module(deepflow_permanent_token, fuser_args(df, dest=str(dest)))
+    assert json.loads(dest.read_text())['identity']['user'] == 'ops@example.com'
+    df.clear_log()
+    dev = dict(email='dev@yunshan.net.cn', password='dev-pwd')
+    refused = run_module(deepflow_permanent_token, fuser_args(df, dest=str(dest), **dev))
+    assert refused['failed'] is True and refused['error_code'] == 'other_identity' and df.log() == []
+    assert 'holds the deepflow_permanent_token credential of ops@example.com' in refused['msg']
+    assert 'set force=true to replace it' in refused['msg']
+    assert json.loads(dest.read_text())['token'] == ops['token']
+    # state=absent would delete dev's tokens and then remove ops's key file: refused the same way, nothing sent.
+    kept = run_module(deepflow_permanent_token, fuser_args(df, dest=str(dest), state='absent', **dev))
+    assert kept['failed'] is True and kept['error_code'] == 'other_identity' and df.log() == []
+    assert json.loads(dest.read_text())['token'] == ops['token']
+    warnings = []
+    monkeypatch.setattr(AnsibleModule, 'warn', lambda self, msg: warnings.append(msg))
+    forced = run_module(deepflow_permanent_token, fuser_args(df, dest=str(dest), force=True, **dev))
+    assert forced['changed'] is True and forced['token'] != ops['token']
+    assert len(warnings) == 1 and 'force=true' in warnings[0] and 'ops@example.com' in warnings[0]
+    assert json.loads(dest.read_text())['identity']['user'] == 'dev@yunshan.net.cn'

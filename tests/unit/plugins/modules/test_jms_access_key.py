@@ -6,6 +6,8 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import os
+import stat
 
 from ansible.module_utils.basic import AnsibleModule
 
@@ -144,3 +146,19 @@ def test_a_key_file_of_the_old_code_names_its_server(jms, tmp_path, run_module):
     dest.write_text(json.dumps(old))  # its own server: used as before, and the record is added at the next write
     kept = run_module(jms_access_key, args(jms, tmp_path, state='rotated', max_age='90d'))
     assert not kept.get('failed') and kept['id'] == old['id'] and not kept['changed']
+
+
+def test_missing_folders_of_dest_are_created_0700_and_said(jms, tmp_path, run_module):
+    # Issue 18, item 2: the folders are made (0700) and the result says which, in check mode which would be.
+    dest = tmp_path / 'keys' / 'jms' / 'key.json'
+    created = [str(tmp_path / 'keys'), str(tmp_path / 'keys' / 'jms')]
+    checked = run_module(jms_access_key, args(jms, tmp_path, dest=str(dest)), check_mode=True)
+    assert checked['created_dirs'] == created and not (tmp_path / 'keys').exists()
+    assert checked['msg'].endswith('(would create %s)' % ', '.join(created))
+    result = run_module(jms_access_key, args(jms, tmp_path, dest=str(dest)))
+    assert result['changed'] and result['created_dirs'] == created
+    assert result['msg'].endswith('(created %s)' % ', '.join(created))
+    assert [stat.S_IMODE(os.stat(path).st_mode) for path in created] == [0o700, 0o700]
+    assert stat.S_IMODE(os.stat(str(dest)).st_mode) == 0o600
+    again = run_module(jms_access_key, args(jms, tmp_path, dest=str(dest)))
+    assert again['reused'] and again['created_dirs'] == [] and again['id'] == result['id']
