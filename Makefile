@@ -25,7 +25,7 @@ TEST_LANES := "integration-lane1" "sanity:$(LANE2) units:$(LANE2) examples:$(LAN
 # chosen so that the lanes take about as long (each target's seconds: target-times.txt in the simulators' state
 # directory). Each lane has its own simulators and its own secret scan, which fails closed unless the lane's targets
 # used every simulator (jms, jms_tls, jms_v3, deepflow).
-INTEGRATION_LANE2 := module_jms_info filter_deepflow_page_url role_jumpserver_private_token
+INTEGRATION_LANE2 := module_jms_info filter_deepflow_page_url role_jumpserver_private_token role_credential_rotation_gap
 INTEGRATION_LANE3 := module_jms_access_key module_jms_request playbooks_no_secrets module_deepflow_login \
 	module_deepflow_permanent_token module_jms_private_token role_deepflow_permanent_token role_credential_rotation_v3
 TEST_ALL_LANES = "integration-compat cell-$(firstword $(MATRIX_INTEGRATION))" "package ee awx docs-test cell-$(lastword $(MATRIX_INTEGRATION))"

@@ -37,6 +37,8 @@ from ansible_collections.opsauth.tokens.plugins.module_utils.files._token_file i
 )
 from ansible_collections.opsauth.tokens.plugins.module_utils.files._token_identity import (
     check_owner,
+    differing_fields,
+    other_identity,
     replaced_warning,
     token_identity,
 )
@@ -91,7 +93,7 @@ class PermanentTokenRun:
         self.module = module
         self.email = module.params['email']
         self.dest = module.params['dest']
-        self.client = self.curl = self.identity = self.replaced = None
+        self.client = self.curl = self.identity = self.replaced = self.lcuuids = None
         self.stored = {}
         self.changed = False
         self.deleted = []  # in check mode: what would be deleted
@@ -105,10 +107,8 @@ class PermanentTokenRun:
         self.curl = fuser_transport(params)  # the CurlTransport to fuser over exec, else None
         self.client = PermanentTokenClient.from_options(params, transport=self.curl, path=params['api_path'])
         self.identity = token_identity(params['fuser_url'], self.email, 'deepflow_permanent_token')
-        # Another account's key file is refused before any request (issue 18): every state would replace or remove it.
         self.stored = read_stored(self.dest, report=self.report, check=self.module.check_mode)
-        self.replaced = check_owner(self.dest, self.stored, self.identity, params['force'], LEGACY_IDENTITY) \
-            if self.dest else None
+        self.replaced = self.check_file_owner() if self.dest else None
         token = self.absent() if params['state'] == 'absent' else self.present()
         result = dict(token, changed=self.changed, deleted=self.deleted)
         if self.curl is not None and self.curl.target.pod_name:
@@ -133,6 +133,31 @@ class PermanentTokenRun:
         if 'changed it to 0600' in message or 'would be changed to 0600' in message:  # check mode: what would change
             self.changed = True
 
+    def listed(self):
+        """The account's permanent tokens (lcuuids): one read-only listing, however many steps ask."""
+        if self.lcuuids is None:
+            self.lcuuids = self.client.find(self.email)
+        return self.lcuuids
+
+    def check_file_owner(self):
+        """Refuse (other_identity) a dest that holds another identity's key before anything changes; with force, the
+        identity it holds (the run warns when it replaces it).
+
+        Another account's file is refused before any request (issue 18): every state would replace or remove it. The
+        same account's file recorded through another address of fuser is not another identity when fuser lists its
+        lcuuid: a direct URL inside the cluster and the in-cluster one curl uses over kubectl exec reach one server
+        (the example playbooks share one file that way). That needs the listing, so its refusal says so.
+        """
+        theirs = other_identity(self.stored, self.identity, LEGACY_IDENTITY)
+        if theirs is None:
+            return None
+        done = 'nothing was sent'
+        if differing_fields(theirs, self.identity) == ['server']:
+            if self.stored.get('lcuuid') in self.listed():
+                return None
+            done = 'only its permanent tokens were listed, nothing was changed'
+        return check_owner(self.dest, self.stored, self.identity, self.module.params['force'], LEGACY_IDENTITY, done)
+
     def delete_all(self, lcuuids):
         for lcuuid in lcuuids:
             if self.module.check_mode or self.client.delete(lcuuid):
@@ -140,7 +165,7 @@ class PermanentTokenRun:
                 self.changed = True
 
     def absent(self):
-        self.delete_all(self.client.find(self.email))
+        self.delete_all(self.listed())
         removed = bool(self.dest) and os.path.lexists(self.dest)
         if removed:
             self.changed = True
@@ -154,7 +179,7 @@ class PermanentTokenRun:
         return dict(msg=' and '.join(done) if done else '%s has no permanent token' % self.email)
 
     def present(self):
-        lcuuids = self.client.find(self.email)
+        lcuuids = self.listed()
         rotate = self.module.params['state'] == 'rotated'
         stored = self.stored
         if lcuuids and not rotate:

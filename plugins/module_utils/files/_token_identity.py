@@ -59,26 +59,31 @@ def describe(identity):
     return text
 
 
+def differing_fields(theirs, mine):
+    """The identity fields that both know and that differ."""
+    return [name for name in FIELDS
+            if theirs.get(name) is not None and mine.get(name) is not None and theirs[name] != mine[name]]
+
+
 def other_identity(stored, mine, legacy=None):
     """The identity ``stored`` holds when it is not ``mine`` (a field both know differs); else None."""
     theirs = identity_of(stored, legacy)
-    for name in FIELDS:
-        if theirs.get(name) is not None and mine.get(name) is not None and theirs[name] != mine[name]:
-            return theirs
-    return None
+    return theirs if differing_fields(theirs, mine) else None
 
 
-def check_owner(path, stored, mine, force=False, legacy=None):
+def check_owner(path, stored, mine, force=False, legacy=None, done='nothing was sent'):
     """Refuse (error_code other_identity) to replace a file that holds another identity's credential, unless ``force``.
 
-    Returns the other identity when ``force`` lets the module replace it (the module warns), else None.
+    Returns the other identity when ``force`` lets the module replace it (the module warns), else None. ``done`` says
+    what the module did before it checked.
     """
     theirs = other_identity(stored, mine, legacy)
     if theirs is None:
         return None
     if not force:
-        raise TokenFileError('token file %s holds %s, not %s: nothing was sent. Point dest at another file, or set '
-                             'force=true to replace it (what it holds is then lost)' % (path, describe(theirs), describe(mine)), code='other_identity')
+        raise TokenFileError('token file %s holds %s, not %s: %s. Point dest at another file, or set force=true to '
+                             'replace it (what it holds is then lost)' % (path, describe(theirs), describe(mine), done),
+                             code='other_identity')
     return theirs
 
 

@@ -314,3 +314,27 @@ def test_a_key_file_of_another_account_is_not_replaced_without_force(df, run_mod
     assert forced['changed'] is True and forced['token'] != ops['token']
     assert len(warnings) == 1 and 'force=true' in warnings[0] and 'ops@example.com' in warnings[0]
     assert json.loads(dest.read_text())['identity']['user'] == 'dev@yunshan.net.cn'
+
+
+def test_the_same_accounts_key_file_from_another_fuser_address_is_kept_when_fuser_lists_it(df, run_module, tmp_path):
+    # One DeepFlow reached two ways (a direct fuser URL, the in-cluster one over kubectl exec) records two addresses in
+    # one file; the example playbooks share it. It is this server's key when fuser lists its lcuuid, else refused.
+    dest = tmp_path / 'key.json'
+    created = run_module(deepflow_permanent_token, fuser_args(df, dest=str(dest)))
+    stored = json.loads(dest.read_text())
+    stored['identity']['server'] = 'http://fuser:20824'   # as the kubectl exec path records it
+    dest.write_text(json.dumps(stored))
+    df.clear_log()
+    kept = run_module(deepflow_permanent_token, fuser_args(df, dest=str(dest)))
+    assert kept['changed'] is False and kept['token'] == created['token'] and kept['lcuuid'] == created['lcuuid']
+    assert [method for method, dummy, dummy in df.log()] == ['GET']   # one listing serves the check and the run
+    # The token is gone and another made without dest: the file's key is not one of this server's tokens.
+    run_module(deepflow_permanent_token, fuser_args(df, state='absent'))
+    run_module(deepflow_permanent_token, fuser_args(df))
+    df.clear_log()
+    for state in ('present', 'absent', 'rotated'):
+        refused = run_module(deepflow_permanent_token, fuser_args(df, dest=str(dest), state=state))
+        assert refused['failed'] is True and refused['error_code'] == 'other_identity', state
+        assert 'only its permanent tokens were listed, nothing was changed' in refused['msg']
+    assert set(method for method, dummy, dummy in df.log()) == {'GET'}
+    assert json.loads(dest.read_text())['token'] == created['token']
