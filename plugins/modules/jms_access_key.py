@@ -50,7 +50,7 @@ options:
         V(m), V(h), V(d), V(w)); a key that is gone, inactive or refused is replaced whatever its age.
     type: str
   grace_period:
-    description: How long the old key stays, deactivated, after a rotation (for example V(7d)); a later run deletes it.
+    description: How long each old key stays, deactivated, after a rotation (V(7d)); a later run deletes it, not sooner.
     type: str
   id:
     description: With O(state=absent), the id of the key to delete instead of the ones in O(dest).
@@ -161,11 +161,11 @@ verified:
   returned: always
   type: bool
 previous:
-  description: The C(id), C(is_active) and C(delete_after) of the key being retired; null when there is none.
+  description: The C(id), C(is_active), C(delete_after) of the newest retired key (older ones in O(dest)), or null.
   returned: always
   type: dict
 deleted_ids:
-  description: The ids of the keys deleted on the server.
+  description: The ids of keys deleted (in check mode, to be).
   returned: always
   type: list
   elements: str

@@ -7,11 +7,12 @@
 
 FOR INTERNAL COLLECTION USE ONLY: this module may change without notice.
 
-Every state (but absent and reverted) first finishes what an earlier run left: it retires the previous key (deleted
-once its grace period has passed) and resumes a pending key (promoted when it still signs a request, deleted when
-not; state=pending keeps it pending). Then: present keeps a working key; rotated rotates a key older than max_age
-(every run without it); pending makes a new key and proves it, leaving the current one current; promoted makes the
-pending key current; reverted deletes the pending key and says whether the current one works; absent deletes them all.
+Every state but absent first finishes what an earlier run left: it retires the previous and the older retired keys
+(each deleted once its own grace period has passed), and (but reverted) resumes a pending key (promoted when it still
+signs a request, deleted when not; state=pending keeps it pending). Then: present keeps a working key; rotated rotates
+a key older than max_age (every run without it); pending makes a new key and proves it, leaving the current one
+current; promoted makes the pending key current; reverted deletes the pending key and says whether the current one
+works; absent deletes them all (the current, pending, previous and retired keys).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -115,7 +116,8 @@ class AccessKeyJob(KeySteps):
     def absent(self):
         self.before = {}
         ids = [self.key_id] if self.key_id else [self.record.get('id')] + [
-            (self.record.get(slot) or {}).get('id') for slot in ('pending', 'previous')]
+            (self.record.get(slot) or {}).get('id') for slot in ('pending', 'previous')] + [
+            entry['id'] for entry in self.record.get('retired') or []]
         for key_id in [key_id for key_id in ids if key_id]:
             key = self.api.get(key_id)
             if key is not None:

@@ -13,11 +13,14 @@ The key file (dest) is the job's memory between runs, and every step writes it b
                                                      (state=pending, or a rotation killed before it finished); one
   previous  {id, secret, delete_after}               the key the last rotation retired: inactive until delete_after
                                                      (the grace period), then deleted by whichever run comes next
+  retired   [{id, delete_after}, ...]                older retired keys (a rotation came within their grace period):
+                                                     inactive, each deleted by a run after its own delete_after
 So a run killed at any point leaves a file the next run finishes from: a pending key is promoted when it still signs
-a request and deleted when it does not; a previous key is deactivated, and deleted once its grace period has passed.
-Nothing old is retired before the new key is proven and written, and no key this job did not make is ever deleted
-(except by the explicit prune_inactive). ``AccessKeyJob`` takes an AccessKeyApi and plain values, so it is
-unit-tested against the simulator without Ansible.
+a request and deleted when it does not; a retired key is deactivated, and deleted once its grace period has passed,
+never before (at JumpServer's limit of 10 keys the job fails rather than delete one early). Nothing old is retired
+before the new key is proven and written, and no key this job did not make is ever deleted (except by the explicit
+prune_inactive, which spares the retired keys still in their grace period). ``AccessKeyJob`` takes an AccessKeyApi
+and plain values, so it is unit-tested against the simulator without Ansible.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -26,7 +29,7 @@ __metaclass__ = type
 from ansible_collections.opsauth.tokens.plugins.module_utils import _time
 from ansible_collections.opsauth.tokens.plugins.module_utils._errors import OpsAuthError
 from ansible_collections.opsauth.tokens.plugins.module_utils.jumpserver._jms_access_key_checks import key_id_or_fail
-from ansible_collections.opsauth.tokens.plugins.module_utils.jumpserver._jms_access_keys import KEY_FIELDS, diff_view, key_view
+from ansible_collections.opsauth.tokens.plugins.module_utils.jumpserver._jms_access_keys import KEY_FIELDS, MAX_KEYS, diff_view, key_view
 from ansible_collections.opsauth.tokens.plugins.module_utils.jumpserver._jumpserver_errors import AccessKeyError, JumpServerError, KeyLimitReached, OldKeyLeft
 from ansible_collections.opsauth.tokens.plugins.module_utils.files._token_identity import (
     IDENTITY_KEY,
@@ -91,6 +94,12 @@ class KeySteps:
         for slot in ('pending', 'previous'):
             if isinstance(data.get(slot), dict):
                 data[slot]['id'] = key_id_or_fail(data[slot].get('id'), source='%s (%s)' % (self.dest, slot))
+        if data.get('retired') is not None:
+            if not isinstance(data['retired'], list) or not all(isinstance(entry, dict) for entry in data['retired']):
+                raise AccessKeyError('%s: retired must be a list of {id, delete_after}; point dest at another file or '
+                                     'remove it' % self.dest)
+            for entry in data['retired']:
+                entry['id'] = key_id_or_fail(entry.get('id'), source='%s (retired)' % self.dest)
         return data
 
     def check_owner(self):
@@ -172,13 +181,53 @@ class KeySteps:
         return None
 
     # --- the steps -----------------------------------------------------------------------------------------------
+    @staticmethod
+    def due(entry):
+        """Whether a retired key's grace period has passed (no delete_after: at once)."""
+        return _time.now() >= (_time.epoch_from_iso(entry.get('delete_after')) or 0)
+
+    def in_grace(self):
+        """The retired keys of dest (previous first) whose grace period has not passed: [{id, delete_after}]."""
+        entries = ([self.record['previous']] if self.record.get('previous') else []) + list(
+            self.record.get('retired') or [])
+        return [dict(id=entry['id'], delete_after=entry.get('delete_after'))
+                for entry in entries if not self.due(entry)]
+
     def retire_previous(self):
+        """Deactivate the retired keys (previous and the older ones), and delete each once its grace period passed."""
+        self.retire_older()
+        self.retire_newest()
+
+    def retire_older(self):
+        """The older retired keys: each deleted once its own delete_after has passed, deactivated until then."""
+        retired = self.record.get('retired')
+        if not retired:
+            return
+        kept = []
+        for entry in retired:
+            key = self.api.get(entry['id'])
+            if key is None:
+                continue  # someone else deleted it: nothing of ours to report
+            if self.due(entry):
+                self.delete(entry['id'])
+                continue
+            if key.get('is_active'):
+                self.patch(key, dict(is_active=False))
+            kept.append(entry)
+        if kept != retired:
+            if kept:
+                self.record['retired'] = kept
+            else:
+                self.record.pop('retired')
+            self.save()
+
+    def retire_newest(self):
         """Deactivate the previous key, and delete it once its grace period has passed."""
         prev = self.record.get('previous')
         if not prev:
             return
         key = self.api.get(prev['id'])
-        due = _time.now() >= (_time.epoch_from_iso(prev.get('delete_after')) or 0)
+        due = self.due(prev)
         self.previous = dict(id=prev['id'], is_active=False, delete_after=prev.get('delete_after'))
         if key is None or due:
             if key is not None:
@@ -205,24 +254,28 @@ class KeySteps:
 
     def prune(self):
         if self.prune_inactive:
+            graced = set(entry['id'] for entry in self.in_grace())  # retired keys wait for their grace period
             for key in self.api.list():
-                if not key.get('is_active'):
+                if not key.get('is_active') and key['id'] not in graced:
                     self.delete(key['id'])
 
-    def _create_making_room(self):
+    def _create_within_the_limit(self):
+        """The new key; at the limit, a failure that names this job's keys still in their grace period."""
         try:
             return self.api.create()
-        except KeyLimitReached:
-            prev = self.record.get('previous')
-            if not prev:
+        except KeyLimitReached as exc:
+            graced = self.in_grace()
+            if not graced:
                 raise
-            # At the limit, the one key this job may delete before its time: its own previous key, already inactive.
-            self.warnings.append('the user has the 10 access keys JumpServer allows: deleted the previous key %s '
-                                 'before its grace period ended, to make room' % prev['id'])
-            self.delete(prev['id'])
-            self.previous = None
-            self.drop('previous')
-            return self.api.create()
+            # Retired keys are deleted after their grace period, never before (issue 19): no room is made early.
+            raise KeyLimitReached(
+                'the user has the %d access keys JumpServer allows and %d of them are keys this module retired, kept '
+                'inactive until their grace period ends (%s); nothing was created or deleted: run again after %s, '
+                'rotate less often than grace_period, or delete one with state=absent and id' % (
+                    MAX_KEYS, len(graced), ', '.join('%s until %s' % (entry['id'], entry['delete_after'])
+                                                     for entry in graced),
+                    min(entry['delete_after'] for entry in graced)),
+                status=exc.status, body=exc.body)
 
     def create(self, reason, old=None):
         """A new key in the pending slot of dest, carrying the wanted (else the old key's) settings, proven to sign.
@@ -232,7 +285,7 @@ class KeySteps:
         """
         check_token_dest(self.dest)  # before anything is created: a key that cannot be kept is not made
         self.prune()
-        new = self._create_making_room()
+        new = self._create_within_the_limit()
         secret = new.pop('secret')
         self.changed = True
         try:
@@ -269,18 +322,20 @@ class KeySteps:
 
     def promote(self, new, secret, reason, old):
         """Make the proven key current in dest, then retire the old one (deactivate it for the grace period)."""
+        retired = list(self.record.get('retired') or [])
         if old is not None and self.record.get('previous'):
-            # One previous key at a time: the older one, inactive already, goes now - within its grace period too
-            # (a rotation sooner than grace_period after the last), which the task then says (docs/rotation.md).
-            prev = self.record.pop('previous')
-            if _time.now() < (_time.epoch_from_iso(prev.get('delete_after')) or 0):
-                self.warnings.append('deleted the previous access key %s before its grace period ended (%s): one '
-                                     'previous key is kept, and this rotation retires %s' % (
-                                         prev['id'], prev.get('delete_after'), old['id']))
-            self.delete(prev['id'])
+            # The older previous key (inactive already: run() retired it) joins the retired list until its own
+            # delete_after; one whose time is up goes now.
+            prev = self.record['previous']
+            if self.due(prev):
+                self.delete(prev['id'])
+            else:
+                retired.append(dict(id=prev['id'], delete_after=prev.get('delete_after')))
         others = dict((name, value) for name, value in self.record.items()
-                      if name not in _CURRENT_FIELDS + ('pending', 'previous'))
+                      if name not in _CURRENT_FIELDS + ('pending', 'previous', 'retired'))
         record = dict(others, **self.file_data(new, secret))
+        if retired:
+            record['retired'] = retired
         if old is not None:
             record['previous'] = dict(id=old['id'], secret=self.record.get('secret'),
                                       delete_after=_time.iso_from_epoch(_time.now() + self.grace_period))
@@ -291,7 +346,7 @@ class KeySteps:
         self.verified = True
         result = self.result(new, secret, rotated=True, reason=reason, msg='access key %s is current' % new['id'])
         try:
-            self.retire_previous()
+            self.retire_newest()  # the older retired keys were seen to by run(), before the rotation
         except JumpServerError as exc:
             result.update(changed=True, previous=self.previous)
             raise OldKeyLeft(exc, result)
@@ -303,14 +358,19 @@ class KeySteps:
             retired = 'deleted' if self.previous['id'] in self.deleted_ids else 'deactivated until %s' % (
                 self.previous['delete_after'])
             what += ', %s %s' % (self.previous['id'], retired if not self.check else 'would be ' + retired)
+        older = self.record.get('retired')
+        if older:
+            what += '; kept inactive: %s' % ', '.join('%s until %s' % (entry['id'], entry.get('delete_after'))
+                                                      for entry in older)
         return '%s (reason: %s)' % (what, reason)
 
     def would_create(self, reason, old, promote=True):
         """Check mode: what a rotation would do, with the ids it would deactivate or delete (the new one is unknown)."""
         self.changed = True
         if old is not None and promote:
-            if self.record.get('previous'):
-                self.deleted_ids.append(self.record['previous']['id'])
+            prev = self.record.get('previous')
+            if prev and self.due(prev):  # one in its grace period would join the retired list, not go
+                self.deleted_ids.append(prev['id'])
             delete_after = _time.iso_from_epoch(_time.now() + self.grace_period)
             self.previous = dict(id=old['id'], is_active=False, delete_after=delete_after)
             if not self.grace_period:

@@ -10,6 +10,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import re
 import time
 
 import pytest
@@ -86,21 +87,73 @@ def test_a_key_deactivated_on_the_server_is_rotated_as_inactive(jms_any, tmp_pat
     assert not again['changed'] and again['reason'] is None and again['id'] == rotated['id']
 
 
-def test_a_rotation_within_the_grace_period_deletes_the_older_previous_key_and_says_so(jms, tmp_path, clock):
-    # One previous key at a time: rotating again one day into a 7-day grace period retires the first key early.
+def test_a_rotation_within_the_grace_period_keeps_the_older_previous_key_until_its_time(jms, tmp_path, clock):
+    # Rotations one day apart with a 7-day grace period: each retired key stays, inactive, until its own
+    # delete_after (issue 19: "deleted by a later run once the grace period has passed"), then goes, and only then.
     first = job(jms, tmp_path).run('present')
     second = job(jms, tmp_path, grace_period=7 * DAY).run('rotated')
     clock(DAY)
     steps = job(jms, tmp_path, grace_period=7 * DAY)
     third = steps.run('rotated')
-    assert third['deleted_ids'] == [first['id']] and third['previous']['id'] == second['id']
-    assert first['id'] not in alice_keys(jms) and alice_keys(jms)[second['id']]['is_active'] is False
-    assert [w for w in steps.warnings if 'before its grace period ended' in w and first['id'] in w]
-    # After the grace period nothing is said: the previous key's time is up.
-    clock(8 * DAY)
-    steps = job(jms, tmp_path, grace_period=7 * DAY)
-    steps.run('rotated')
-    assert not [w for w in steps.warnings if 'before its grace period ended' in w]
+    assert third['deleted_ids'] == [] and third['previous']['id'] == second['id'] and steps.warnings == []
+    assert stored(tmp_path)['retired'] == [dict(id=first['id'], delete_after=second['previous']['delete_after'])]
+    assert 'secret' not in stored(tmp_path)['retired'][0] and first['id'] in third['msg']
+    clock(DAY)
+    fourth = job(jms, tmp_path, grace_period=7 * DAY).run('rotated')
+    assert fourth['deleted_ids'] == [] and fourth['previous']['id'] == third['id']
+    assert [entry['id'] for entry in stored(tmp_path)['retired']] == [first['id'], second['id']]
+    keys = alice_keys(jms)
+    assert set(keys) == set([first['id'], second['id'], third['id'], fourth['id']])
+    assert [keys[k['id']]['is_active'] for k in (first, second, third, fourth)] == [False, False, False, True]
+    assert not signs(jms, first['id'], first['secret']) and signs(jms, fourth['id'], fourth['secret']) == 'alice'
+
+    # A key someone switched on again in the web UI is switched off while it waits.
+    keys[second['id']]['is_active'] = True
+    kept = job(jms, tmp_path, grace_period=7 * DAY, max_age=90 * DAY).run('present')
+    assert kept['changed'] and kept['deleted_ids'] == [] and alice_keys(jms)[second['id']]['is_active'] is False
+
+    # Each goes once its own grace period has passed: check mode names it first, and writes nothing.
+    clock(5 * DAY + 3600)  # 7 days and an hour after the first was retired
+    before = json.dumps(stored(tmp_path), sort_keys=True)
+    check = job(jms, tmp_path, check=True, grace_period=7 * DAY, max_age=90 * DAY).run('rotated')
+    assert check['changed'] and check['deleted_ids'] == [first['id']] and not check['rotated']
+    assert json.dumps(stored(tmp_path), sort_keys=True) == before and first['id'] in alice_keys(jms)
+    due = job(jms, tmp_path, grace_period=7 * DAY, max_age=90 * DAY).run('rotated')
+    assert due['deleted_ids'] == [first['id']] and not due['rotated'] and due['previous']['id'] == third['id']
+    assert [entry['id'] for entry in stored(tmp_path)['retired']] == [second['id']]
+    clock(DAY)
+    assert job(jms, tmp_path, max_age=90 * DAY).run('rotated')['deleted_ids'] == [second['id']]
+    assert 'retired' not in stored(tmp_path) and stored(tmp_path)['previous']['id'] == third['id']
+    clock(DAY)
+    assert job(jms, tmp_path, max_age=90 * DAY).run('present')['deleted_ids'] == [third['id']]
+    assert list(alice_keys(jms)) == [fourth['id']] and 'previous' not in stored(tmp_path)
+
+
+def test_absent_deletes_the_retired_keys_too(jms_any, tmp_path, clock):
+    made = [job(jms_any, tmp_path).run('present')]
+    for dummy in range(2):
+        clock(DAY)
+        made.append(job(jms_any, tmp_path, grace_period=7 * DAY).run('rotated'))
+    assert len(stored(tmp_path)['retired']) == 1 and len(alice_keys(jms_any)) == 3
+    gone = job(jms_any, tmp_path).run('absent')
+    assert sorted(gone['deleted_ids']) == sorted(key['id'] for key in made) and alice_keys(jms_any) == {}
+    assert not (tmp_path / 'key.json').exists()
+
+
+def test_a_retired_id_that_is_not_a_uuid_is_refused_before_any_request(jms, tmp_path):
+    first = job(jms, tmp_path).run('present')
+    data = stored(tmp_path)
+    data['retired'] = [dict(id=first['id'], delete_after=None), dict(id='../../users/profile', delete_after=None)]
+    (tmp_path / 'key.json').write_text(json.dumps(data))
+    jms.clear_log()
+    for state in ('present', 'absent'):
+        with raises_code('invalid_option', match=r'from .*key.json \(retired\) must be a UUID'):
+            job(jms, tmp_path).run(state)
+    data['retired'] = {'id': first['id']}
+    (tmp_path / 'key.json').write_text(json.dumps(data))
+    with raises_code('access_key_error', match='retired must be a list'):
+        job(jms, tmp_path).run('present')
+    assert jms.requests() == [] and first['id'] in alice_keys(jms)
 
 
 def test_pending_keeps_the_current_key_current_until_promoted(jms_any, tmp_path):
@@ -165,16 +218,30 @@ def test_reverted_deletes_the_pending_key_and_proves_the_current_one(jms_any, tm
     assert list(alice_keys(jms_any)) == [first['id']] and 'pending' not in stored(tmp_path)
 
 
-def test_at_the_limit_only_its_own_previous_key_is_deleted(jms, tmp_path):
+def test_at_the_limit_a_key_in_its_grace_period_is_not_deleted_early(jms, tmp_path, clock):
+    # Ten keys: current, previous (in its grace period) and 8 this module did not make. No room is made by deleting
+    # the previous key early: the run fails, nothing created or deleted, and says when it can succeed.
     job(jms, tmp_path).run('present')
     rotated = job(jms, tmp_path, grace_period=7 * DAY).run('rotated')
     other = AccessKeyApi(dict(url=jms.url, username='alice', password='Alice-Pass-1'))
-    others = [other.create()['id'] for dummy in range(8)]  # keys this module did not make: 10 with current + previous
-    again = job(jms, tmp_path, grace_period=7 * DAY)
-    result = again.run('rotated')
-    assert result['rotated'] and rotated['previous']['id'] in result['deleted_ids']
-    assert set(others) <= set(alice_keys(jms)) and len(alice_keys(jms)) == 10
-    assert 'deleted the previous key' in again.warnings[0]
+    others = [other.create()['id'] for dummy in range(8)]
+    before, keys = json.dumps(stored(tmp_path), sort_keys=True), set(alice_keys(jms))
+    graced = re.escape('%s until %s' % (rotated['previous']['id'], rotated['previous']['delete_after']))
+    with raises_code('key_limit_reached', match=graced) as caught:
+        job(jms, tmp_path, grace_period=7 * DAY).run('rotated')
+    assert '\n' not in str(caught.value) and 'nothing was created or deleted' in str(caught.value)
+    assert set(alice_keys(jms)) == keys and jms.requests('DELETE') == []
+    assert json.dumps(stored(tmp_path), sort_keys=True) == before
+
+    # prune_inactive deletes the inactive keys of others, and spares the one waiting for its grace period.
+    alice_keys(jms)[others[0]]['is_active'] = False
+    pruned = job(jms, tmp_path, grace_period=7 * DAY, prune_inactive=True).run('rotated')
+    assert pruned['rotated'] and pruned['deleted_ids'] == [others[0]] and pruned['previous']['id'] == rotated['id']
+    assert rotated['previous']['id'] in alice_keys(jms) and len(alice_keys(jms)) == 10
+    clock(7 * DAY + 600)  # both retired keys' time is up: the run deletes them, then makes its key
+    again = job(jms, tmp_path, grace_period=7 * DAY).run('rotated')
+    assert again['rotated'] and again['deleted_ids'] == [rotated['previous']['id'], rotated['id']]
+    assert set(others[1:]) <= set(alice_keys(jms)) and len(alice_keys(jms)) == 9
 
 
 def test_at_the_limit_without_a_key_of_its_own_nothing_is_deleted(jms, tmp_path):
@@ -196,7 +263,7 @@ def test_check_mode_says_what_would_be_created_deactivated_deleted(jms, tmp_path
     check = job(jms, tmp_path, check=True, grace_period=7 * DAY).run('rotated')
     assert check['changed'] and check['rotated'] and check['reason'] == 'forced' and check['id'] is None
     assert check['secret'] is None and check['previous']['id'] == rotated['id'] and not check['previous']['is_active']
-    assert check['deleted_ids'] == [rotated['previous']['id']]  # the older previous key goes when another arrives
+    assert check['deleted_ids'] == []  # the older previous key, in its grace period, would wait in the retired list
     clock(100 * DAY)
     aged = job(jms, tmp_path, check=True, max_age=90 * DAY).run('pending')
     assert aged['rotated'] and aged['reason'] == 'age' and aged['previous']['id'] == rotated['id']
