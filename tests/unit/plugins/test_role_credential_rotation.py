@@ -26,7 +26,7 @@ KINDS = {
     'jms_access_key': (('access_key_step.yml',), ('state', 'dest', 'max_age', 'grace_period', 'force', 'cache', 'id',
                                                   'is_active')),
     'jms_private_token': (('private_token_step.yml', 'private_token.yml'), ('state', 'usernames')),
-    'deepflow_permanent_token': (('deepflow_permanent_token.yml',), ('state', 'dest', 'force', 'cache')),
+    'deepflow_permanent_token': (('deepflow_permanent_token.yml', 'deepflow_step.yml'), ('state', 'dest', 'force', 'cache')),
 }
 
 
@@ -57,3 +57,24 @@ def test_the_kinds_are_the_roles_kinds():
         specs = yaml.safe_load(handle)
     item = specs['argument_specs']['main']['options']['credential_rotation_items']['options']
     assert sorted(item['kind']['choices']) == sorted(KINDS) == sorted(accepted())
+
+
+def test_one_call_of_each_module():
+    """The accept_gap path and alternate_users of a DeepFlow item call the module through deepflow_step.yml only, so
+    an option is passed (and checked above) the same way for both."""
+    calls = {}
+    for name in os.listdir(os.path.join(ROLE, 'tasks')):
+        with open(os.path.join(ROLE, 'tasks', name)) as handle:
+            for module in re.findall(r'^\s+opsauth\.tokens\.(\w+):', handle.read(), re.M):
+                calls.setdefault(module, []).append(name)
+    assert calls['deepflow_permanent_token'] == ['deepflow_step.yml']
+
+
+def test_alternate_users_in_the_spec():
+    """alternate_users: user names for a private token, e-mails or dicts (an account's own options) for DeepFlow;
+    prove_url proves a DeepFlow account's new key. Entries may hold a password."""
+    with open(os.path.join(ROLE, 'meta', 'argument_specs.yml')) as handle:
+        item = yaml.safe_load(handle)['argument_specs']['main']['options']['credential_rotation_items']['options']
+    assert item['alternate_users']['type'] == 'list' and item['alternate_users']['elements'] == 'raw'
+    assert item['alternate_users']['no_log'] is True
+    assert item['prove_url']['type'] == 'str'
