@@ -29,6 +29,7 @@ __metaclass__ = type
 from ansible_collections.opsauth.tokens.plugins.module_utils import _time
 from ansible_collections.opsauth.tokens.plugins.module_utils._errors import OpsAuthError
 from ansible_collections.opsauth.tokens.plugins.module_utils.jumpserver._jms_access_key_checks import key_id_or_fail
+from ansible_collections.opsauth.tokens.plugins.module_utils.jumpserver._jms_access_key_retirement import RetiredKeys
 from ansible_collections.opsauth.tokens.plugins.module_utils.jumpserver._jms_access_keys import KEY_FIELDS, MAX_KEYS, diff_view, key_view
 from ansible_collections.opsauth.tokens.plugins.module_utils.jumpserver._jumpserver_errors import AccessKeyError, JumpServerError, KeyLimitReached, OldKeyLeft
 from ansible_collections.opsauth.tokens.plugins.module_utils.files._token_identity import (
@@ -53,7 +54,7 @@ _CURRENT_FIELDS = KEY_FIELDS + ('secret', 'url', IDENTITY_KEY)
 LEGACY_IDENTITY = dict(server='url')
 
 
-class KeySteps:
+class KeySteps(RetiredKeys):
     """The steps (create into pending, promote, retire the previous key, resume a pending one) and the result shape;
     the states that order them are AccessKeyJob's (_jms_access_key_job.py). ``max_age``, ``grace_period``: seconds.
     """
@@ -181,63 +182,6 @@ class KeySteps:
         return None
 
     # --- the steps -----------------------------------------------------------------------------------------------
-    @staticmethod
-    def due(entry):
-        """Whether a retired key's grace period has passed (no delete_after: at once)."""
-        return _time.now() >= (_time.epoch_from_iso(entry.get('delete_after')) or 0)
-
-    def in_grace(self):
-        """The retired keys of dest (previous first) whose grace period has not passed: [{id, delete_after}]."""
-        entries = ([self.record['previous']] if self.record.get('previous') else []) + list(
-            self.record.get('retired') or [])
-        return [dict(id=entry['id'], delete_after=entry.get('delete_after'))
-                for entry in entries if not self.due(entry)]
-
-    def retire_previous(self):
-        """Deactivate the retired keys (previous and the older ones), and delete each once its grace period passed."""
-        self.retire_older()
-        self.retire_newest()
-
-    def retire_older(self):
-        """The older retired keys: each deleted once its own delete_after has passed, deactivated until then."""
-        retired = self.record.get('retired')
-        if not retired:
-            return
-        kept = []
-        for entry in retired:
-            key = self.api.get(entry['id'])
-            if key is None:
-                continue  # someone else deleted it: nothing of ours to report
-            if self.due(entry):
-                self.delete(entry['id'])
-                continue
-            if key.get('is_active'):
-                self.patch(key, dict(is_active=False))
-            kept.append(entry)
-        if kept != retired:
-            if kept:
-                self.record['retired'] = kept
-            else:
-                self.record.pop('retired')
-            self.save()
-
-    def retire_newest(self):
-        """Deactivate the previous key, and delete it once its grace period has passed."""
-        prev = self.record.get('previous')
-        if not prev:
-            return
-        key = self.api.get(prev['id'])
-        due = self.due(prev)
-        self.previous = dict(id=prev['id'], is_active=False, delete_after=prev.get('delete_after'))
-        if key is None or due:
-            if key is not None:
-                self.delete(prev['id'])
-            else:
-                self.previous = None  # someone else deleted it: nothing of ours to report
-            self.drop('previous')
-        elif key.get('is_active'):
-            self.patch(key, dict(is_active=False))
-
     def resume_pending(self):
         """(key, secret, reason) of the pending key when it still works; a pending key that does not is deleted."""
         pend = self.record.get('pending')
