@@ -5,6 +5,8 @@
 Usage: proc_watch.py OUT_FILE SECONDS PATTERN...   (integration targets: {{ collection_dir }}/tests/harness/target_helpers/proc_watch.py)
 Samples every 20 ms until a process whose command line contains every PATTERN has been seen and has gone again (or
 SECONDS passed), then writes {"saw_pattern": bool, "samples": n, "cmdlines": [distinct command lines]} to OUT_FILE.
+After its first sample it creates OUT_FILE.ready: a target waits for that file before it starts what is watched, since
+an async task returns before its process runs, and on a loaded machine the sampler could start after the first exec.
 Only this host's /proc is read; nothing is sent anywhere.
 """
 from __future__ import absolute_import, division, print_function
@@ -38,6 +40,8 @@ def main(out_file, seconds, *patterns):
         current = cmdlines()
         samples += 1
         every |= current
+        if samples == 1:
+            open(out_file + '.ready', 'w').close()
         present = any(all(pattern in line for pattern in patterns) for line in current)
         if present:
             saw = True
