@@ -32,3 +32,14 @@ DEFAULT_FUSER_URL = 'http://fuser:20824'
 
 # Exec (_exec.py): how long a command in a container may run (the exec_timeout option's default).
 DEFAULT_EXEC_TIMEOUT = 120
+
+# Caps of a paginated read (jms_request paginate): JumpServer serves at most 1000 items a page, so the defaults allow
+# 100000 items, more than any list a task should pull in one go, and bound the memory and the requests a typo costs.
+DEFAULT_MAX_PAGES = 100
+DEFAULT_MAX_ITEMS = 100000
+
+# Where the JumpServer code lives in the jms_core container (jms_private_token apps_dir).
+DEFAULT_APPS_DIR = '/opt/jumpserver/apps'
+
+# DeepFlow 6.6 moved this path once already: the permanent-token module lets users override it.
+PERMANENT_TOKEN_PATH = '/v1/user/permanent_token'

@@ -175,8 +175,6 @@ json:
   sample: {"OPT_STATUS": "NO_PERMISSIONS"}
 '''
 
-from ansible_collections.opsauth.tokens.plugins.module_utils.deepflow._deepflow_login_job import LoginRun
-from ansible_collections.opsauth.tokens.plugins.module_utils._module import OpsAuthModule
 from ansible_collections.opsauth.tokens.plugins.module_utils._options import (
     CACHE_SPEC,
     DEEPFLOW_FAUTHS_SPEC,
@@ -196,6 +194,11 @@ ARGUMENT_RULES = {}
 
 
 def main():
+    # Imported here, not at the top: an action plugin imports this file in every task's worker for its
+    # ARGUMENT_SPEC, and the frame and the job load requests and the platform client (docs/architecture.md).
+    from ansible_collections.opsauth.tokens.plugins.module_utils._module import OpsAuthModule
+    from ansible_collections.opsauth.tokens.plugins.module_utils.deepflow._deepflow_login_job import LoginRun
+
     OpsAuthModule(ARGUMENT_SPEC, ARGUMENT_RULES, run_login=True).run(LoginRun)
 
 

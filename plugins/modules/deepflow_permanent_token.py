@@ -151,9 +151,7 @@ json:
   sample: {"OPT_STATUS": "RESOURCE_ALREADY_EXIST"}
 '''
 
-from ansible_collections.opsauth.tokens.plugins.module_utils.deepflow._deepflow import PERMANENT_TOKEN_PATH
-from ansible_collections.opsauth.tokens.plugins.module_utils.deepflow._deepflow_permanent_token_job import PermanentTokenRun
-from ansible_collections.opsauth.tokens.plugins.module_utils._module import OpsAuthModule
+from ansible_collections.opsauth.tokens.plugins.module_utils._defaults import PERMANENT_TOKEN_PATH
 from ansible_collections.opsauth.tokens.plugins.module_utils._options import (
     CACHE_SPEC,
     DEEPFLOW_COMMON_SPEC,
@@ -172,6 +170,11 @@ ARGUMENT_RULES = {}
 
 
 def main():
+    # Imported here, not at the top: an action plugin imports this file in every task's worker for its
+    # ARGUMENT_SPEC, and the frame and the job load requests and the platform client (docs/architecture.md).
+    from ansible_collections.opsauth.tokens.plugins.module_utils._module import OpsAuthModule
+    from ansible_collections.opsauth.tokens.plugins.module_utils.deepflow._deepflow_permanent_token_job import PermanentTokenRun
+
     OpsAuthModule(ARGUMENT_SPEC, ARGUMENT_RULES).run(PermanentTokenRun)
 
 

@@ -200,8 +200,6 @@ json:
 
 from ansible.module_utils.basic import env_fallback
 
-from ansible_collections.opsauth.tokens.plugins.module_utils.jumpserver._jms_access_key_job import AccessKeyRun
-from ansible_collections.opsauth.tokens.plugins.module_utils._module import OpsAuthModule
 from ansible_collections.opsauth.tokens.plugins.module_utils._options import (
     CACHE_SPEC, JMS_COMMON_SPEC, TOKEN_FILE_SPEC, TOKEN_OWNER_SPEC, generate_argspec,
 )
@@ -224,6 +222,11 @@ ARGUMENT_RULES = dict(required_if=[('state', state, ('dest',)) for state in DEST
 
 
 def main():
+    # Imported here, not at the top: an action plugin imports this file in every task's worker for its
+    # ARGUMENT_SPEC, and the frame and the job load requests and the platform client (docs/architecture.md).
+    from ansible_collections.opsauth.tokens.plugins.module_utils._module import OpsAuthModule
+    from ansible_collections.opsauth.tokens.plugins.module_utils.jumpserver._jms_access_key_job import AccessKeyRun
+
     OpsAuthModule(ARGUMENT_SPEC, ARGUMENT_RULES).run(AccessKeyRun)
 
 

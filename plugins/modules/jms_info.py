@@ -140,8 +140,6 @@ tls:
       type: int
 '''
 
-from ansible_collections.opsauth.tokens.plugins.module_utils.jumpserver._jms_info import InfoRun
-from ansible_collections.opsauth.tokens.plugins.module_utils._module import OpsAuthModule
 from ansible_collections.opsauth.tokens.plugins.module_utils._options import (
     CACHE_SPEC,
     JMS_COMMON_SPEC,
@@ -154,6 +152,11 @@ ARGUMENT_RULES = {}
 
 
 def main():
+    # Imported here, not at the top: an action plugin imports this file in every task's worker for its
+    # ARGUMENT_SPEC, and the frame and the job load requests and the platform client (docs/architecture.md).
+    from ansible_collections.opsauth.tokens.plugins.module_utils._module import OpsAuthModule
+    from ansible_collections.opsauth.tokens.plugins.module_utils.jumpserver._jms_info import InfoRun
+
     OpsAuthModule(ARGUMENT_SPEC, ARGUMENT_RULES, run_login=True).run(InfoRun)
 
 

@@ -189,9 +189,7 @@ json:
   type: raw
 '''
 
-from ansible_collections.opsauth.tokens.plugins.module_utils.jumpserver._jms_private_token import DEFAULT_APPS_DIR
-from ansible_collections.opsauth.tokens.plugins.module_utils.jumpserver._jms_private_token_job import PrivateTokenRun
-from ansible_collections.opsauth.tokens.plugins.module_utils._module import OpsAuthModule
+from ansible_collections.opsauth.tokens.plugins.module_utils._defaults import DEFAULT_APPS_DIR
 from ansible_collections.opsauth.tokens.plugins.module_utils._options import EXEC_SPEC, JMS_CONNECTION_SPEC, generate_argspec
 
 ARGUMENT_SPEC = generate_argspec(
@@ -208,6 +206,11 @@ ARGUMENT_RULES = dict(mutually_exclusive=[('username', 'usernames')], required_o
 
 
 def main():
+    # Imported here, not at the top: an action plugin imports this file in every task's worker for its
+    # ARGUMENT_SPEC, and the frame and the job load requests and the platform client (docs/architecture.md).
+    from ansible_collections.opsauth.tokens.plugins.module_utils._module import OpsAuthModule
+    from ansible_collections.opsauth.tokens.plugins.module_utils.jumpserver._jms_private_token_job import PrivateTokenRun
+
     OpsAuthModule(ARGUMENT_SPEC, ARGUMENT_RULES).run(PrivateTokenRun)
 
 

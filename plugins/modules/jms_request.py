@@ -136,9 +136,7 @@ msg:
   sample: GET /api/v1/users/profile/ answered 200
 '''
 
-from ansible_collections.opsauth.tokens.plugins.module_utils.jumpserver._jms_request_job import RequestRun
-from ansible_collections.opsauth.tokens.plugins.module_utils.jumpserver._jumpserver import DEFAULT_MAX_ITEMS, DEFAULT_MAX_PAGES
-from ansible_collections.opsauth.tokens.plugins.module_utils._module import OpsAuthModule
+from ansible_collections.opsauth.tokens.plugins.module_utils._defaults import DEFAULT_MAX_ITEMS, DEFAULT_MAX_PAGES
 from ansible_collections.opsauth.tokens.plugins.module_utils._options import (
     CACHE_SPEC,
     JMS_COMMON_SPEC,
@@ -161,6 +159,11 @@ ARGUMENT_RULES = {}
 
 
 def main():
+    # Imported here, not at the top: an action plugin imports this file in every task's worker for its
+    # ARGUMENT_SPEC, and the frame and the job load requests and the platform client (docs/architecture.md).
+    from ansible_collections.opsauth.tokens.plugins.module_utils._module import OpsAuthModule
+    from ansible_collections.opsauth.tokens.plugins.module_utils.jumpserver._jms_request_job import RequestRun
+
     OpsAuthModule(ARGUMENT_SPEC, ARGUMENT_RULES, run_login=True).run(RequestRun)
 
 

@@ -146,8 +146,6 @@ json:
   sample: {"error": "password_failed"}
 '''
 
-from ansible_collections.opsauth.tokens.plugins.module_utils.jumpserver._jms_token_job import TokenRun
-from ansible_collections.opsauth.tokens.plugins.module_utils._module import OpsAuthModule
 from ansible_collections.opsauth.tokens.plugins.module_utils._options import (
     CACHE_SPEC,
     JMS_COMMON_SPEC,
@@ -166,6 +164,11 @@ ARGUMENT_RULES = dict(required_if=[('state', 'absent', ('dest',))])
 
 
 def main():
+    # Imported here, not at the top: an action plugin imports this file in every task's worker for its
+    # ARGUMENT_SPEC, and the frame and the job load requests and the platform client (docs/architecture.md).
+    from ansible_collections.opsauth.tokens.plugins.module_utils._module import OpsAuthModule
+    from ansible_collections.opsauth.tokens.plugins.module_utils.jumpserver._jms_token_job import TokenRun
+
     OpsAuthModule(ARGUMENT_SPEC, ARGUMENT_RULES, run_login=True).run(TokenRun)
 
 

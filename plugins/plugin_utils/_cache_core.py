@@ -254,13 +254,22 @@ class RunCache:
         pass again. Any doubt - a missing or damaged file, a replaced, stale or unchecked entry - returns None, and the
         caller takes the full path, which behaves exactly as without this shortcut.
         """
+        found = self.answer_entry(name)
+        return None if found is None else found[0]
+
+    def answer_entry(self, name):
+        """(the answer ``name``, the cache entry it came from) when answer() would return it; else None.
+
+        The action plugins keep as answer only what their -vvv line names (identity, URL) and hand the module the
+        entry's token, read here under the same checks.
+        """
         answer = read_json(os.path.join(self.run_dir, name + '.json'))
         if not answer or 'value' not in answer or os.path.exists(answer.get('failure') or ''):
             return None
         entry = self._read_path(answer.get('entry') or '')
         if entry is None or entry.get('obtained_at') != answer.get('obtained_at') or not self._trusted(entry):
             return None
-        return answer['value']
+        return answer['value'], entry
 
     @contextlib.contextmanager
     def answering(self, name, timeout=ANSWER_WAIT):

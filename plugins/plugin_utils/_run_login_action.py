@@ -61,18 +61,59 @@ display = Display()
 
 
 class SharedLogin:
-    """One identity's token in the run's cache: obtain it, or report that the server rejected it."""
+    """One identity's token in the run's cache: obtain it, or report that the server rejected it.
 
-    def __init__(self, cache, key, source):
+    ``options``: the platform's login options of the task (its PLATFORMS option_spec), all the cache key depends on.
+    Every task of a run asks for a token, and the cache key and its TokenSource need the platform client (and so
+    ``requests``, about 60 ms of a worker's CPU). So, as in the lookups (``_lookup_base``), the first task that gets
+    a token for these options keeps an answer (``RunCache.answer_entry``: the identity and URL for the -vvv line,
+    next to the entry) and later tasks read the token through it with ``_cache_core`` alone; any doubt (a failure
+    remembered, an entry replaced or due for its check) takes the full path, ``TokenCache.get``.
+    """
+
+    def __init__(self, cache, platform, options):
         self.cache = cache
-        self.key = key
-        self.source = source
+        self.platform = platform
+        self.options = options
+        self.name = cache.answer_name('run-login', platform, options)
+        self.identity = self.url = None
+        self._key = self._source = None
+
+    def check(self):
+        """Raise OpsAuthError for options the module would refuse (no network); nothing to do when they have an
+        answer in this run, since they passed this check then."""
+        if self.cache.answer_entry(self.name) is None:
+            self._key_and_source()
 
     def obtain(self):
-        return self.cache.get(self.key, self.source)
+        found = self.cache.answer_entry(self.name)
+        if found is None:
+            # The first task of a run asks on `forks` hosts at once: one takes the full path, the others its answer.
+            with self.cache.answering(self.name):
+                found = self.cache.answer_entry(self.name)
+                if found is None:
+                    return self._full_path()
+        from ansible_collections.opsauth.tokens.plugins.plugin_utils._token_cache import CacheResult
+
+        (self.identity, self.url), entry = found
+        return CacheResult(dict(entry['data']), 'cache', entry.get('expires_at'), entry['obtained_at'])
 
     def rejected(self, data):
-        self.cache.reject(self.key, data)
+        self.cache.reject(self._key_and_source()[0], data)
+
+    def _full_path(self):
+        key, source = self._key_and_source()
+        result = self.cache.get(key, source)
+        self.cache.remember_answer(self.name, key, result, [key.identity, key.url])
+        return result
+
+    def _key_and_source(self):
+        if self._key is None:
+            from ansible_collections.opsauth.tokens.plugins.plugin_utils import _token_sources
+
+            self._key, self._source = getattr(_token_sources, self.platform)(self.options)
+            self.identity, self.url = self._key.identity, self._key.url
+        return self._key, self._source
 
 
 class RunLoginAction(ActionBase):
@@ -154,13 +195,17 @@ class RunLoginAction(ActionBase):
             return None, None
         if cache is None:
             return None, None
-        from ansible_collections.opsauth.tokens.plugins.plugin_utils import _token_sources
+        # The login options alone, as the lookups hand them to the platform client: a lookup and a module with the
+        # same options share one cache entry, and tasks that differ in anything else share one answer.
+        from ansible_collections.opsauth.tokens.plugins.module_utils import _options
 
+        names = getattr(_options, PLATFORMS[self.SOURCE]['option_spec'])
+        shared = SharedLogin(cache, self.SOURCE, dict((name, params.get(name)) for name in names))
         try:
-            key, source = getattr(_token_sources, self.SOURCE)(params)
+            shared.check()
         except OpsAuthError:
             return None, None  # options the module refuses: it says so itself, before any request
-        return SharedLogin(cache, key, source), params
+        return shared, params
 
     def resolve_task(self, args):
         """(the module's options as the module will resolve them, None), or (None, why they cannot be known here)."""
@@ -229,7 +274,7 @@ class RunLoginAction(ActionBase):
             # The server dropped the run's token (a restart of JumpServer's Redis does): once for all forks, drop it and
             # log in again; then run the module again, once. A 401 means the server did not act on the request.
             display.vvv('%s: the server rejected the run\'s token for %s at %s (HTTP 401)'
-                        % (self._task.action, shared.key.identity, shared.key.url))
+                        % (self._task.action, shared.identity, shared.url))
             shared.rejected(handed.data)
             handed = self._obtain(shared)
             answer = self._execute_module(module_args=dict(args, **self._payload(handed)), task_vars=task_vars)
@@ -239,7 +284,7 @@ class RunLoginAction(ActionBase):
     def _obtain(self, shared):
         result = shared.obtain()
         display.vvv("%s: %s for %s at %s (the run's login)"
-                    % (self._task.action, result.describe("the run's token"), shared.key.identity, shared.key.url))
+                    % (self._task.action, result.describe("the run's token"), shared.identity, shared.url))
         return result
 
     def _payload(self, result):

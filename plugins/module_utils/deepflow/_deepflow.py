@@ -18,7 +18,7 @@ __metaclass__ = type
 from urllib.parse import quote
 
 # fuser's default URL (internal only, which is why it trusts the identity headers: 1/1 = super admin).
-from ansible_collections.opsauth.tokens.plugins.module_utils._defaults import DEFAULT_FUSER_URL
+from ansible_collections.opsauth.tokens.plugins.module_utils._defaults import DEFAULT_FUSER_URL, PERMANENT_TOKEN_PATH
 from ansible_collections.opsauth.tokens.plugins.module_utils.deepflow._deepflow_pages import page_urls
 from ansible_collections.opsauth.tokens.plugins.module_utils.deepflow._deepflow_tokens import (
     RESULT_KEYS,
@@ -50,8 +50,6 @@ from ansible_collections.opsauth.tokens.plugins.module_utils.http._transport imp
 
 # fauths behind the controller's web server; inside the cluster it is http://fauths:20822 with the same paths.
 FAUTHS_EXTERNAL_PREFIX = '/api/fauths'
-# DeepFlow 6.6 moved this path once already: the permanent-token module lets users override it.
-PERMANENT_TOKEN_PATH = '/v1/user/permanent_token'
 
 
 # --- options ---------------------------------------------------------------------------------------------------------

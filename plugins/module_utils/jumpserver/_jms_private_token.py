@@ -29,11 +29,11 @@ import binascii
 import json
 import os
 
+from ansible_collections.opsauth.tokens.plugins.module_utils._defaults import DEFAULT_APPS_DIR
 from ansible_collections.opsauth.tokens.plugins.module_utils.exec._exec_errors import ExecCommandFailed
 from ansible_collections.opsauth.tokens.plugins.module_utils.exec._exec_process import stderr_excerpt
 from ansible_collections.opsauth.tokens.plugins.module_utils.jumpserver._jumpserver_errors import FailedMidway, PrivateTokenError, ResultNotFound
 
-DEFAULT_APPS_DIR = '/opt/jumpserver/apps'
 # JumpServer's images (v3, v4) keep their virtualenv in /opt/py3; older installs have python3 or python on PATH.
 DEFAULT_PYTHONS = ('/opt/py3/bin/python', 'python3', 'python')
 RESULT_MARKER = 'OPSAUTH_RESULT='

@@ -20,7 +20,9 @@ import re
 import time
 
 # The Default organisation (org_id's default) and the one language of every client: _defaults.py says why.
-from ansible_collections.opsauth.tokens.plugins.module_utils._defaults import DEFAULT_JMS_LANGUAGE, DEFAULT_ORG_ID
+from ansible_collections.opsauth.tokens.plugins.module_utils._defaults import (
+    DEFAULT_JMS_LANGUAGE, DEFAULT_MAX_ITEMS, DEFAULT_MAX_PAGES, DEFAULT_ORG_ID,
+)
 from ansible_collections.opsauth.tokens.plugins.module_utils._errors import STATUS_CODES, InvalidResponse
 from ansible_collections.opsauth.tokens.plugins.module_utils.http._http import HttpClient, bearer_auth
 from ansible_collections.opsauth.tokens.plugins.module_utils.jumpserver._jumpserver_auth import AccessKeyAuth, PasswordAuth, select_auth
@@ -55,10 +57,6 @@ BUILTIN_ORG_IDS = frozenset(['00000000-0000-0000-0000-000000000000', '00000000-0
 BUILTIN_ORG_WORDS = {'default': '00000000-0000-0000-0000-000000000002', 'root': '00000000-0000-0000-0000-000000000000',
                      'system': '00000000-0000-0000-0000-000000000004'}
 BUILTIN_ORG_NAMES = {'GLOBAL': '00000000-0000-0000-0000-000000000000'}
-# Caps of a paginated read (jms_request paginate): JumpServer serves at most 1000 items a page, so the defaults allow
-# 100000 items, more than any list a task should pull in one go, and bound the memory and the requests a typo costs.
-DEFAULT_MAX_PAGES = 100
-DEFAULT_MAX_ITEMS = 100000
 # The largest page JumpServer's list endpoints serve (MAX_LIMIT_PER_PAGE); fewer pages, fewer throttled requests.
 MAX_PAGE_SIZE = 1000
 _UUID = re.compile(r'^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$', re.I)

@@ -17,7 +17,9 @@ fail:
 \t@echo fail-output; exit 3
 after:
 \t@echo must-not-run
-'''
+busy:
+\t@%s -c 'import time; end = time.process_time() + 1.0; all(iter(lambda: time.process_time() < end, False))'
+''' % sys.executable
 
 
 def run(tmp_path, *lanes):
@@ -46,3 +48,14 @@ def test_a_failure_stops_its_lane_shows_its_log_and_fails_the_run(tmp_path):
     assert not (logs / 'after.log').exists() and 'must-not-run' not in done.stdout
     assert 'slow         ok' in done.stdout  # the other lane finished
     assert 'FAILED: fail' in done.stderr
+
+
+def test_each_step_reports_the_cpu_seconds_of_its_processes(tmp_path):
+    # busy burns a second of CPU in a grandchild (make runs python); slow sleeps a second and burns next to none.
+    done, logs = run(tmp_path, 'busy', 'slow')
+    assert done.returncode == 0, done.stdout + done.stderr
+    rows = dict((line.split()[0], line.split()) for line in (logs / 'times.txt').read_text().splitlines())
+    # target, ok, seconds, "s", CPU seconds, "s", "CPU"
+    assert float(rows['busy'][4]) >= 0.9
+    assert float(rows['slow'][4]) < 0.5
+    assert rows['busy'][5:7] == ['s', 'CPU']

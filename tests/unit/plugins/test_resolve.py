@@ -106,6 +106,19 @@ def test_the_specs_and_the_resolver_import_only_the_standard_library_and_ansible
     assert '%s._options' % MODULE_UTILS in loaded  # the statement did import them
 
 
+@pytest.mark.parametrize('name', MODULES)
+def test_a_module_file_loads_no_client_and_no_requests_until_it_runs(name):
+    # An action plugin imports the module file in every task's worker to read ARGUMENT_SPEC (the run's login, one
+    # resolver). The file holds the spec; the frame and the job, which load requests and the platform client, are
+    # imported by main(): loading them for the spec cost every task about 60 ms of the controller's CPU.
+    module = 'ansible_collections.opsauth.tokens.plugins.modules.' + name
+    loaded = set(loaded_modules('import %s' % module))
+    assert module in loaded  # the statement did import it
+    heavy = sorted(loaded_name for loaded_name in loaded if loaded_name.split('.')[0] in ('requests', 'urllib3')
+                   or loaded_name.endswith(('_job', '._module', '._jumpserver', '._deepflow', '._exec', '._http')))
+    assert heavy == [], '%s loads more than its spec needs' % name
+
+
 # --- the two sides ---------------------------------------------------------------------------------------------------
 
 def module_params(name, args, process, keyword, monkeypatch):

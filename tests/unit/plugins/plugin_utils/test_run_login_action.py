@@ -51,7 +51,7 @@ class Shared:
     def __init__(self, *results):
         self.results = list(results)
         self.rejections = []
-        self.key = Stub(identity='admin', url=PASSWORD_ARGS['url'])
+        self.identity, self.url = 'admin', PASSWORD_ARGS['url']
 
     def obtain(self):
         return self.results.pop(0)
@@ -214,3 +214,56 @@ def test_a_refused_run_login_fails_the_task_as_the_module_would():
     result = plugin_action.run(task_vars={})
     assert plugin_action.runs == []  # the module never ran: the login was refused
     assert result['failed'] is True and result['error_code'] == 'password_failed' and result['status'] == 400
+
+
+# --- SharedLogin: the run's token through the answer, the platform client only on the full path --------------------
+
+def shared_logins(monkeypatch, dirs):
+    """SharedLogin over a real TokenCache; the platform's key and source (the client layer) come from a FakeServer,
+    and every time the action plugin asks _token_sources for them is counted."""
+    from ansible_collections.opsauth.tokens.plugins.plugin_utils import _token_sources
+    from ansible_collections.opsauth.tokens.plugins.plugin_utils._token_cache import TokenCache
+    from ansible_collections.opsauth.tokens.tests.unit.plugins.plugin_utils.conftest import FakeServer, key_for
+
+    server, asked = FakeServer(dirs['base']), []
+
+    def jumpserver(options):
+        asked.append(dict(options))
+        return key_for(options['username'], options['password'], options['url']), server
+
+    monkeypatch.setattr(_token_sources, 'jumpserver', jumpserver)
+
+    def shared(**options):
+        login = dict(url='http://127.0.0.1:8080', username='admin', password='Adm1n-Pass!', **options)
+        return _run_login_action.SharedLogin(TokenCache(dirs['run']), 'jumpserver', login)
+
+    return shared, server, asked
+
+
+def test_later_tasks_get_the_runs_token_without_the_platform_client(monkeypatch, dirs):
+    shared, server, asked = shared_logins(monkeypatch, dirs)
+    first = shared()
+    first.check()
+    token = first.obtain()
+    assert token.obtained_by == 'login' and len(asked) == 1 and server.calls('login') == ['login']
+    # A later task (another worker) with the same login options: the token through the answer, no client, no login.
+    later = shared()
+    later.check()
+    again = later.obtain()
+    assert again.hit and again.data['token'] == token.data['token']
+    assert (later.identity, later.url) == ('admin', 'http://127.0.0.1:8080')
+    assert len(asked) == 1 and server.calls('login') == ['login']
+    # Other login options are another answer: the full path, which checks them with the client.
+    shared(timeout=5).check()
+    assert len(asked) == 2
+
+
+def test_a_token_the_server_rejected_is_never_served_through_the_answer(monkeypatch, dirs):
+    shared, server, asked = shared_logins(monkeypatch, dirs)
+    first = shared()
+    token = first.obtain()
+    first.rejected(token.data)  # the module's 401: the entry goes, for every fork
+    later = shared()
+    replaced = later.obtain()
+    assert replaced.obtained_by == 'login' and replaced.data['token'] != token.data['token']
+    assert server.calls('login') == ['login', 'login'] and len(asked) == 2
