@@ -199,6 +199,9 @@ def modules(sims, collection, results, hosts, forks):
                        ('DeepFlow logins (POST /api/fauths/login)', 'deepflow_logins'),
                        ('tasks ok (of %d)' % (2 * hosts), 'tasks_ok'),
                        ('hosts failed (of %d)' % hosts, 'hosts_failed'),
+                       ('JumpServer requests (all)', 'jms_requests'),
+                       ('DeepFlow requests (all)', 'deepflow_requests'),
+                       ('CPU seconds (ansible-playbook, its workers and the modules)', 'cpu'),
                        ('wall time, seconds', 'wall')):
         print('| %s | %s | %s |' % (label, defaults[key], environment[key]))
     return defaults, environment

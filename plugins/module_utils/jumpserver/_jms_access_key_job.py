@@ -115,9 +115,8 @@ class AccessKeyJob(KeySteps):
 
     def absent(self):
         self.before = {}
-        ids = [self.key_id] if self.key_id else [self.record.get('id')] + [
-            (self.record.get(slot) or {}).get('id') for slot in ('pending', 'previous')] + [
-            entry['id'] for entry in self.record.get('retired') or []]
+        ids = [self.key_id] if self.key_id else [self.record.get('id'), (self.record.get('pending') or {}).get('id')] + [
+            entry['id'] for entry in self.retired_entries()]
         for key_id in [key_id for key_id in ids if key_id]:
             key = self.api.get(key_id)
             if key is not None:

@@ -28,12 +28,14 @@ class RetiredKeys:
         """Whether a retired key's grace period has passed (no delete_after: at once)."""
         return _time.now() >= (_time.epoch_from_iso(entry.get('delete_after')) or 0)
 
+    def retired_entries(self):
+        """The retired keys dest records, previous first: [{id, delete_after, ...}]."""
+        return ([self.record['previous']] if self.record.get('previous') else []) + list(self.record.get('retired') or [])
+
     def in_grace(self):
         """The retired keys of dest (previous first) whose grace period has not passed: [{id, delete_after}]."""
-        entries = ([self.record['previous']] if self.record.get('previous') else []) + list(
-            self.record.get('retired') or [])
         return [dict(id=entry['id'], delete_after=entry.get('delete_after'))
-                for entry in entries if not self.due(entry)]
+                for entry in self.retired_entries() if not self.due(entry)]
 
     def retire_previous(self):
         """Deactivate the retired keys (previous and the older ones), and delete each once its grace period passed."""
@@ -45,17 +47,7 @@ class RetiredKeys:
         retired = self.record.get('retired')
         if not retired:
             return
-        kept = []
-        for entry in retired:
-            key = self.api.get(entry['id'])
-            if key is None:
-                continue  # someone else deleted it: nothing of ours to report
-            if self.due(entry):
-                self.delete(entry['id'])
-                continue
-            if key.get('is_active'):
-                self.patch(key, dict(is_active=False))
-            kept.append(entry)
+        kept = [entry for entry in retired if self._retire(entry) == 'kept']
         if kept != retired:
             if kept:
                 self.record['retired'] = kept
@@ -68,14 +60,23 @@ class RetiredKeys:
         prev = self.record.get('previous')
         if not prev:
             return
-        key = self.api.get(prev['id'])
-        due = self.due(prev)
+        # Reported before the step: a deletion that fails still tells which key is left.
         self.previous = dict(id=prev['id'], is_active=False, delete_after=prev.get('delete_after'))
-        if key is None or due:
-            if key is not None:
-                self.delete(prev['id'])
-            else:
-                self.previous = None  # someone else deleted it: nothing of ours to report
+        outcome = self._retire(prev)
+        if outcome == 'gone':
+            self.previous = None  # someone else deleted it: nothing of ours to report
+        if outcome != 'kept':
             self.drop('previous')
-        elif key.get('is_active'):
+
+    def _retire(self, entry):
+        """One retired key: deleted once its delete_after has passed ('deleted'), else deactivated ('kept'); 'gone'
+        when it no longer exists."""
+        key = self.api.get(entry['id'])
+        if key is None:
+            return 'gone'
+        if self.due(entry):
+            self.delete(entry['id'])
+            return 'deleted'
+        if key.get('is_active'):
             self.patch(key, dict(is_active=False))
+        return 'kept'
