@@ -222,8 +222,7 @@ ARGUMENT_RULES = dict(required_if=[('state', state, ('dest',)) for state in DEST
 
 
 def main():
-    # Imported here, not at the top: an action plugin imports this file in every task's worker for its
-    # ARGUMENT_SPEC, and the frame and the job load requests and the platform client (docs/architecture.md).
+    # Here, not at the top: docs/architecture.md, "A module is thin".
     from ansible_collections.opsauth.tokens.plugins.module_utils._module import OpsAuthModule
     from ansible_collections.opsauth.tokens.plugins.module_utils.jumpserver._jms_access_key_job import AccessKeyRun
 

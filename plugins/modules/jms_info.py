@@ -152,8 +152,7 @@ ARGUMENT_RULES = {}
 
 
 def main():
-    # Imported here, not at the top: an action plugin imports this file in every task's worker for its
-    # ARGUMENT_SPEC, and the frame and the job load requests and the platform client (docs/architecture.md).
+    # Here, not at the top: docs/architecture.md, "A module is thin".
     from ansible_collections.opsauth.tokens.plugins.module_utils._module import OpsAuthModule
     from ansible_collections.opsauth.tokens.plugins.module_utils.jumpserver._jms_info import InfoRun
 

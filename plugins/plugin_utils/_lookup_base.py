@@ -128,6 +128,16 @@ PLATFORMS = {
 }
 
 
+def login_options(platform, get):
+    """The options of ``platform``'s PLATFORMS option_spec, as its client takes them: a plain dict of ``get(name)``.
+
+    The lookups and the action plugins both hand exactly these to the client, so the same options make the same cache
+    key wherever they come from."""
+    from ansible_collections.opsauth.tokens.plugins.module_utils import _options
+
+    return dict((name, get(name)) for name in getattr(_options, PLATFORMS[platform]['option_spec']))
+
+
 class OpsAuthLookupBase(LookupBase):
     """A lookup that returns a token. Subclasses set ``SOURCE`` and ``STABLE_OUTPUTS`` and implement ``render()``."""
 
@@ -271,9 +281,7 @@ class OpsAuthLookupBase(LookupBase):
 
     def client_options(self):
         """The shared options as the platform clients take them: a plain dict, like module.params."""
-        from ansible_collections.opsauth.tokens.plugins.module_utils import _options
-
-        return dict((name, self.get_option(name)) for name in getattr(_options, PLATFORMS[self.SOURCE]['option_spec']))
+        return login_options(self.SOURCE, self.get_option)
 
     # --- cache -------------------------------------------------------------------------------------------------------
 

@@ -55,7 +55,7 @@ from ansible_collections.opsauth.tokens.plugins.module_utils._run_login_handover
     RUN_LOGIN_WANTED,
 )
 from ansible_collections.opsauth.tokens.plugins.plugin_utils._cache_core import CacheError
-from ansible_collections.opsauth.tokens.plugins.plugin_utils._lookup_base import PLATFORMS, cache_from_options
+from ansible_collections.opsauth.tokens.plugins.plugin_utils._lookup_base import PLATFORMS, cache_from_options, login_options
 
 display = Display()
 
@@ -78,15 +78,17 @@ class SharedLogin:
         self.name = cache.answer_name('run-login', platform, options)
         self.identity = self.url = None
         self._key = self._source = None
+        self._found = None  # the answer check() read, for the obtain() that follows it
 
     def check(self):
         """Raise OpsAuthError for options the module would refuse (no network); nothing to do when they have an
         answer in this run, since they passed this check then."""
-        if self.cache.answer_entry(self.name) is None:
+        self._found = self.cache.answer_entry(self.name)
+        if self._found is None:
             self._key_and_source()
 
     def obtain(self):
-        found = self.cache.answer_entry(self.name)
+        found, self._found = self._found or self.cache.answer_entry(self.name), None
         if found is None:
             # The first task of a run asks on `forks` hosts at once: one takes the full path, the others its answer.
             with self.cache.answering(self.name):
@@ -197,10 +199,7 @@ class RunLoginAction(ActionBase):
             return None, None
         # The login options alone, as the lookups hand them to the platform client: a lookup and a module with the
         # same options share one cache entry, and tasks that differ in anything else share one answer.
-        from ansible_collections.opsauth.tokens.plugins.module_utils import _options
-
-        names = getattr(_options, PLATFORMS[self.SOURCE]['option_spec'])
-        shared = SharedLogin(cache, self.SOURCE, dict((name, params.get(name)) for name in names))
+        shared = SharedLogin(cache, self.SOURCE, login_options(self.SOURCE, params.get))
         try:
             shared.check()
         except OpsAuthError:

@@ -248,9 +248,12 @@ def test_later_tasks_get_the_runs_token_without_the_platform_client(monkeypatch,
     assert token.obtained_by == 'login' and len(asked) == 1 and server.calls('login') == ['login']
     # A later task (another worker) with the same login options: the token through the answer, no client, no login.
     later = shared()
+    reads, answer_entry = [], later.cache.answer_entry
+    later.cache.answer_entry = lambda name: reads.append(name) or answer_entry(name)
     later.check()
     again = later.obtain()
     assert again.hit and again.data['token'] == token.data['token']
+    assert len(reads) == 1  # check() keeps the answer it read for obtain()
     assert (later.identity, later.url) == ('admin', 'http://127.0.0.1:8080')
     assert len(asked) == 1 and server.calls('login') == ['login']
     # Other login options are another answer: the full path, which checks them with the client.
