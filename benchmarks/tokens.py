@@ -3,8 +3,8 @@
 """The token benchmarks of benchmarks/README.md that compare runs: what a cached lookup costs next to the env lookup,
 and how many logins a large play of modules makes.
 
-Usage: python benchmarks/tokens.py COLLECTION_DIR STATE_DIR [lookups|modules|importtime ...] [--sizes 20:5,100:20]
-       [--pairs 5] [--module-hosts 70] [--module-forks 10]
+Usage: python benchmarks/tokens.py COLLECTION_DIR STATE_DIR [lookups|evaluation|modules|importtime ...]
+       [--sizes 20:5,100:20] [--pairs 5] [--rounds 150] [--module-hosts 70] [--module-forks 10]
 
 lookups    benchmarks/lookup_cost/playbook.yml on N local hosts with F forks (--sizes N:F[:TASKS],...; 10 tasks per
            host by default, 2 at 500 hosts so that a run takes seconds, not minutes): every task reads one variable,
@@ -19,6 +19,8 @@ lookups    benchmarks/lookup_cost/playbook.yml on N local hosts with F forks (--
 modules    benchmarks/module_login/playbook.yml (password in module_defaults) and environment.yml (credentials only in
            the environment, as AWX injects them) on 70 local hosts with -f 10, JumpServer's default throttle on:
            logins per service, answers 429, hosts failed, wall time.
+evaluation the CPU of one evaluation in a forked worker, without the rest of a run (lookup_cost/evaluation.py;
+           --rounds, default 150): precise where a whole run's CPU varies by several per cent.
 importtime the modules a cache hit imports, and their cumulative import time from python -X importtime
            (tests/harness/target_helpers/lookup_once.py), for each lookup.
 
@@ -241,10 +243,11 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n', maxsplit=1)[0])
     parser.add_argument('collection')
     parser.add_argument('state')
-    parser.add_argument('parts', nargs='*', default=['importtime', 'modules', 'lookups'])
+    parser.add_argument('parts', nargs='*', default=['importtime', 'modules', 'evaluation', 'lookups'])
     parser.add_argument('--sizes', default='20:5,100:20,500:50:2',
                         help='HOSTS:FORKS[:TASKS],... for the lookup comparison (10 tasks per host by default)')
     parser.add_argument('--pairs', type=int, default=5, help='rounds of (env, jms, deepflow, plain) runs per size')
+    parser.add_argument('--rounds', type=int, default=150, help='rounds of forked evaluations (evaluation)')
     parser.add_argument('--module-hosts', type=int, default=70)
     parser.add_argument('--module-forks', type=int, default=10)
     args = parser.parse_args(argv)
@@ -259,6 +262,11 @@ def main(argv=None):
             importtime(sims, collection, results)
         if 'modules' in args.parts:
             modules(sims, collection, results, args.module_hosts, args.module_forks)
+        if 'evaluation' in args.parts:
+            sims.start(jms_args=['--anon-rate=0'])
+            sims.reset(state=True)
+            subprocess.check_call([sys.executable, os.path.join(collection, 'benchmarks', 'lookup_cost', 'evaluation.py'),
+                                   os.path.join(sims.state, 'endpoints.json'), str(args.rounds)])
         if 'lookups' in args.parts:
             sizes = [tuple(int(n) for n in (size.split(':') + ['10'])[:3]) for size in args.sizes.split(',')]
             rows = lookups(sims, collection, results, sizes, args.pairs)

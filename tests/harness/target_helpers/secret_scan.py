@@ -13,7 +13,9 @@ With --ansible-output (the whole integration run at -vvv), what the test harness
 and only that: the fields through which a module returns a credential by design (``token``, ``access_token``,
 ``refresh_token``, ``access_key``, ``headers``, ``pages``: the modules say so in ``notes:``, and a test registers them
 to check them), the simulators' own request records that a test reads back (``/_sim/requests``: they hold what
-was sent, passwords included), the ``EXEC`` lines where Ansible shows a task's ``environment:`` (tests pass
+was sent, passwords included), the answer of every call to the simulators' control API (a result whose ``url``
+holds ``/_sim/``: the setup_simulators target's ``sim_http`` action, which reads issued tokens to set up a case), the
+``EXEC`` lines where Ansible shows a task's ``environment:`` (tests pass
 credentials that way to test the environment fallbacks), the ``TASK [...]`` headers and the numbered source lines
 Ansible quotes around a failed task (text written by the tests), and the results of modules of other collections
 (``ansible.builtin.uri`` calls a test makes to the simulators' API to set up a case: Ansible names the module file
