@@ -267,6 +267,9 @@ def main(argv=None):
             sims.reset(state=True)
             subprocess.check_call([sys.executable, os.path.join(collection, 'benchmarks', 'lookup_cost', 'evaluation.py'),
                                    os.path.join(sims.state, 'endpoints.json'), str(args.rounds)])
+            # From the simulators' request logs: the warm-up's one login each, none in the measured evaluations.
+            print('logins: jms %d, deepflow %d (the warm-up logs in once on each)' % (
+                len(sims.requests(JMS, *JMS_LOGIN)), len(sims.requests(DEEPFLOW, *DEEPFLOW_LOGIN))))
         if 'lookups' in args.parts:
             sizes = [tuple(int(n) for n in (size.split(':') + ['10'])[:3]) for size in args.sizes.split(',')]
             rows = lookups(sims, collection, results, sizes, args.pairs)

@@ -23,27 +23,25 @@ import sys
 import tempfile
 import time
 
+import yaml
 from ansible import constants as C
 from ansible.parsing.dataloader import DataLoader
 from ansible.plugins.loader import action_loader, init_plugin_loader
 from ansible.template import Templar, trust_as_template
 
-SECRET = {
-    'plain': '0123456789abcdefghijklmnopqrstuvwxyz',
-    'env': "{{ lookup('ansible.builtin.env', 'PATH') }}",
-    'jms': "{{ lookup('opsauth.tokens.jms_token') }}",
-    'deepflow': "{{ lookup('opsauth.tokens.deepflow_token') }}",
-}
+HERE = os.path.dirname(os.path.abspath(__file__))
 MODES = ('env', 'jms', 'deepflow', 'plain')
 
 
 def play_variables(endpoints, mode, cache_dir):
-    """The variables of benchmarks/lookup_cost/playbook.yml, trusted as a playbook's are."""
-    values = dict(jms_url=endpoints['jms_url'], deepflow_url=endpoints['deepflow_url'],
-                  ansible_jms_url='{{ jms_url }}', ansible_jms_username='admin', ansible_jms_password='Adm1n-Pass!',
-                  ansible_jms_cache_dir=cache_dir, ansible_deepflow_url='{{ deepflow_url }}',
-                  ansible_deepflow_email='ops@example.com', ansible_deepflow_password='Ops-Pass-1',
-                  ansible_deepflow_cache_dir=cache_dir, secret=SECRET[mode])
+    """What a task of playbook.yml sees: its play's variables, modes/MODE.yml, and the extra variables
+    benchmarks/tokens.py passes (the simulators' URLs, the warmed cache_dir), trusted as a playbook's are."""
+    with open(os.path.join(HERE, 'playbook.yml')) as handle:
+        values = dict(yaml.safe_load(handle)[0]['vars'])
+    with open(os.path.join(HERE, 'modes', mode + '.yml')) as handle:
+        values.update(yaml.safe_load(handle))
+    values.update(jms_url=endpoints['jms_url'], deepflow_url=endpoints['deepflow_url'],
+                  opsauth_tokens_cache_dir=cache_dir)
     return dict((name, trust_as_template(value)) for name, value in values.items())
 
 
