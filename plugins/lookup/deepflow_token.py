@@ -103,8 +103,20 @@ _raw:
       type: bool
 '''
 
+import importlib.util
+import os
+import sys
+
 # Only what a cache hit needs is imported here: the client (and requests) is imported by token_source() and
 # render(), when the cache cannot answer alone (docs/token-cache.md, "What a cache hit costs").
+# _bytecode is loaded from its file, as Ansible loads this plugin, so that Python keeps its bytecode where it may write
+# it; the collection loader would compile it in every worker (benchmarks/README.md, "One evaluation in a worker").
+_BYTECODE_PATH = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'plugin_utils', '_bytecode.py')
+if 'ansible_collections.opsauth.tokens.plugins.plugin_utils._bytecode' not in sys.modules and os.path.isfile(_BYTECODE_PATH):
+    _spec = importlib.util.spec_from_file_location('ansible_collections.opsauth.tokens.plugins.plugin_utils._bytecode', _BYTECODE_PATH)
+    _module = importlib.util.module_from_spec(_spec)
+    _spec.loader.exec_module(_module)
+    sys.modules[_spec.name] = _module
 from ansible_collections.opsauth.tokens.plugins.plugin_utils._bytecode import load
 
 # With its bytecode kept for the run, in the run's cache directory: see plugin_utils/_bytecode.py.

@@ -15,6 +15,10 @@ worker of a run keeps their code objects (``marshal``) in the run's private cach
 execute those instead of compiling. A module is found beside this file, by its name (``plugins/<folder>/<name>.py``
 of this collection), without importing its package through the collection loader.
 
+The lookups load this module itself from its file (``spec_from_file_location``, as Ansible's plugin loader loads a
+plugin), not through the collection loader, so that Python keeps its bytecode where it may write it (checked against
+the file's time and size, as Python checks every plugin's).
+
 Never stale: the kept code is named after a SHA-256 of the source file's bytes (read on every load), the module's
 name and path and the Python bytecode version, so a changed source, wherever and however it was changed, compiles
 again (tests/unit/plugins/plugin_utils/test_bytecode.py). A directory that is not private to us, or any read error,

@@ -51,8 +51,6 @@ except ImportError:  # earlier versions: every value goes through the templar (s
     is_trusted_as_template = None
 
 display = Display()
-# A variable whose value is exactly "{{ name }}" (ansible_jms_url: "{{ jms_url }}", as the EXAMPLES write it).
-_BARE_REFERENCE = re.compile(r'\{\{ *([A-Za-z_][A-Za-z0-9_]*) *\}\}\Z')
 # Names that are not the play's variables in a template.
 _NOT_VARIABLES = frozenset(('omit', 'true', 'false', 'none', 'True', 'False', 'None'))
 # The lookups whose option definitions this process loaded from the run's cache (preload_definitions).
@@ -68,10 +66,14 @@ def _bare_reference(value):
     """
     if is_trusted_as_template is None or not isinstance(value, str) or not is_trusted_as_template(value):
         return None
-    match = _BARE_REFERENCE.match(value)
-    if match is None or match.group(1) in _NOT_VARIABLES:
+    # Exactly "{{ name }}" (ansible_jms_url: "{{ jms_url }}", as the EXAMPLES write it). String methods, not a regular
+    # expression: this module runs in every worker, and compiling one there costs more than all these calls.
+    if not (value.startswith('{{') and value.endswith('}}')):
         return None
-    return match.group(1)
+    name = value[2:-2].strip(' ')
+    if not (name.isascii() and name.isidentifier()) or name in _NOT_VARIABLES:
+        return None
+    return name
 
 
 def cache_from_options(get_option, cls=None):

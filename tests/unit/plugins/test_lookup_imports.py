@@ -113,3 +113,17 @@ def test_later_workers_reuse_the_parsed_option_definitions(jms, run_dir):
     assert not any(name.startswith(fragments) for name in second['modules'])  # loaded from the run's cache
     assert heavy(second['modules']) == [] and second['length'] == first['length']
     assert len(jms.logins()) == 1
+
+
+def test_python_keeps_the_bytecode_of_the_loader(jms, run_dir, tmp_path):
+    # Python's default (bytecode written), with __pycache__ in tmp_path rather than in the collection.
+    environment = {'PYTHONDONTWRITEBYTECODE': '', 'PYTHONPYCACHEPREFIX': str(tmp_path / 'pycache')}
+    first = evaluate(run_dir, 'opsauth.tokens.jms_token', environment=environment, url=jms.url, **JMS)
+    second = evaluate(run_dir, 'opsauth.tokens.jms_token', environment=environment, url=jms.url, **JMS)
+    kept = [name for dummy, dummy, names in os.walk(str(tmp_path / 'pycache')) for name in names]
+    # The plugin itself (Ansible's plugin loader) and _bytecode, the one module of ours a cache hit compiles otherwise.
+    assert any(name.startswith('jms_token.') for name in kept) and any(name.startswith('_bytecode.') for name in kept)
+    # Not through the collection loader: the plugin_utils package is never imported by a cache hit.
+    assert 'ansible_collections.opsauth.tokens.plugins.plugin_utils' not in second['modules']
+    assert heavy(second['modules']) == [] and second['length'] == first['length']
+    assert len(jms.logins()) == 1

@@ -53,7 +53,7 @@ def plays_variables():
 @pytest.mark.parametrize('value', [
     '{{ jms_url }}', '{{jms_url}}', '{{ port }}', '{{ names }}', '{{ flag }}', '{{ port_url }}', '{{ chain }}',
     '{{ jms_url }}/api', '{{ jms_url | upper }}', '{{ undefined_name }}', '{{ loop_a }}', '{{ the_word_true }}',
-    '{{ omit }}', 'http://plain', 42,
+    '{{ omit }}', 'http://plain', 42, '{{ jms_url }} {{ port }}', '{{  port  }}', '{{ jms_url }}}', '{{}}',
 ])
 def test_a_variable_is_templated_as_ansible_templates_it(value):
     variables = plays_variables()
