@@ -257,6 +257,14 @@ def main(argv=None):
     os.environ['ANSIBLE_COLLECTIONS_PATH'] = os.path.abspath(os.path.join(collection, '..', '..', '..'))
     os.environ.update(ANSIBLE_FORCE_COLOR='0', ANSIBLE_NOCOLOR='1')
     sims = Simulators(collection, os.path.abspath(args.state))
+    # Whether Python keeps the plugins' bytecode changes what a lookup costs in every worker (benchmarks/README.md,
+    # "Bytecode where Python may keep it"): say which case the figures are from.
+    if os.environ.get('PYTHONDONTWRITEBYTECODE'):
+        print('bytecode: not written (PYTHONDONTWRITEBYTECODE is set): every worker compiles the lookup plugins')
+    elif not os.access(os.path.join(collection, 'plugins', 'lookup'), os.W_OK):
+        print('bytecode: not written (the collection directory is read-only): every worker compiles the lookup plugins')
+    else:
+        print("bytecode: kept by Python in the collection's __pycache__ (its default)")
     try:
         if 'importtime' in args.parts:
             importtime(sims, collection, results)
