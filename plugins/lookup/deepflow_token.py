@@ -110,7 +110,8 @@ import sys
 # Only what a cache hit needs is imported here: the client (and requests) is imported by token_source() and
 # render(), when the cache cannot answer alone (docs/token-cache.md, "What a cache hit costs").
 # _bytecode is loaded from its file, as Ansible loads this plugin, so that Python keeps its bytecode where it may write
-# it; the collection loader would compile it in every worker (benchmarks/README.md, "One evaluation in a worker").
+# it; the collection loader would compile it in every worker (benchmarks/README.md, "Bytecode where Python may keep
+# it").
 _BYTECODE_PATH = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'plugin_utils', '_bytecode.py')
 if 'ansible_collections.opsauth.tokens.plugins.plugin_utils._bytecode' not in sys.modules and os.path.isfile(_BYTECODE_PATH):
     _spec = importlib.util.spec_from_file_location('ansible_collections.opsauth.tokens.plugins.plugin_utils._bytecode', _BYTECODE_PATH)
